@@ -1,0 +1,3 @@
+module github.com/sagepipe/sagepipe
+
+go 1.24.0
