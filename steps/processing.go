@@ -161,10 +161,10 @@ func (p PropertyFile) Members() iter2 {
 // ProcessingStep runs a processing job.
 type ProcessingStep struct {
 	common
-	proc  Processor
-	job   ProcessingJob
-	pfs   []PropertyFile
-	code  *codeHash
+	proc Processor
+	job  ProcessingJob
+	pfs  []PropertyFile
+	code *codeHash
 }
 
 // Processing returns a processing step named name that runs job on proc.
