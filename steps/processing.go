@@ -256,8 +256,10 @@ func outputName(o ProcessingOutput, i int) string {
 	return "output-" + strconv.Itoa(i+1)
 }
 
-// Problems reports invalid settings: missing sizes, unreadable local code,
-// property files on outputs the step lacks.
+// Problems reports invalid settings: missing sizes, inputs without source,
+// unreadable local code. (Whether each property file names one of the
+// step's outputs is checked by pipeline validation, through
+// DeclaredPropertyFiles and OutputNames, since the SDK does not refuse it.)
 func (s *ProcessingStep) Problems() []error {
 	out := s.commonProblems()
 	if s.proc.InstanceType == nil || s.proc.InstanceCount == nil {
@@ -271,16 +273,6 @@ func (s *ProcessingStep) Problems() []error {
 	for i, in := range s.job.Inputs {
 		if in.Source == nil {
 			out = append(out, fmt.Errorf("%w: input %d has no source", ErrInvalid, i+1))
-		}
-	}
-	names := s.OutputNames()
-	for _, pf := range s.pfs {
-		found := false
-		for _, n := range names {
-			found = found || n == pf.OutputName
-		}
-		if !found {
-			out = append(out, fmt.Errorf("%w: %q names output %q, which the step lacks", ErrPropertyFile, pf.Name, pf.OutputName))
 		}
 	}
 	return out
