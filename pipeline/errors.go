@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every problem Validate, Definition or Parse reports wraps
+// one of them; problems that belong to a step come as a *StepError, those
+// of a parameter as a *ParameterError.
+var (
+	// ErrDuplicateName reports two steps (branches included) or two
+	// parameters with the same name.
+	ErrDuplicateName = errors.New("pipeline: duplicate name")
+	// ErrEmptyName reports a step or parameter without a name.
+	ErrEmptyName = errors.New("pipeline: empty name")
+	// ErrCycle reports steps that depend on each other in a circle.
+	ErrCycle = errors.New("pipeline: dependency cycle")
+	// ErrUnknownStep reports a DependsOn entry or a reference naming a step
+	// the pipeline does not contain.
+	ErrUnknownStep = errors.New("pipeline: unknown step")
+	// ErrUndeclaredParameter reports a parameter that is used but not
+	// declared in the pipeline's parameter list.
+	ErrUndeclaredParameter = errors.New("pipeline: undeclared parameter")
+	// ErrPropertyFile reports a JsonGet on a property file the step does
+	// not declare, or a property file on an output the step lacks.
+	ErrPropertyFile = errors.New("pipeline: property file")
+	// ErrNaN reports a NaN or infinite number, which has no JSON form.
+	ErrNaN = errors.New("pipeline: NaN or infinite number")
+	// ErrInvalidValue reports a value that cannot be written (an
+	// unsupported Go type, an unset input, a builder misuse).
+	ErrInvalidValue = errors.New("pipeline: invalid value")
+	// ErrParse reports a definition Parse cannot read or cannot reproduce.
+	ErrParse = errors.New("pipeline: cannot parse definition")
+)
+
+// StepError is a problem of one step.
+type StepError struct {
+	// Step is the step's name.
+	Step string
+	// Err is the problem; it wraps one of the package's sentinels.
+	Err error
+}
+
+func (e *StepError) Error() string { return fmt.Sprintf("step %q: %v", e.Step, e.Err) }
+
+// Unwrap returns the problem.
+func (e *StepError) Unwrap() error { return e.Err }
+
+// ParameterError is a problem of one parameter.
+type ParameterError struct {
+	// Parameter is the parameter's name.
+	Parameter string
+	// Err is the problem; it wraps one of the package's sentinels.
+	Err error
+}
+
+func (e *ParameterError) Error() string { return fmt.Sprintf("parameter %q: %v", e.Parameter, e.Err) }
+
+// Unwrap returns the problem.
+func (e *ParameterError) Unwrap() error { return e.Err }
+
+// problem is one finding of the compiler. Refused problems stop Definition
+// as they stop the SageMaker SDK (or cannot be encoded); the others are
+// reported by Validate only.
+type problem struct {
+	err     error
+	refused bool
+}

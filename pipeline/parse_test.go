@@ -1,0 +1,143 @@
+package pipeline
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+)
+
+func goldens(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/parse/*.json")
+	if err != nil || len(files) < 8 {
+		t.Fatalf("golden definitions missing: %v %v", files, err)
+	}
+	return files
+}
+
+// TestParseRoundTrip parses every SDK-produced definition and writes it
+// back: the bytes must be identical.
+func TestParseRoundTrip(t *testing.T) {
+	for _, file := range goldens(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Parse(data)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got, err := p.Definition()
+			if err != nil {
+				t.Fatalf("Definition: %v", err)
+			}
+			if string(got) != string(data) {
+				t.Errorf("round trip differs:\n got %s\nwant %s", got, data)
+			}
+		})
+	}
+}
+
+// TestParseStructure checks that a parsed definition is more than bytes:
+// parameters are typed, steps are known with their DAG, and references are
+// expressions.
+func TestParseStructure(t *testing.T) {
+	data, err := os.ReadFile("testdata/parse/seed-pipeline.sdk-2.257.6.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []string
+	for _, prm := range p.Params() {
+		d, _ := prm.Default()
+		ps = append(ps, prm.Name()+":"+string(prm.Type())+":"+fmtAny(d))
+	}
+	want := "ProcessingInstanceCount:Integer:1 FeatureGroupName:String:fs-ray-synthetic-housing-data TrainSize:String:0.6 ValidationSize:String:0.2 TestSize:String:0.2 Bucket_Prefix:String:aws-ray-mlops-workshop/feature-store RMSEThreshold:Float:15000.0"
+	if got := strings.Join(ps, " "); got != want {
+		t.Errorf("parameters:\n got %s\nwant %s", got, want)
+	}
+	g := p.Graph()
+	var nodes []string
+	for _, n := range g.Nodes {
+		s := n.Step.Name()
+		if n.Condition != "" {
+			s += "(" + n.Branch.String() + " " + n.Condition + ")"
+		}
+		nodes = append(nodes, s)
+	}
+	wantNodes := "FeatureStoreIngestion PreprocessData HPTuning EvaluateModel CheckEvaluation RegisterTrainedModel-RegisterModel(if CheckEvaluation) RMSEFail(else CheckEvaluation)"
+	if got := strings.Join(nodes, " "); got != wantNodes {
+		t.Errorf("nodes:\n got %s\nwant %s", got, wantNodes)
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("Validate of the seed pipeline: %v", err)
+	}
+}
+
+func fmtAny(v any) string {
+	b, _ := pyjson.Marshal(v)
+	return strings.Trim(string(b), `"`)
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"not json", `{`, "syntax error"},
+		{"not an object", `[]`, "must be an object"},
+		{"missing keys", `{"Version": "2020-12-01"}`, "must be an object with"},
+		{"wrong version", `{"Version": "2021", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": []}`, "Version"},
+		{"metadata", `{"Version": "2020-12-01", "Metadata": {"a": 1}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": []}`, "Metadata"},
+		{"float default on integer", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Integer", "DefaultValue": 1.0}], "PipelineExperimentConfig": null, "Steps": []}`, "does not fit"},
+		{"integer default on float", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "F", "Type": "Float", "DefaultValue": 1}], "PipelineExperimentConfig": null, "Steps": []}`, "does not fit"},
+		{"enum on integer", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Integer", "EnumValues": ["a"]}], "PipelineExperimentConfig": null, "Steps": []}`, "EnumValues"},
+		{"unknown type", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Int"}], "PipelineExperimentConfig": null, "Steps": []}`, "unknown type"},
+		{"step without arguments", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training"}]}`, "Name, Type and Arguments"},
+		{"step keys out of order", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Type": "Training", "Name": "A", "Arguments": {}}]}`, "Name and Type"},
+		{"bad branch", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [], "IfSteps": [1], "ElseSteps": []}}]}`, "IfSteps[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.in))
+			if !errors.Is(err, ErrParse) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Parse error = %v, want ErrParse containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseCanonicalises accepts indented input and writes it in json.dumps
+// form.
+func TestParseCanonicalises(t *testing.T) {
+	in := "{\n  \"Version\": \"2020-12-01\",\n  \"Metadata\": {},\n  \"Parameters\": [],\n  \"PipelineExperimentConfig\": null,\n  \"Steps\": [{\"Name\": \"A\", \"Type\": \"Training\", \"Arguments\": {\"X\": [1, 2.50]}, \"DisplayName\": \"\"}]\n}\n"
+	p, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Definition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training", "Arguments": {"X": [1, 2.5]}, "DisplayName": ""}]}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+
+	// Envelope members out of the SDK's order are kept verbatim.
+	odd := `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training", "Arguments": {}, "CacheConfig": {"Enabled": true}, "DisplayName": "x", "DependsOn": ["A"]}]}`
+	p, err = Parse([]byte(odd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.encode(p.compile()); err != nil || string(got) != odd {
+		t.Errorf("got  %s (%v)\nwant %s", got, err, odd)
+	}
+}
