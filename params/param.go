@@ -116,6 +116,10 @@ func (p *Param[T]) Value() Value[T] { return Value[T]{e: p.Expr()} }
 // Expr returns {"Get": "Parameters.<Name>"}.
 func (p *Param[T]) Expr() Expr { return Get{ref: Ref{Kind: RefParameter, Param: p}} }
 
+// PyJSON returns the Get's definition tree, so a parameter can stand in an
+// argument tree where an expression is expected.
+func (p *Param[T]) PyJSON() any { return p.Expr().PyJSON() }
+
 // Refs yields the reference to the parameter.
 func (p *Param[T]) Refs() iter.Seq[Ref] { return p.Expr().Refs() }
 
@@ -150,6 +154,9 @@ func (v ExecutionVariable) Expr() Expr {
 	return Get{ref: Ref{Kind: RefExecution, Path: string(v)}}
 }
 
+// PyJSON returns the Get's definition tree.
+func (v ExecutionVariable) PyJSON() any { return v.Expr().PyJSON() }
+
 // Value returns the variable as a string value.
 func (v ExecutionVariable) Value() Value[string] { return Value[string]{e: v.Expr()} }
 
@@ -167,6 +174,9 @@ const (
 func (f ExperimentField) Expr() Expr {
 	return Get{ref: Ref{Kind: RefExperiment, Path: string(f)}}
 }
+
+// PyJSON returns the Get's definition tree.
+func (f ExperimentField) PyJSON() any { return f.Expr().PyJSON() }
 
 // Value returns the field as a string value.
 func (f ExperimentField) Value() Value[string] { return Value[string]{e: f.Expr()} }
