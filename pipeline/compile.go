@@ -32,7 +32,9 @@ type node struct {
 	branch   EdgeKind // IfEdge or ElseEdge for a branch step
 	appended bool     // referenced but not listed
 	refs     []params.Ref
-	stepErrs []error // the step's own Problems
+	stepErrs []error        // the step's own Problems
+	args     any            // Arguments, rendered once
+	trailer  []steps.Member // Trailer, rendered once
 }
 
 // compiled is the result of walking a pipeline the way SDK 2.257.6's step
@@ -40,7 +42,7 @@ type node struct {
 // breadth-first discovery order, branch steps inside their conditions.
 type compiled struct {
 	env      steps.Env
-	top      []steps.Step
+	top      []*node
 	nodes    []*node
 	byName   map[string]*node
 	names    map[string]steps.Step // every step name known so far
@@ -109,8 +111,7 @@ func (p *Pipeline) compile() *compiled {
 	for len(c.queue) > 0 {
 		s := c.queue[0]
 		c.queue = c.queue[1:]
-		c.top = append(c.top, s)
-		c.process(s, nil, 0, len(c.top) > c.listed)
+		c.top = append(c.top, c.process(s, nil, 0, len(c.top) >= c.listed))
 	}
 	c.checkCycles()
 	c.checkReferences()
@@ -227,7 +228,7 @@ func (c *compiled) edge(from, to string, kind EdgeKind) {
 	}
 }
 
-func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended bool) {
+func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended bool) *node {
 	name := s.Name()
 	n := &node{step: s, parent: parent, branch: branch, appended: appended}
 	c.nodes = append(c.nodes, n)
@@ -257,9 +258,11 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		c.push(dep)
 	}
 
+	n.args = s.Arguments(&c.env)
+	n.trailer = s.Trailer(&c.env)
 	var sc scan
-	sc.value(s.Arguments(&c.env), 0)
-	for _, m := range s.Trailer(&c.env) {
+	sc.value(n.args, 0)
+	for _, m := range n.trailer {
 		sc.value(m.Value, 0)
 	}
 	n.refs = sc.refs
@@ -306,6 +309,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 			}
 		}
 	}
+	return n
 }
 
 func sourceName(s params.Source) string {

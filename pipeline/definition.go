@@ -5,7 +5,6 @@ import (
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
-	"github.com/sagepipe/sagepipe/steps"
 )
 
 // definitionVersion is the only definition version SageMaker knows.
@@ -52,8 +51,8 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		ps = append(ps, parameterObject(prm))
 	}
 	ss := make([]any, len(c.top))
-	for i, s := range c.top {
-		ss[i] = steps.Render(s, &c.env)
+	for i, n := range c.top {
+		ss[i] = stepObject(n)
 	}
 	doc := pyjson.NewObject().
 		Set("Version", definitionVersion).
@@ -62,6 +61,23 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
 		Set("Steps", ss)
 	return pyjson.Append(make([]byte, 0, 1024+512*len(ss)), doc)
+}
+
+// stepObject writes a step as steps.Render does (Name, Type, Arguments,
+// envelope, trailer), reusing the arguments and trailer rendered during
+// compilation so that each step is rendered once.
+func stepObject(n *node) *pyjson.Object {
+	o := pyjson.NewObject()
+	o.Set("Name", n.step.Name())
+	o.Set("Type", string(n.step.Type()))
+	o.Set("Arguments", n.args)
+	for k, v := range n.step.Envelope().Members() {
+		o.Set(k, v)
+	}
+	for _, m := range n.trailer {
+		o.Set(m.Key, m.Value)
+	}
+	return o
 }
 
 func parameterObject(prm params.Parameter) *pyjson.Object {

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -175,26 +176,13 @@ func tarjan(adj [][]int) [][]int {
 						break
 					}
 				}
-				sortInts(comp)
+				slices.Sort(comp)
 				comps = append(comps, comp)
 			}
 		}
 	}
-	// order components by smallest vertex
-	for i := 1; i < len(comps); i++ {
-		for j := i; j > 0 && comps[j][0] < comps[j-1][0]; j-- {
-			comps[j], comps[j-1] = comps[j-1], comps[j]
-		}
-	}
+	slices.SortFunc(comps, func(a, b []int) int { return a[0] - b[0] })
 	return comps
-}
-
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }
 
 // DOT renders the DAG in Graphviz DOT. Steps are boxes labelled with name

@@ -110,7 +110,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
-		return appendMembers(dst, x.Members(), depth)
+		return appendObject(dst, x, depth)
 	case []any:
 		dst = append(dst, '[')
 		for i, e := range x {
@@ -148,6 +148,24 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		return dst, x
 	}
 	return appendReflect(dst, v, depth)
+}
+
+func appendObject(dst []byte, o *Object, depth int) ([]byte, error) {
+	dst = append(dst, '{')
+	var err error
+	for i, m := range o.members {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		if dst, err = appendString(dst, m.key); err != nil {
+			return dst, wrapAt(err, "."+m.key)
+		}
+		dst = append(dst, ": "...)
+		if dst, err = appendValue(dst, m.val, depth+1); err != nil {
+			return dst, wrapAt(err, "."+m.key)
+		}
+	}
+	return append(dst, '}'), nil
 }
 
 func appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, error) {

@@ -5,9 +5,13 @@ import "iter"
 // Object is a JSON object whose members keep their insertion order, like a
 // Python dict. The zero value is an empty object ready to use.
 type Object struct {
-	keys  []string
-	vals  []any
-	index map[string]int // built once the object grows past indexFrom members
+	members []member
+	index   map[string]int // built once the object grows past indexFrom members
+}
+
+type member struct {
+	key string
+	val any
 }
 
 const indexFrom = 8
@@ -19,17 +23,19 @@ func NewObject() *Object { return &Object{} }
 // appended; an existing key keeps its position and gets the new value.
 func (o *Object) Set(key string, v any) *Object {
 	if i, ok := o.find(key); ok {
-		o.vals[i] = v
+		o.members[i].val = v
 		return o
 	}
-	o.keys = append(o.keys, key)
-	o.vals = append(o.vals, v)
+	if o.members == nil {
+		o.members = make([]member, 0, 4)
+	}
+	o.members = append(o.members, member{key, v})
 	if o.index != nil {
-		o.index[key] = len(o.keys) - 1
-	} else if len(o.keys) > indexFrom {
-		o.index = make(map[string]int, len(o.keys)*2)
-		for i, k := range o.keys {
-			o.index[k] = i
+		o.index[key] = len(o.members) - 1
+	} else if len(o.members) > indexFrom {
+		o.index = make(map[string]int, len(o.members)*2)
+		for i, m := range o.members {
+			o.index[m.key] = i
 		}
 	}
 	return o
@@ -40,8 +46,8 @@ func (o *Object) find(key string) (int, bool) {
 		i, ok := o.index[key]
 		return i, ok
 	}
-	for i, k := range o.keys {
-		if k == key {
+	for i := range o.members {
+		if o.members[i].key == key {
 			return i, true
 		}
 	}
@@ -54,7 +60,7 @@ func (o *Object) Get(key string) (any, bool) {
 		return nil, false
 	}
 	if i, ok := o.find(key); ok {
-		return o.vals[i], true
+		return o.members[i].val, true
 	}
 	return nil, false
 }
@@ -64,7 +70,7 @@ func (o *Object) Len() int {
 	if o == nil {
 		return 0
 	}
-	return len(o.keys)
+	return len(o.members)
 }
 
 // Keys returns the member names in order. The slice is a copy.
@@ -72,7 +78,11 @@ func (o *Object) Keys() []string {
 	if o == nil {
 		return nil
 	}
-	return append([]string(nil), o.keys...)
+	keys := make([]string, len(o.members))
+	for i, m := range o.members {
+		keys[i] = m.key
+	}
+	return keys
 }
 
 // Members yields the members in order.
@@ -81,8 +91,8 @@ func (o *Object) Members() iter.Seq2[string, any] {
 		if o == nil {
 			return
 		}
-		for i, k := range o.keys {
-			if !yield(k, o.vals[i]) {
+		for _, m := range o.members {
+			if !yield(m.key, m.val) {
 				return
 			}
 		}
