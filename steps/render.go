@@ -6,8 +6,9 @@ import (
 
 // Render returns the complete definition object of s in env: Name, Type,
 // Arguments, the envelope fields and the type-specific trailer, in the
-// SDK's order.
-func Render(s Step, env *Env) *pyjson.Object {
+// SDK's order. The result is an ordered JSON tree for the pipeline
+// compiler's encoder.
+func Render(s Step, env *Env) any {
 	o := pyjson.NewObject()
 	o.Set("Name", s.Name())
 	o.Set("Type", string(s.Type()))
