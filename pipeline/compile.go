@@ -156,6 +156,9 @@ func (c *compiled) register(s steps.Step, where string) {
 		c.refuse(stepErr(name, fmt.Errorf("%w: more than one step is named %q (branch steps included)", ErrDuplicateName, name)))
 	default:
 		c.names[name] = s
+		if !validName(name) {
+			c.warn(stepErr(name, fmt.Errorf("%w: step names must be 1 to 64 letters, digits, '-' or '_'", ErrInvalidName)))
+		}
 	}
 	if b, ok := s.(branched); ok {
 		ifs, elses := b.Branches()
@@ -333,8 +336,12 @@ func (c *compiled) checkReferences() {
 					continue
 				}
 				seen[ref.Param.Name()] = true
-				if _, ok := c.declared[ref.Param.Name()]; !ok {
+				decl, ok := c.declared[ref.Param.Name()]
+				switch {
+				case !ok:
 					c.warn(stepErr(name, fmt.Errorf("%w: %q is used but not in the pipeline's parameters", ErrUndeclaredParameter, ref.Param.Name())))
+				case decl.Type() != ref.Param.Type():
+					c.warn(stepErr(name, fmt.Errorf("%w: %q is declared %s but used as %s", ErrParameterType, ref.Param.Name(), decl.Type(), ref.Param.Type())))
 				}
 			case params.RefPropertyFile:
 				dep := c.resolve(ref.Source)
@@ -401,4 +408,19 @@ func (c *compiled) errors(all bool) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validName reports whether name matches ^[A-Za-z0-9\-_]{1,64}$.
+func validName(name string) bool {
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch ch := name[i]; {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9', ch == '-', ch == '_':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -38,8 +38,9 @@ func (p *Pipeline) Definition() ([]byte, error) {
 // *StepError and *ParameterError values wrapping the package's sentinels),
 // or nil: everything Definition refuses, plus references to steps that are
 // not in the pipeline, JsonGet on property files the step does not
-// declare, property files on outputs the step lacks, and parameters used
-// but not declared. Engines call it before they run anything.
+// declare, property files on outputs the step lacks, parameters used but
+// not declared (or used with another type), and step names SageMaker does
+// not accept. Engines call it before they run anything.
 func (p *Pipeline) Validate() error { return p.compile().errors(true) }
 
 func (p *Pipeline) encode(c *compiled) ([]byte, error) {

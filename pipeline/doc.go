@@ -32,8 +32,9 @@
 // duplicate and empty names, cycles, DependsOn on unknown steps, references
 // to steps that are not in the pipeline, JsonGet on a property file the
 // step does not declare, property files on outputs the step lacks,
-// parameters used but not declared, NaN and infinite numbers, values that
-// cannot be written.
+// parameters used but not declared or used with another type, step names
+// SageMaker does not accept, NaN and infinite numbers, values that cannot
+// be written.
 //
 // # The definition
 //

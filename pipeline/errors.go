@@ -14,6 +14,10 @@ var (
 	ErrDuplicateName = errors.New("pipeline: duplicate name")
 	// ErrEmptyName reports a step or parameter without a name.
 	ErrEmptyName = errors.New("pipeline: empty name")
+	// ErrInvalidName reports a step name SageMaker does not accept: names
+	// must match ^[A-Za-z0-9\-_]{1,64}$ (the SDK does not check this;
+	// Validate does).
+	ErrInvalidName = errors.New("pipeline: invalid name")
 	// ErrCycle reports steps that depend on each other in a circle.
 	ErrCycle = errors.New("pipeline: dependency cycle")
 	// ErrUnknownStep reports a DependsOn entry or a reference naming a step
@@ -22,6 +26,9 @@ var (
 	// ErrUndeclaredParameter reports a parameter that is used but not
 	// declared in the pipeline's parameter list.
 	ErrUndeclaredParameter = errors.New("pipeline: undeclared parameter")
+	// ErrParameterType reports a parameter used with another type than the
+	// one it is declared with.
+	ErrParameterType = errors.New("pipeline: parameter type mismatch")
 	// ErrPropertyFile reports a JsonGet on a property file the step does
 	// not declare, or a property file on an output the step lacks.
 	ErrPropertyFile = errors.New("pipeline: property file")

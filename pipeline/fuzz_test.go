@@ -55,7 +55,7 @@ func FuzzParse(f *testing.F) {
 		for _, e := range []error{err, p.Validate()} {
 			if e != nil && !errors.Is(e, ErrDuplicateName) && !errors.Is(e, ErrEmptyName) && !errors.Is(e, ErrCycle) &&
 				!errors.Is(e, ErrUnknownStep) && !errors.Is(e, ErrUndeclaredParameter) && !errors.Is(e, ErrPropertyFile) &&
-				!errors.Is(e, ErrNaN) && !errors.Is(e, ErrInvalidValue) {
+				!errors.Is(e, ErrNaN) && !errors.Is(e, ErrInvalidValue) && !errors.Is(e, ErrInvalidName) && !errors.Is(e, ErrParameterType) {
 				t.Fatalf("error outside the package vocabulary: %v", e)
 			}
 		}

@@ -94,6 +94,9 @@ func TestValidateProblems(t *testing.T) {
 		{"NaN parameter default", pipeline.New("p").Parameters(params.Float("F").WithDefault(math.Inf(1))), pipeline.ErrNaN, `parameter "F"`, true},
 		{"unsupported Go value", pipeline.New("p").Steps(raw("B", obj("x", map[string]int{}))), pipeline.ErrInvalidValue, `step "B"`, true},
 		{"enum on an integer parameter", pipeline.New("p").Parameters(params.Integer("I").WithEnum("1")), pipeline.ErrInvalidValue, `parameter "I"`, true},
+		{"parameter used with another type", pipeline.New("p").Parameters(n).Steps(raw("B", obj("n", params.Float("N")))), pipeline.ErrParameterType, `step "B"`, false},
+		{"step name SageMaker refuses", pipeline.New("p").Steps(raw("my step", obj())), pipeline.ErrInvalidName, `step "my step"`, false},
+		{"step name too long", pipeline.New("p").Steps(raw(strings.Repeat("x", 65), obj())), pipeline.ErrInvalidName, `step "xxx`, false},
 		{"empty step name", pipeline.New("p").Steps(raw("", obj())), pipeline.ErrEmptyName, `step ""`, true},
 		{"empty parameter name", pipeline.New("p").Parameters(params.String("")), pipeline.ErrEmptyName, `parameter ""`, true},
 	}
