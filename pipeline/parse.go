@@ -30,11 +30,14 @@ func Parse(data []byte) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	want, err := pyjson.Marshal(tree)
+	got, err := p.encode(p.compile())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrParse, err)
 	}
-	got, err := p.encode(p.compile())
+	if bytes.Equal(got, data) {
+		return p, nil // the input was in json.dumps form already
+	}
+	want, err := pyjson.Marshal(tree)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrParse, err)
 	}
@@ -90,6 +93,7 @@ func parseTree(tree any) (*Pipeline, error) {
 	if !ok {
 		return nil, parseErr("Parameters must be a list")
 	}
+	prms := make([]params.Parameter, 0, len(list))
 	for i, e := range list {
 		prm, err := parseParameter(e)
 		if err != nil {
@@ -98,8 +102,9 @@ func parseTree(tree any) (*Pipeline, error) {
 		if _, dup := ps.params[prm.Name()]; !dup {
 			ps.params[prm.Name()] = prm
 		}
-		p = p.Parameters(prm)
+		prms = append(prms, prm)
 	}
+	p = p.Parameters(prms...)
 
 	exp, _ := doc.Get("PipelineExperimentConfig")
 	switch x := exp.(type) {
@@ -126,14 +131,15 @@ func parseTree(tree any) (*Pipeline, error) {
 	if !ok {
 		return nil, parseErr("Steps must be a list")
 	}
+	es := make([]steps.Entity, 0, len(sl))
 	for i, e := range sl {
 		s, err := ps.step(e)
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", i, err)
 		}
-		p = p.Steps(s)
+		es = append(es, s)
 	}
-	return p, nil
+	return p.Steps(es...), nil
 }
 
 func isEmptyObject(v any) bool {

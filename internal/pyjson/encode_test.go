@@ -258,6 +258,41 @@ func BenchmarkMarshalSeed(b *testing.B) {
 	}
 }
 
+// BenchmarkStdlibMarshalSeed is the baseline for BenchmarkMarshalSeed:
+// encoding/json writing the same document (decoded into maps, so its keys
+// come out sorted and its separators differ: not a usable definition).
+func BenchmarkStdlibMarshalSeed(b *testing.B) {
+	data, err := os.ReadFile("testdata/golden/seed-pipeline.sdk-2.257.6.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := json.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStdlibUnmarshalSeed is the baseline for BenchmarkUnmarshalSeed.
+func BenchmarkStdlibUnmarshalSeed(b *testing.B) {
+	data, err := os.ReadFile("testdata/golden/seed-pipeline.sdk-2.257.6.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkUnmarshalSeed(b *testing.B) {
 	data, err := os.ReadFile("testdata/golden/seed-pipeline.sdk-2.257.6.json")
 	if err != nil {
