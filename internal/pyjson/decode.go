@@ -28,9 +28,14 @@ func (e *SyntaxError) Unwrap() error { return ErrSyntax }
 const maxIntDigits = 4300
 
 // Unmarshal decodes data with json.loads semantics into the tree model
-// described in the package documentation.
+// described in the package documentation. Like json.loads of bytes it
+// skips a leading UTF-8 byte order mark; other encodings (UTF-16, UTF-32)
+// are not supported.
 func Unmarshal(data []byte) (any, error) {
 	d := decoder{data: data}
+	if len(data) >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
+		d.pos = 3
+	}
 	d.skipSpace()
 	v, err := d.value(0)
 	if err != nil {

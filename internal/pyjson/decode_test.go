@@ -57,6 +57,7 @@ func TestUnmarshal(t *testing.T) {
 		{"array", `[1, "a", null, true, [], {}]`, []any{int64(1), "a", nil, true, []any{}, [][2]any(nil)}},
 		{"duplicate key keeps first position, last value", `{"a": 1, "b": 2, "a": 3}`, [][2]any{{"a", int64(3)}, {"b", int64(2)}}},
 		{"whitespace", "\t{\n\"k\"\r:\t[ ]\n}\n", [][2]any{{"k", []any{}}}},
+		{"byte order mark", "\xef\xbb\xbf[]", []any{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,7 +95,7 @@ func TestUnmarshalErrors(t *testing.T) {
 		{`"\u12g4"`, 1, "\\uXXXX"},
 		{"\"\xff\"", 1, "invalid UTF-8"},
 		{"\"\\n\xed\xa0\x80\"", 3, "invalid UTF-8"},
-		{"\xef\xbb\xbf{}", 0, "expecting value"},
+		{"\xef\xbb\xbf\xef\xbb\xbf{}", 3, "expecting value"},
 		{`[1] [2]`, 4, "extra data"},
 		{strings.Repeat("[", MaxDepth+1), MaxDepth, "nesting"},
 		{strings.Repeat("9", 4301), 0, "digits"},
