@@ -269,13 +269,12 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 
 	topModel := tuning.TopModelS3URI(0, seedBucket, seedPrefix)
 	evalJob := cfg.evalJob
-	evalLayout := steps.ProcessingJob{Layout: steps.LayoutJob}
-	var evalOut params.Input[string]
 	if evalJob == "" {
 		evalJob = env.JobName("evaluation")
-	} else {
-		evalOut = lit("s3://" + seedBucket + "/" + evalJob + "/output/evaluation")
 	}
+	// The notebook reads the evaluation output's location back from the
+	// step before building the pipeline, which fixes it under the job name.
+	evalOut := lit("s3://" + seedBucket + "/" + evalJob + "/output/evaluation")
 	report := steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3",
@@ -291,7 +290,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 		},
 		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation", Destination: evalOut}},
 		Code:    "s3://" + seedBucket + "/" + evalJob + "/input/code/script.py",
-		Layout:  evalLayout.Layout,
+		Layout:  steps.LayoutJob,
 	}).PropertyFiles(report)
 
 	register := steps.RegisterModel("RegisterTrainedModel", steps.Model{

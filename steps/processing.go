@@ -9,22 +9,23 @@ import (
 	"github.com/sagepipe/sagepipe/params"
 )
 
-// Layout chooses where the SDK puts a processing job's local code and its
-// outputs that have no destination. The two layouts correspond to the two
-// ways the SDK builds a ProcessingStep.
+// Layout chooses where the SDK stages a processing job's local code. The two
+// layouts correspond to the two ways the SDK builds a ProcessingStep. In
+// both, an output without destination goes to the Join of "s3:/", bucket,
+// pipeline name, execution id, step name, "output" and the output name.
 type Layout int
 
 const (
 	// LayoutPipeline (the zero value) is the step_args form
 	// (processor.run under a PipelineSession): local code goes to
-	// s3://<bucket>/<pipeline>/code/<content hash>/<file>, and an output
-	// without destination to the Join of "s3:/", bucket, pipeline name,
-	// execution id, step name, "output", output name.
+	// s3://<bucket>/<pipeline>/code/<content hash>/<file>.
 	LayoutPipeline Layout = iota
 	// LayoutJob is the deprecated processor= form: the job is named
-	// <base job name>-<timestamp>, local code goes to
-	// s3://<bucket>/<job>/input/code/<file> and an output without
-	// destination to s3://<bucket>/<job>/output/<output name>.
+	// <base job name>-<timestamp> and local code goes to
+	// s3://<bucket>/<job>/input/code/<file>. (A notebook that reads the
+	// step's arguments back before building the pipeline freezes an
+	// output's destination at s3://<bucket>/<job>/output/<name>; pass that
+	// as the output's Destination to reproduce it, see Env.JobName.)
 	LayoutJob
 )
 
@@ -54,7 +55,7 @@ type Processor struct {
 	// MaxRuntimeInSeconds adds a StoppingCondition when positive.
 	MaxRuntimeInSeconds int
 	// BaseJobName names the job in LayoutJob; empty means the image's
-	// base name, as the SDK does.
+	// base name ("sagemaker-scikit-learn"), as the SDK does.
 	BaseJobName string
 	// Environment variables of the container, in order (nil: none).
 	Environment []Member
@@ -118,8 +119,8 @@ type ProcessingOutput struct {
 	Name string
 	// Source is the container path the job writes.
 	Source string
-	// Destination is the S3 URI to upload to; nil means the layout's
-	// default location.
+	// Destination is the S3 URI to upload to; nil means the SDK's default,
+	// a location under the pipeline execution (see Layout).
 	Destination params.Input[string]
 	// UploadMode defaults to "EndOfJob".
 	UploadMode string
@@ -346,8 +347,6 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 			switch {
 			case o.Destination != nil:
 				dest = exprOf(o.Destination)
-			case s.job.Layout == LayoutJob:
-				dest = "s3://" + env.Bucket + "/" + job + "/output/" + name
 			default:
 				dest = params.Join("/", "s3:/", env.Bucket, env.PipelineName,
 					params.PipelineExecutionID.Value(), s.name, "output", name).Expr()

@@ -105,7 +105,7 @@ func TestRender(t *testing.T) {
 			want: `{"Name": "Eval", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}}, ` +
 				`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/evaluate.py"]}, "RoleArn": "R", ` +
 				`"ProcessingInputs": [{"InputName": "code", "AppManaged": false, "S3Input": {"S3Uri": "s3://b/img-2024-05-01-12-00-00-05/input/code/evaluate.py", "LocalPath": "/opt/ml/processing/input/code", ` + s3In + `}}], ` +
-				`"ProcessingOutputConfig": {"Outputs": [{"OutputName": "metrics", "AppManaged": false, "S3Output": {"S3Uri": "s3://b/img-2024-05-01-12-00-00-05/output/metrics", "LocalPath": "/opt/ml/processing/metrics", "S3UploadMode": "EndOfJob"}}]}}, ` +
+				`"ProcessingOutputConfig": {"Outputs": [{"OutputName": "metrics", "AppManaged": false, "S3Output": {"S3Uri": {"Std:Join": {"On": "/", "Values": ["s3:/", "b", "P", {"Get": "Execution.PipelineExecutionId"}, "Eval", "output", "metrics"]}}, "LocalPath": "/opt/ml/processing/metrics", "S3UploadMode": "EndOfJob"}}]}}, ` +
 				`"CacheConfig": {"Enabled": false}}`,
 		},
 		{

@@ -229,6 +229,7 @@ func Build(cfg Config) (*Seed, error) {
 	// processor= form: code and output under the job name).
 	topModel := s.Tuning.TopModelS3URI(0, bucket, s3Prefix)
 	evalJob := env.JobName("evaluation")
+	evalOutput := "s3://" + bucket + "/" + evalJob + "/output/evaluation"
 	s.EvaluationReport = steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	s.Evaluate = steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      sklearn023,
@@ -242,9 +243,12 @@ func Build(cfg Config) (*Seed, error) {
 			{Source: topModel, Destination: "/opt/ml/processing/model"},
 			{Source: split.Output("test").S3URI(), Destination: "/opt/ml/processing/test"},
 		},
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation"}},
-		Code:    or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py"),
-		Layout:  steps.LayoutJob,
+		// The notebook reads this output's location back from the step
+		// before building the pipeline, which fixes it under the job name.
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation",
+			Destination: lit(evalOutput)}},
+		Code:   or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py"),
+		Layout: steps.LayoutJob,
 	}).PropertyFiles(s.EvaluationReport)
 
 	// 5. Register the model if its RMSE is small enough, else fail.
@@ -258,9 +262,7 @@ func Build(cfg Config) (*Seed, error) {
 		Description:           "XGBoost model to predict synthetic housing prices",
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
 			ContentType: "application/json",
-			// The notebook reads the evaluation output location back
-			// from the step (s3://<bucket>/<job>/output/evaluation).
-			S3URI: lit("s3://" + bucket + "/" + evalJob + "/output/evaluation/evaluation.json"),
+			S3URI:       lit(evalOutput + "/evaluation.json"),
 		}},
 		ContentTypes:       []string{"text/csv"},
 		ResponseTypes:      []string{"application/json"},
