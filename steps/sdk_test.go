@@ -1,0 +1,186 @@
+package steps_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sagepipe/sagepipe/params"
+	"github.com/sagepipe/sagepipe/pipeline"
+	"github.com/sagepipe/sagepipe/steps"
+)
+
+// sdkEnv is the mocked session the files under testdata/sdk were produced
+// with (see testdata/sdk/README.md).
+func sdkEnv() steps.Env {
+	return steps.Env{
+		Bucket: "my-bucket", Region: "us-west-2", Role: "DummyRole",
+		Now: steps.FrozenClock(time.Date(2024, 5, 1, 12, 0, 0, 50e6, time.UTC)),
+	}
+}
+
+func mustImage(t *testing.T, framework, version string) string {
+	t.Helper()
+	uri, err := steps.ImageURI(framework, version, "us-west-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uri
+}
+
+func sdkTrainingSteps(t *testing.T) *pipeline.Pipeline {
+	n := params.Integer("N").WithDefault(3)
+	train := steps.Training("Train", steps.Estimator{
+		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		HyperParameters: []steps.Member{
+			{Key: "a", Value: false}, {Key: "b", Value: nil}, {Key: "c", Value: []int{64, 32}},
+			{Key: "d", Value: 0.5}, {Key: "e", Value: 1.0}, {Key: "f", Value: n},
+		},
+	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: "text/csv"})
+	xgb := steps.Training("TrainXGB", steps.Estimator{
+		ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+		HyperParameters: []steps.Member{{Key: "max_depth", Value: 5}, {Key: "region", Value: "x"}},
+		Framework:       steps.XGBoost("main.py", "testdata/code/src"),
+	}, steps.TrainingInput{Channel: "train", S3Data: train.Properties().ModelArtifacts().S3ModelArtifacts()}).
+		Cache(steps.CacheConfig{Enabled: true, ExpireAfter: "PT1H"}).
+		Retry(steps.RetryPolicy{ExceptionTypes: []string{steps.StepThrottling}, MaxAttempts: 3})
+	return pipeline.New("MyPipeline").Parameters(n).Steps(train, xgb).Env(sdkEnv())
+}
+
+func sdkModelTransform(t *testing.T) *pipeline.Pipeline {
+	approval := params.String("Approval").WithDefault("PendingManualApproval")
+	train := steps.Training("Train", steps.Estimator{ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
+		steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
+	model := steps.Model{ImageURI: "fakeimage", ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()}
+	create := steps.CreateModel("M", model)
+	reg := steps.RegisterModel("Reg", model, steps.Registration{
+		ModelPackageGroupName: lit("grp"),
+		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
+		InferenceInstances: []string{"ml.m5.xlarge"}, TransformInstances: []string{"ml.m5.xlarge"},
+		ApprovalStatus: approval,
+	}).DisplayName("Register it").Description("registers")
+	transform := steps.Transform("T", steps.Transformer{
+		ModelName: create.Properties().ModelName(),
+		Data:      lit("s3://my-bucket/in"), ContentType: "text/csv", SplitType: "Line",
+		OutputPath: lit("s3://my-bucket/out"), Accept: "text/csv", AssembleWith: "Line",
+		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+	})
+	return pipeline.New("MyPipeline").Parameters(approval).Steps(train, create, reg, transform).Env(sdkEnv())
+}
+
+func sdkLambdaCallback(t *testing.T) *pipeline.Pipeline {
+	data := params.String("InputData").WithDefault("s3://my-bucket/in")
+	lam := steps.Lambda("Lam", "arn:aws:lambda:us-west-2:123456789012:function:f",
+		[]steps.Member{{Key: "arg1", Value: data}, {Key: "arg2", Value: 5}},
+		steps.OutputParameter{Name: "out1", Type: steps.OutputString}).
+		Cache(steps.CacheConfig{Enabled: true, ExpireAfter: "PT1H"})
+	cb := steps.Callback("Cb", "https://sqs.us-west-2.amazonaws.com/123456789012/q",
+		[]steps.Member{{Key: "x", Value: steps.Output[string](lam, "out1")}},
+		steps.OutputParameter{Name: "o", Type: steps.OutputInteger}).DisplayName("Call back")
+	return pipeline.New("MyPipeline").Parameters(data).Steps(lam, cb).Env(sdkEnv())
+}
+
+func sdkProcessingStepArgs(t *testing.T) *pipeline.Pipeline {
+	data := params.String("InputData").WithDefault("s3://my-bucket/in")
+	prep := steps.Processing("Prep", steps.Processor{
+		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
+		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+	}, steps.ProcessingJob{
+		Inputs: []steps.ProcessingInput{
+			{Source: lit("s3://my-bucket/in"), Destination: "/opt/ml/processing/input"},
+			{Name: "extra", Source: data, Destination: "/opt/ml/processing/x"},
+		},
+		Outputs: []steps.ProcessingOutput{
+			{Name: "train", Source: "/opt/ml/processing/train"},
+			{Source: "/opt/ml/processing/other", Destination: lit("s3://my-bucket/other")},
+		},
+		Code:      "testdata/code/train.py",
+		Arguments: []params.Input[string]{lit("--n"), lit("3")},
+	})
+	return pipeline.New("MyPipeline").Parameters(data).Steps(prep).Env(sdkEnv())
+}
+
+func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
+	maxLR := params.Float("MaxLR").WithDefault(0.1)
+	seed, target := 7, 0.9
+	tune := steps.Tuning("Tune", steps.Tuner{
+		Estimator: steps.Estimator{
+			ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+			BaseJobName: "xgb-hb",
+			HyperParameters: []steps.Member{
+				{Key: "epochs", Value: 10}, {Key: "lr", Value: 0.1}, {Key: "flag", Value: false}, {Key: "depth", Value: 3},
+			},
+			Framework: steps.XGBoost("main.py", "testdata/code/src"),
+		},
+		ObjectiveMetric: "validation:auc",
+		Ranges: []steps.Range{
+			steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
+			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: steps.ScalingLogarithmic},
+			steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
+		},
+		MetricDefinitions:   []steps.MetricDefinition{{Name: "validation:auc", Regex: "auc=(.*)"}},
+		Strategy:            "Hyperband",
+		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
+		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},
+		MaxJobs:             6,
+		MaxParallelJobs:     2,
+		RandomSeed:          &seed,
+		MaxRuntimeInSeconds: 3600,
+	}, steps.TrainingInput{Channel: "train", S3Data: lit("s3://my-bucket/train")})
+	eval := steps.Processing("Eval", steps.Processor{
+		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
+		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+	}, steps.ProcessingJob{
+		Inputs:  []steps.ProcessingInput{{Source: tune.TopModelS3URI(0, "my-bucket", ""), Destination: "/opt/ml/processing/model"}},
+		Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: "/opt/ml/processing/metrics"}},
+		Code:    "testdata/code/train.py",
+		Layout:  steps.LayoutJob,
+	})
+	return pipeline.New("MyPipeline").Parameters(maxLR).Steps(tune, eval).Env(sdkEnv())
+}
+
+// TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
+// compares bytes.
+func TestSDKReference(t *testing.T) {
+	tests := map[string]func(*testing.T) *pipeline.Pipeline{
+		"training-steps.sdk-2.257.6.json":       sdkTrainingSteps,
+		"model-transform.sdk-2.257.6.json":      sdkModelTransform,
+		"lambda-callback.sdk-2.257.6.json":      sdkLambdaCallback,
+		"processing-step-args.sdk-2.257.6.json": sdkProcessingStepArgs,
+		"tuning-framework.sdk-2.257.6.json":     sdkTuningFramework,
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(tests) {
+		t.Errorf("%d reference files, %d builders", len(files), len(tests))
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			build, ok := tests[name]
+			if !ok {
+				t.Fatal("no builder for this file")
+			}
+			want, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := build(t)
+			got, err := p.Definition()
+			if err != nil {
+				t.Fatalf("Definition: %v", err)
+			}
+			if d := cmp.Diff(string(want), string(got)); d != "" {
+				t.Errorf("definition differs from the SDK's (-sdk +ours):\n%s", d)
+			}
+			if err := p.Validate(); err != nil {
+				t.Errorf("Validate: %v", err)
+			}
+		})
+	}
+}
