@@ -41,18 +41,18 @@ func conditionAllTypes() *pipeline.Pipeline {
 	str := params.String("MyStr")
 	step0 := bare("MyStep0", steps.TypeTraining)
 	start := params.StartDateTime
-	inABC := steps.In[string](str, lit("abc"), lit("def"))
+	inABC := steps.In(str, lit("abc"), lit("def"))
 	cond := steps.When("MyConditionStep",
-		steps.Equals[int](i1, i2),
-		steps.GreaterThan[string](start, lit("2020-12-01")),
-		steps.GreaterThanOrEqualTo[string](start, str),
-		steps.LessThan[string](start, lit("2020-12-01")),
-		steps.LessThanOrEqualTo[string](start, str),
+		steps.Equals(i1, i2),
+		steps.GreaterThan(start, lit("2020-12-01")),
+		steps.GreaterThanOrEqualTo(start, str),
+		steps.LessThan(start, lit("2020-12-01")),
+		steps.LessThanOrEqualTo(start, str),
 		inABC,
-		steps.In[string](str, lit("abc"), steps.Property[string](step0, "TrainingJobName"), start),
-		steps.Not(steps.Equals[int](i1, i2)),
+		steps.In(str, lit("abc"), steps.Property[string](step0, "TrainingJobName"), start),
+		steps.Not(steps.Equals(i1, i2)),
 		steps.Not(inABC),
-		steps.Or(steps.GreaterThan[string](start, lit("2020-12-01")), inABC),
+		steps.Or(steps.GreaterThan(start, lit("2020-12-01")), inABC),
 	).Then(bare("MyStep1", steps.TypeTraining)).Else(bare("MyStep2", steps.TypeTraining))
 	// MyStep0 is referenced but not listed: the compiler appends it.
 	return pipeline.New("MyPipeline").Parameters(i1, i2, str).Steps(cond).Env(testEnv())
@@ -60,7 +60,7 @@ func conditionAllTypes() *pipeline.Pipeline {
 
 func failJoinConditionOutcome() *pipeline.Pipeline {
 	n := params.Integer("MyInt").WithDefault(2)
-	cond := steps.When("CondStep", steps.Equals[int](n, params.Lit(1)))
+	cond := steps.When("CondStep", steps.Equals(n, params.Lit(1)))
 	fail := steps.Fail("FailStep", params.Join(": ", "Failed due to xxx == yyy returns", cond.Properties().Outcome()))
 	return pipeline.New("MyPipeline").Parameters(n).Steps(cond, fail).Env(testEnv())
 }
@@ -78,7 +78,7 @@ func jsonGetJoinFailNested() *pipeline.Pipeline {
 		steps.Property[string](step, "TrainingJobName").ToString(),
 		n,
 	))
-	cond := steps.When("MyCondStep", steps.GreaterThan[string](s, n.Value().ToString())).Else(fail)
+	cond := steps.When("MyCondStep", steps.GreaterThan(s, n.Value().ToString())).Else(fail)
 	return pipeline.New("MyPipeline").Parameters(s, n).Steps(step, cond).Env(testEnv())
 }
 
@@ -312,7 +312,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	})
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", rmse))
 	check := steps.When("CheckEvaluation",
-		steps.LessThanOrEqualTo[float64](steps.JsonGet[float64](evaluate, report, "regression_metrics.rmse.value"), rmse),
+		steps.LessThanOrEqualTo(steps.JsonGet[float64](evaluate, report, "regression_metrics.rmse.value"), rmse),
 	).Then(register).Else(fail)
 
 	return pipeline.New(seedName).

@@ -55,6 +55,12 @@
 // language: [Equals], [GreaterThan], [GreaterThanOrEqualTo], [LessThan],
 // [LessThanOrEqualTo] (typed, both sides of the same Go type), [In], [Not]
 // and [Or]; a condition step's list of conditions is their conjunction.
+// The Go type is inferred from the operands, and mixing types does not
+// compile:
+//
+//	steps.LessThanOrEqualTo(rmse, threshold)       // Value[float64], *Param[float64]
+//	steps.In(mode, params.Lit("a"), params.Lit("b")) // strings
+//	steps.Equals(count, params.Lit("1"))           // compile error: int vs string
 //
 // # The compile environment
 //

@@ -49,7 +49,7 @@ func ExampleWhen() {
 		Code: "s3://my-bucket/code/evaluate.py",
 	}).PropertyFiles(report)
 	rmse := steps.JsonGet[float64](eval, report, "metrics.rmse")
-	check := steps.When("Check", steps.LessThanOrEqualTo[float64](rmse, threshold)).
+	check := steps.When("Check", steps.LessThanOrEqualTo(rmse, threshold)).
 		Else(steps.Fail("TooHigh", params.Join(" ", "RMSE above", threshold)))
 
 	def, err := pipeline.New("Demo").Parameters(threshold).Steps(eval, check).
@@ -77,7 +77,7 @@ func ExampleLambda() {
 		[]steps.Member{{Key: "threshold", Value: 0.5}},
 		steps.OutputParameter{Name: "passed", Type: steps.OutputBoolean})
 	passed := steps.Output[bool](lam, "passed")
-	check := steps.When("Gate", steps.Equals[bool](passed, params.Lit(true)))
+	check := steps.When("Gate", steps.Equals(passed, params.Lit(true)))
 	fmt.Println(passed)
 	fmt.Println(check.Name(), check.Type())
 	// Output:

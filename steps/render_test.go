@@ -163,8 +163,8 @@ func TestRender(t *testing.T) {
 		{
 			name: "condition with nested branches",
 			step: steps.When("Check",
-				steps.Not(steps.In[float64](params.Float("F"), params.Lit(0.7), params.Lit(1.0))),
-				steps.Or(steps.Equals[bool](params.Boolean("B"), params.Lit(true)), steps.LessThan[int](count, params.Lit(10))),
+				steps.Not(steps.In(params.Float("F"), params.Lit(0.7), params.Lit(1.0))),
+				steps.Or(steps.Equals(params.Boolean("B"), params.Lit(true)), steps.LessThan(count, params.Lit(10))),
 			).Then(steps.When("Inner").Else(steps.Fail("Bad", lit("bad")))),
 			want: `{"Name": "Check", "Type": "Condition", "Arguments": {"Conditions": [` +
 				`{"Type": "Not", "Condition": {"Type": "In", "QueryValue": {"Get": "Parameters.F"}, "Values": [0.7, 1.0]}}, ` +

@@ -271,7 +271,7 @@ func Build(cfg Config) (*Seed, error) {
 	})
 	s.Fail = steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", s.RMSEThreshold))
 	rmse := steps.JsonGet[float64](s.Evaluate, s.EvaluationReport, "regression_metrics.rmse.value")
-	s.Check = steps.When("CheckEvaluation", steps.LessThanOrEqualTo[float64](rmse, s.RMSEThreshold)).
+	s.Check = steps.When("CheckEvaluation", steps.LessThanOrEqualTo(rmse, s.RMSEThreshold)).
 		Then(s.Register).
 		Else(s.Fail)
 
