@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -12,7 +13,7 @@ import (
 // LessThan, LessThanOrEqualTo, In, Not and Or.
 type Condition interface {
 	// Members writes the condition object in the SDK's key order.
-	Members() iter2
+	Members() iter.Seq2[string, any]
 	// Exprs yields the expressions the condition compares, nested
 	// conditions included.
 	Exprs() []params.Expr
@@ -23,7 +24,7 @@ type comparison struct {
 	l, r params.Expr
 }
 
-func (c comparison) Members() iter2 {
+func (c comparison) Members() iter.Seq2[string, any] {
 	return pyjson.NewObject().Set("Type", c.typ).Set("LeftValue", c.l).Set("RightValue", c.r).Members()
 }
 
@@ -78,7 +79,7 @@ func In[T params.Primitive](q params.Input[T], values ...params.Input[T]) Condit
 	return c
 }
 
-func (c in) Members() iter2 {
+func (c in) Members() iter.Seq2[string, any] {
 	vs := make([]any, len(c.values))
 	for i, v := range c.values {
 		vs[i] = v
@@ -94,7 +95,7 @@ type not struct{ c Condition }
 // 2.257.6 does.
 func Not(c Condition) Condition { return not{c} }
 
-func (c not) Members() iter2 {
+func (c not) Members() iter.Seq2[string, any] {
 	return pyjson.NewObject().Set("Type", "Not").Set("Condition", condValue(c.c)).Members()
 }
 
@@ -105,7 +106,7 @@ type or struct{ cs []Condition }
 // Or holds when any of cs holds.
 func Or(cs ...Condition) Condition { return or{cloneSlice(cs)} }
 
-func (c or) Members() iter2 {
+func (c or) Members() iter.Seq2[string, any] {
 	vs := make([]any, len(c.cs))
 	for i, x := range c.cs {
 		vs[i] = condValue(x)

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"path"
 	"reflect"
@@ -76,7 +77,7 @@ type Estimator struct {
 type MetricDefinition struct{ Name, Regex string }
 
 // Members renders {"Name", "Regex"}.
-func (m MetricDefinition) Members() iter2 {
+func (m MetricDefinition) Members() iter.Seq2[string, any] {
 	return pyjson.NewObject().Set("Name", m.Name).Set("Regex", m.Regex).Members()
 }
 

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -26,7 +27,7 @@ type OutputParameter struct {
 }
 
 // Members renders {"OutputName", "OutputType"}.
-func (o OutputParameter) Members() iter2 {
+func (o OutputParameter) Members() iter.Seq2[string, any] {
 	return pyjson.NewObject().Set("OutputName", o.Name).Set("OutputType", string(orOutputType(o.Type))).Members()
 }
 

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"iter"
 	"path"
 	"strconv"
 
@@ -94,7 +95,7 @@ type MetricsSource struct {
 }
 
 // Members renders the source.
-func (m MetricsSource) Members() iter2 {
+func (m MetricsSource) Members() iter.Seq2[string, any] {
 	o := pyjson.NewObject().Set("ContentType", m.ContentType).Set("S3Uri", exprOf(m.S3URI))
 	if m.ContentDigest != "" {
 		o.Set("ContentDigest", m.ContentDigest)
@@ -111,7 +112,7 @@ type FileSource struct {
 }
 
 // Members renders the source.
-func (f FileSource) Members() iter2 {
+func (f FileSource) Members() iter.Seq2[string, any] {
 	o := pyjson.NewObject().Set("S3Uri", exprOf(f.S3URI))
 	if f.ContentDigest != "" {
 		o.Set("ContentDigest", f.ContentDigest)
@@ -134,7 +135,7 @@ type ModelMetrics struct {
 
 func setIf[S any, P interface {
 	*S
-	Members() iter2
+	Members() iter.Seq2[string, any]
 }](o *pyjson.Object, key string, v P) {
 	if v != nil {
 		o.Set(key, *v)
@@ -142,7 +143,7 @@ func setIf[S any, P interface {
 }
 
 // Members renders the metrics.
-func (m ModelMetrics) Members() iter2 {
+func (m ModelMetrics) Members() iter.Seq2[string, any] {
 	o := pyjson.NewObject()
 	q := pyjson.NewObject()
 	setIf(q, "Statistics", m.ModelStatistics)
@@ -180,7 +181,7 @@ type DriftCheckBaselines struct {
 }
 
 // Members renders the baselines.
-func (m DriftCheckBaselines) Members() iter2 {
+func (m DriftCheckBaselines) Members() iter.Seq2[string, any] {
 	o := pyjson.NewObject()
 	group := func(key string, fill func(*pyjson.Object)) {
 		g := pyjson.NewObject()
@@ -406,7 +407,7 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	return a
 }
 
-func membersLen(m iter2) int {
+func membersLen(m iter.Seq2[string, any]) int {
 	n := 0
 	for range m {
 		n++

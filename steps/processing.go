@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"iter"
 	"path"
 	"strconv"
 
@@ -74,7 +75,7 @@ type NetworkConfig struct {
 }
 
 // Members renders the config (spec §14.10).
-func (n NetworkConfig) Members() iter2 {
+func (n NetworkConfig) Members() iter.Seq2[string, any] {
 	o := pyjson.NewObject()
 	o.Set("EnableNetworkIsolation", n.EnableNetworkIsolation)
 	o.Set("EnableInterContainerTrafficEncryption", n.EnableInterContainerTrafficEncryption)
@@ -88,7 +89,7 @@ func (n NetworkConfig) Members() iter2 {
 type Tag struct{ Key, Value string }
 
 // Members renders {"Key": ..., "Value": ...}.
-func (t Tag) Members() iter2 {
+func (t Tag) Members() iter.Seq2[string, any] {
 	return pyjson.NewObject().Set("Key", t.Key).Set("Value", t.Value).Members()
 }
 
@@ -155,7 +156,7 @@ type PropertyFile struct {
 }
 
 // Members renders {"PropertyFileName", "OutputName", "FilePath"}.
-func (p PropertyFile) Members() iter2 {
+func (p PropertyFile) Members() iter.Seq2[string, any] {
 	return pyjson.NewObject().Set("PropertyFileName", p.Name).Set("OutputName", p.OutputName).Set("FilePath", p.Path).Members()
 }
 

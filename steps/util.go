@@ -1,15 +1,12 @@
 package steps
 
 import (
-	"iter"
 	"regexp"
 	"slices"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
 )
-
-type iter2 = iter.Seq2[string, any]
 
 func cloneSlice[S ~[]E, E any](s S) S { return slices.Clone(s) }
 
