@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 )
 
@@ -139,5 +140,65 @@ func TestParseCanonicalises(t *testing.T) {
 	}
 	if got, err := p.encode(p.compile()); err != nil || string(got) != odd {
 		t.Errorf("got  %s (%v)\nwant %s", got, err, odd)
+	}
+}
+
+// TestParseExpressions round-trips every expression form and checks that
+// the parser recovered them as expressions (references reach the DAG and
+// Validate) or left unknown shapes alone.
+func TestParseExpressions(t *testing.T) {
+	in := `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "P", "Type": "String", "EnumValues": ["a", "b"]}], "PipelineExperimentConfig": {"ExperimentName": "exp", "TrialName": {"Get": "Execution.PipelineExecutionId"}}, "Steps": [` +
+		`{"Name": "A", "Type": "Processing", "Arguments": {"ProcessingOutputConfig": {"Outputs": [{"OutputName": "out"}]}}, "PropertyFiles": [{"PropertyFileName": "pf", "OutputName": "out", "FilePath": "f.json"}]}, ` +
+		`{"Name": "B", "Type": "Training", "Arguments": {` +
+		`"exec": {"Get": "Execution.StartDateTime"}, "exp": {"Get": "PipelineExperimentConfig.TrialName"}, "param": {"Get": "Parameters.P"}, ` +
+		`"whole": {"Get": "Steps.A"}, "prop": {"Get": "Steps.A.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri"}, ` +
+		`"jsonget": {"Std:JsonGet": {"PropertyFile": {"Get": "Steps.A.PropertyFiles.pf"}, "Path": "a.b"}}, ` +
+		`"s3": {"Std:JsonGet": {"S3Uri": {"Std:Join": {"On": "/", "Values": ["s3:/", "b", {"Get": "Execution.PipelineExecutionId"}, 1, 2.5, true, null, 123456789012345678901234567890]}}, "Path": "x"}}, ` +
+		`"s3lit": {"Std:JsonGet": {"S3Uri": "s3://b/k", "Path": "x"}}, ` +
+		`"plain": [{"Get": 5}, {"Get": "Other.X"}, {"Get": "Steps.A."}, {"Get": "NoDot"}, {"Get": "Steps.A", "More": 1}, {"Std:Join": {"On": "", "Values": [[1]]}}, {"Std:Join": {"Values": [], "On": ""}}, {"Std:JsonGet": {"PropertyFile": {"Get": "Parameters.P"}, "Path": "x"}}, {"Std:JsonGet": {"Path": "x", "S3Uri": "s3://b"}}]` +
+		`}}]}`
+	p, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := p.Definition()
+	if err != nil || string(def) != in {
+		t.Fatalf("round trip: %v\n got %s\nwant %s", err, def, in)
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("Validate() = %v", err)
+	}
+	c := p.compile()
+	var refs []string
+	for _, n := range c.nodes {
+		for _, r := range n.refs {
+			refs = append(refs, n.step.Name()+":"+r.Kind.String()+":"+r.String())
+		}
+	}
+	want := []string{
+		"B:Execution:Execution.StartDateTime",
+		"B:Experiment:PipelineExperimentConfig.TrialName",
+		"B:Parameter:Parameters.P",
+		"B:Property:Steps.A",
+		"B:Property:Steps.A.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri",
+		"B:PropertyFile:Steps.A.PropertyFiles.pf",
+		"B:Execution:Execution.PipelineExecutionId",
+		"B:Parameter:Parameters.P", // inside a malformed Std:JsonGet, kept as a plain object
+	}
+	if diff := cmp.Diff(want, refs); diff != "" {
+		t.Errorf("references (-want +got):\n%s", diff)
+	}
+	if got := p.Graph().Edges; len(got) != 1 || got[0] != (Edge{From: "A", To: "B", Kind: DataEdge}) {
+		t.Errorf("edges = %v", got)
+	}
+
+	// A JsonGet of a property file A does not declare is reported.
+	bad := strings.Replace(in, "PropertyFiles.pf", "PropertyFiles.other", 1)
+	p, err = Parse([]byte(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Validate(); !errors.Is(err, ErrPropertyFile) || !strings.Contains(err.Error(), `step "B"`) {
+		t.Errorf("Validate() = %v, want ErrPropertyFile naming B", err)
 	}
 }
