@@ -88,9 +88,6 @@ func hashFile(h hash.Hash, p string) error {
 	return nil
 }
 
-// isS3 reports whether uri names an S3 object (used as is, never hashed).
-func isS3(uri string) bool { return strings.HasPrefix(uri, "s3://") }
-
 // isLocal reports whether code is a local path or file:// URL (hashed and
 // staged by the SDK) rather than a remote URL.
 func isLocal(code string) bool {
