@@ -45,7 +45,9 @@ type compiled struct {
 	top      []*node
 	nodes    []*node
 	byName   map[string]*node
-	names    map[string]steps.Step // every step name known so far
+	names    map[string]steps.Step   // every step name known so far
+	input    map[string]steps.Step   // listed steps and their branches (what DependsOn names may name)
+	groups   map[string][]steps.Step // listed step collections by name
 	known    map[any]bool
 	queue    []steps.Step
 	listed   int
@@ -81,6 +83,8 @@ func (p *Pipeline) compile() *compiled {
 		env:      p.Environment(),
 		byName:   map[string]*node{},
 		names:    map[string]steps.Step{},
+		input:    map[string]steps.Step{},
+		groups:   map[string][]steps.Step{},
 		known:    map[any]bool{},
 		edgeSet:  map[Edge]bool{},
 		declared: map[string]params.Parameter{},
@@ -92,6 +96,9 @@ func (p *Pipeline) compile() *compiled {
 		if e == nil || reflect.ValueOf(e).Kind() == reflect.Pointer && reflect.ValueOf(e).IsNil() {
 			c.refuse(fmt.Errorf("%w: entry %d of the step list is nil", ErrInvalidValue, i))
 			continue
+		}
+		if ss := e.Steps(); len(ss) != 1 || ss[0] == nil || ss[0].Name() != e.Name() {
+			c.groups[e.Name()] = ss
 		}
 		for _, s := range e.Steps() {
 			if s == nil {
@@ -156,6 +163,7 @@ func (c *compiled) register(s steps.Step, where string) {
 		c.refuse(stepErr(name, fmt.Errorf("%w: more than one step is named %q (branch steps included)", ErrDuplicateName, name)))
 	default:
 		c.names[name] = s
+		c.input[name] = s
 		if !validName(name) {
 			c.warn(stepErr(name, fmt.Errorf("%w: step names must be 1 to 64 letters, digits, '-' or '_'", ErrInvalidName)))
 		}
@@ -247,18 +255,24 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		}
 	}
 	for _, dn := range env.DependsOn {
-		var dep steps.Step
+		var deps []steps.Step
 		if d, ok := objs[dn]; ok {
-			dep = c.resolve(d)
-		} else {
-			dep = c.names[dn]
+			deps = []steps.Step{c.resolve(d)}
+		} else if d, ok := c.input[dn]; ok { // as the SDK: names resolve among listed steps only
+			deps = []steps.Step{d}
+		} else if g, ok := c.groups[dn]; ok { // a collection stands for all its steps
+			deps = g
 		}
-		if dep == nil {
+		if len(deps) == 0 {
 			c.refuse(stepErr(name, fmt.Errorf("%w: DependsOn names %q, which is not in the pipeline", ErrUnknownStep, dn)))
 			continue
 		}
-		c.edge(dep.Name(), name, DependsOnEdge)
-		c.push(dep)
+		for _, dep := range deps {
+			if dep != nil {
+				c.edge(dep.Name(), name, DependsOnEdge)
+				c.push(dep)
+			}
+		}
 	}
 
 	n.args = s.Arguments(&c.env)

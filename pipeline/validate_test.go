@@ -83,6 +83,7 @@ func TestValidateProblems(t *testing.T) {
 		{"cycle", pipeline.New("p").Steps(raw("X", obj(), dependsOn("Y")), raw("Y", obj(), dependsOn("X"))), pipeline.ErrCycle, `step "X"`, true},
 		{"cycle through data", pipeline.New("p").Steps(raw("X", obj("v", params.StepProperty[string](params.StepName("X"), "TrainingJobName")))), pipeline.ErrCycle, `step "X"`, true},
 		{"DependsOn unknown step", pipeline.New("p").Steps(raw("B", obj(), dependsOn("Ghost"))), pipeline.ErrUnknownStep, `step "B"`, true},
+		{"DependsOn by name on a step that is only appended", pipeline.New("p").Steps(raw("B", obj("x", params.StepProperty[string](raw("Hidden", obj()), "TrainingJobName"))), raw("C", obj(), dependsOn("Hidden"))), pipeline.ErrUnknownStep, `step "C"`, true},
 		{"reference to a step not in the pipeline", pipeline.New("p").Steps(raw("B", obj("x", params.StepProperty[string](params.StepName("Ghost"), "ModelArtifacts.S3ModelArtifacts")))), pipeline.ErrUnknownStep, `step "B"`, false},
 		{"JsonGet of an undeclared property file", pipeline.New("p").Steps(a, raw("B", obj("x", params.JsonGet[float64](a, "report", "rmse")))), pipeline.ErrPropertyFile, `step "B"`, false},
 		{"property file on a missing output", pipeline.New("p").Steps(raw("P", outputs("train"), propertyFile("report", "evaluation"))), pipeline.ErrPropertyFile, `step "P"`, false},
@@ -270,5 +271,40 @@ func TestParametersRendering(t *testing.T) {
 	want := `"Parameters": [{"Name": "InputData", "Type": "String", "DefaultValue": "s3://my-bucket/in"}, {"Name": "Mode", "Type": "String", "DefaultValue": "a", "EnumValues": ["a", "b"]}, {"Name": "Count", "Type": "Integer", "DefaultValue": 2}, {"Name": "Threshold", "Type": "Float", "DefaultValue": 0.75}, {"Name": "Whole", "Type": "Float", "DefaultValue": 1.0}, {"Name": "Flag", "Type": "Boolean", "DefaultValue": true}, {"Name": "NoDefault", "Type": "Float"}]`
 	if !strings.Contains(string(def), want) {
 		t.Errorf("definition %s lacks %s", def, want)
+	}
+}
+
+// group is a step collection for tests.
+type group struct {
+	name string
+	ss   []steps.Step
+}
+
+func (g group) Name() string        { return g.name }
+func (g group) Steps() []steps.Step { return g.ss }
+
+// TestCollections checks that a collection is listed as its steps, that a
+// DependsOn on its name stands for all of them, and that its properties
+// are its last step's.
+func TestCollections(t *testing.T) {
+	g := group{"Model", []steps.Step{raw("Model-Repack", obj()), raw("Model-Register", obj())}}
+	after := raw("After", obj(), dependsOn("Model"))
+	p := pipeline.New("p").Steps(g, after)
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var edges []string
+	for _, e := range p.Graph().Edges {
+		edges = append(edges, e.From+"->"+e.To)
+	}
+	if got, want := strings.Join(edges, " "), "Model-Repack->After Model-Register->After"; got != want {
+		t.Errorf("edges = %s, want %s", got, want)
+	}
+	def, err := p.Definition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(def), `{"Name": "Model-Repack", "Type": "Training", "Arguments": {}}, {"Name": "Model-Register"`) {
+		t.Errorf("collection not expanded in order: %s", def)
 	}
 }
