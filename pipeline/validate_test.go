@@ -283,9 +283,8 @@ type group struct {
 func (g group) Name() string        { return g.name }
 func (g group) Steps() []steps.Step { return g.ss }
 
-// TestCollections checks that a collection is listed as its steps, that a
-// DependsOn on its name stands for all of them, and that its properties
-// are its last step's.
+// TestCollections checks that a collection is listed as its steps and that
+// a DependsOn on its name stands for all of them.
 func TestCollections(t *testing.T) {
 	g := group{"Model", []steps.Step{raw("Model-Repack", obj()), raw("Model-Register", obj())}}
 	after := raw("After", obj(), dependsOn("Model"))
