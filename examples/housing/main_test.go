@@ -11,7 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const golden = "../../pipeline/testdata/sdk/seed-pipeline.sdk-2.257.6.json"
+// golden is SDK 2.257.6's definition of the seed pipeline (shared reference
+// sm-json/seed-pipeline.sdk-2.257.6.json).
+const golden = "testdata/seed-pipeline.sdk-2.257.6.json"
 
 func TestBuildMatchesSDK(t *testing.T) {
 	want, err := os.ReadFile(golden)
