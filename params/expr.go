@@ -141,6 +141,7 @@ func (l Literal) PyJSON() any { return l.v }
 // Refs yields nothing.
 func (l Literal) Refs() iter.Seq[Ref] { return func(func(Ref) bool) {} }
 
+// String returns the constant as the definition would show it.
 func (l Literal) String() string {
 	switch x := l.v.(type) {
 	case nil:
@@ -173,6 +174,7 @@ func (g Get) Refs() iter.Seq[Ref] {
 	return func(yield func(Ref) bool) { yield(g.ref) }
 }
 
+// String returns the Get path.
 func (g Get) String() string { return g.ref.String() }
 func (Get) isExpr()          {}
 
@@ -200,6 +202,7 @@ func (j JoinExpr) PyJSON() any {
 // Refs yields the references of the values in order.
 func (j JoinExpr) Refs() iter.Seq[Ref] { return refsOf(j) }
 
+// String returns Join("on", [values]).
 func (j JoinExpr) String() string {
 	parts := make([]string, len(j.values))
 	for i, v := range j.values {
@@ -244,6 +247,7 @@ func (j JsonGetExpr) PyJSON() any {
 // Refs yields the property file reference or the S3 URI's references.
 func (j JsonGetExpr) Refs() iter.Seq[Ref] { return refsOf(j) }
 
+// String returns JsonGet(file or URI, "path").
 func (j JsonGetExpr) String() string {
 	if j.s3 != nil {
 		return "JsonGet(" + j.s3.String() + ", " + strconv.Quote(j.path) + ")"
@@ -270,6 +274,7 @@ func (i InvalidExpr) PyJSON() any { return i.err }
 // Refs yields nothing.
 func (i InvalidExpr) Refs() iter.Seq[Ref] { return func(func(Ref) bool) {} }
 
+// String returns Invalid(problem).
 func (i InvalidExpr) String() string { return "Invalid(" + i.err.Error() + ")" }
 func (InvalidExpr) isExpr()          {}
 

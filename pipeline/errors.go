@@ -49,6 +49,7 @@ type StepError struct {
 	Err error
 }
 
+// Error returns `step "<name>": <problem>`.
 func (e *StepError) Error() string { return fmt.Sprintf("step %q: %v", e.Step, e.Err) }
 
 // Unwrap returns the problem.
@@ -62,6 +63,7 @@ type ParameterError struct {
 	Err error
 }
 
+// Error returns `parameter "<name>": <problem>`.
 func (e *ParameterError) Error() string { return fmt.Sprintf("parameter %q: %v", e.Parameter, e.Err) }
 
 // Unwrap returns the problem.

@@ -15,6 +15,7 @@ type SyntaxError struct {
 	Msg    string // what was wrong
 }
 
+// Error returns the message with the offset.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("pyjson: syntax error at offset %d: %s", e.Offset, e.Msg)
 }
