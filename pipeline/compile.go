@@ -69,7 +69,11 @@ func identity(s steps.Step) any {
 	if rv.Comparable() {
 		return s
 	}
-	return new(int) // not comparable: never equal to anything else
+	// A value that cannot be compared is known by its type and name.
+	return struct {
+		t    reflect.Type
+		name string
+	}{rv.Type(), s.Name()}
 }
 
 func (c *compiled) refuse(err error) {

@@ -87,3 +87,39 @@ func TestScanMatchesEncoder(t *testing.T) {
 		t.Errorf("deep nesting: %v", sc.problems)
 	}
 }
+
+// valueStep is a step held by value with a slice field, so it cannot be
+// compared; the compiler must still recognise it.
+type valueStep struct {
+	name string
+	deps []string
+	ref  params.Source
+}
+
+func (v valueStep) Name() string                      { return v.name }
+func (v valueStep) Steps() []steps.Step               { return []steps.Step{v} }
+func (v valueStep) Type() steps.Type                  { return steps.TypeTraining }
+func (v valueStep) Envelope() steps.Envelope          { return steps.Envelope{DependsOn: v.deps} }
+func (v valueStep) Trailer(*steps.Env) []steps.Member { return nil }
+func (v valueStep) Problems() []error                 { return nil }
+func (v valueStep) Arguments(*steps.Env) any {
+	if v.ref == nil {
+		return pyjson.NewObject()
+	}
+	return pyjson.NewObject().Set("x", params.StepProperty[string](v.ref, "TrainingJobName"))
+}
+
+func TestUncomparableSteps(t *testing.T) {
+	a := valueStep{name: "A", deps: []string{}}
+	b := valueStep{name: "B", deps: []string{}, ref: a}
+	a2 := valueStep{name: "A", deps: []string{}, ref: b} // refers back: a cycle, not an endless append
+	p := New("p").Steps(a2)
+	err := p.Validate()
+	if !errors.Is(err, ErrCycle) {
+		t.Fatalf("Validate() = %v, want a cycle", err)
+	}
+	c := p.compile()
+	if len(c.top) != 2 {
+		t.Errorf("%d steps compiled, want A and the appended B", len(c.top))
+	}
+}
