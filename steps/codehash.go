@@ -3,9 +3,11 @@ package steps
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,8 +21,10 @@ import (
 // hex encoded, over the paths in sorted order, feeding for each path the
 // path string exactly as given, then the file's bytes, or for a directory
 // each entry's name followed by its contents, entries sorted by name,
-// recursively. "file://" URLs are read from their path. A path that does not
-// exist is an error wrapping ErrCode.
+// recursively. "file://" URLs are read from their path. As in the SDK, a
+// path that does not exist contributes its string only (a framework
+// processor's code is named relative to its source directory); an entry
+// that cannot be read is an error wrapping ErrCode.
 func HashCode(paths ...string) (string, error) {
 	sorted := slices.Clone(paths)
 	slices.Sort(sorted)
@@ -36,12 +40,16 @@ func HashCode(paths ...string) (string, error) {
 		}
 		h.Write([]byte(local))
 		fi, err := os.Stat(local)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", ErrCode, err)
 		}
-		if fi.IsDir() {
+		switch {
+		case fi.IsDir():
 			err = hashDir(h, local)
-		} else {
+		case fi.Mode().IsRegular():
 			err = hashFile(h, local)
 		}
 		if err != nil {
@@ -105,6 +113,23 @@ type codeHash struct {
 }
 
 func newCodeHash(paths ...string) *codeHash { return &codeHash{paths: paths} }
+
+// checkExists reports local code that is not there: the SDK would fail to
+// upload it.
+func checkExists(paths ...string) error {
+	for _, p := range paths {
+		local := p
+		if strings.HasPrefix(strings.ToLower(p), "file://") {
+			if u, err := url.Parse(p); err == nil {
+				local = u.Path
+			}
+		}
+		if _, err := os.Stat(local); err != nil {
+			return fmt.Errorf("%w: %v", ErrCode, err)
+		}
+	}
+	return nil
+}
 
 func (c *codeHash) get() (string, error) {
 	c.once.Do(func() { c.sum, c.err = HashCode(c.paths...) })

@@ -1,10 +1,13 @@
 package steps_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"testing"
 
+	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
@@ -20,6 +23,9 @@ func TestHashCode(t *testing.T) {
 		{"path string counts", []string{"./testdata/code/train.py"}, "bf0705879c4f9d62939e803a0498dea2433224c7f7bec0403233cc0d80bd864d"},
 		{"directory walk", []string{"testdata/code/src"}, "480326dd509d347fb9439d223fb570275c8c983a096c7f5b36fd9c248fb60ff0"},
 		{"sorted paths", []string{"testdata/code/train.py", "testdata/code/src"}, "784cfe17c4c8be135ce82502a62dc4596b8b3d370d707bc0799dd9ae7bb0ecbd"},
+		// A framework processor's code is relative to its source
+		// directory, so it is hashed by name only.
+		{"framework processor", []string{"main.py", "testdata/code/src"}, "ec8918a2468ca1f3e01d54ae2b201a877b4e8c191335dd025f91c93c84f7c8aa"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,8 +59,18 @@ func TestHashCodeFileURL(t *testing.T) {
 }
 
 func TestHashCodeMissing(t *testing.T) {
-	_, err := steps.HashCode("testdata/code/no-such-file.py")
-	if !errors.Is(err, steps.ErrCode) {
-		t.Fatalf("err = %v, want ErrCode", err)
+	got, err := steps.HashCode("testdata/code/no-such-file.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte("testdata/code/no-such-file.py"))
+	if want := hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("missing path hashes to %s, want the hash of its name %s", got, want)
+	}
+	// Steps report missing local code.
+	p := steps.Processing("P", steps.Processor{ImageURI: "i", InstanceType: params.Lit("t"), InstanceCount: params.Lit(1)},
+		steps.ProcessingJob{Code: "testdata/code/no-such-file.py"})
+	if !errors.Is(errors.Join(p.Problems()...), steps.ErrCode) {
+		t.Errorf("Problems = %v, want ErrCode", p.Problems())
 	}
 }

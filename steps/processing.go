@@ -267,9 +267,13 @@ func (s *ProcessingStep) Problems() []error {
 	if s.proc.InstanceType == nil || s.proc.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: processor needs InstanceType and InstanceCount", ErrInvalid))
 	}
-	if s.code != nil {
-		if _, err := s.code.get(); err != nil {
+	if s.job.Code != "" && isLocal(s.job.Code) {
+		if err := checkExists(s.job.Code); err != nil {
 			out = append(out, err)
+		} else if s.code != nil {
+			if _, err := s.code.get(); err != nil {
+				out = append(out, err)
+			}
 		}
 	}
 	for i, in := range s.job.Inputs {

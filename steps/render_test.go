@@ -10,6 +10,7 @@ import (
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
+	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
@@ -99,12 +100,12 @@ func TestRender(t *testing.T) {
 			name: "processing job layout",
 			step: steps.Processing("Eval", small, steps.ProcessingJob{
 				Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: "/opt/ml/processing/metrics"}},
-				Code:    "./evaluate.py",
+				Code:    "testdata/code/train.py",
 				Layout:  steps.LayoutJob,
 			}).Cache(steps.CacheConfig{Enabled: false}),
 			want: `{"Name": "Eval", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}}, ` +
-				`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/evaluate.py"]}, "RoleArn": "R", ` +
-				`"ProcessingInputs": [{"InputName": "code", "AppManaged": false, "S3Input": {"S3Uri": "s3://b/img-2024-05-01-12-00-00-05/input/code/evaluate.py", "LocalPath": "/opt/ml/processing/input/code", ` + s3In + `}}], ` +
+				`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/train.py"]}, "RoleArn": "R", ` +
+				`"ProcessingInputs": [{"InputName": "code", "AppManaged": false, "S3Input": {"S3Uri": "s3://b/img-2024-05-01-12-00-00-05/input/code/train.py", "LocalPath": "/opt/ml/processing/input/code", ` + s3In + `}}], ` +
 				`"ProcessingOutputConfig": {"Outputs": [{"OutputName": "metrics", "AppManaged": false, "S3Output": {"S3Uri": {"Std:Join": {"On": "/", "Values": ["s3:/", "b", "P", {"Get": "Execution.PipelineExecutionId"}, "Eval", "output", "metrics"]}}, "LocalPath": "/opt/ml/processing/metrics", "S3UploadMode": "EndOfJob"}}]}}, ` +
 				`"CacheConfig": {"Enabled": false}}`,
 		},
@@ -413,10 +414,11 @@ func TestProblems(t *testing.T) {
 	}
 }
 
-func TestMissingCodeFailsEncoding(t *testing.T) {
+func TestMissingCodeRefused(t *testing.T) {
 	s := steps.Processing("P", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: "testdata/code/missing.py"})
-	if _, err := pyjson.Marshal(steps.Render(s, testEnv())); !errors.Is(err, steps.ErrCode) {
-		t.Errorf("err = %v, want ErrCode", err)
+	_, err := pipeline.New("P").Steps(s).Env(*testEnv()).Definition()
+	if !errors.Is(err, steps.ErrCode) || !strings.Contains(err.Error(), `"P"`) {
+		t.Errorf("err = %v, want ErrCode naming the step", err)
 	}
 }

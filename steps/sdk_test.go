@@ -142,6 +142,32 @@ func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Parameters(maxLR).Steps(tune, eval).Env(sdkEnv())
 }
 
+// A framework processor runs a generated entry script that unpacks the
+// source directory; both are staged inputs.
+func sdkFrameworkProcessor(t *testing.T) *pipeline.Pipeline {
+	sum, err := steps.HashCode("main.py", "testdata/code/src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "s3://my-bucket/MyPipeline/code/"
+	fw := steps.Processing("FW", steps.Processor{
+		ImageURI:      mustImage(t, "sklearn", "1.0-1"),
+		Entrypoint:    []string{"/bin/bash", "/opt/ml/processing/input/entrypoint/runproc.sh"},
+		InstanceType:  lit("ml.m5.xlarge"),
+		InstanceCount: params.Lit(1),
+	}, steps.ProcessingJob{
+		Inputs: []steps.ProcessingInput{
+			{Source: lit("s3://my-bucket/in"), Destination: "/opt/ml/processing/input"},
+			{Name: "code", Source: lit(code + sum + "/sourcedir.tar.gz"), Destination: "/opt/ml/processing/input/code/"},
+			{Name: "entrypoint", Source: lit(code + "7df98323a2ca33adbf3bf25db015967b9d1fc197628ee96c3283803e73e80687/runproc.sh"),
+				Destination: "/opt/ml/processing/input/entrypoint"},
+		},
+		Outputs:   []steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
+		Arguments: []params.Input[string]{lit("--k"), lit("v")},
+	})
+	return pipeline.New("MyPipeline").Steps(fw).Env(sdkEnv())
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -151,6 +177,7 @@ func TestSDKReference(t *testing.T) {
 		"lambda-callback.sdk-2.257.6.json":      sdkLambdaCallback,
 		"processing-step-args.sdk-2.257.6.json": sdkProcessingStepArgs,
 		"tuning-framework.sdk-2.257.6.json":     sdkTuningFramework,
+		"framework-processor.sdk-2.257.6.json":  sdkFrameworkProcessor,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {

@@ -84,7 +84,9 @@ func (s *TrainingStep) Problems() []error {
 	out := s.commonProblems()
 	out = append(out, s.est.problems()...)
 	if s.code != nil {
-		if _, err := s.code.get(); err != nil {
+		if err := checkExists(s.code.paths...); err != nil {
+			out = append(out, err)
+		} else if _, err := s.code.get(); err != nil {
 			out = append(out, err)
 		}
 	}
