@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
 
 	"github.com/sagepipe/sagepipe/params"
@@ -55,6 +56,7 @@ type compiled struct {
 	edgeSet  map[Edge]bool
 	problems []problem
 	declared map[string]params.Parameter
+	current  string // the step being compiled, for panic reports
 }
 
 // identity returns a map key that is the same for the same step value.
@@ -82,8 +84,31 @@ func (c *compiled) refuse(err error) {
 func (c *compiled) warn(err error)         { c.problems = append(c.problems, problem{err: err}) }
 func stepErr(name string, err error) error { return &StepError{Step: name, Err: err} }
 
+// compileSafe compiles p, turning a panic raised by a step's methods into
+// a problem naming the step.
+func (p *Pipeline) compileSafe() (c *compiled, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			name := ""
+			if c != nil {
+				name = c.current
+			}
+			err = stepErr(name, &PanicError{Value: r, Stack: debug.Stack()})
+		}
+	}()
+	c = newCompiled(p)
+	c.run(p)
+	return c, nil
+}
+
 func (p *Pipeline) compile() *compiled {
-	c := &compiled{
+	c := newCompiled(p)
+	c.run(p)
+	return c
+}
+
+func newCompiled(p *Pipeline) *compiled {
+	return &compiled{
 		env:      p.Environment(),
 		byName:   map[string]*node{},
 		names:    map[string]steps.Step{},
@@ -93,6 +118,10 @@ func (p *Pipeline) compile() *compiled {
 		edgeSet:  map[Edge]bool{},
 		declared: map[string]params.Parameter{},
 	}
+}
+
+func (c *compiled) run(p *Pipeline) {
+	c.current = ""
 	c.checkParameters(p.params)
 
 	var listed []steps.Step
@@ -124,10 +153,10 @@ func (p *Pipeline) compile() *compiled {
 		c.queue = c.queue[1:]
 		c.top = append(c.top, c.process(s, nil, 0, len(c.top) >= c.listed))
 	}
+	c.current = ""
 	c.checkCycles()
 	c.checkReferences()
 	c.checkExperiment(p.exp)
-	return c
 }
 
 func (c *compiled) checkParameters(ps []params.Parameter) {
@@ -245,6 +274,7 @@ func (c *compiled) edge(from, to string, kind EdgeKind) {
 
 func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended bool) *node {
 	name := s.Name()
+	c.current = name
 	n := &node{step: s, parent: parent, branch: branch, appended: appended}
 	c.nodes = append(c.nodes, n)
 	if _, ok := c.byName[name]; !ok {
@@ -327,6 +357,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 				}
 				c.edge(name, bs.Name(), br.kind)
 				c.process(bs, n, br.kind, appended)
+				c.current = name
 			}
 		}
 	}

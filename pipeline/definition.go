@@ -27,7 +27,10 @@ var experimentRegions = []string{
 // and infinite numbers, values of unsupported Go types, builder misuse),
 // and returns all such problems at once. Validate checks more.
 func (p *Pipeline) Definition() ([]byte, error) {
-	c := p.compile()
+	c, err := p.compileSafe()
+	if err != nil {
+		return nil, err
+	}
 	if err := c.errors(false); err != nil {
 		return nil, err
 	}
@@ -40,8 +43,15 @@ func (p *Pipeline) Definition() ([]byte, error) {
 // not in the pipeline, JsonGet on property files the step does not
 // declare, property files on outputs the step lacks, parameters used but
 // not declared (or used with another type), and step names SageMaker does
-// not accept. Engines call it before they run anything.
-func (p *Pipeline) Validate() error { return p.compile().errors(true) }
+// not accept. Engines call it before they run anything. A panic raised by a
+// step's methods is returned as a *StepError holding a *PanicError.
+func (p *Pipeline) Validate() error {
+	c, err := p.compileSafe()
+	if err != nil {
+		return err
+	}
+	return c.errors(true)
+}
 
 func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 	ps := make([]any, 0, len(p.params))

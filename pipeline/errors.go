@@ -37,6 +37,9 @@ var (
 	// ErrInvalidValue reports a value that cannot be written (an
 	// unsupported Go type, an unset input, a builder misuse).
 	ErrInvalidValue = errors.New("pipeline: invalid value")
+	// ErrPanic reports a panic raised by a step's methods while the
+	// pipeline was compiled; the error is a *PanicError.
+	ErrPanic = errors.New("pipeline: panic in a step")
 	// ErrParse reports a definition Parse cannot read or cannot reproduce.
 	ErrParse = errors.New("pipeline: cannot parse definition")
 )
@@ -68,6 +71,25 @@ func (e *ParameterError) Error() string { return fmt.Sprintf("parameter %q: %v",
 
 // Unwrap returns the problem.
 func (e *ParameterError) Unwrap() error { return e.Err }
+
+// PanicError carries a panic recovered while a step was compiled.
+type PanicError struct {
+	// Value is what was passed to panic.
+	Value any
+	// Stack is the goroutine's stack at the panic.
+	Stack []byte
+}
+
+// Error returns the panic value.
+func (e *PanicError) Error() string { return fmt.Sprintf("%v: %v", ErrPanic, e.Value) }
+
+// Unwrap returns ErrPanic and, when the panic value is an error, that error.
+func (e *PanicError) Unwrap() []error {
+	if err, ok := e.Value.(error); ok {
+		return []error{ErrPanic, err}
+	}
+	return []error{ErrPanic}
+}
 
 // problem is one finding of the compiler. Refused problems stop Definition
 // as they stop the SageMaker SDK (or cannot be encoded); the others are

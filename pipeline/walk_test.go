@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
@@ -121,5 +122,24 @@ func TestUncomparableSteps(t *testing.T) {
 	c := p.compile()
 	if len(c.top) != 2 {
 		t.Errorf("%d steps compiled, want A and the appended B", len(c.top))
+	}
+}
+
+type panicky struct{ valueStep }
+
+func (p panicky) Arguments(*steps.Env) any { panic(errors.New("boom")) }
+func (p panicky) Steps() []steps.Step      { return []steps.Step{p} }
+
+func TestStepPanicBecomesError(t *testing.T) {
+	p := New("p").Steps(valueStep{name: "Fine"}, panicky{valueStep{name: "Bad"}})
+	for _, err := range []error{p.Validate(), func() error { _, err := p.Definition(); return err }()} {
+		var se *StepError
+		var pe *PanicError
+		if !errors.As(err, &se) || se.Step != "Bad" || !errors.As(err, &pe) || !errors.Is(err, ErrPanic) {
+			t.Fatalf("error = %v, want a StepError for Bad holding a PanicError", err)
+		}
+		if pe.Value.(error).Error() != "boom" || len(pe.Stack) == 0 || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("panic error = %+v", pe)
+		}
 	}
 }
