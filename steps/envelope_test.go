@@ -187,3 +187,45 @@ func TestTrainingOptions(t *testing.T) {
 		t.Error("literal false UseSpotInstances rendered")
 	}
 }
+
+func TestStepsDoNotAliasTheirConfig(t *testing.T) {
+	env := testEnv()
+	est := steps.Estimator{
+		ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1),
+		HyperParameters: []steps.Member{{Key: "a", Value: 1}},
+		Framework:       steps.XGBoost("train.py", "s3://b/src.tar.gz"),
+	}
+	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: "m",
+		Ranges:    []steps.Range{steps.CategoricalRange{Name: "c", Values: []any{"x"}}},
+		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p"}}}
+	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
+		Network: &steps.NetworkConfig{Subnets: []string{"sn"}}}
+	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: "/o"}}, Code: "s3://b/c.py"}
+	model := steps.Model{ImageURI: "img", Environment: []steps.Member{{Key: "K", Value: "v"}}}
+	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []string{"text/csv"}}
+
+	built := []steps.Step{
+		steps.Training("T", est),
+		steps.Tuning("U", tuner),
+		steps.Processing("P", proc, job),
+		steps.RegisterModel("R", model, reg).Steps()[0],
+	}
+	var before []string
+	for _, s := range built {
+		before = append(before, encode(t, s, env))
+	}
+	est.HyperParameters[0].Value = 2
+	est.Framework.EntryPoint = "other.py"
+	tuner.Ranges[0].(steps.CategoricalRange).Values[0] = "y"
+	tuner.WarmStart.Parents[0] = "q"
+	proc.Command[0] = "bash"
+	proc.Network.Subnets[0] = "other"
+	job.Outputs[0].Name = "changed"
+	model.Environment[0].Value = "w"
+	reg.ContentTypes[0] = "application/json"
+	for i, s := range built {
+		if got := encode(t, s, env); got != before[i] {
+			t.Errorf("%s changed with its config:\n%s", s.Name(), cmp.Diff(before[i], got))
+		}
+	}
+}

@@ -270,8 +270,7 @@ func CreateModel(name string, m Model) *ModelStep {
 }
 
 func newModelStep(name string, typ Type, suffix string, m Model, r Registration) *ModelStep {
-	m.Environment = cloneSlice(m.Environment)
-	sub := &modelSubStep{common: newCommon(name + suffix), typ: typ, model: m, reg: r}
+	sub := &modelSubStep{common: newCommon(name + suffix), typ: typ, model: m.clone(), reg: r.clone()}
 	return &ModelStep{name: name, sub: sub}
 }
 

@@ -171,11 +171,7 @@ type ProcessingStep struct {
 
 // Processing returns a processing step named name that runs job on proc.
 func Processing(name string, proc Processor, job ProcessingJob) *ProcessingStep {
-	s := &ProcessingStep{common: newCommon(name), proc: proc, job: job}
-	s.proc.Command = cloneSlice(proc.Command)
-	s.job.Inputs = cloneSlice(job.Inputs)
-	s.job.Outputs = cloneSlice(job.Outputs)
-	s.job.Arguments = cloneSlice(job.Arguments)
+	s := &ProcessingStep{common: newCommon(name), proc: proc.clone(), job: job.clone()}
 	if job.Code != "" && isLocal(job.Code) && job.Layout == LayoutPipeline {
 		s.code = newCodeHash(job.Code)
 	}

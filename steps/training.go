@@ -17,12 +17,9 @@ type TrainingStep struct {
 // Training returns a training step named name that trains est on inputs
 // (the SDK's TrainingStep with step_args = estimator.fit(inputs)).
 func Training(name string, est Estimator, inputs ...TrainingInput) *TrainingStep {
-	s := &TrainingStep{common: newCommon(name), est: est, inputs: cloneSlice(inputs)}
-	s.est.HyperParameters = cloneSlice(est.HyperParameters)
-	if f := est.Framework; f != nil {
-		fc := *f
-		s.est.Framework = &fc
-		if ps := fc.codePaths(); ps != nil {
+	s := &TrainingStep{common: newCommon(name), est: est.clone(), inputs: cloneInputs(inputs)}
+	if f := s.est.Framework; f != nil {
+		if ps := f.codePaths(); ps != nil {
 			s.code = newCodeHash(ps...)
 		}
 	}

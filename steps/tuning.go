@@ -138,9 +138,7 @@ type TuningStep struct {
 
 // Tuning returns a tuning step named name that tunes t over inputs.
 func Tuning(name string, t Tuner, inputs ...TrainingInput) *TuningStep {
-	s := &TuningStep{common: newCommon(name), tuner: t, inputs: cloneSlice(inputs)}
-	s.tuner.Ranges = cloneSlice(t.Ranges)
-	s.tuner.Estimator.HyperParameters = cloneSlice(t.Estimator.HyperParameters)
+	s := &TuningStep{common: newCommon(name), tuner: t.clone(), inputs: cloneInputs(inputs)}
 	return s
 }
 

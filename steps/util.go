@@ -79,3 +79,110 @@ func BaseNameFromImage(image string) string {
 	}
 	return image
 }
+
+// Deep copies of the configuration structs, so that a step never shares
+// mutable state with the values it was built from.
+
+func (e Estimator) clone() Estimator {
+	e.HyperParameters = cloneSlice(e.HyperParameters)
+	e.MetricDefinitions = cloneSlice(e.MetricDefinitions)
+	e.Subnets = cloneSlice(e.Subnets)
+	e.SecurityGroupIDs = cloneSlice(e.SecurityGroupIDs)
+	e.Environment = cloneSlice(e.Environment)
+	e.Tags = cloneSlice(e.Tags)
+	if e.Framework != nil {
+		f := *e.Framework
+		f.Dependencies = cloneSlice(f.Dependencies)
+		e.Framework = &f
+	}
+	return e
+}
+
+func (p Processor) clone() Processor {
+	p.Command = cloneSlice(p.Command)
+	p.Entrypoint = cloneSlice(p.Entrypoint)
+	p.Environment = cloneSlice(p.Environment)
+	p.Tags = cloneSlice(p.Tags)
+	if p.Network != nil {
+		n := *p.Network
+		n.SecurityGroupIDs = cloneSlice(n.SecurityGroupIDs)
+		n.Subnets = cloneSlice(n.Subnets)
+		p.Network = &n
+	}
+	return p
+}
+
+func (j ProcessingJob) clone() ProcessingJob {
+	j.Inputs = cloneSlice(j.Inputs)
+	j.Outputs = cloneSlice(j.Outputs)
+	j.Arguments = cloneSlice(j.Arguments)
+	return j
+}
+
+func (t Tuner) clone() Tuner {
+	t.Estimator = t.Estimator.clone()
+	t.Ranges = cloneSlice(t.Ranges)
+	for i, r := range t.Ranges {
+		if c, ok := r.(CategoricalRange); ok {
+			c.Values = cloneSlice(c.Values)
+			t.Ranges[i] = c
+		}
+	}
+	t.MetricDefinitions = cloneSlice(t.MetricDefinitions)
+	t.Tags = cloneSlice(t.Tags)
+	t.RandomSeed = clonePtr(t.RandomSeed)
+	t.Hyperband = clonePtr(t.Hyperband)
+	if t.CompletionCriteria != nil {
+		c := *t.CompletionCriteria
+		c.TargetObjectiveValue = clonePtr(c.TargetObjectiveValue)
+		t.CompletionCriteria = &c
+	}
+	if t.WarmStart != nil {
+		w := *t.WarmStart
+		w.Parents = cloneSlice(w.Parents)
+		t.WarmStart = &w
+	}
+	return t
+}
+
+func (m Model) clone() Model {
+	m.Environment = cloneSlice(m.Environment)
+	m.Subnets = cloneSlice(m.Subnets)
+	m.SecurityGroupIDs = cloneSlice(m.SecurityGroupIDs)
+	m.Tags = cloneSlice(m.Tags)
+	return m
+}
+
+func (r Registration) clone() Registration {
+	r.Tags = cloneSlice(r.Tags)
+	r.CustomerMetadata = cloneSlice(r.CustomerMetadata)
+	r.ContentTypes = cloneSlice(r.ContentTypes)
+	r.ResponseTypes = cloneSlice(r.ResponseTypes)
+	r.InferenceInstances = cloneSlice(r.InferenceInstances)
+	r.TransformInstances = cloneSlice(r.TransformInstances)
+	if r.Metrics != nil {
+		m := *r.Metrics
+		r.Metrics = &m
+	}
+	if r.DriftCheck != nil {
+		d := *r.DriftCheck
+		r.DriftCheck = &d
+	}
+	return r
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+func cloneInputs(ins []TrainingInput) []TrainingInput {
+	out := cloneSlice(ins)
+	for i := range out {
+		out[i].ShuffleSeed = clonePtr(out[i].ShuffleSeed)
+	}
+	return out
+}
