@@ -82,6 +82,60 @@ func (c *compiled) graph() *Graph {
 	return g
 }
 
+// Order returns the step names in an order that respects every edge,
+// preferring definition order among steps that are ready together (Kahn's
+// algorithm). It fails with ErrCycle, naming the steps left over, when the
+// graph has a cycle.
+func (g *Graph) Order() ([]string, error) {
+	index := map[string]int{}
+	var names []string
+	for _, n := range g.Nodes {
+		if _, ok := index[n.Step.Name()]; !ok {
+			index[n.Step.Name()] = len(names)
+			names = append(names, n.Step.Name())
+		}
+	}
+	indeg := make([]int, len(names))
+	out := make([][]int, len(names))
+	for _, e := range g.Edges {
+		f, ok1 := index[e.From]
+		t, ok2 := index[e.To]
+		if ok1 && ok2 {
+			out[f] = append(out[f], t)
+			indeg[t]++
+		}
+	}
+	// ready is kept sorted so that the lowest definition index goes first.
+	var ready []int
+	for i, d := range indeg {
+		if d == 0 {
+			ready = append(ready, i)
+		}
+	}
+	order := make([]string, 0, len(names))
+	for len(ready) > 0 {
+		v := ready[0]
+		ready = ready[1:]
+		order = append(order, names[v])
+		for _, w := range out[v] {
+			if indeg[w]--; indeg[w] == 0 {
+				i, _ := slices.BinarySearch(ready, w)
+				ready = slices.Insert(ready, i, w)
+			}
+		}
+	}
+	if len(order) < len(names) {
+		var left []string
+		for i, d := range indeg {
+			if d > 0 {
+				left = append(left, names[i])
+			}
+		}
+		return order, fmt.Errorf("%w: no order for %s", ErrCycle, strings.Join(left, ", "))
+	}
+	return order, nil
+}
+
 // checkCycles reports each strongly connected component of more than one
 // step, and each step that depends on itself, as one cycle.
 func (c *compiled) checkCycles() {

@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -80,5 +81,33 @@ func TestGraphEdges(t *testing.T) {
 	}
 	if !strings.Contains(parseFile(t, "condition-all-types.json").DOT(), `"MyStep0" -> "MyConditionStep" [style=dashed];`) {
 		t.Error("data edge of the In condition missing")
+	}
+}
+
+func TestGraphOrder(t *testing.T) {
+	order, err := parseFile(t, "seed-pipeline.sdk-2.257.6.json").Graph().Order()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"FeatureStoreIngestion", "PreprocessData", "HPTuning", "EvaluateModel", "CheckEvaluation", "RegisterTrainedModel-RegisterModel", "RMSEFail"}
+	if diff := cmp.Diff(want, order); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	// Appended steps come first when the listed ones need them.
+	order, err = parseFile(t, "condition-all-types.json").Graph().Order()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"MyStep0", "MyConditionStep", "MyStep1", "MyStep2"}, order); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	cyclic := []byte(`{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training", "Arguments": {}, "DependsOn": ["B"]}, {"Name": "B", "Type": "Training", "Arguments": {}, "DependsOn": ["A"]}, {"Name": "C", "Type": "Training", "Arguments": {}}]}`)
+	p, err := pipeline.Parse(cyclic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order, err = p.Graph().Order()
+	if !errors.Is(err, pipeline.ErrCycle) || !strings.Contains(err.Error(), "A, B") || len(order) != 1 {
+		t.Errorf("Order() = %v, %v; want C then ErrCycle naming A, B", order, err)
 	}
 }
