@@ -16,6 +16,10 @@ type Env struct {
 	PipelineName string
 	// Bucket is the session's default bucket (sagemaker-<region>-<account>).
 	Bucket string
+	// BucketPrefix is the session's default bucket prefix (the SDK's
+	// default_bucket_prefix), put after the bucket in every location the
+	// SDK derives from it; empty means none.
+	BucketPrefix string
 	// Region is the session's AWS region (image URIs, sagemaker_region).
 	Region string
 	// Role is the execution role used where a step does not name one.
@@ -100,4 +104,31 @@ func (e *Env) UniqueName(base string) string {
 		base = base[:max]
 	}
 	return base + "-" + ts + "-" + hex
+}
+
+// s3 returns the S3 URI of the slash-joined parts under the default bucket
+// and prefix.
+func (e *Env) s3(parts ...string) string {
+	var b strings.Builder
+	b.WriteString("s3://")
+	b.WriteString(e.Bucket)
+	if e.BucketPrefix != "" {
+		b.WriteString("/")
+		b.WriteString(e.BucketPrefix)
+	}
+	for _, p := range parts {
+		b.WriteString("/")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// bucketValues are the leading values of the SDK's output-location Joins:
+// "s3:/", the bucket and the prefix when there is one.
+func (e *Env) bucketValues() []any {
+	vals := []any{"s3:/", e.Bucket}
+	if e.BucketPrefix != "" {
+		vals = append(vals, e.BucketPrefix)
+	}
+	return vals
 }

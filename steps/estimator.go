@@ -31,7 +31,8 @@ type Estimator struct {
 	VolumeKMSKeyID string
 	// MaxRuntimeInSeconds defaults to 86400.
 	MaxRuntimeInSeconds int
-	// OutputPath defaults to s3://<bucket>/.
+	// OutputPath defaults to s3://<bucket>/ (s3://<bucket>/<prefix>/ with
+	// Env.BucketPrefix).
 	OutputPath string
 	// OutputKMSKeyID encrypts the model artifacts when set.
 	OutputKMSKeyID string
@@ -166,7 +167,7 @@ func renderInputs(ins []TrainingInput) []any {
 func (e *Estimator) role(env *Env) string { return orString(e.Role, env.Role) }
 
 func (e *Estimator) outputPath(env *Env) string {
-	return orString(e.OutputPath, "s3://"+env.Bucket+"/")
+	return orString(e.OutputPath, env.s3("")) // s3://<bucket>[/<prefix>]/
 }
 
 func (e *Estimator) baseJobName() string {

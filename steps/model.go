@@ -57,7 +57,7 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 		if m.EntryPoint != "" {
 			dir := m.SourceDir
 			if dir == "" || isLocal(dir) {
-				dir = "s3://" + env.Bucket + "/" + env.JobName(BaseNameFromImage(m.ImageURI)) + "/sourcedir.tar.gz"
+				dir = env.s3(env.JobName(BaseNameFromImage(m.ImageURI)), "sourcedir.tar.gz")
 			}
 			e.Set("SAGEMAKER_PROGRAM", path.Base(m.EntryPoint))
 			e.Set("SAGEMAKER_SUBMIT_DIRECTORY", dir)

@@ -349,8 +349,9 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 			case o.Destination != nil:
 				dest = exprOf(o.Destination)
 			default:
-				dest = params.Join("/", "s3:/", env.Bucket, env.PipelineName,
-					params.PipelineExecutionID.Value(), s.name, "output", name).Expr()
+				vals := append(env.bucketValues(), env.PipelineName,
+					params.PipelineExecutionID.Value(), s.name, "output", name)
+				dest = params.Join("/", vals...).Expr()
 			}
 			s3 := pyjson.NewObject().
 				Set("S3Uri", dest).
@@ -403,13 +404,13 @@ func (s *ProcessingStep) codeURI(env *Env, job string) any {
 		return code
 	}
 	if s.job.Layout == LayoutJob {
-		return "s3://" + env.Bucket + "/" + job + "/input/code/" + path.Base(code)
+		return env.s3(job, "input", "code", path.Base(code))
 	}
 	sum, err := s.code.get()
 	if err != nil {
 		return err // the encoder reports it; Problems names it too
 	}
-	return "s3://" + env.Bucket + "/" + env.PipelineName + "/code/" + sum + "/" + path.Base(code)
+	return env.s3(env.PipelineName, "code", sum, path.Base(code))
 }
 
 // Trailer returns CacheConfig and PropertyFiles when set.

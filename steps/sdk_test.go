@@ -168,6 +168,40 @@ func sdkFrameworkProcessor(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Steps(fw).Env(sdkEnv())
 }
 
+// A default bucket prefix goes after the bucket in every derived location.
+func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
+	env := sdkEnv()
+	env.BucketPrefix = "pre/fix"
+	proc := steps.Processor{ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
+		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
+	prep := steps.Processing("Prep", proc, steps.ProcessingJob{
+		Outputs: []steps.ProcessingOutput{{Name: "train", Source: "/opt/ml/processing/train"}},
+		Code:    "testdata/code/train.py",
+	})
+	eval := steps.Processing("Eval", proc, steps.ProcessingJob{
+		Outputs: []steps.ProcessingOutput{{Name: "m", Source: "/opt/ml/processing/m"}},
+		Code:    "testdata/code/train.py",
+		Layout:  steps.LayoutJob,
+	})
+	data := steps.TrainingInput{S3Data: lit("s3://my-bucket/train")}
+	train := steps.Training("Train", steps.Estimator{ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}, data)
+	xgb := steps.Estimator{ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		Framework: steps.XGBoost("main.py", "testdata/code/src")}
+	trainXGB := steps.Training("TrainXGB", xgb, data)
+	xgb.BaseJobName = "hp"
+	tune := steps.Tuning("Tune", steps.Tuner{Estimator: xgb, ObjectiveMetric: "m",
+		Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}}}, data)
+	reg := steps.RegisterModel("Reg", steps.Model{
+		ImageURI: mustImage(t, "xgboost", "1.7-1"), ModelData: tune.TopModelS3URI(0, "my-bucket", "pre/fix"),
+		EntryPoint: "testdata/code/train.py", Framework: "XGBOOST",
+	}, steps.Registration{
+		ModelPackageGroupName: lit("grp"),
+		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
+		InferenceInstances: []string{"ml.m5.xlarge"}, TransformInstances: []string{"ml.m5.xlarge"},
+	})
+	return pipeline.New("MyPipeline").Steps(prep, eval, train, trainXGB, tune, reg).Env(env)
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -178,6 +212,7 @@ func TestSDKReference(t *testing.T) {
 		"processing-step-args.sdk-2.257.6.json": sdkProcessingStepArgs,
 		"tuning-framework.sdk-2.257.6.json":     sdkTuningFramework,
 		"framework-processor.sdk-2.257.6.json":  sdkFrameworkProcessor,
+		"bucket-prefix.sdk-2.257.6.json":        sdkBucketPrefix,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {

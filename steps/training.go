@@ -117,7 +117,7 @@ func (s *TrainingStep) submitDir(env *Env) any {
 	if err != nil {
 		return err
 	}
-	return "s3://" + env.Bucket + "/" + env.PipelineName + "/code/" + sum + "/sourcedir.tar.gz"
+	return env.s3(env.PipelineName, "code", sum, "sourcedir.tar.gz")
 }
 
 // Arguments renders the CreateTrainingJob request minus the job name, with

@@ -281,7 +281,7 @@ func (s *TuningStep) Arguments(env *Env) any {
 		job := env.JobName(e.baseJobName())
 		dir := f.SourceDir
 		if dir == "" || isLocal(dir) {
-			dir = "s3://" + env.Bucket + "/" + job + "/source/sourcedir.tar.gz"
+			dir = env.s3(job, "source", "sourcedir.tar.gz")
 		}
 		hps = e.hyperParameters(env, tuned, dir, job)
 		hps.Set("sagemaker_estimator_class_name", jsonString(f.EstimatorClass))
