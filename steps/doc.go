@@ -65,8 +65,9 @@
 // # The compile environment
 //
 // Some argument values are computed by the SDK from its session and from the
-// clock: the default bucket, the region, the role, timestamped job names,
-// unique model package group names. [Env] carries them, with an injectable
+// clock: the default bucket (and bucket prefix), the region, the role,
+// timestamped job names, unique model package group names. [Env] carries
+// them, with an injectable
 // clock ([FrozenClock]) and name source ([FixedNames], [RandNames]) so that
 // a definition can be reproduced byte for byte. [ImageURI] gives the
 // scikit-learn and XGBoost framework images of a region.
@@ -78,7 +79,8 @@
 // destination go, depends on how the SDK step was built; [Layout] chooses:
 // [LayoutPipeline] (the step_args form: code under the content hash that
 // [HashCode] computes, outputs under the execution id) or [LayoutJob] (the
-// deprecated form: code and outputs under a timestamped job name). A
-// framework estimator's source directory is hashed the same way for a
-// training step; a tuning step names it after its timestamped job.
+// deprecated form: code under a timestamped job name). A framework
+// estimator's source directory is hashed the same way for a training step
+// ([TrainingStep.Layout] chooses likewise); a tuning step always stages it
+// under its timestamped job.
 package steps

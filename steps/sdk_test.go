@@ -202,6 +202,19 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Steps(prep, eval, train, trainXGB, tune, reg).Env(env)
 }
 
+// The two ways the SDK builds a training step stage framework code
+// differently.
+func sdkTrainingLayouts(t *testing.T) *pipeline.Pipeline {
+	xgb := steps.Estimator{ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		BaseJobName: "dep", Framework: steps.XGBoost("main.py", "testdata/code/src")}
+	data := steps.TrainingInput{S3Data: lit("s3://my-bucket/train")}
+	dep := steps.Training("Dep", xgb, data).Layout(steps.LayoutJob)
+	xgb.BaseJobName = ""
+	xgb.Framework = steps.XGBoost("testdata/code/train.py", "")
+	noDir := steps.Training("NoDir", xgb, data)
+	return pipeline.New("MyPipeline").Steps(dep, noDir).Env(sdkEnv())
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -213,6 +226,7 @@ func TestSDKReference(t *testing.T) {
 		"tuning-framework.sdk-2.257.6.json":     sdkTuningFramework,
 		"framework-processor.sdk-2.257.6.json":  sdkFrameworkProcessor,
 		"bucket-prefix.sdk-2.257.6.json":        sdkBucketPrefix,
+		"training-layouts.sdk-2.257.6.json":     sdkTrainingLayouts,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {

@@ -12,6 +12,7 @@ type TrainingStep struct {
 	est    Estimator
 	inputs []TrainingInput
 	code   *codeHash
+	layout Layout
 }
 
 // Training returns a training step named name that trains est on inputs
@@ -70,6 +71,17 @@ func (s *TrainingStep) Cache(cc CacheConfig) *TrainingStep {
 	return c
 }
 
+// Layout returns a copy of s whose framework code is staged as l says:
+// LayoutPipeline (the default, the step_args form) under
+// s3://<bucket>/<pipeline>/code/<content hash>/sourcedir.tar.gz,
+// LayoutJob (the deprecated estimator= form) under
+// s3://<bucket>/<base job name>-<timestamp>/source/sourcedir.tar.gz.
+func (s *TrainingStep) Layout(l Layout) *TrainingStep {
+	c := s.clone()
+	c.layout = l
+	return c
+}
+
 // Type returns TypeTraining.
 func (s *TrainingStep) Type() Type { return TypeTraining }
 
@@ -83,7 +95,7 @@ func (s *TrainingStep) Problems() []error {
 	if s.code != nil {
 		if err := checkExists(s.code.paths...); err != nil {
 			out = append(out, err)
-		} else if _, err := s.code.get(); err != nil {
+		} else if _, err := s.code.get(); s.layout == LayoutPipeline && err != nil {
 			out = append(out, err)
 		}
 	}
@@ -112,6 +124,9 @@ func (s *TrainingStep) submitDir(env *Env) any {
 	}
 	if s.code == nil {
 		return f.EntryPoint
+	}
+	if s.layout == LayoutJob {
+		return env.s3(env.JobName(s.est.baseJobName()), "source", "sourcedir.tar.gz")
 	}
 	sum, err := s.code.get()
 	if err != nil {
