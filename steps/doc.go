@@ -75,12 +75,12 @@
 // # Code and output locations
 //
 // A processing step's code is either an s3:// URI, used as is, or a local
-// file. Where the SDK stages local code, and where outputs without a
-// destination go, depends on how the SDK step was built; [Layout] chooses:
-// [LayoutPipeline] (the step_args form: code under the content hash that
-// [HashCode] computes, outputs under the execution id) or [LayoutJob] (the
-// deprecated form: code under a timestamped job name). A framework
-// estimator's source directory is hashed the same way for a training step
-// ([TrainingStep.Layout] chooses likewise); a tuning step always stages it
-// under its timestamped job.
+// file. Where the SDK stages local code depends on how the SDK step was
+// built; [Layout] chooses: [LayoutPipeline] (the step_args form, under the
+// content hash that [HashCode] computes) or [LayoutJob] (the deprecated
+// form, under a timestamped job name). Outputs without a destination go
+// under the pipeline execution in both. A framework estimator's source
+// directory is staged the same way for a training step
+// ([TrainingStep.Layout]); a tuning step always stages it under its
+// timestamped job. [Env.BucketPrefix] goes after the bucket in all of these.
 package steps
