@@ -107,8 +107,8 @@ func TestModelRegistrationFull(t *testing.T) {
 		`"DriftCheckBaselines": {"Bias": {"ConfigFile": {"S3Uri": "s3://b/cfg", "ContentType": "application/json"}}, ` +
 		`"Explainability": {"Constraints": {"ContentType": "application/json", "S3Uri": "s3://b/ec"}, "ConfigFile": {"S3Uri": "s3://b/ecfg", "ContentDigest": "d"}}}, ` +
 		`"CustomerMetadataProperties": {"team": "ml"}, "Domain": "MACHINE_LEARNING", "SourceUri": "s3://b/src", ` +
-		`"InferenceSpecification": {"Containers": [{"Image": "img", "Environment": {"SAGEMAKER_PROGRAM": "infer.py", ` +
-		`"SAGEMAKER_SUBMIT_DIRECTORY": "s3://b/img-2024-05-01-12-00-00-05/sourcedir.tar.gz", "SAGEMAKER_CONTAINER_LOG_LEVEL": "20", "SAGEMAKER_REGION": "us-west-2", "X": "1"}, ` +
+		`"InferenceSpecification": {"Containers": [{"Image": "img", "Environment": {"X": "1", "SAGEMAKER_PROGRAM": "infer.py", ` +
+		`"SAGEMAKER_SUBMIT_DIRECTORY": "s3://b/img-2024-05-01-12-00-00-05/sourcedir.tar.gz", "SAGEMAKER_CONTAINER_LOG_LEVEL": "20", "SAGEMAKER_REGION": "us-west-2"}, ` +
 		`"ModelDataUrl": "s3://b/model.tar.gz", "Framework": "XGBOOST", "FrameworkVersion": "1.7-1", "NearestModelName": "near"}]}, ` +
 		`"ModelApprovalStatus": "PendingManualApproval", "SkipModelValidation": "All"}`
 	if d := cmp.Diff(want, at(t, reg.Steps()[0], testEnv(), "Arguments")); d != "" {

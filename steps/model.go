@@ -29,8 +29,8 @@ type Model struct {
 	// container gets SAGEMAKER_PROGRAM (the entry point's base name),
 	// SAGEMAKER_SUBMIT_DIRECTORY (sourcedir.tar.gz, staged under
 	// s3://<bucket>/<image base name>-<timestamp>/ unless SourceDir is an
-	// s3:// URI), SAGEMAKER_CONTAINER_LOG_LEVEL and SAGEMAKER_REGION
-	// before the Environment entries.
+	// s3:// URI), SAGEMAKER_CONTAINER_LOG_LEVEL and SAGEMAKER_REGION after
+	// the Environment entries.
 	EntryPoint string
 	SourceDir  string
 	// ContainerLogLevel defaults to 20.
@@ -54,6 +54,9 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 	c := pyjson.NewObject().Set("Image", m.ImageURI)
 	if !m.NoEnvironment {
 		e := pyjson.NewObject()
+		for _, kv := range m.Environment {
+			e.Set(kv.Key, anyValue(kv.Value))
+		}
 		if m.EntryPoint != "" {
 			dir := m.SourceDir
 			if dir == "" || isLocal(dir) {
@@ -63,9 +66,6 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 			e.Set("SAGEMAKER_SUBMIT_DIRECTORY", dir)
 			e.Set("SAGEMAKER_CONTAINER_LOG_LEVEL", strconv.Itoa(orInt(m.ContainerLogLevel, 20)))
 			e.Set("SAGEMAKER_REGION", env.Region)
-		}
-		for _, kv := range m.Environment {
-			e.Set(kv.Key, anyValue(kv.Value))
 		}
 		c.Set("Environment", e)
 	}

@@ -215,6 +215,15 @@ func sdkTrainingLayouts(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Steps(dep, noDir).Env(sdkEnv())
 }
 
+// A framework model puts its script-mode variables after the user's.
+func sdkFrameworkModel(t *testing.T) *pipeline.Pipeline {
+	m := steps.CreateModel("XM", steps.Model{
+		ImageURI: mustImage(t, "xgboost", "1.7-1"), ModelData: lit("s3://my-bucket/model.tar.gz"),
+		EntryPoint: "testdata/code/train.py", Environment: []steps.Member{{Key: "EXTRA", Value: "1"}},
+	})
+	return pipeline.New("MyPipeline").Steps(m).Env(sdkEnv())
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -227,6 +236,7 @@ func TestSDKReference(t *testing.T) {
 		"framework-processor.sdk-2.257.6.json":  sdkFrameworkProcessor,
 		"bucket-prefix.sdk-2.257.6.json":        sdkBucketPrefix,
 		"training-layouts.sdk-2.257.6.json":     sdkTrainingLayouts,
+		"framework-model.sdk-2.257.6.json":      sdkFrameworkModel,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {
