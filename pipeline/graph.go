@@ -68,8 +68,12 @@ type Graph struct {
 }
 
 // Graph returns the pipeline's DAG. It is built even when the pipeline has
-// problems (edges to unknown steps are left out); Validate reports them.
-func (p *Pipeline) Graph() *Graph { return p.compile().graph() }
+// problems (edges to unknown steps are left out, and a panic in a step's
+// methods ends the walk there); Validate reports them.
+func (p *Pipeline) Graph() *Graph {
+	c, _ := p.compileSafe()
+	return c.graph()
+}
 
 func (c *compiled) graph() *Graph {
 	g := &Graph{Nodes: make([]Node, len(c.nodes)), Edges: append([]Edge(nil), c.edges...)}

@@ -142,4 +142,8 @@ func TestStepPanicBecomesError(t *testing.T) {
 			t.Errorf("panic error = %+v", pe)
 		}
 	}
+	if g := p.Graph(); len(g.Nodes) != 2 || g.Nodes[0].Step.Name() != "Fine" {
+		t.Errorf("graph after a panic: %+v", g.Nodes)
+	}
+	_ = p.DOT()
 }
