@@ -22,7 +22,9 @@
 // (a step property, a JsonGet of a property file, a Join holding them) and
 // condition branches. Like SDK 2.257.6, a step that is referenced but not
 // listed is appended after the listed steps, breadth first in discovery
-// order. Graph returns the nodes and edges; DOT and Mermaid draw them.
+// order. Graph returns the nodes and edges, Graph.Order a topological order
+// (definition order among steps that are ready together); DOT and Mermaid
+// draw the graph.
 //
 // # Checking
 //
@@ -34,7 +36,9 @@
 // step does not declare, property files on outputs the step lacks,
 // parameters used but not declared or used with another type, step names
 // SageMaker does not accept, NaN and infinite numbers, values that cannot
-// be written.
+// be written. A panic raised by a step's methods while the pipeline is
+// compiled comes back as a *PanicError (with the stack) inside the step's
+// *StepError.
 //
 // # The definition
 //
