@@ -3,6 +3,7 @@ package pyjson
 import (
 	"errors"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,5 +136,34 @@ func TestObject(t *testing.T) {
 	var nilObj *Object
 	if nilObj.Len() != 0 {
 		t.Error("nil object not empty")
+	}
+}
+
+// TestDocuments decodes 300 random documents written by CPython's
+// json.dumps (nested objects and lists, big integers, floats, control and
+// astral characters) and encodes them again: the bytes must be Python's.
+func TestDocuments(t *testing.T) {
+	data, err := os.ReadFile("testdata/documents.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimSuffix(line, "\n")
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		v, err := Unmarshal([]byte(line))
+		if err != nil {
+			t.Fatalf("Unmarshal(%s): %v", line, err)
+		}
+		got, err := Marshal(v)
+		if err != nil || string(got) != line {
+			t.Fatalf("Marshal:\n got %s (%v)\nwant %s", got, err, line)
+		}
+		n++
+	}
+	if n != 300 {
+		t.Fatalf("%d documents checked, want 300", n)
 	}
 }
