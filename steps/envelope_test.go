@@ -146,7 +146,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 		`"ProcessingInputs": [{"InputName": "input-1", "AppManaged": true, "S3Input": {"S3Uri": "s3://b/in", "LocalPath": "/in", "S3DataType": "ManifestFile", "S3InputMode": "Pipe", "S3DataDistributionType": "ShardedByS3Key", "S3CompressionType": "Gzip"}}], ` +
 		`"ProcessingOutputConfig": {"Outputs": [{"OutputName": "output-1", "AppManaged": false, "S3Output": {"S3Uri": "s3://b/out", "LocalPath": "/out", "S3UploadMode": "Continuous"}}], "KmsKeyId": "ok"}, ` +
 		`"Environment": {"A": "1", "B": {"Get": "Parameters.B"}}, ` +
-		`"NetworkConfig": {"EnableNetworkIsolation": true, "EnableInterContainerTrafficEncryption": false, "VpcConfig": {"SecurityGroupIds": ["sg"], "Subnets": ["sn"]}}, ` +
+		`"NetworkConfig": {"EnableNetworkIsolation": true, "VpcConfig": {"SecurityGroupIds": ["sg"], "Subnets": ["sn"]}}, ` +
 		`"StoppingCondition": {"MaxRuntimeInSeconds": 600}, "Tags": [{"Key": "k", "Value": "v"}]}`
 	if d := cmp.Diff(want, at(t, p, testEnv(), "Arguments")); d != "" {
 		t.Errorf("Processing (-want +got):\n%s", d)
@@ -172,7 +172,7 @@ func TestTrainingOptions(t *testing.T) {
 		TargetAttributeName: "y", ShuffleSeed: &seed})
 	want := `{"AlgorithmSpecification": {"TrainingInputMode": "Pipe", "TrainingImage": "img", "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}]}, ` +
 		`"OutputDataConfig": {"S3OutputPath": "s3://b/o/", "KmsKeyId": "ok"}, "StoppingCondition": {"MaxRuntimeInSeconds": 60}, ` +
-		`"ResourceConfig": {"VolumeSizeInGB": 30, "InstanceCount": 1, "InstanceType": "t", "VolumeKmsKeyId": "vk"}, "RoleArn": "TR", ` +
+		`"ResourceConfig": {"VolumeSizeInGB": 30, "VolumeKmsKeyId": "vk", "InstanceCount": 1, "InstanceType": "t"}, "RoleArn": "TR", ` +
 		`"InputDataConfig": [{"DataSource": {"S3DataSource": {"S3DataType": "S3Object", "S3Uri": "s3://b/c", "S3DataDistributionType": "ShardedByS3Key"}}, ` +
 		`"CompressionType": "Gzip", "ContentType": "text/csv", "RecordWrapperType": "RecordIO", "InputMode": "FastFile", "TargetAttributeName": "y", "ShuffleConfig": {"Seed": 3}, "ChannelName": "c"}], ` +
 		`"Environment": {"E": "1"}, "Tags": [{"Key": "k", "Value": "v"}], "VpcConfig": {"Subnets": ["sn"], "SecurityGroupIds": ["sg"]}, ` +

@@ -31,6 +31,8 @@ type Estimator struct {
 	VolumeKMSKeyID string
 	// MaxRuntimeInSeconds defaults to 86400.
 	MaxRuntimeInSeconds int
+	// MaxWaitInSeconds (spot training) renders when positive.
+	MaxWaitInSeconds int
 	// OutputPath defaults to s3://<bucket>/ (s3://<bucket>/<prefix>/ with
 	// Env.BucketPrefix).
 	OutputPath string
@@ -183,7 +185,11 @@ func (e *Estimator) outputDataConfig(env *Env) *pyjson.Object {
 }
 
 func (e *Estimator) stoppingCondition() *pyjson.Object {
-	return pyjson.NewObject().Set("MaxRuntimeInSeconds", orInt(e.MaxRuntimeInSeconds, 86400))
+	o := pyjson.NewObject().Set("MaxRuntimeInSeconds", orInt(e.MaxRuntimeInSeconds, 86400))
+	if e.MaxWaitInSeconds > 0 {
+		o.Set("MaxWaitTimeInSeconds", e.MaxWaitInSeconds)
+	}
+	return o
 }
 
 func (e *Estimator) metricDefinitions() []any {

@@ -66,21 +66,31 @@ type Processor struct {
 	Tags []Tag
 }
 
-// NetworkConfig is a job's network isolation and VPC configuration.
+// NetworkConfig is a processing job's network configuration. A nil slice or
+// pointer is left out; EnableNetworkIsolation is always written.
 type NetworkConfig struct {
 	EnableNetworkIsolation                bool
-	EnableInterContainerTrafficEncryption bool
+	EnableInterContainerTrafficEncryption *bool
 	SecurityGroupIDs                      []string
 	Subnets                               []string
 }
 
-// Members renders the config (spec §14.10).
+// Members renders the config as the SDK does.
 func (n NetworkConfig) Members() iter.Seq2[string, any] {
 	o := pyjson.NewObject()
 	o.Set("EnableNetworkIsolation", n.EnableNetworkIsolation)
-	o.Set("EnableInterContainerTrafficEncryption", n.EnableInterContainerTrafficEncryption)
-	if len(n.SecurityGroupIDs) > 0 || len(n.Subnets) > 0 {
-		o.Set("VpcConfig", pyjson.NewObject().Set("SecurityGroupIds", n.SecurityGroupIDs).Set("Subnets", n.Subnets))
+	if n.EnableInterContainerTrafficEncryption != nil {
+		o.Set("EnableInterContainerTrafficEncryption", *n.EnableInterContainerTrafficEncryption)
+	}
+	if n.SecurityGroupIDs != nil || n.Subnets != nil {
+		vpc := pyjson.NewObject()
+		if n.SecurityGroupIDs != nil {
+			vpc.Set("SecurityGroupIds", cloneSlice(n.SecurityGroupIDs))
+		}
+		if n.Subnets != nil {
+			vpc.Set("Subnets", cloneSlice(n.Subnets))
+		}
+		o.Set("VpcConfig", vpc)
 	}
 	return o.Members()
 }

@@ -224,6 +224,42 @@ func sdkFrameworkModel(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Steps(m).Env(sdkEnv())
 }
 
+// Most optional settings of training, processing and transform jobs.
+func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
+	seed := 3
+	train := steps.Training("T", steps.Estimator{
+		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
+		MaxRuntimeInSeconds: 60, MaxWaitInSeconds: 120, OutputPath: "s3://my-bucket/o/", OutputKMSKeyID: "ok", InputMode: "Pipe",
+		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
+		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
+		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
+		CheckpointS3URI: "s3://my-bucket/ck", CheckpointLocalPath: "/ck", MaxRetryAttempts: 2,
+		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
+	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",
+		CompressionType: "Gzip", ContentType: "text/csv", RecordWrapperType: "RecordIO", InputMode: "FastFile",
+		TargetAttributeName: "y", ShuffleSeed: &seed})
+	proc := steps.Processing("P", steps.Processor{
+		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+		VolumeSizeInGB: 50, VolumeKMSKeyID: "vk", OutputKMSKeyID: "ok", MaxRuntimeInSeconds: 600,
+		Environment: []steps.Member{{Key: "A", Value: "1"}},
+		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
+		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
+	}, steps.ProcessingJob{
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: "ManifestFile",
+			InputMode: "Pipe", DistributionType: "ShardedByS3Key", CompressionType: "Gzip", AppManaged: true}},
+		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: "Continuous"}},
+	})
+	transform := steps.Transform("X", steps.Transformer{
+		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: "text/csv", CompressionType: "Gzip", SplitType: "Line",
+		OutputPath: lit("s3://my-bucket/out"), KMSKeyID: "ok", AssembleWith: "Line", Accept: "text/csv",
+		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		Strategy: "MultiRecord", MaxConcurrentTransforms: 4, MaxPayloadInMB: 6,
+		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
+		InputFilter: "$[1:]", OutputFilter: "$[0]", JoinSource: "Input",
+	})
+	return pipeline.New("MyPipeline").Steps(train, proc, transform).Env(sdkEnv())
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -237,6 +273,7 @@ func TestSDKReference(t *testing.T) {
 		"bucket-prefix.sdk-2.257.6.json":        sdkBucketPrefix,
 		"training-layouts.sdk-2.257.6.json":     sdkTrainingLayouts,
 		"framework-model.sdk-2.257.6.json":      sdkFrameworkModel,
+		"job-options.sdk-2.257.6.json":          sdkJobOptions,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {

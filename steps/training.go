@@ -150,13 +150,11 @@ func (s *TrainingStep) Arguments(env *Env) any {
 	a.Set("AlgorithmSpecification", alg)
 	a.Set("OutputDataConfig", e.outputDataConfig(env))
 	a.Set("StoppingCondition", e.stoppingCondition())
-	res := pyjson.NewObject().
-		Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30)).
-		Set("InstanceCount", exprOf(e.InstanceCount)).
-		Set("InstanceType", exprOf(e.InstanceType))
+	res := pyjson.NewObject().Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
 	if e.VolumeKMSKeyID != "" {
 		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
 	}
+	res.Set("InstanceCount", exprOf(e.InstanceCount)).Set("InstanceType", exprOf(e.InstanceType))
 	a.Set("ResourceConfig", res)
 	a.Set("RoleArn", e.role(env))
 	if len(s.inputs) > 0 {

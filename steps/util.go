@@ -105,6 +105,7 @@ func (p Processor) clone() Processor {
 	p.Tags = cloneSlice(p.Tags)
 	if p.Network != nil {
 		n := *p.Network
+		n.EnableInterContainerTrafficEncryption = clonePtr(n.EnableInterContainerTrafficEncryption)
 		n.SecurityGroupIDs = cloneSlice(n.SecurityGroupIDs)
 		n.Subnets = cloneSlice(n.Subnets)
 		p.Network = &n
