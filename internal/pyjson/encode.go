@@ -256,6 +256,15 @@ func AppendFloat(dst []byte, f float64) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// safeByte marks the bytes json.dumps writes as they are: printable ASCII
+// except '"' and '\\'.
+var safeByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // AppendString appends s as a JSON string with ensure_ascii escapes.
 func AppendString(dst []byte, s string) ([]byte, error) { return appendString(dst, s) }
 
@@ -264,11 +273,11 @@ func appendString(dst []byte, s string) ([]byte, error) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safeByte[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"':
