@@ -234,7 +234,7 @@ func parseParameter(v any) (params.Parameter, error) {
 }
 
 // envelopeKeys are the keys steps.Envelope writes, in its order.
-var envelopeKeys = []string{"DependsOn", "DisplayName", "Description"}
+var envelopeKeys = []string{"DependsOn", "DisplayName", "Description", "RetryPolicies"}
 
 func (ps *parser) step(v any) (steps.Step, error) {
 	o, ok := v.(*pyjson.Object)
@@ -310,6 +310,18 @@ func (ps *parser) envelope(env *steps.Envelope, k string, v any) bool {
 			}
 		}
 		env.DependsOn = names
+	case "RetryPolicies":
+		l, ok := v.([]any)
+		if !ok || len(l) == 0 {
+			return false
+		}
+		ps := make([]steps.RetryPolicy, len(l))
+		for i, e := range l {
+			if ps[i], ok = retryPolicy(e); !ok {
+				return false
+			}
+		}
+		env.RetryPolicies = ps
 	case "DisplayName", "Description":
 		s, ok := v.(string)
 		if !ok || s == "" {
@@ -324,6 +336,54 @@ func (ps *parser) envelope(env *steps.Envelope, k string, v any) bool {
 		return false
 	}
 	return true
+}
+
+// retryPolicy reads a retry policy that steps.RetryPolicy writes back
+// exactly: a float BackoffRate and an integer IntervalSeconds (neither
+// zero), exactly one of MaxAttempts and ExpireAfterMin, and ExceptionType.
+func retryPolicy(v any) (steps.RetryPolicy, bool) {
+	o, ok := v.(*pyjson.Object)
+	if !ok {
+		return steps.RetryPolicy{}, false
+	}
+	limit := "MaxAttempts"
+	if _, ok := o.Get("ExpireAfterMin"); ok {
+		limit = "ExpireAfterMin"
+	}
+	if !keysAre(o, "BackoffRate", "IntervalSeconds", limit, "ExceptionType") {
+		return steps.RetryPolicy{}, false
+	}
+	rateV, _ := o.Get("BackoffRate")
+	intervalV, _ := o.Get("IntervalSeconds")
+	limitV, _ := o.Get(limit)
+	typesV, _ := o.Get("ExceptionType")
+	rate, ok1 := rateV.(float64)
+	interval, ok2 := smallInt(intervalV)
+	n, ok3 := smallInt(limitV)
+	list, ok4 := typesV.([]any)
+	if !ok1 || !ok2 || !ok3 || !ok4 || rate == 0 || interval == 0 || n == 0 {
+		return steps.RetryPolicy{}, false
+	}
+	p := steps.RetryPolicy{BackoffRate: rate, IntervalSeconds: interval, ExceptionTypes: make([]string, len(list))}
+	for i, e := range list {
+		if p.ExceptionTypes[i], ok = e.(string); !ok {
+			return steps.RetryPolicy{}, false
+		}
+	}
+	if limit == "MaxAttempts" {
+		p.MaxAttempts = n
+	} else {
+		p.ExpireAfterMin = n
+	}
+	return p, true
+}
+
+func smallInt(v any) (int, bool) {
+	n, ok := v.(int64)
+	if !ok || int64(int(n)) != n {
+		return 0, false
+	}
+	return int(n), true
 }
 
 func (ps *parser) arguments(name string, typ steps.Type, v any, spec *steps.RawSpec) (any, error) {

@@ -202,3 +202,35 @@ func TestParseExpressions(t *testing.T) {
 		t.Errorf("Validate() = %v, want ErrPropertyFile naming B", err)
 	}
 }
+
+// TestParseRetryPolicies checks that retry policies steps.RetryPolicy can
+// write become part of the step's envelope (so engines see them) and that
+// others are kept verbatim.
+func TestParseRetryPolicies(t *testing.T) {
+	head := `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training", "Arguments": {}, "DisplayName": "a", "RetryPolicies": `
+	tests := []struct {
+		name, policies string
+		envelope       int
+	}{
+		{"max attempts", `[{"BackoffRate": 2.0, "IntervalSeconds": 1, "MaxAttempts": 3, "ExceptionType": ["Step.THROTTLING"]}, {"BackoffRate": 1.5, "IntervalSeconds": 10, "ExpireAfterMin": 60, "ExceptionType": ["SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR"]}]`, 2},
+		{"integer backoff rate", `[{"BackoffRate": 2, "IntervalSeconds": 1, "MaxAttempts": 3, "ExceptionType": []}]`, 0},
+		{"both limits", `[{"BackoffRate": 2.0, "IntervalSeconds": 1, "MaxAttempts": 3, "ExpireAfterMin": 5, "ExceptionType": []}]`, 0},
+		{"not a list", `{}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := head + tt.policies + `, "CacheConfig": {"Enabled": false}}]}`
+			p, err := Parse([]byte(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if def, err := p.Definition(); err != nil || string(def) != in {
+				t.Fatalf("round trip: %v\n got %s\nwant %s", err, def, in)
+			}
+			s := p.Entities()[0].Steps()[0]
+			if got := len(s.Envelope().RetryPolicies); got != tt.envelope {
+				t.Errorf("%d policies in the envelope, want %d", got, tt.envelope)
+			}
+		})
+	}
+}
