@@ -260,6 +260,43 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Steps(train, proc, transform).Env(sdkEnv())
 }
 
+// Every registration setting.
+func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
+	src := func(u string) *steps.MetricsSource {
+		return &steps.MetricsSource{ContentType: "application/json", S3URI: lit(u)}
+	}
+	reg := steps.RegisterModel("R", steps.Model{
+		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"), Environment: []steps.Member{{Key: "X", Value: "1"}},
+		Framework: "XGBOOST", FrameworkVersion: "1.7", NearestModelName: "near",
+	}, steps.Registration{
+		ModelPackageGroupName: lit("g"),
+		Description:           "desc",
+		Metrics: &steps.ModelMetrics{
+			ModelStatistics: src("s3://b/ms"), ModelConstraints: src("s3://b/mc"),
+			ModelDataStatistics: src("s3://b/ds"), ModelDataConstraints: src("s3://b/dc"),
+			Bias: src("s3://b/b"), BiasPreTraining: src("s3://b/bpre"), BiasPostTraining: src("s3://b/bpost"),
+			Explainability: &steps.MetricsSource{ContentType: "text/csv", S3URI: lit("s3://b/d"), ContentDigest: "sha"},
+		},
+		DriftCheck: &steps.DriftCheckBaselines{
+			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: "application/json"},
+			ExplainabilityConstraints: src("s3://b/ec"),
+			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
+		},
+		CustomerMetadata:    []steps.Member{{Key: "team", Value: "ml"}},
+		Domain:              "MACHINE_LEARNING",
+		Task:                "REGRESSION",
+		SamplePayloadURL:    "s3://b/sample",
+		SourceURI:           "s3://b/src",
+		ContentTypes:        []string{"text/csv"},
+		ResponseTypes:       []string{"application/json"},
+		InferenceInstances:  []string{"ml.m5.xlarge"},
+		TransformInstances:  []string{"ml.m5.xlarge"},
+		ApprovalStatus:      lit("Approved"),
+		SkipModelValidation: "All",
+	})
+	return pipeline.New("MyPipeline").Steps(reg).Env(sdkEnv())
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -274,6 +311,7 @@ func TestSDKReference(t *testing.T) {
 		"training-layouts.sdk-2.257.6.json":     sdkTrainingLayouts,
 		"framework-model.sdk-2.257.6.json":      sdkFrameworkModel,
 		"job-options.sdk-2.257.6.json":          sdkJobOptions,
+		"register-full.sdk-2.257.6.json":        sdkRegisterFull,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {
