@@ -297,6 +297,31 @@ func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 	return pipeline.New("MyPipeline").Steps(reg).Env(sdkEnv())
 }
 
+// A generic estimator's tuning job: str() values, tuned names left out of
+// the static hyperparameters, warm start and tags.
+func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
+	lr := params.Float("LR").WithDefault(0.1)
+	tune := steps.Tuning("Tune", steps.Tuner{
+		Estimator: steps.Estimator{
+			ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: 1,
+			HyperParameters: []steps.Member{{Key: "lr", Value: lr}, {Key: "layers", Value: []int{64, 32}}, {Key: "opt", Value: "sgd"}, {Key: "depth", Value: 3}},
+			Environment:     []steps.Member{{Key: "E", Value: "x"}},
+		},
+		ObjectiveMetric: "loss",
+		ObjectiveType:   "Minimize",
+		Ranges: []steps.Range{
+			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: steps.ScalingLinear},
+			steps.CategoricalRange{Name: "opt", Values: []any{"sgd", "adam", 1}},
+		},
+		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
+		EarlyStoppingType: "Auto",
+		MaxJobs:           3,
+		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p1"}},
+		Tags:              []steps.Tag{{Key: "k", Value: "v"}},
+	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
+	return pipeline.New("MyPipeline").Parameters(lr).Steps(tune).Env(sdkEnv())
+}
+
 // TestSDKReference rebuilds the SDK's definitions under testdata/sdk and
 // compares bytes.
 func TestSDKReference(t *testing.T) {
@@ -312,6 +337,7 @@ func TestSDKReference(t *testing.T) {
 		"framework-model.sdk-2.257.6.json":      sdkFrameworkModel,
 		"job-options.sdk-2.257.6.json":          sdkJobOptions,
 		"register-full.sdk-2.257.6.json":        sdkRegisterFull,
+		"tuning-generic.sdk-2.257.6.json":       sdkTuningGeneric,
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {
