@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -91,6 +93,12 @@ func summary(w io.Writer, s *Seed) error {
 	fmt.Fprintf(w, "pipeline %s\n\nparameters:\n", s.Pipeline.Name())
 	for _, p := range s.Pipeline.Params() {
 		d, _ := p.Default()
+		if f, ok := d.(float64); ok {
+			d = strconv.FormatFloat(f, 'f', -1, 64)
+			if !strings.Contains(d.(string), ".") {
+				d = d.(string) + ".0"
+			}
+		}
 		fmt.Fprintf(w, "  %-24s %-8s default %v\n", p.Name(), p.Type(), d)
 	}
 	fmt.Fprintf(w, "\nDAG (Mermaid):\n%s\n", s.Pipeline.Mermaid())

@@ -108,7 +108,7 @@ func TestRunSummary(t *testing.T) {
 	if err := run(context.Background(), nil, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"pipeline synthetic-housing-training-sm-pipeline-ray", "RMSEThreshold",
+	for _, want := range []string{"pipeline synthetic-housing-training-sm-pipeline-ray", "RMSEThreshold            Float    default 15000.0",
 		"CheckEvaluation", "flowchart", "local engine"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
