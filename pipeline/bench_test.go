@@ -116,3 +116,32 @@ func TestGenerated(t *testing.T) {
 		t.Errorf("%d nodes, want 50", got)
 	}
 }
+
+// TestConcurrentDefinition compiles one pipeline value from several
+// goroutines at once: a Pipeline is immutable, so the results agree (run
+// with -race to check for data races in compilation and rendering).
+func TestConcurrentDefinition(t *testing.T) {
+	p := generated(40)
+	want, err := p.Definition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := p.Definition()
+			if err == nil && string(got) != string(want) {
+				err = fmt.Errorf("definitions differ")
+			}
+			if err == nil {
+				err = p.Validate()
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
