@@ -234,3 +234,32 @@ func TestParseRetryPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateGoldens runs the strict checks on every SDK golden: the SDK
+// writes two of them although they carry a problem, which Validate reports.
+func TestValidateGoldens(t *testing.T) {
+	want := map[string]error{
+		"processing-propertyfile-cache.json": ErrPropertyFile, // property file on output "evaluation", which the step lacks
+		"jsonget-join-fail-nested.json":      ErrPropertyFile, // JsonGet on a property file MyStep never declares
+	}
+	for _, file := range goldens(t) {
+		name := filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = p.Validate()
+			if w := want[name]; w == nil && err != nil || w != nil && !errors.Is(err, w) {
+				t.Errorf("Validate() = %v, want %v", err, w)
+			}
+			if err != nil {
+				t.Logf("%v", err)
+			}
+		})
+	}
+}
