@@ -1,0 +1,108 @@
+// Command housing builds the seed workflow of sagepipe: a SageMaker
+// pipeline that ingests a housing-price CSV into a feature store, splits
+// and scales it, tunes an XGBoost regressor, evaluates the best model and
+// registers it when its RMSE is under a threshold.
+//
+// With -definition it prints the pipeline definition JSON exactly as the
+// SageMaker Python SDK 2.257.6 would; the defaults of the flags are the
+// placeholders of the published definition (account 111122223333,
+// us-east-1, a clock frozen at 2023-11-28T00:00:00.123Z). Without it, it
+// prints the steps and the DAG.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "housing:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, builds the pipeline and writes the requested output.
+func run(ctx context.Context, args []string, w io.Writer) error {
+	def := DefaultConfig()
+	fs := flag.NewFlagSet("housing", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	definition := fs.Bool("definition", false, "print the pipeline definition JSON")
+	account := fs.String("account", def.Account, "AWS account id")
+	region := fs.String("region", def.Region, "AWS region")
+	bucket := fs.String("bucket", "", "default bucket (default sagemaker-<region>-<account>)")
+	role := fs.String("role", "", "execution role ARN (default the placeholder role of the account)")
+	clock := fs.String("clock", def.Clock.Format(time.RFC3339Nano), `clock for timestamped names (RFC 3339), or "now"`)
+	unique := fs.String("unique", def.UniqueSuffix, `4 hex digits of the model package group name, or "random"`)
+	ingest := fs.String("ingest-code", "", "staged s3:// URI of the feature-store ingestion script")
+	preprocess := fs.String("preprocess-code", "", "staged s3:// URI of the preprocessing script")
+	evaluate := fs.String("evaluate-code", "", "staged s3:// URI of the evaluation script")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+			return nil
+		}
+		return err
+	}
+	cfg := Config{
+		Account: *account, Region: *region, Bucket: *bucket, Role: *role,
+		UniqueSuffix: *unique,
+		IngestCode:   *ingest, PreprocessCode: *preprocess, EvaluateCode: *evaluate,
+	}
+	if cfg.UniqueSuffix == "random" {
+		cfg.UniqueSuffix = ""
+	}
+	if *clock != "now" {
+		t, err := time.Parse(time.RFC3339Nano, *clock)
+		if err != nil {
+			return fmt.Errorf("-clock: %w", err)
+		}
+		cfg.Clock = t
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	seed, err := Build(cfg)
+	if err != nil {
+		return err
+	}
+	if *definition {
+		b, err := seed.Pipeline.Definition()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	return summary(w, seed)
+}
+
+// summary writes the steps and the DAG of the pipeline.
+func summary(w io.Writer, s *Seed) error {
+	if err := s.Pipeline.Validate(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "pipeline %s\n\nparameters:\n", s.Pipeline.Name())
+	for _, p := range s.Pipeline.Params() {
+		d, _ := p.Default()
+		if f, ok := d.(float64); ok {
+			d = strconv.FormatFloat(f, 'f', -1, 64)
+			if !strings.Contains(d.(string), ".") {
+				d = d.(string) + ".0"
+			}
+		}
+		fmt.Fprintf(w, "  %-24s %-8s default %v\n", p.Name(), p.Type(), d)
+	}
+	fmt.Fprintf(w, "\nDAG (Mermaid):\n%s\n", s.Pipeline.Mermaid())
+	fmt.Fprintln(w, "Print the SageMaker definition with -definition.")
+	fmt.Fprintln(w, "Running the pipeline on this machine comes with the local engine; it is not available yet.")
+	return nil
+}

@@ -1,0 +1,120 @@
+package pipeline
+
+import (
+	"slices"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/params"
+)
+
+// definitionVersion is the only definition version SageMaker knows.
+const definitionVersion = "2020-12-01"
+
+// experimentRegions are the regions where SDK 2.257.6 keeps the default
+// experiment configuration; elsewhere it writes null.
+var experimentRegions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
+	"ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+	"eu-south-1", "eu-south-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-south-1", "ap-east-1",
+	"sa-east-1", "af-south-1", "me-south-1", "il-central-1", "cn-north-1", "cn-northwest-1",
+}
+
+// Definition returns the pipeline definition JSON exactly as the SageMaker
+// Python SDK 2.257.6 writes it for the same pipeline. It is as permissive
+// as the SDK: it refuses what the SDK refuses or what cannot be encoded
+// (empty or duplicate step names, DependsOn on unknown steps, cycles, NaN
+// and infinite numbers, values of unsupported Go types, builder misuse),
+// and returns all such problems at once. Validate checks more.
+func (p *Pipeline) Definition() ([]byte, error) {
+	c, err := p.compileSafe()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.errors(false); err != nil {
+		return nil, err
+	}
+	return p.encode(c)
+}
+
+// Validate returns every problem of the pipeline at once (an errors.Join of
+// *StepError and *ParameterError values wrapping the package's sentinels),
+// or nil: everything Definition refuses, plus references to steps that are
+// not in the pipeline, JsonGet on property files the step does not
+// declare, property files on outputs the step lacks, parameters used but
+// not declared (or used with another type), and step names SageMaker does
+// not accept. Engines call it before they run anything. A panic raised by a
+// step's methods is returned as a *StepError holding a *PanicError.
+func (p *Pipeline) Validate() error {
+	c, err := p.compileSafe()
+	if err != nil {
+		return err
+	}
+	return c.errors(true)
+}
+
+func (p *Pipeline) encode(c *compiled) ([]byte, error) {
+	ps := make([]any, 0, len(p.params))
+	for _, prm := range p.params {
+		if prm == nil {
+			continue
+		}
+		ps = append(ps, parameterObject(prm))
+	}
+	ss := make([]any, len(c.top))
+	for i, n := range c.top {
+		ss[i] = stepObject(n)
+	}
+	doc := pyjson.NewObject().
+		Set("Version", definitionVersion).
+		Set("Metadata", pyjson.NewObject()).
+		Set("Parameters", ps).
+		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
+		Set("Steps", ss)
+	return pyjson.Append(make([]byte, 0, 1024+512*len(ss)), doc)
+}
+
+// stepObject writes a step as steps.Render does (Name, Type, Arguments,
+// envelope, trailer), reusing the arguments and trailer rendered during
+// compilation so that each step is rendered once.
+func stepObject(n *node) *pyjson.Object {
+	o := pyjson.NewObject()
+	o.Set("Name", n.step.Name())
+	o.Set("Type", string(n.step.Type()))
+	o.Set("Arguments", n.args)
+	for k, v := range n.step.Envelope().Members() {
+		o.Set(k, v)
+	}
+	for _, m := range n.trailer {
+		o.Set(m.Key, m.Value)
+	}
+	return o
+}
+
+func parameterObject(prm params.Parameter) *pyjson.Object {
+	o := pyjson.NewObject().Set("Name", prm.Name()).Set("Type", string(prm.Type()))
+	if d, ok := prm.Default(); ok {
+		o.Set("DefaultValue", d)
+	}
+	if prm.Type() == params.TypeString {
+		if ev := prm.EnumValues(); len(ev) > 0 {
+			o.Set("EnumValues", ev)
+		}
+	}
+	return o
+}
+
+func (p *Pipeline) experimentObject(region string) any {
+	switch p.exp.mode {
+	case experimentNone:
+		return nil
+	case experimentExplicit:
+		return pyjson.NewObject().Set("ExperimentName", p.exp.name).Set("TrialName", p.exp.trial)
+	}
+	if region != "" && !slices.Contains(experimentRegions, region) {
+		return nil
+	}
+	return pyjson.NewObject().
+		Set("ExperimentName", params.PipelineName.Value()).
+		Set("TrialName", params.PipelineExecutionID.Value())
+}

@@ -1,0 +1,121 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"math/big"
+	"reflect"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/params"
+	"github.com/sagepipe/sagepipe/steps"
+)
+
+// scan walks a definition tree exactly as the encoder will write it and
+// collects the references of the params expressions in it and the values
+// that cannot be written. Branch steps of a condition (steps.Rendered) are
+// not entered: their references belong to them.
+type scan struct {
+	refs     []params.Ref
+	problems []error
+}
+
+const maxScanDepth = pyjson.MaxDepth
+
+func (s *scan) value(v any, depth int) {
+	if depth > maxScanDepth {
+		s.problems = append(s.problems, fmt.Errorf("%w: nesting deeper than %d", ErrInvalidValue, maxScanDepth))
+		return
+	}
+	switch x := v.(type) {
+	case nil, string, bool, int, int64, []string:
+		return
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			s.problems = append(s.problems, fmt.Errorf("%w: %v", ErrNaN, x))
+		}
+		return
+	case *big.Int:
+		return
+	case *pyjson.Object:
+		s.members(x.Members(), depth)
+		return
+	case []any:
+		for _, e := range x {
+			s.value(e, depth+1)
+		}
+		return
+	case params.Expr:
+		s.expr(x)
+		return
+	}
+	if _, ok := steps.Rendered(v); ok {
+		return
+	}
+	switch x := v.(type) {
+	case params.Exprer:
+		if e := x.Expr(); e != nil {
+			s.expr(e)
+		}
+		return
+	case pyjson.PyJSONer:
+		s.value(x.PyJSON(), depth+1)
+		return
+	case pyjson.Membered:
+		s.members(x.Members(), depth)
+		return
+	case error:
+		s.problems = append(s.problems, fmt.Errorf("%w: %w", ErrInvalidValue, x))
+		return
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String, reflect.Bool,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return
+	case reflect.Float64:
+		s.value(rv.Float(), depth)
+		return
+	case reflect.Slice, reflect.Array:
+		for i := range rv.Len() {
+			s.value(rv.Index(i).Interface(), depth+1)
+		}
+		return
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return
+		}
+	}
+	s.problems = append(s.problems, fmt.Errorf("%w: Go type %T cannot be written", ErrInvalidValue, v))
+}
+
+func (s *scan) members(m iter.Seq2[string, any], depth int) {
+	for _, e := range m {
+		s.value(e, depth+1)
+	}
+}
+
+func (s *scan) expr(e params.Expr) {
+	for n := range params.Walk(e) {
+		switch x := n.(type) {
+		case params.Get:
+			s.refs = append(s.refs, x.Ref())
+		case params.InvalidExpr:
+			err := x.Err()
+			switch {
+			case errors.Is(err, params.ErrNaN):
+				err = fmt.Errorf("%w: %w", ErrNaN, err)
+			default:
+				err = fmt.Errorf("%w: %w", ErrInvalidValue, err)
+			}
+			s.problems = append(s.problems, err)
+		case params.Literal:
+			if f, ok := x.Value().(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				s.problems = append(s.problems, fmt.Errorf("%w: %v", ErrNaN, f))
+			}
+		}
+	}
+}

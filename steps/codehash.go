@@ -1,0 +1,137 @@
+package steps
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// HashCode returns the content hash SDK 2.257.6 puts into the S3 key of
+// local code ("s3://<bucket>/<pipeline>/code/<hash>/<file>"): a SHA-256,
+// hex encoded, over the paths in sorted order, feeding for each path the
+// path string exactly as given, then the file's bytes, or for a directory
+// each entry's name followed by its contents, entries sorted by name,
+// recursively. "file://" URLs are read from their path. As in the SDK, a
+// path that does not exist contributes its string only (a framework
+// processor's code is named relative to its source directory); an entry
+// that cannot be read is an error wrapping ErrCode.
+func HashCode(paths ...string) (string, error) {
+	sorted := slices.Clone(paths)
+	slices.Sort(sorted)
+	h := sha256.New()
+	for _, p := range sorted {
+		local := p
+		if strings.HasPrefix(strings.ToLower(p), "file://") {
+			u, err := url.Parse(p)
+			if err != nil {
+				return "", fmt.Errorf("%w: %s: %v", ErrCode, p, err)
+			}
+			local = u.Path
+		}
+		h.Write([]byte(local))
+		fi, err := os.Stat(local)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", ErrCode, err)
+		}
+		switch {
+		case fi.IsDir():
+			err = hashDir(h, local)
+		case fi.Mode().IsRegular():
+			err = hashFile(h, local)
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashDir(h hash.Hash, dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrCode, err)
+	}
+	for _, e := range entries { // os.ReadDir sorts by name
+		h.Write([]byte(e.Name()))
+		p := filepath.Join(dir, e.Name())
+		fi, err := os.Stat(p) // follows links, as Python's is_file/is_dir do
+		if err != nil {
+			continue // a dangling link: only its name counts
+		}
+		switch {
+		case fi.Mode().IsRegular():
+			err = hashFile(h, p)
+		case fi.IsDir():
+			err = hashDir(h, p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hashFile(h hash.Hash, p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrCode, err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCode, p, err)
+	}
+	return nil
+}
+
+// isLocal reports whether code is a local path or file:// URL (hashed and
+// staged by the SDK) rather than a remote URL.
+func isLocal(code string) bool {
+	u, err := url.Parse(code)
+	return err != nil || u.Scheme == "" || u.Scheme == "file"
+}
+
+// codeHash hashes local code once, lazily, and remembers the outcome so
+// that Arguments and Problems agree.
+type codeHash struct {
+	paths []string
+	once  sync.Once
+	sum   string
+	err   error
+}
+
+func newCodeHash(paths ...string) *codeHash { return &codeHash{paths: paths} }
+
+// checkExists reports local code that is not there: the SDK would fail to
+// upload it.
+func checkExists(paths ...string) error {
+	for _, p := range paths {
+		local := p
+		if strings.HasPrefix(strings.ToLower(p), "file://") {
+			if u, err := url.Parse(p); err == nil {
+				local = u.Path
+			}
+		}
+		if _, err := os.Stat(local); err != nil {
+			return fmt.Errorf("%w: %v", ErrCode, err)
+		}
+	}
+	return nil
+}
+
+func (c *codeHash) get() (string, error) {
+	c.once.Do(func() { c.sum, c.err = HashCode(c.paths...) })
+	return c.sum, c.err
+}

@@ -1,0 +1,355 @@
+package steps
+
+import (
+	"fmt"
+	"iter"
+	"math"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/params"
+)
+
+// Estimator describes a training job: the SDK's Estimator (generic image,
+// hyperparameters rendered with Python's str()) or, with Framework set, a
+// framework estimator in script mode such as XGBoost (hyperparameters
+// JSON-encoded, plus the sagemaker_* ones).
+type Estimator struct {
+	// ImageURI is the training image.
+	ImageURI string
+	// Role is the execution role; empty means Env.Role.
+	Role string
+	// InstanceType and InstanceCount size the cluster.
+	InstanceType  params.Input[string]
+	InstanceCount params.Input[int]
+	// VolumeSizeInGB defaults to 30.
+	VolumeSizeInGB int
+	// VolumeKMSKeyID encrypts the volume when set.
+	VolumeKMSKeyID string
+	// MaxRuntimeInSeconds defaults to 86400.
+	MaxRuntimeInSeconds int
+	// MaxWaitInSeconds (spot training) renders when positive.
+	MaxWaitInSeconds int
+	// OutputPath defaults to s3://<bucket>/ (s3://<bucket>/<prefix>/ with
+	// Env.BucketPrefix).
+	OutputPath string
+	// OutputKMSKeyID encrypts the model artifacts when set.
+	OutputKMSKeyID string
+	// InputMode defaults to "File".
+	InputMode string
+	// BaseJobName is the prefix of timestamped job names; empty means the
+	// image's base name.
+	BaseJobName string
+	// HyperParameters in order; values are Go literals (string, int,
+	// float64, bool, nil, slices) or params values.
+	HyperParameters []Member
+	// MetricDefinitions let the service scrape metrics from the logs.
+	MetricDefinitions []MetricDefinition
+	// UseSpotInstances renders EnableManagedSpotTraining unless it is a
+	// literal false (or nil).
+	UseSpotInstances params.Input[bool]
+	// EnableNetworkIsolation and EncryptInterContainerTraffic render only
+	// when true.
+	EnableNetworkIsolation       bool
+	EncryptInterContainerTraffic bool
+	// Subnets and SecurityGroupIDs render a VpcConfig when both are set.
+	Subnets          []string
+	SecurityGroupIDs []string
+	// CheckpointS3URI and CheckpointLocalPath render a CheckpointConfig.
+	CheckpointS3URI     string
+	CheckpointLocalPath string
+	// MaxRetryAttempts renders a RetryStrategy when positive.
+	MaxRetryAttempts int
+	// Environment variables of the container (nil: none).
+	Environment []Member
+	// Tags of the job.
+	Tags []Tag
+	// DisableProfiler drops the default ProfilerConfig of a training job;
+	// DisableDebugHook drops the default DebugHookConfig.
+	DisableProfiler  bool
+	DisableDebugHook bool
+	// Framework makes this a framework estimator in script mode.
+	Framework *Framework
+}
+
+// MetricDefinition is a metric name and the regular expression that finds
+// its values in the training log.
+type MetricDefinition struct{ Name, Regex string }
+
+// Members renders {"Name", "Regex"}.
+func (m MetricDefinition) Members() iter.Seq2[string, any] {
+	return pyjson.NewObject().Set("Name", m.Name).Set("Regex", m.Regex).Members()
+}
+
+// Framework holds the script-mode settings of a framework estimator.
+type Framework struct {
+	// EstimatorClass and EstimatorModule name the SDK class, recorded in
+	// a tuning job's static hyperparameters ("XGBoost",
+	// "sagemaker.xgboost.estimator").
+	EstimatorClass  string
+	EstimatorModule string
+	// EntryPoint is the script run by the container; its base name is
+	// sagemaker_program.
+	EntryPoint string
+	// SourceDir is a local directory (or an s3:// sourcedir.tar.gz used as
+	// is) holding the entry point and its helpers.
+	SourceDir string
+	// Dependencies are further local paths packed with the code.
+	Dependencies []string
+	// ContainerLogLevel defaults to 20 (Python's logging.INFO).
+	ContainerLogLevel int
+}
+
+// XGBoost returns the Framework settings of the SDK's XGBoost estimator.
+func XGBoost(entryPoint, sourceDir string) *Framework {
+	return &Framework{
+		EstimatorClass:  "XGBoost",
+		EstimatorModule: "sagemaker.xgboost.estimator",
+		EntryPoint:      entryPoint,
+		SourceDir:       sourceDir,
+	}
+}
+
+// TrainingInput is one input channel of a training job.
+type TrainingInput struct {
+	// Channel defaults to "training".
+	Channel string
+	// S3Data is the S3 URI (or prefix) to read.
+	S3Data params.Input[string]
+	// DataType defaults to "S3Prefix".
+	DataType string
+	// DistributionType defaults to "FullyReplicated".
+	DistributionType string
+	// CompressionType, ContentType, RecordWrapperType, InputMode,
+	// TargetAttributeName render only when set.
+	CompressionType     string
+	ContentType         string
+	RecordWrapperType   string
+	InputMode           string
+	TargetAttributeName string
+	// ShuffleSeed renders a ShuffleConfig when non-nil.
+	ShuffleSeed *int
+}
+
+func (t TrainingInput) render() *pyjson.Object {
+	src := pyjson.NewObject().
+		Set("S3DataType", orString(t.DataType, "S3Prefix")).
+		Set("S3Uri", exprOf(t.S3Data)).
+		Set("S3DataDistributionType", orString(t.DistributionType, "FullyReplicated"))
+	o := pyjson.NewObject().Set("DataSource", pyjson.NewObject().Set("S3DataSource", src))
+	for _, kv := range []struct{ k, v string }{
+		{"CompressionType", t.CompressionType},
+		{"ContentType", t.ContentType},
+		{"RecordWrapperType", t.RecordWrapperType},
+		{"InputMode", t.InputMode},
+		{"TargetAttributeName", t.TargetAttributeName},
+	} {
+		if kv.v != "" {
+			o.Set(kv.k, kv.v)
+		}
+	}
+	if t.ShuffleSeed != nil {
+		o.Set("ShuffleConfig", pyjson.NewObject().Set("Seed", *t.ShuffleSeed))
+	}
+	o.Set("ChannelName", orString(t.Channel, "training"))
+	return o
+}
+
+func renderInputs(ins []TrainingInput) []any {
+	out := make([]any, len(ins))
+	for i, in := range ins {
+		out[i] = in.render()
+	}
+	return out
+}
+
+func (e *Estimator) role(env *Env) string { return orString(e.Role, env.Role) }
+
+func (e *Estimator) outputPath(env *Env) string {
+	return orString(e.OutputPath, env.s3("")) // s3://<bucket>[/<prefix>]/
+}
+
+func (e *Estimator) baseJobName() string {
+	return orString(e.BaseJobName, BaseNameFromImage(e.ImageURI))
+}
+
+func (e *Estimator) outputDataConfig(env *Env) *pyjson.Object {
+	o := pyjson.NewObject().Set("S3OutputPath", e.outputPath(env))
+	if e.OutputKMSKeyID != "" {
+		o.Set("KmsKeyId", e.OutputKMSKeyID)
+	}
+	return o
+}
+
+func (e *Estimator) stoppingCondition() *pyjson.Object {
+	o := pyjson.NewObject().Set("MaxRuntimeInSeconds", orInt(e.MaxRuntimeInSeconds, 86400))
+	if e.MaxWaitInSeconds > 0 {
+		o.Set("MaxWaitTimeInSeconds", e.MaxWaitInSeconds)
+	}
+	return o
+}
+
+func (e *Estimator) metricDefinitions() []any {
+	out := make([]any, len(e.MetricDefinitions))
+	for i, m := range e.MetricDefinitions {
+		out[i] = m
+	}
+	return out
+}
+
+func (e *Estimator) vpcConfig() *pyjson.Object {
+	if len(e.Subnets) == 0 || len(e.SecurityGroupIDs) == 0 {
+		return nil
+	}
+	return pyjson.NewObject().Set("Subnets", cloneSlice(e.Subnets)).Set("SecurityGroupIds", cloneSlice(e.SecurityGroupIDs))
+}
+
+// spot reports whether EnableManagedSpotTraining is rendered and its value.
+func (e *Estimator) spot() (any, bool) {
+	if e.UseSpotInstances == nil {
+		return nil, false
+	}
+	x := e.UseSpotInstances.Value().Expr()
+	if b, ok := x.PyJSON().(bool); ok {
+		return b, b
+	}
+	return x, true
+}
+
+// hyperParameters renders the hyperparameters as the SDK does: str() for a
+// generic estimator, json.dumps for a framework one, to_string for params
+// values; then, for a framework estimator, the sagemaker_* entries.
+// codeURI is sagemaker_submit_directory, jobName sagemaker_job_name ("" to
+// leave it out).
+func (e *Estimator) hyperParameters(env *Env, skip map[string]bool, codeURI, jobName string) *pyjson.Object {
+	o := pyjson.NewObject()
+	for _, m := range e.HyperParameters {
+		if skip[m.Key] {
+			continue
+		}
+		if e.Framework != nil {
+			o.Set(m.Key, jsonString(m.Value))
+		} else {
+			o.Set(m.Key, pyString(m.Value))
+		}
+	}
+	if f := e.Framework; f != nil {
+		enc := func(s string) string { b, _ := pyjson.Marshal(s); return string(b) }
+		o.Set("sagemaker_submit_directory", enc(codeURI))
+		o.Set("sagemaker_program", enc(path.Base(f.EntryPoint)))
+		o.Set("sagemaker_container_log_level", strconv.Itoa(orInt(f.ContainerLogLevel, 20)))
+		if jobName != "" {
+			o.Set("sagemaker_job_name", enc(jobName))
+		}
+		o.Set("sagemaker_region", enc(env.Region))
+	}
+	return o
+}
+
+// codePaths returns the local paths hashed for a training step's code.
+func (f *Framework) codePaths() []string {
+	if f.SourceDir != "" {
+		if isLocal(f.SourceDir) {
+			return append([]string{f.SourceDir}, f.Dependencies...)
+		}
+		return nil
+	}
+	if f.EntryPoint != "" && isLocal(f.EntryPoint) {
+		return append([]string{f.EntryPoint}, f.Dependencies...)
+	}
+	return nil
+}
+
+// stringValue renders a value for a string-only slot: params values become
+// their to_string() expression, literals go through format.
+func stringValue(v any, format func(any) (string, error)) any {
+	var e params.Expr
+	switch x := v.(type) {
+	case params.Expr:
+		e = x
+	case params.Exprer:
+		e = x.Expr()
+	default:
+		s, err := format(v)
+		if err != nil {
+			return err
+		}
+		return s
+	}
+	return params.Unchecked[string](e).ToString().Expr()
+}
+
+// pyString renders v as Python's str() would (to_string for params values).
+func pyString(v any) any { return stringValue(v, pyStr) }
+
+// jsonString renders v as json.dumps would (to_string for params values).
+func jsonString(v any) any {
+	return stringValue(v, func(v any) (string, error) {
+		b, err := pyjson.Marshal(v)
+		return string(b), err
+	})
+}
+
+// pyStr is Python's str() of a Go literal.
+func pyStr(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	}
+	return pyRepr(v)
+}
+
+// pyRepr is Python's repr() of a Go literal (strings in single quotes).
+func pyRepr(v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "None", nil
+	case bool:
+		if x {
+			return "True", nil
+		}
+		return "False", nil
+	case string:
+		q := "'"
+		if strings.Contains(x, "'") && !strings.Contains(x, `"`) {
+			q = `"`
+		}
+		r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+		s := r.Replace(x)
+		if q == "'" {
+			s = strings.ReplaceAll(s, "'", `\'`)
+		}
+		return q + s + q, nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return "", fmt.Errorf("%w: %v has no JSON form", ErrInvalid, x)
+		}
+		b, err := pyjson.Marshal(x)
+		return string(b), err
+	case float32:
+		return pyRepr(float64(x))
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(rv.Uint(), 10), nil
+	case reflect.String:
+		return pyRepr(rv.String())
+	case reflect.Slice, reflect.Array:
+		parts := make([]string, rv.Len())
+		for i := range parts {
+			p, err := pyRepr(rv.Index(i).Interface())
+			if err != nil {
+				return "", err
+			}
+			parts[i] = p
+		}
+		return "[" + strings.Join(parts, ", ") + "]", nil
+	}
+	return "", fmt.Errorf("%w: unsupported value of type %T", ErrInvalid, v)
+}

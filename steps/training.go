@@ -1,0 +1,222 @@
+package steps
+
+import (
+	"fmt"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+)
+
+// TrainingStep runs a training job.
+type TrainingStep struct {
+	common
+	est    Estimator
+	inputs []TrainingInput
+	code   *codeHash
+	layout Layout
+}
+
+// Training returns a training step named name that trains est on inputs
+// (the SDK's TrainingStep with step_args = estimator.fit(inputs)).
+func Training(name string, est Estimator, inputs ...TrainingInput) *TrainingStep {
+	s := &TrainingStep{common: newCommon(name), est: est.clone(), inputs: cloneInputs(inputs)}
+	if f := s.est.Framework; f != nil {
+		if ps := f.codePaths(); ps != nil {
+			s.code = newCodeHash(ps...)
+		}
+	}
+	return s
+}
+
+func (s *TrainingStep) clone() *TrainingStep { c := *s; return &c }
+
+// DependsOn returns a copy of s that also depends on the given entities.
+func (s *TrainingStep) DependsOn(es ...Entity) *TrainingStep {
+	c := s.clone()
+	c.addDependsOn(es)
+	return c
+}
+
+// DependsOnNames returns a copy of s that also depends on the named steps.
+func (s *TrainingStep) DependsOnNames(names ...string) *TrainingStep {
+	c := s.clone()
+	c.addDependsOnNames(names)
+	return c
+}
+
+// DisplayName returns a copy of s with the display name set.
+func (s *TrainingStep) DisplayName(v string) *TrainingStep {
+	c := s.clone()
+	c.env.DisplayName = v
+	return c
+}
+
+// Description returns a copy of s with the description set.
+func (s *TrainingStep) Description(v string) *TrainingStep {
+	c := s.clone()
+	c.env.Description = v
+	return c
+}
+
+// Retry returns a copy of s with retry policies added.
+func (s *TrainingStep) Retry(ps ...RetryPolicy) *TrainingStep {
+	c := s.clone()
+	c.addRetry(ps)
+	return c
+}
+
+// Cache returns a copy of s with the cache configuration set.
+func (s *TrainingStep) Cache(cc CacheConfig) *TrainingStep {
+	c := s.clone()
+	c.setCache(cc)
+	return c
+}
+
+// Layout returns a copy of s whose framework code is staged as l says:
+// LayoutPipeline (the default, the step_args form) under
+// s3://<bucket>/<pipeline>/code/<content hash>/sourcedir.tar.gz,
+// LayoutJob (the deprecated estimator= form) under
+// s3://<bucket>/<base job name>-<timestamp>/source/sourcedir.tar.gz.
+func (s *TrainingStep) Layout(l Layout) *TrainingStep {
+	c := s.clone()
+	c.layout = l
+	return c
+}
+
+// Type returns TypeTraining.
+func (s *TrainingStep) Type() Type { return TypeTraining }
+
+// Steps returns the step itself.
+func (s *TrainingStep) Steps() []Step { return []Step{s} }
+
+// Problems reports missing sizes and unreadable local code.
+func (s *TrainingStep) Problems() []error {
+	out := s.commonProblems()
+	out = append(out, s.est.problems()...)
+	if s.code != nil {
+		if err := checkExists(s.code.paths...); err != nil {
+			out = append(out, err)
+		} else if _, err := s.code.get(); s.layout == LayoutPipeline && err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+func (e *Estimator) problems() []error {
+	var out []error
+	if e.InstanceType == nil || e.InstanceCount == nil {
+		out = append(out, fmt.Errorf("%w: estimator needs InstanceType and InstanceCount", ErrInvalid))
+	}
+	if e.ImageURI == "" {
+		out = append(out, fmt.Errorf("%w: estimator needs an ImageURI", ErrInvalid))
+	}
+	if f := e.Framework; f != nil && f.EntryPoint == "" {
+		out = append(out, fmt.Errorf("%w: framework estimator needs an EntryPoint", ErrInvalid))
+	}
+	return out
+}
+
+// submitDir is a training step's sagemaker_submit_directory.
+func (s *TrainingStep) submitDir(env *Env) any {
+	f := s.est.Framework
+	if f.SourceDir != "" && !isLocal(f.SourceDir) {
+		return f.SourceDir
+	}
+	if s.code == nil {
+		return f.EntryPoint
+	}
+	if s.layout == LayoutJob {
+		return env.s3(env.JobName(s.est.baseJobName()), "source", "sourcedir.tar.gz")
+	}
+	sum, err := s.code.get()
+	if err != nil {
+		return err
+	}
+	return env.s3(env.PipelineName, "code", sum, "sourcedir.tar.gz")
+}
+
+// Arguments renders the CreateTrainingJob request minus the job name, with
+// sagemaker_job_name left out of the hyperparameters.
+func (s *TrainingStep) Arguments(env *Env) any {
+	env = orEmpty(env)
+	e := &s.est
+	a := pyjson.NewObject()
+	alg := pyjson.NewObject().
+		Set("TrainingInputMode", orString(e.InputMode, "File")).
+		Set("TrainingImage", e.ImageURI)
+	if len(e.MetricDefinitions) > 0 {
+		alg.Set("MetricDefinitions", e.metricDefinitions())
+	}
+	a.Set("AlgorithmSpecification", alg)
+	a.Set("OutputDataConfig", e.outputDataConfig(env))
+	a.Set("StoppingCondition", e.stoppingCondition())
+	res := pyjson.NewObject().Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
+	if e.VolumeKMSKeyID != "" {
+		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
+	}
+	res.Set("InstanceCount", exprOf(e.InstanceCount)).Set("InstanceType", exprOf(e.InstanceType))
+	a.Set("ResourceConfig", res)
+	a.Set("RoleArn", e.role(env))
+	if len(s.inputs) > 0 {
+		a.Set("InputDataConfig", renderInputs(s.inputs))
+	}
+	var code string
+	hps := (*pyjson.Object)(nil)
+	if e.Framework != nil {
+		dir := s.submitDir(env)
+		if str, ok := dir.(string); ok {
+			code = str
+			hps = e.hyperParameters(env, nil, code, "")
+		} else {
+			hps = e.hyperParameters(env, nil, "", "")
+			hps.Set("sagemaker_submit_directory", dir)
+		}
+	} else {
+		hps = e.hyperParameters(env, nil, "", "")
+	}
+	if hps.Len() > 0 {
+		a.Set("HyperParameters", hps)
+	}
+	if e.Environment != nil {
+		a.Set("Environment", membersObject(e.Environment))
+	}
+	if e.Tags != nil {
+		a.Set("Tags", tagList(e.Tags))
+	}
+	if vpc := e.vpcConfig(); vpc != nil {
+		a.Set("VpcConfig", vpc)
+	}
+	if e.EnableNetworkIsolation {
+		a.Set("EnableNetworkIsolation", true)
+	}
+	if e.EncryptInterContainerTraffic {
+		a.Set("EnableInterContainerTrafficEncryption", true)
+	}
+	if v, ok := e.spot(); ok {
+		a.Set("EnableManagedSpotTraining", v)
+	}
+	if e.CheckpointS3URI != "" {
+		cp := pyjson.NewObject().Set("S3Uri", e.CheckpointS3URI)
+		if e.CheckpointLocalPath != "" {
+			cp.Set("LocalPath", e.CheckpointLocalPath)
+		}
+		a.Set("CheckpointConfig", cp)
+	}
+	if !e.DisableDebugHook {
+		a.Set("DebugHookConfig", pyjson.NewObject().
+			Set("S3OutputPath", e.outputPath(env)).
+			Set("CollectionConfigurations", []any{}))
+	}
+	if !e.DisableProfiler {
+		a.Set("ProfilerConfig", pyjson.NewObject().
+			Set("S3OutputPath", e.outputPath(env)).
+			Set("DisableProfiler", false))
+	}
+	if e.MaxRetryAttempts > 0 {
+		a.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", e.MaxRetryAttempts))
+	}
+	return a
+}
+
+// Trailer returns CacheConfig when set.
+func (s *TrainingStep) Trailer(env *Env) []Member { return s.cacheTrailer() }

@@ -1,0 +1,376 @@
+package steps
+
+import (
+	"fmt"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/params"
+)
+
+// Scaling types of tuning ranges; the zero value renders "Auto".
+const (
+	ScalingAuto               = "Auto"
+	ScalingLinear             = "Linear"
+	ScalingLogarithmic        = "Logarithmic"
+	ScalingReverseLogarithmic = "ReverseLogarithmic"
+)
+
+// Range is a hyperparameter range of a tuning job: ContinuousRange,
+// IntegerRange or CategoricalRange.
+type Range interface {
+	// RangeName is the hyperparameter being tuned.
+	RangeName() string
+	kind() int
+}
+
+const (
+	kindContinuous = iota
+	kindCategorical
+	kindInteger
+)
+
+// ContinuousRange tunes a real hyperparameter between Min and Max. Bounds
+// are Go numbers (rendered with Python's str(): 1 → "1", 0.2 → "0.2",
+// 1.0 → "1.0") or params values (rendered with to_string()).
+type ContinuousRange struct {
+	Name     string
+	Min, Max any
+	Scaling  string
+}
+
+// IntegerRange tunes an integer hyperparameter between Min and Max.
+type IntegerRange struct {
+	Name     string
+	Min, Max any
+	Scaling  string
+}
+
+// CategoricalRange tunes a hyperparameter over a set of values (Go
+// literals, rendered with str(); for framework estimators additionally
+// JSON-encoded).
+type CategoricalRange struct {
+	Name   string
+	Values []any
+}
+
+// RangeName returns the hyperparameter name.
+func (r ContinuousRange) RangeName() string { return r.Name }
+
+// RangeName returns the hyperparameter name.
+func (r IntegerRange) RangeName() string { return r.Name }
+
+// RangeName returns the hyperparameter name.
+func (r CategoricalRange) RangeName() string { return r.Name }
+
+func (ContinuousRange) kind() int  { return kindContinuous }
+func (IntegerRange) kind() int     { return kindInteger }
+func (CategoricalRange) kind() int { return kindCategorical }
+
+func renderMinMax(name string, lo, hi any, scaling string) *pyjson.Object {
+	return pyjson.NewObject().
+		Set("Name", name).
+		Set("MinValue", pyString(lo)).
+		Set("MaxValue", pyString(hi)).
+		Set("ScalingType", orString(scaling, ScalingAuto))
+}
+
+// Tuner describes a hyperparameter tuning job over one estimator.
+type Tuner struct {
+	Estimator Estimator
+	// ObjectiveMetric is the metric to optimise; ObjectiveType defaults
+	// to "Maximize".
+	ObjectiveMetric string
+	ObjectiveType   string
+	// Ranges in order; they are emitted grouped as Continuous,
+	// Categorical, Integer, each group keeping this order.
+	Ranges []Range
+	// MetricDefinitions of the tuner (the estimator's are not used).
+	MetricDefinitions []MetricDefinition
+	// Strategy defaults to "Bayesian" ("Random", "Hyperband", "Grid").
+	Strategy string
+	// MaxJobs and MaxParallelJobs default to 1.
+	MaxJobs         int
+	MaxParallelJobs int
+	// MaxRuntimeInSeconds limits the whole tuning job when positive.
+	MaxRuntimeInSeconds int
+	// EarlyStoppingType defaults to "Off"; the string is passed through.
+	EarlyStoppingType string
+	// RandomSeed renders when non-nil.
+	RandomSeed *int
+	// Hyperband renders a StrategyConfig when non-nil.
+	Hyperband *HyperbandConfig
+	// CompleteOnConvergence, TargetObjectiveValue and
+	// MaxJobsNotImproving render TuningJobCompletionCriteria.
+	CompletionCriteria *CompletionCriteria
+	// WarmStart renders a WarmStartConfig when non-nil.
+	WarmStart *WarmStart
+	// Tags of the tuning job.
+	Tags []Tag
+}
+
+// HyperbandConfig is the Hyperband strategy's resource range.
+type HyperbandConfig struct{ MinResource, MaxResource int }
+
+// CompletionCriteria ends a tuning job early.
+type CompletionCriteria struct {
+	// MaxJobsNotImproving renders BestObjectiveNotImproving when positive.
+	MaxJobsNotImproving int
+	// TargetObjectiveValue renders when non-nil.
+	TargetObjectiveValue *float64
+	// CompleteOnConvergence renders ConvergenceDetected.
+	CompleteOnConvergence bool
+}
+
+// WarmStart starts a tuning job from earlier ones.
+type WarmStart struct {
+	// Type is "IdenticalDataAndAlgorithm" or "TransferLearning".
+	Type string
+	// Parents are the parent tuning job names.
+	Parents []string
+}
+
+// TuningStep runs a hyperparameter tuning job.
+type TuningStep struct {
+	common
+	tuner  Tuner
+	inputs []TrainingInput
+}
+
+// Tuning returns a tuning step named name that tunes t over inputs.
+func Tuning(name string, t Tuner, inputs ...TrainingInput) *TuningStep {
+	s := &TuningStep{common: newCommon(name), tuner: t.clone(), inputs: cloneInputs(inputs)}
+	return s
+}
+
+func (s *TuningStep) clone() *TuningStep { c := *s; return &c }
+
+// DependsOn returns a copy of s that also depends on the given entities.
+func (s *TuningStep) DependsOn(es ...Entity) *TuningStep {
+	c := s.clone()
+	c.addDependsOn(es)
+	return c
+}
+
+// DependsOnNames returns a copy of s that also depends on the named steps.
+func (s *TuningStep) DependsOnNames(names ...string) *TuningStep {
+	c := s.clone()
+	c.addDependsOnNames(names)
+	return c
+}
+
+// DisplayName returns a copy of s with the display name set.
+func (s *TuningStep) DisplayName(v string) *TuningStep {
+	c := s.clone()
+	c.env.DisplayName = v
+	return c
+}
+
+// Description returns a copy of s with the description set.
+func (s *TuningStep) Description(v string) *TuningStep {
+	c := s.clone()
+	c.env.Description = v
+	return c
+}
+
+// Retry returns a copy of s with retry policies added.
+func (s *TuningStep) Retry(ps ...RetryPolicy) *TuningStep {
+	c := s.clone()
+	c.addRetry(ps)
+	return c
+}
+
+// Cache returns a copy of s with the cache configuration set.
+func (s *TuningStep) Cache(cc CacheConfig) *TuningStep {
+	c := s.clone()
+	c.setCache(cc)
+	return c
+}
+
+// Type returns TypeTuning.
+func (s *TuningStep) Type() Type { return TypeTuning }
+
+// Steps returns the step itself.
+func (s *TuningStep) Steps() []Step { return []Step{s} }
+
+// Problems reports an invalid estimator or tuner.
+func (s *TuningStep) Problems() []error {
+	out := s.commonProblems()
+	out = append(out, s.tuner.Estimator.problems()...)
+	if s.tuner.ObjectiveMetric == "" {
+		out = append(out, fmt.Errorf("%w: tuner needs an ObjectiveMetric", ErrInvalid))
+	}
+	for i, r := range s.tuner.Ranges {
+		if r == nil || r.RangeName() == "" {
+			out = append(out, fmt.Errorf("%w: range %d has no name", ErrInvalid, i))
+		}
+	}
+	return out
+}
+
+// Arguments renders the CreateHyperParameterTuningJob request minus the
+// job name.
+func (s *TuningStep) Arguments(env *Env) any {
+	env = orEmpty(env)
+	t := &s.tuner
+	e := &t.Estimator
+
+	cfg := pyjson.NewObject().Set("Strategy", orString(t.Strategy, "Bayesian"))
+	limits := pyjson.NewObject().
+		Set("MaxNumberOfTrainingJobs", orInt(t.MaxJobs, 1)).
+		Set("MaxParallelTrainingJobs", orInt(t.MaxParallelJobs, 1))
+	if t.MaxRuntimeInSeconds > 0 {
+		limits.Set("MaxRuntimeInSeconds", t.MaxRuntimeInSeconds)
+	}
+	cfg.Set("ResourceLimits", limits)
+	cfg.Set("TrainingJobEarlyStoppingType", orString(t.EarlyStoppingType, "Off"))
+	if t.RandomSeed != nil {
+		cfg.Set("RandomSeed", *t.RandomSeed)
+	}
+	cfg.Set("HyperParameterTuningJobObjective", pyjson.NewObject().
+		Set("Type", orString(t.ObjectiveType, "Maximize")).
+		Set("MetricName", t.ObjectiveMetric))
+	cont, cat, ints := []any{}, []any{}, []any{}
+	tuned := map[string]bool{}
+	for _, r := range t.Ranges {
+		if r == nil {
+			continue
+		}
+		tuned[r.RangeName()] = true
+		switch x := r.(type) {
+		case ContinuousRange:
+			cont = append(cont, renderMinMax(x.Name, x.Min, x.Max, x.Scaling))
+		case IntegerRange:
+			ints = append(ints, renderMinMax(x.Name, x.Min, x.Max, x.Scaling))
+		case CategoricalRange:
+			vals := make([]any, len(x.Values))
+			for i, v := range x.Values {
+				if e.Framework != nil {
+					vals[i] = jsonString(pyString(v))
+				} else {
+					vals[i] = pyString(v)
+				}
+			}
+			cat = append(cat, pyjson.NewObject().Set("Name", x.Name).Set("Values", vals))
+		}
+	}
+	cfg.Set("ParameterRanges", pyjson.NewObject().
+		Set("ContinuousParameterRanges", cont).
+		Set("CategoricalParameterRanges", cat).
+		Set("IntegerParameterRanges", ints))
+	if t.Hyperband != nil {
+		cfg.Set("StrategyConfig", pyjson.NewObject().Set("HyperbandStrategyConfig",
+			pyjson.NewObject().Set("MinResource", t.Hyperband.MinResource).Set("MaxResource", t.Hyperband.MaxResource)))
+	}
+	if c := t.CompletionCriteria; c != nil {
+		cc := pyjson.NewObject()
+		if c.MaxJobsNotImproving > 0 {
+			cc.Set("BestObjectiveNotImproving", pyjson.NewObject().Set("MaxNumberOfTrainingJobsNotImproving", c.MaxJobsNotImproving))
+		}
+		if c.TargetObjectiveValue != nil {
+			cc.Set("TargetObjectiveMetricValue", *c.TargetObjectiveValue)
+		}
+		if c.CompleteOnConvergence {
+			cc.Set("ConvergenceDetected", pyjson.NewObject().Set("CompleteOnConvergence", "Enabled"))
+		}
+		cfg.Set("TuningJobCompletionCriteria", cc)
+	}
+
+	def := pyjson.NewObject()
+	var hps *pyjson.Object
+	if f := e.Framework; f != nil {
+		job := env.JobName(e.baseJobName())
+		dir := f.SourceDir
+		if dir == "" || isLocal(dir) {
+			dir = env.s3(job, "source", "sourcedir.tar.gz")
+		}
+		hps = e.hyperParameters(env, tuned, dir, job)
+		hps.Set("sagemaker_estimator_class_name", jsonString(f.EstimatorClass))
+		hps.Set("sagemaker_estimator_module", jsonString(f.EstimatorModule))
+	} else {
+		hps = e.hyperParameters(env, tuned, "", "")
+	}
+	def.Set("StaticHyperParameters", hps)
+	def.Set("RoleArn", e.role(env))
+	def.Set("OutputDataConfig", e.outputDataConfig(env))
+	def.Set("StoppingCondition", e.stoppingCondition())
+	res := pyjson.NewObject()
+	if e.VolumeKMSKeyID != "" {
+		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
+	}
+	res.Set("InstanceCount", exprOf(e.InstanceCount)).
+		Set("InstanceType", exprOf(e.InstanceType)).
+		Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
+	def.Set("HyperParameterTuningResourceConfig", res)
+	alg := pyjson.NewObject().Set("TrainingInputMode", orString(e.InputMode, "File"))
+	if len(t.MetricDefinitions) > 0 {
+		md := make([]any, len(t.MetricDefinitions))
+		for i, m := range t.MetricDefinitions {
+			md[i] = m
+		}
+		alg.Set("MetricDefinitions", md)
+	}
+	alg.Set("TrainingImage", e.ImageURI)
+	def.Set("AlgorithmSpecification", alg)
+	if len(s.inputs) > 0 {
+		def.Set("InputDataConfig", renderInputs(s.inputs))
+	}
+	if vpc := e.vpcConfig(); vpc != nil {
+		def.Set("VpcConfig", vpc)
+	}
+	if e.EnableNetworkIsolation {
+		def.Set("EnableNetworkIsolation", true)
+	}
+	if e.EncryptInterContainerTraffic {
+		def.Set("EnableInterContainerTrafficEncryption", true)
+	}
+	if v, ok := e.spot(); ok {
+		def.Set("EnableManagedSpotTraining", v)
+	}
+	if e.CheckpointS3URI != "" {
+		cp := pyjson.NewObject().Set("S3Uri", e.CheckpointS3URI)
+		if e.CheckpointLocalPath != "" {
+			cp.Set("LocalPath", e.CheckpointLocalPath)
+		}
+		def.Set("CheckpointConfig", cp)
+	}
+	if e.MaxRetryAttempts > 0 {
+		def.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", e.MaxRetryAttempts))
+	}
+	if e.Environment != nil {
+		def.Set("Environment", membersObject(e.Environment))
+	}
+
+	a := pyjson.NewObject().
+		Set("HyperParameterTuningJobConfig", cfg).
+		Set("TrainingJobDefinition", def)
+	if w := t.WarmStart; w != nil {
+		parents := make([]any, len(w.Parents))
+		for i, p := range w.Parents {
+			parents[i] = pyjson.NewObject().Set("HyperParameterTuningJobName", p)
+		}
+		a.Set("WarmStartConfig", pyjson.NewObject().
+			Set("WarmStartType", w.Type).
+			Set("ParentHyperParameterTuningJobs", parents))
+	}
+	if t.Tags != nil {
+		a.Set("Tags", tagList(t.Tags))
+	}
+	return a
+}
+
+// Trailer returns CacheConfig when set.
+func (s *TuningStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+
+// TopModelS3URI returns the S3 URI of the model.tar.gz of the k-th best
+// training job (0 = best), the SDK's get_top_model_s3_uri: the Join of
+// "s3:/", bucket, prefix (left out when empty), the job name of
+// TrainingJobSummaries[k] and "output/model.tar.gz". It assumes the
+// estimator's output path is s3://<bucket>/<prefix>/.
+func (s *TuningStep) TopModelS3URI(k int, bucket, prefix string) params.Value[string] {
+	vals := []any{"s3:/", bucket}
+	if prefix != "" {
+		vals = append(vals, prefix)
+	}
+	vals = append(vals, s.Properties().TrainingJobSummaries(k).TrainingJobName(), "output/model.tar.gz")
+	return params.Join("/", vals...)
+}

@@ -1,0 +1,189 @@
+package steps
+
+import (
+	"regexp"
+	"slices"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/params"
+)
+
+func cloneSlice[S ~[]E, E any](s S) S { return slices.Clone(s) }
+
+// exprOf returns the expression of a typed input for the argument tree, or
+// nil (JSON null) when the input is unset.
+func exprOf[T params.Primitive](in params.Input[T]) any {
+	if in == nil {
+		return nil
+	}
+	return in.Value().Expr()
+}
+
+func orInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func orString(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func orEmpty(env *Env) *Env {
+	if env == nil {
+		return &Env{}
+	}
+	return env
+}
+
+// membersObject renders ordered members as an object; values may be Go
+// literals or params values.
+func membersObject(ms []Member) *pyjson.Object {
+	o := pyjson.NewObject()
+	for _, m := range ms {
+		o.Set(m.Key, anyValue(m.Value))
+	}
+	return o
+}
+
+func tagList(ts []Tag) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = t
+	}
+	return out
+}
+
+// anyValue turns a user-supplied untyped value into a tree leaf: params
+// values and expressions become their expression, anything else is kept.
+func anyValue(v any) any {
+	switch x := v.(type) {
+	case interface{ Expr() params.Expr }:
+		return x.Expr()
+	}
+	return v
+}
+
+var imageBaseRE = regexp.MustCompile(`^(.+/)?([^:/]+)(:[^:]+)?$`)
+
+// BaseNameFromImage returns the algorithm name the SDK derives from an image
+// URI for default job names: the repository name without registry and tag
+// ("…/sagemaker-xgboost:1.7-1" → "sagemaker-xgboost").
+func BaseNameFromImage(image string) string {
+	if m := imageBaseRE.FindStringSubmatch(image); m != nil {
+		return m[2]
+	}
+	return image
+}
+
+// Deep copies of the configuration structs, so that a step never shares
+// mutable state with the values it was built from.
+
+func (e Estimator) clone() Estimator {
+	e.HyperParameters = cloneSlice(e.HyperParameters)
+	e.MetricDefinitions = cloneSlice(e.MetricDefinitions)
+	e.Subnets = cloneSlice(e.Subnets)
+	e.SecurityGroupIDs = cloneSlice(e.SecurityGroupIDs)
+	e.Environment = cloneSlice(e.Environment)
+	e.Tags = cloneSlice(e.Tags)
+	if e.Framework != nil {
+		f := *e.Framework
+		f.Dependencies = cloneSlice(f.Dependencies)
+		e.Framework = &f
+	}
+	return e
+}
+
+func (p Processor) clone() Processor {
+	p.Command = cloneSlice(p.Command)
+	p.Entrypoint = cloneSlice(p.Entrypoint)
+	p.Environment = cloneSlice(p.Environment)
+	p.Tags = cloneSlice(p.Tags)
+	if p.Network != nil {
+		n := *p.Network
+		n.EnableInterContainerTrafficEncryption = clonePtr(n.EnableInterContainerTrafficEncryption)
+		n.SecurityGroupIDs = cloneSlice(n.SecurityGroupIDs)
+		n.Subnets = cloneSlice(n.Subnets)
+		p.Network = &n
+	}
+	return p
+}
+
+func (j ProcessingJob) clone() ProcessingJob {
+	j.Inputs = cloneSlice(j.Inputs)
+	j.Outputs = cloneSlice(j.Outputs)
+	j.Arguments = cloneSlice(j.Arguments)
+	return j
+}
+
+func (t Tuner) clone() Tuner {
+	t.Estimator = t.Estimator.clone()
+	t.Ranges = cloneSlice(t.Ranges)
+	for i, r := range t.Ranges {
+		if c, ok := r.(CategoricalRange); ok {
+			c.Values = cloneSlice(c.Values)
+			t.Ranges[i] = c
+		}
+	}
+	t.MetricDefinitions = cloneSlice(t.MetricDefinitions)
+	t.Tags = cloneSlice(t.Tags)
+	t.RandomSeed = clonePtr(t.RandomSeed)
+	t.Hyperband = clonePtr(t.Hyperband)
+	if t.CompletionCriteria != nil {
+		c := *t.CompletionCriteria
+		c.TargetObjectiveValue = clonePtr(c.TargetObjectiveValue)
+		t.CompletionCriteria = &c
+	}
+	if t.WarmStart != nil {
+		w := *t.WarmStart
+		w.Parents = cloneSlice(w.Parents)
+		t.WarmStart = &w
+	}
+	return t
+}
+
+func (m Model) clone() Model {
+	m.Environment = cloneSlice(m.Environment)
+	m.Subnets = cloneSlice(m.Subnets)
+	m.SecurityGroupIDs = cloneSlice(m.SecurityGroupIDs)
+	m.Tags = cloneSlice(m.Tags)
+	return m
+}
+
+func (r Registration) clone() Registration {
+	r.Tags = cloneSlice(r.Tags)
+	r.CustomerMetadata = cloneSlice(r.CustomerMetadata)
+	r.ContentTypes = cloneSlice(r.ContentTypes)
+	r.ResponseTypes = cloneSlice(r.ResponseTypes)
+	r.InferenceInstances = cloneSlice(r.InferenceInstances)
+	r.TransformInstances = cloneSlice(r.TransformInstances)
+	if r.Metrics != nil {
+		m := *r.Metrics
+		r.Metrics = &m
+	}
+	if r.DriftCheck != nil {
+		d := *r.DriftCheck
+		r.DriftCheck = &d
+	}
+	return r
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+func cloneInputs(ins []TrainingInput) []TrainingInput {
+	out := cloneSlice(ins)
+	for i := range out {
+		out[i].ShuffleSeed = clonePtr(out[i].ShuffleSeed)
+	}
+	return out
+}
