@@ -22,7 +22,25 @@ type cell struct {
 	state atomic.Uint32
 	mu    sync.Mutex
 	ch    chan struct{}
-	hooks []chan<- struct{}
+	hooks []*hook
+}
+
+// hook is run once when its cell completes: a non-blocking send on ch, or
+// a call of fn.
+type hook struct {
+	ch chan<- struct{}
+	fn func()
+}
+
+func (h *hook) fire() {
+	if h.fn != nil {
+		h.fn()
+		return
+	}
+	select {
+	case h.ch <- struct{}{}:
+	default:
+	}
 }
 
 // finish marks the cell done (after the result was stored) and wakes
@@ -39,10 +57,7 @@ func (c *cell) finish() {
 		close(ch)
 	}
 	for _, h := range hooks {
-		select {
-		case h <- struct{}{}:
-		default:
-		}
+		h.fire()
 	}
 }
 
@@ -62,9 +77,9 @@ func (c *cell) waitChan() chan struct{} {
 	return c.ch
 }
 
-// addHook registers h to receive one value when the cell completes; it
-// reports false when the cell is already done.
-func (c *cell) addHook(h chan<- struct{}) bool {
+// addHook registers h to fire when the cell completes; it reports false
+// (and does not register) when the cell is already done.
+func (c *cell) addHook(h *hook) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.state.CompareAndSwap(cellPending, cellWaited) && c.state.Load() == cellDone {
@@ -75,7 +90,7 @@ func (c *cell) addHook(h chan<- struct{}) bool {
 }
 
 // removeHook unregisters h.
-func (c *cell) removeHook(h chan<- struct{}) {
+func (c *cell) removeHook(h *hook) {
 	c.mu.Lock()
 	for i, x := range c.hooks {
 		if x == h {
@@ -167,10 +182,11 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 	}
 	if count < numReturns && timeout != 0 {
 		sig := make(chan struct{}, len(futures))
+		h := &hook{ch: sig}
 		var hooked []*cell
 		for _, f := range futures {
 			c := f.waitCell()
-			if !c.done() && c.addHook(sig) {
+			if !c.done() && c.addHook(h) {
 				hooked = append(hooked, c)
 			}
 		}
@@ -195,7 +211,7 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 			}
 		}
 		for _, c := range hooked {
-			c.removeHook(sig)
+			c.removeHook(h)
 		}
 	}
 	for _, f := range futures {
