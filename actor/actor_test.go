@@ -568,3 +568,83 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 		t.Fatalf("%d goroutines after Shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+func TestConcurrentActorRestart(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	var built atomic.Int32
+	h, err := Spawn(ctx, sys, func(context.Context) (*counter, error) {
+		return &counter{n: int(built.Add(1)) * 1000}, nil
+	}, Options{MaxConcurrency: 3, MaxRestarts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	var started sync.WaitGroup
+	started.Add(3)
+	var fs []*Future[int]
+	for i := range 3 {
+		fs = append(fs, Call(h, func(_ context.Context, c *counter) (int, error) {
+			started.Done()
+			<-gate
+			if i == 1 {
+				panic("one of three")
+			}
+			return c.n, nil
+		}))
+	}
+	started.Wait()
+	close(gate)
+	for i, f := range fs {
+		v, err := f.Get(ctx)
+		if i == 1 {
+			if !errors.Is(err, ErrActorDied) {
+				t.Fatalf("crashed call: %v", err)
+			}
+			continue
+		}
+		if err != nil || v != 1000 {
+			t.Fatalf("call %d on the old instance = %d, %v", i, v, err)
+		}
+	}
+	if v, err := Call(h, func(_ context.Context, c *counter) (int, error) { return c.n, nil }).Get(ctx); v != 2000 || err != nil {
+		t.Fatalf("after restart = %d, %v", v, err)
+	}
+}
+
+func TestCancelledSpawnUnblocksQueue(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	gate := make(chan struct{})
+	hold := Go(sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{NumCPUs: 0.5})
+	// A 1-CPU spawn waits at the head of the queue; a 0.5 task queues behind it.
+	sctx, cancel := context.WithCancel(ctx)
+	spawned := make(chan error, 1)
+	go func() {
+		_, err := Spawn(sctx, sys, newCounter, Options{NumCPUs: 1})
+		spawned <- err
+	}()
+	for {
+		sys.sched.mu.Lock()
+		n := len(sys.sched.q) - sys.sched.head
+		sys.sched.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	behind := Go(sys, func(context.Context) (int, error) { return 1, nil }, TaskOptions{NumCPUs: 0.5})
+	time.Sleep(10 * time.Millisecond)
+	if behind.Ready() {
+		t.Fatal("a later request overtook the waiting spawn")
+	}
+	cancel()
+	if err := <-spawned; !errors.Is(err, context.Canceled) {
+		t.Fatalf("spawn: %v", err)
+	}
+	if v, err := behind.Get(ctx); v != 1 || err != nil {
+		t.Fatalf("task behind the cancelled spawn: %d, %v", v, err)
+	}
+	close(gate)
+	hold.Get(ctx)
+}
