@@ -3,33 +3,37 @@ package actor
 import (
 	"context"
 	"fmt"
-	"sync"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
 
-// cell states.
+// cell states. cellLocked is a bit added to cellPending or cellWaited
+// while a waiter edits the cell; a done cell is never locked.
 const (
-	cellPending uint32 = iota // not done, nobody waiting
-	cellWaited                // not done, a channel or hook is registered
-	cellDone                  // result stored
+	cellPending uint32 = 0 // not done, nobody waiting
+	cellWaited  uint32 = 1 // not done, a channel or hook is registered
+	cellDone    uint32 = 2 // result stored
+	cellLocked  uint32 = 4
 )
 
 // cell is the untyped completion state shared by every Future. Completing
-// costs one atomic swap; the mutex and channel are touched only when
-// somebody is blocked on the cell.
+// costs one compare-and-swap; the channel and hooks are touched only when
+// somebody waits on the cell. The state word doubles as a spin lock for
+// the waiters, which keeps a cell at 24 bytes.
 type cell struct {
 	state atomic.Uint32
-	mu    sync.Mutex
 	ch    chan struct{}
-	hooks []*hook
+	hooks *hook
 }
 
-// hook is run once when its cell completes: a non-blocking send on ch, or
-// a call of fn.
+// hook fires once when the cell it is registered with completes: a
+// non-blocking send on ch, or a call of fn. A hook is registered with one
+// cell at most (next links the cell's hooks).
 type hook struct {
-	ch chan<- struct{}
-	fn func()
+	ch   chan<- struct{}
+	fn   func()
+	next *hook
 }
 
 func (h *hook) fire() {
@@ -43,21 +47,47 @@ func (h *hook) fire() {
 	}
 }
 
+// lockUnlessDone locks the cell and returns its state, or reports false
+// (without locking) when it is done.
+func (c *cell) lockUnlessDone() (uint32, bool) {
+	for i := 0; ; i++ {
+		s := c.state.Load()
+		if s == cellDone {
+			return s, false
+		}
+		if s&cellLocked == 0 && c.state.CompareAndSwap(s, s|cellLocked) {
+			return s, true
+		}
+		if i > 16 {
+			runtime.Gosched()
+		}
+	}
+}
+
 // finish marks the cell done (after the result was stored) and wakes
-// waiters.
+// waiters. Once done, only finish touches ch and hooks.
 func (c *cell) finish() {
-	if c.state.Swap(cellDone) != cellWaited {
-		return
-	}
-	c.mu.Lock()
-	ch, hooks := c.ch, c.hooks
-	c.hooks = nil
-	c.mu.Unlock()
-	if ch != nil {
-		close(ch)
-	}
-	for _, h := range hooks {
-		h.fire()
+	for i := 0; ; i++ {
+		s := c.state.Load()
+		if s&cellLocked == 0 && c.state.CompareAndSwap(s, cellDone) {
+			if s != cellWaited {
+				return
+			}
+			if c.ch != nil {
+				close(c.ch)
+			}
+			h := c.hooks
+			c.hooks = nil
+			for h != nil {
+				next := h.next
+				h.fire()
+				h = next
+			}
+			return
+		}
+		if i > 16 {
+			runtime.Gosched()
+		}
 	}
 }
 
@@ -66,39 +96,42 @@ func (c *cell) done() bool { return c.state.Load() == cellDone }
 // waitChan returns a channel closed when the cell is done, or nil when it
 // already is.
 func (c *cell) waitChan() chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if _, ok := c.lockUnlessDone(); !ok {
+		return nil
+	}
 	if c.ch == nil {
 		c.ch = make(chan struct{})
 	}
-	if !c.state.CompareAndSwap(cellPending, cellWaited) && c.state.Load() == cellDone {
-		return nil
-	}
-	return c.ch
+	ch := c.ch
+	c.state.Store(cellWaited)
+	return ch
 }
 
 // addHook registers h to fire when the cell completes; it reports false
 // (and does not register) when the cell is already done.
 func (c *cell) addHook(h *hook) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.state.CompareAndSwap(cellPending, cellWaited) && c.state.Load() == cellDone {
+	if _, ok := c.lockUnlessDone(); !ok {
 		return false
 	}
-	c.hooks = append(c.hooks, h)
+	h.next = c.hooks
+	c.hooks = h
+	c.state.Store(cellWaited)
 	return true
 }
 
-// removeHook unregisters h.
+// removeHook unregisters h (a no-op once the cell is done: it fired).
 func (c *cell) removeHook(h *hook) {
-	c.mu.Lock()
-	for i, x := range c.hooks {
-		if x == h {
-			c.hooks = append(c.hooks[:i], c.hooks[i+1:]...)
+	s, ok := c.lockUnlessDone()
+	if !ok {
+		return
+	}
+	for p := &c.hooks; *p != nil; p = &(*p).next {
+		if *p == h {
+			*p = h.next
 			break
 		}
 	}
-	c.mu.Unlock()
+	c.state.Store(s)
 }
 
 // Future is the result of an actor call or a task, like a Ray ObjectRef.
@@ -174,24 +207,28 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 	if numReturns < 0 || numReturns > len(futures) {
 		return nil, futures, fmt.Errorf("%w: Wait numReturns = %d with %d futures", ErrInvalidOptions, numReturns, len(futures))
 	}
-	count := 0
-	for _, f := range futures {
-		if f.waitCell().done() {
-			count++
-		}
+	count := countDone(futures)
+	// Yield a few times before registering with every future: when the
+	// work is running, a result often lands in the meantime, and a rescan
+	// is far cheaper than hooking and unhooking each future.
+	for spin := 0; spin < 3 && count < numReturns && timeout != 0; spin++ {
+		runtime.Gosched()
+		count = countDone(futures)
 	}
 	if count < numReturns && timeout != 0 {
 		sig := make(chan struct{}, len(futures))
-		h := &hook{ch: sig}
-		var hooked []*cell
-		for _, f := range futures {
-			c := f.waitCell()
-			if !c.done() && c.addHook(h) {
-				hooked = append(hooked, c)
+		hooks := make([]hook, len(futures))
+		hooked := make([]bool, len(futures))
+		nHooked := 0
+		for i, f := range futures {
+			hooks[i].ch = sig
+			if c := f.waitCell(); !c.done() && c.addHook(&hooks[i]) {
+				hooked[i] = true
+				nHooked++
 			}
 		}
 		// Every future not hooked is done; each hooked one signals once.
-		count = len(futures) - len(hooked)
+		count = len(futures) - nHooked
 		var timer <-chan time.Time
 		if timeout > 0 {
 			t := time.NewTimer(timeout)
@@ -210,10 +247,14 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 				break loop
 			}
 		}
-		for _, c := range hooked {
-			c.removeHook(h)
+		for i, f := range futures {
+			if hooked[i] {
+				f.waitCell().removeHook(&hooks[i])
+			}
 		}
 	}
+	ready = make([]Waitable, 0, min(count, numReturns))
+	notReady = make([]Waitable, 0, len(futures)-cap(ready))
 	for _, f := range futures {
 		if len(ready) < numReturns && f.waitCell().done() {
 			ready = append(ready, f)
@@ -222,4 +263,14 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 		}
 	}
 	return ready, notReady, err
+}
+
+func countDone(futures []Waitable) int {
+	n := 0
+	for _, f := range futures {
+		if f.waitCell().done() {
+			n++
+		}
+	}
+	return n
 }

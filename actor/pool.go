@@ -200,7 +200,6 @@ func MapUnordered[A, In, Out any](ctx context.Context, p *Pool[A], items []In, f
 		var zero Out
 		window := 2 * p.capacity()
 		sig := make(chan struct{}, window+1)
-		h := &hook{ch: sig}
 		var q []*Future[Out]
 		next := 0
 		for next < len(items) || len(q) > 0 {
@@ -216,7 +215,7 @@ func MapUnordered[A, In, Out any](ctx context.Context, p *Pool[A], items []In, f
 				if f == nil {
 					break
 				}
-				if !f.c.addHook(h) {
+				if !f.c.addHook(&hook{ch: sig}) {
 					sig <- struct{}{}
 				}
 				q = append(q, f)
