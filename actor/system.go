@@ -38,7 +38,7 @@ type System struct {
 	resNames []string
 	resIndex map[string]int
 	total    demand
-	taskDef  demand // the default task demand: 1 CPU
+	taskDef  taskSpec // the spec of tasks with default options: 1 CPU
 
 	sched sched
 	wg    sync.WaitGroup // every goroutine the System started
@@ -86,7 +86,7 @@ func NewSystem(cfg Config) (*System, error) {
 			return nil, err
 		}
 	}
-	s.taskDef = demand{cpu: resUnit}
+	s.taskDef = taskSpec{sys: s, d: demand{cpu: resUnit}}
 	s.sched.avail = demand{cpu: s.total.cpu, gpu: s.total.gpu, custom: slices.Clone(s.total.custom)}
 	s.sched.maxIdle = cfg.MaxIdleWorkers
 	if s.sched.maxIdle <= 0 {

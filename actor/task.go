@@ -31,11 +31,9 @@ type TaskOptions struct {
 	RetryErrors bool
 }
 
-// taskJob is a submitted task: its future, function and policy in one
-// allocation.
-type taskJob[R any] struct {
-	fut         Future[R]
-	fn          func(context.Context) (R, error)
+// taskSpec is what a task needs besides its function: shared by every
+// task submitted with the default options, embedded in the task otherwise.
+type taskSpec struct {
 	sys         *System
 	d           demand
 	name        string
@@ -43,40 +41,55 @@ type taskJob[R any] struct {
 	retryErrors bool
 }
 
-func (t *taskJob[R]) dem() *demand { return &t.d }
+// taskJob is a submitted task: its future and function in one 64-byte
+// allocation (for int-sized results) when the options are the defaults.
+type taskJob[R any] struct {
+	fut  Future[R]
+	fn   func(context.Context) (R, error)
+	spec *taskSpec
+}
+
+// taskJobOwn is a taskJob carrying its own spec, for non-default options.
+type taskJobOwn[R any] struct {
+	taskJob[R]
+	own taskSpec
+}
+
+func (t *taskJob[R]) dem() *demand { return &t.spec.d }
 
 func (t *taskJob[R]) abort(err error) {
 	var zero R
-	t.fut.complete(zero, fmt.Errorf("task %q: %w", t.label(), err))
+	t.fut.complete(zero, fmt.Errorf("task %q: %w", t.spec.label(), err))
 }
 
-func (t *taskJob[R]) label() string {
-	if t.name == "" {
+func (s *taskSpec) label() string {
+	if s.name == "" {
 		return "task"
 	}
-	return t.name
+	return s.name
 }
 
 func (t *taskJob[R]) run() {
-	ctx := t.sys.ctx
+	sp := t.spec
+	ctx := sp.sys.ctx
 	for attempt := 1; ; attempt++ {
 		v, err, p := t.call(ctx)
 		if p == nil && err == nil {
 			t.fut.complete(v, nil)
 			return
 		}
-		retry := t.maxRetries < 0 || attempt <= t.maxRetries
+		retry := sp.maxRetries < 0 || attempt <= sp.maxRetries
 		if p != nil {
 			err = p
 		} else {
-			retry = retry && t.retryErrors
+			retry = retry && sp.retryErrors
 		}
 		if retry && ctx.Err() == nil {
-			t.sys.log.Warn("actor: retrying task", "task", t.label(), "attempt", attempt, "err", err)
+			sp.sys.log.Warn("actor: retrying task", "task", sp.label(), "attempt", attempt, "err", err)
 			continue
 		}
 		var zero R
-		t.fut.complete(zero, &TaskError{Task: t.label(), Attempts: attempt, Err: err})
+		t.fut.complete(zero, &TaskError{Task: sp.label(), Attempts: attempt, Err: err})
 		return
 	}
 }
@@ -99,27 +112,33 @@ func (t *taskJob[R]) call(ctx context.Context) (v R, err error, p *PanicError) {
 // future at once with ErrUnschedulable; a System already shut down fails it
 // with ErrShutdown. A task's result error is a *TaskError.
 func Go[R any](sys *System, fn func(context.Context) (R, error), opts TaskOptions) *Future[R] {
-	t := &taskJob[R]{fn: fn, sys: sys, name: opts.Name, maxRetries: opts.MaxRetries, retryErrors: opts.RetryErrors}
-	if fn == nil {
-		t.abort(fmt.Errorf("%w: nil function", ErrInvalidOptions))
-		return &t.fut
-	}
-	if opts.NumCPUs == 0 && opts.NumGPUs == 0 && len(opts.Resources) == 0 {
-		t.d = sys.taskDef
+	var t *taskJob[R]
+	if opts.NumCPUs == 0 && opts.NumGPUs == 0 && len(opts.Resources) == 0 && opts.Name == "" && opts.MaxRetries == 0 {
+		t = &taskJob[R]{fn: fn, spec: &sys.taskDef}
+		if sys.total.cpu < resUnit {
+			t.abort(fmt.Errorf("%w: a task asks for 1 CPU by default, the system has %s", ErrUnschedulable, sys.describe(&sys.total)))
+			return &t.fut
+		}
 	} else {
+		o := &taskJobOwn[R]{own: taskSpec{sys: sys, name: opts.Name, maxRetries: opts.MaxRetries, retryErrors: opts.RetryErrors}}
+		o.fn, o.spec = fn, &o.own
+		t = &o.taskJob
 		cpus := opts.NumCPUs
-		if cpus == NoCPU {
+		switch cpus {
+		case 0:
+			cpus = 1
+		case NoCPU:
 			cpus = 0
 		}
-		d, err := sys.demandOf(cpus, opts.NumGPUs, opts.Resources, "task "+t.label())
+		d, err := sys.demandOf(cpus, opts.NumGPUs, opts.Resources, "task "+o.own.label())
 		if err != nil {
 			t.abort(err)
 			return &t.fut
 		}
-		t.d = d
+		o.own.d = d
 	}
-	if !t.d.fits(&sys.total) {
-		t.abort(fmt.Errorf("%w: asks for %s, the system has %s", ErrUnschedulable, sys.describe(&t.d), sys.describe(&sys.total)))
+	if fn == nil {
+		t.abort(fmt.Errorf("%w: nil function", ErrInvalidOptions))
 		return &t.fut
 	}
 	if err := sys.sched.submit(t); err != nil {
