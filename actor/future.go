@@ -161,6 +161,15 @@ func (f *Future[T]) Get(ctx context.Context) (T, error) {
 	if f.c.done() {
 		return f.val, f.err
 	}
+	// A short call often completes within a yield or two, and yielding
+	// lets the goroutine that will complete it run on this thread: both
+	// are much cheaper than parking and being woken.
+	for range 2 {
+		runtime.Gosched()
+		if f.c.done() {
+			return f.val, f.err
+		}
+	}
 	if ch := f.c.waitChan(); ch != nil {
 		select {
 		case <-ch:

@@ -64,12 +64,12 @@ func (p *Pool[A]) signal() {
 	}
 }
 
-// errPoolDead is returned when no actor of the pool is alive.
+// poolDeadErr is the error when no actor of the pool is alive.
 func poolDeadErr(n int) error {
 	return fmt.Errorf("%w: all %d actors of the pool are dead", ErrActorDied, n)
 }
 
-// slot picks an actor with room, or reports -1 (and whether all are dead).
+// slotLocked picks an actor with room, or reports -1 (and whether all are dead).
 func (p *Pool[A]) slotLocked() (int, bool) {
 	n := len(p.handles)
 	alive := 0
