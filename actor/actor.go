@@ -59,6 +59,7 @@ type callJob[A, T any] struct {
 
 func (j *callJob[A, T]) exec(ctx context.Context, a *A, label string) {
 	v, err := j.fn(ctx, a)
+	j.fn = nil // let the closure go once it has run
 	if err != nil {
 		err = &ActorError{Actor: label, Op: "call", Err: err}
 	}

@@ -648,3 +648,31 @@ func TestCancelledSpawnUnblocksQueue(t *testing.T) {
 	close(gate)
 	hold.Get(ctx)
 }
+
+func TestTaskContextCancel(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	gate := make(chan struct{})
+	tctx, cancel := context.WithCancel(ctx)
+	started := make(chan struct{})
+	running := Go(sys, func(ctx context.Context) (int, error) {
+		close(started)
+		<-ctx.Done()
+		<-gate
+		return 0, ctx.Err()
+	}, TaskOptions{Context: tctx})
+	var ran atomic.Bool
+	queued := Go(sys, func(context.Context) (int, error) { ran.Store(true); return 1, nil }, TaskOptions{Context: tctx})
+	<-started
+	cancel()
+	close(gate)
+	for _, f := range []*Future[int]{running, queued} {
+		var te *TaskError
+		if _, err := f.Get(ctx); !errors.Is(err, context.Canceled) || !errors.As(err, &te) {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	if ran.Load() {
+		t.Fatal("a task whose context had ended ran")
+	}
+}

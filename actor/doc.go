@@ -22,6 +22,7 @@
 //	@ray.remote def f, f.remote(...)           Go(sys, func(ctx) (R, error), TaskOptions{...}) -> *Future[R]
 //	max_retries, retry_exceptions              TaskOptions.MaxRetries, TaskOptions.RetryErrors
 //	ObjectRef, ray.get(ref, timeout)           *Future[T], Future.Get(ctx); timeout through ctx
+//	ray.cancel(ref)                            cancel the context passed as TaskOptions.Context
 //	ray.wait(refs, num_returns, timeout)       Wait(ctx, []Waitable, numReturns, timeout)
 //	ray.put(v), ray.get(obj_ref)               Put(sys, v) -> *Ref[T], Ref.Get(), Ref.Release()
 //	object store memory in use                 System.PinnedBytes()
@@ -77,10 +78,12 @@
 //
 // Go runs a function as a task; a panic is retried up to MaxRetries times
 // (Ray's "worker died"), a returned error only with RetryErrors. The final
-// failure is a *TaskError with the attempt count. Future.Get waits with a
-// context; ctx ending returns ctx's error and leaves the work running.
-// Wait returns the first numReturns done futures in input order, or what
-// is done when the timeout passes (0 polls, NoTimeout waits for ever).
+// failure is a *TaskError with the attempt count. Cancelling the context
+// given as TaskOptions.Context cancels the task; one that has not started
+// then never runs. Future.Get waits with a context; ctx ending returns
+// ctx's error and leaves the work running. Wait returns the first
+// numReturns done futures in input order, or what is done when the timeout
+// passes (0 polls, NoTimeout waits for ever).
 //
 // # Object refs
 //

@@ -29,12 +29,18 @@ type TaskOptions struct {
 	// RetryErrors also re-runs the task, within MaxRetries, when it returns
 	// an error (Ray's retry_exceptions=True).
 	RetryErrors bool
+	// Context, when set, cancels the task (like ray.cancel): a task whose
+	// Context has ended before it starts does not run and fails with the
+	// context's error, and a running task sees it through its own context,
+	// which Shutdown also cancels. Nil: only Shutdown cancels the task.
+	Context context.Context
 }
 
 // taskSpec is what a task needs besides its function: shared by every
 // task submitted with the default options, embedded in the task otherwise.
 type taskSpec struct {
 	sys         *System
+	ctx         context.Context // TaskOptions.Context, or nil
 	d           demand
 	name        string
 	maxRetries  int
@@ -72,9 +78,25 @@ func (s *taskSpec) label() string {
 func (t *taskJob[R]) run() {
 	sp := t.spec
 	ctx := sp.sys.ctx
+	if sp.ctx != nil {
+		if err := sp.ctx.Err(); err != nil {
+			t.fn = nil
+			var zero R
+			t.fut.complete(zero, &TaskError{Task: sp.label(), Err: err})
+			return
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(sp.ctx)
+		stop := context.AfterFunc(sp.sys.ctx, cancel)
+		defer func() {
+			stop()
+			cancel()
+		}()
+	}
 	for attempt := 1; ; attempt++ {
 		v, err, p := t.call(ctx)
 		if p == nil && err == nil {
+			t.fn = nil
 			t.fut.complete(v, nil)
 			return
 		}
@@ -89,6 +111,7 @@ func (t *taskJob[R]) run() {
 			continue
 		}
 		var zero R
+		t.fn = nil
 		t.fut.complete(zero, &TaskError{Task: sp.label(), Attempts: attempt, Err: err})
 		return
 	}
@@ -113,14 +136,14 @@ func (t *taskJob[R]) call(ctx context.Context) (v R, err error, p *PanicError) {
 // with ErrShutdown. A task's result error is a *TaskError.
 func Go[R any](sys *System, fn func(context.Context) (R, error), opts TaskOptions) *Future[R] {
 	var t *taskJob[R]
-	if opts.NumCPUs == 0 && opts.NumGPUs == 0 && len(opts.Resources) == 0 && opts.Name == "" && opts.MaxRetries == 0 {
+	if opts.NumCPUs == 0 && opts.NumGPUs == 0 && len(opts.Resources) == 0 && opts.Name == "" && opts.MaxRetries == 0 && opts.Context == nil {
 		t = &taskJob[R]{fn: fn, spec: &sys.taskDef}
 		if sys.total.cpu < resUnit {
 			t.abort(fmt.Errorf("%w: a task asks for 1 CPU by default, the system has %s", ErrUnschedulable, sys.describe(&sys.total)))
 			return &t.fut
 		}
 	} else {
-		o := &taskJobOwn[R]{own: taskSpec{sys: sys, name: opts.Name, maxRetries: opts.MaxRetries, retryErrors: opts.RetryErrors}}
+		o := &taskJobOwn[R]{own: taskSpec{sys: sys, ctx: opts.Context, name: opts.Name, maxRetries: opts.MaxRetries, retryErrors: opts.RetryErrors}}
 		o.fn, o.spec = fn, &o.own
 		t = &o.taskJob
 		cpus := opts.NumCPUs
