@@ -148,7 +148,7 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	}
 	c.cond.L = &c.mu
 	if err := sys.reserveName(opts.Name, c); err != nil {
-		return nil, fmt.Errorf("spawn %q: %w", label, err)
+		return nil, fmt.Errorf("actor: spawn %q: %w", label, err)
 	}
 	if err := sys.sched.acquire(ctx.Done(), ctx.Err, d); err != nil {
 		sys.freeName(opts.Name, c)
@@ -157,7 +157,9 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	c.ctx, c.cancel = context.WithCancel(sys.ctx)
 	a, err := c.construct()
 	if err == nil {
-		err = sys.register(id, c.kill)
+		if err = sys.register(id, c.kill, c.conc); err != nil {
+			err = fmt.Errorf("actor: spawn %q: %w", label, err)
+		}
 	}
 	if err != nil {
 		c.cancel()
@@ -167,7 +169,6 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	}
 	c.inst = a
 	c.workers = c.conc
-	sys.wg.Add(c.conc)
 	for range c.conc {
 		go c.work()
 	}
@@ -454,14 +455,17 @@ func (s *System) freeName(name string, c any) {
 	s.mu.Unlock()
 }
 
-// register records a live actor so Shutdown can kill it.
-func (s *System) register(id uint64, kill func(error)) error {
+// register records a live actor so Shutdown can kill it, and counts its
+// worker goroutines in the System's WaitGroup (under the lock that
+// Shutdown takes before waiting, so no Add races with the Wait).
+func (s *System) register(id uint64, kill func(error), workers int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return ErrShutdown
 	}
 	s.actors[id] = kill
+	s.wg.Add(workers)
 	return nil
 }
 
