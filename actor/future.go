@@ -216,13 +216,13 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 	if numReturns < 0 || numReturns > len(futures) {
 		return nil, futures, fmt.Errorf("%w: Wait numReturns = %d with %d futures", ErrInvalidOptions, numReturns, len(futures))
 	}
-	count := countDone(futures)
+	count := countDone(futures, numReturns)
 	// Yield a few times before registering with every future: when the
 	// work is running, a result often lands in the meantime, and a rescan
 	// is far cheaper than hooking and unhooking each future.
 	for spin := 0; spin < 3 && count < numReturns && timeout != 0; spin++ {
 		runtime.Gosched()
-		count = countDone(futures)
+		count = countDone(futures, numReturns)
 	}
 	if count < numReturns && timeout != 0 {
 		sig := make(chan struct{}, len(futures))
@@ -274,9 +274,13 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 	return ready, notReady, err
 }
 
-func countDone(futures []Waitable) int {
+// countDone counts the done futures, stopping once it reaches limit.
+func countDone(futures []Waitable, limit int) int {
 	n := 0
 	for _, f := range futures {
+		if n >= limit {
+			break
+		}
 		if f.waitCell().done() {
 			n++
 		}
