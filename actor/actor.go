@@ -20,6 +20,9 @@ type Options struct {
 	NumGPUs float64
 	// Resources are custom resources held for the actor's whole life.
 	Resources map[string]float64
+	// Group is the admission group Spawn waits in for the actor's
+	// resources (see TaskOptions.Group). Empty: the default group.
+	Group string
 	// MaxConcurrency is how many calls may run at once; 0 or 1 means one at
 	// a time, in the order they were made.
 	MaxConcurrency int
@@ -150,7 +153,7 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	if err := sys.reserveName(opts.Name, c); err != nil {
 		return nil, fmt.Errorf("actor: spawn %q: %w", label, err)
 	}
-	if err := sys.sched.acquire(ctx.Done(), ctx.Err, d); err != nil {
+	if err := sys.sched.acquire(ctx.Done(), ctx.Err, d, opts.Group); err != nil {
 		sys.freeName(opts.Name, c)
 		return nil, fmt.Errorf("actor: spawn %q: waiting for %s: %w", label, sys.describe(&d), err)
 	}

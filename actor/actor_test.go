@@ -625,10 +625,7 @@ func TestCancelledSpawnUnblocksQueue(t *testing.T) {
 		spawned <- err
 	}()
 	for {
-		sys.sched.mu.Lock()
-		n := len(sys.sched.q) - sys.sched.head
-		sys.sched.mu.Unlock()
-		if n == 1 {
+		if sys.sched.queued() == 1 {
 			break
 		}
 		time.Sleep(time.Millisecond)
@@ -674,5 +671,45 @@ func TestTaskContextCancel(t *testing.T) {
 	}
 	if ran.Load() {
 		t.Fatal("a task whose context had ended ran")
+	}
+}
+
+func TestGroupsTakeTurns(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	gate := make(chan struct{})
+	blocker := Go(sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{})
+	var mu sync.Mutex
+	var order []string
+	record := func(name string) func(context.Context) (int, error) {
+		return func(context.Context) (int, error) {
+			mu.Lock()
+			order = append(order, name)
+			mu.Unlock()
+			return 0, nil
+		}
+	}
+	var fs []Waitable
+	for i := range 20 {
+		fs = append(fs, Go(sys, record(fmt.Sprint("a", i)), TaskOptions{Group: "data"}))
+	}
+	for i := range 3 {
+		fs = append(fs, Go(sys, record(fmt.Sprint("b", i)), TaskOptions{Group: "trial"}))
+	}
+	close(gate)
+	blocker.Get(ctx)
+	if ready, _, _ := Wait(ctx, fs, len(fs), 5*time.Second); len(ready) != len(fs) {
+		t.Fatal("tasks did not finish")
+	}
+	// FIFO within a group, turns across groups: the late group's tasks
+	// interleave with the early group's instead of waiting for all 20.
+	want := []string{"a0", "b0", "a1", "b1", "a2", "b2", "a3", "a4"}
+	if len(order) != 23 {
+		t.Fatalf("order = %v", order)
+	}
+	for i, w := range want {
+		if order[i] != w {
+			t.Fatalf("order = %v, want prefix %v", order, want)
+		}
 	}
 }

@@ -23,6 +23,7 @@
 //	max_retries, retry_exceptions              TaskOptions.MaxRetries, TaskOptions.RetryErrors
 //	ObjectRef, ray.get(ref, timeout)           *Future[T], Future.Get(ctx); timeout through ctx
 //	ray.cancel(ref)                            cancel the context passed as TaskOptions.Context
+//	(fair scheduling across submitters)        TaskOptions.Group, Options.Group: groups take turns
 //	ray.wait(refs, num_returns, timeout)       Wait(ctx, []Waitable, numReturns, timeout)
 //	ray.put(v), ray.get(obj_ref)               Put(sys, v) -> *Ref[T], Ref.Get(), Ref.Release()
 //	object store memory in use                 System.PinnedBytes()
@@ -40,14 +41,18 @@
 // default to runtime.NumCPU()). Amounts are fractional with Ray's
 // precision of 0.0001: four actors of NumCPUs 0.5 fill a 2-CPU system and
 // a fifth Spawn waits. Every request (a task about to run, an actor being
-// spawned) enters one FIFO queue and is admitted only when it fits, so the
-// sum of admitted demands never exceeds the totals and a request is never
-// overtaken by a later one: a big request at the head holds back smaller
-// ones behind it rather than starving. A demand larger than the totals
-// fails at once with ErrUnschedulable instead of waiting forever. A task
-// holds its resources while it runs; an actor holds them for its whole
-// life. A task's NumCPUs of 0 means Ray's default of 1 (NoCPU asks for
-// none); an actor's 0 means none.
+// spawned) waits in the FIFO queue of its admission group (TaskOptions.Group,
+// Options.Group; one default group) and is admitted only when it fits, so
+// the sum of admitted demands never exceeds the totals. Groups with waiting
+// requests take turns, one admission each, so a burst of a thousand tasks
+// from one submitter does not hold back another submitter's task; within a
+// group no request is overtaken by a later one. The request whose turn it
+// is holds back the others until it fits, so a big request is never
+// starved by smaller ones. A demand larger than the totals fails at once
+// with ErrUnschedulable instead of waiting forever. A task holds its
+// resources while it runs; an actor holds them for its whole life. A
+// task's NumCPUs of 0 means Ray's default of 1 (NoCPU asks for none); an
+// actor's 0 means none.
 //
 // Tasks run on pooled worker goroutines: a worker that finishes a task
 // takes the next admissible one itself, so a busy System starts no

@@ -6,6 +6,8 @@ import "sync"
 // goroutine, or a grant that an actor's Spawn waits for.
 type schedJob interface {
 	dem() *demand
+	// group is the admission group the job queues in.
+	group() string
 	// run executes the job on a worker goroutine holding its resources.
 	run()
 	// abort fails the job without running it.
@@ -17,6 +19,7 @@ type schedJob interface {
 // aborted (err set first).
 type grant struct {
 	d         demand
+	grp       string
 	ch        chan struct{}
 	granted   bool
 	cancelled bool
@@ -24,6 +27,7 @@ type grant struct {
 }
 
 func (g *grant) dem() *demand    { return &g.d }
+func (g *grant) group() string   { return g.grp }
 func (g *grant) run()            {}
 func (g *grant) abort(err error) { g.err = err; close(g.ch) }
 
@@ -31,38 +35,84 @@ func (g *grant) abort(err error) { g.err = err; close(g.ch) }
 // to it through ch.
 type worker struct{ ch chan schedJob }
 
-// sched admits work against the System's resources in strict FIFO order:
-// a request is never overtaken by a later one, so no submitter starves, and
-// the sum of admitted demands never exceeds the totals. Tasks run on a set
-// of reused worker goroutines: a worker that finishes a task takes the next
-// admissible one itself, so a busy system starts no goroutine per task.
+// fifo is one admission group's queue.
+type fifo struct {
+	name string
+	q    []schedJob
+	head int
+}
+
+func (f *fifo) empty() bool { return f.head == len(f.q) }
+
+// pop removes the head, compacting now and then.
+func (f *fifo) pop() {
+	f.q[f.head] = nil
+	f.head++
+	if f.head == len(f.q) {
+		f.q = f.q[:0]
+		f.head = 0
+	} else if f.head >= 1024 && f.head*2 >= len(f.q) {
+		n := copy(f.q, f.q[f.head:])
+		clear(f.q[n:])
+		f.q = f.q[:n]
+		f.head = 0
+	}
+}
+
+// sched admits work against the System's resources. Requests of one
+// admission group are admitted in FIFO order; groups with waiting requests
+// take turns, one admission each. The request whose turn it is blocks all
+// others until it fits, so a large request is never starved by smaller
+// ones, and the sum of admitted demands never exceeds the totals. Tasks run
+// on reused worker goroutines: a worker that finishes a task takes the
+// next admissible one itself, so a busy system starts no goroutine per
+// task.
 type sched struct {
 	mu      sync.Mutex
 	avail   demand
-	q       []schedJob
-	head    int
+	def     fifo             // the default group ""
+	groups  map[string]*fifo // other groups, created on first use
+	ring    []*fifo          // groups with waiting requests, in turn order
+	turn    int              // index in ring of the group whose turn it is
 	idle    []*worker
 	closed  bool
 	maxIdle int
 	wg      *sync.WaitGroup
 }
 
-// submit queues j, or dispatches it at once when nothing waits ahead of it
-// and its demand fits.
+// submit queues j, or dispatches it at once when nothing waits and its
+// demand fits.
 func (s *sched) submit(j schedJob) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return ErrShutdown
 	}
-	if d := j.dem(); s.head == len(s.q) && d.fits(&s.avail) {
+	if d := j.dem(); len(s.ring) == 0 && d.fits(&s.avail) {
 		d.take(&s.avail)
 		s.dispatchLocked(j)
 	} else {
-		s.q = append(s.q, j)
+		s.enqueueLocked(j)
 	}
 	s.mu.Unlock()
 	return nil
+}
+
+func (s *sched) enqueueLocked(j schedJob) {
+	f := &s.def
+	if name := j.group(); name != "" {
+		if f = s.groups[name]; f == nil {
+			if s.groups == nil {
+				s.groups = map[string]*fifo{}
+			}
+			f = &fifo{name: name}
+			s.groups[name] = f
+		}
+	}
+	if f.empty() {
+		s.ring = append(s.ring, f)
+	}
+	f.q = append(f.q, j)
 }
 
 // dispatchLocked hands an admitted job to an idle worker, a new worker
@@ -84,41 +134,48 @@ func (s *sched) dispatchLocked(j schedJob) {
 	go s.work(j)
 }
 
-// popFitLocked removes and admits the head of the queue when it fits.
+// popFitLocked removes and admits the request whose turn it is, when it
+// fits.
 func (s *sched) popFitLocked() schedJob {
-	for s.head < len(s.q) {
-		j := s.q[s.head]
+	for len(s.ring) > 0 {
+		if s.turn >= len(s.ring) {
+			s.turn = 0
+		}
+		f := s.ring[s.turn]
+		j := f.q[f.head]
 		if g, ok := j.(*grant); ok && g.cancelled {
-			s.q[s.head] = nil
-			s.head++
+			f.pop()
+			s.leaveRingIfEmpty(f)
 			continue
 		}
 		d := j.dem()
 		if !d.fits(&s.avail) {
 			return nil
 		}
-		s.q[s.head] = nil
-		s.head++
-		if s.head == len(s.q) {
-			s.q = s.q[:0]
-			s.head = 0
-		} else if s.head >= 1024 && s.head*2 >= len(s.q) {
-			n := copy(s.q, s.q[s.head:])
-			clear(s.q[n:])
-			s.q = s.q[:n]
-			s.head = 0
+		f.pop()
+		if !s.leaveRingIfEmpty(f) {
+			s.turn++
 		}
 		d.take(&s.avail)
 		return j
 	}
-	if s.head > 0 {
-		s.q = s.q[:0]
-		s.head = 0
-	}
 	return nil
 }
 
-// pumpLocked admits queued jobs from the head while they fit.
+// leaveRingIfEmpty drops f (the group whose turn it is) from the ring when
+// it has nothing left; the next group then has the turn.
+func (s *sched) leaveRingIfEmpty(f *fifo) bool {
+	if !f.empty() {
+		return false
+	}
+	s.ring = append(s.ring[:s.turn], s.ring[s.turn+1:]...)
+	if f != &s.def {
+		delete(s.groups, f.name)
+	}
+	return true
+}
+
+// pumpLocked admits queued jobs while the one whose turn it is fits.
 func (s *sched) pumpLocked() {
 	for {
 		j := s.popFitLocked()
@@ -166,10 +223,10 @@ func (s *sched) work(j schedJob) {
 	}
 }
 
-// acquire waits, in FIFO order with every other request, until d is
-// admitted; ctx abandons the wait.
-func (s *sched) acquire(ctxDone <-chan struct{}, ctxErr func() error, d demand) error {
-	g := &grant{d: d, ch: make(chan struct{})}
+// acquire waits, in turn with every other request, until d is admitted;
+// ctx abandons the wait.
+func (s *sched) acquire(ctxDone <-chan struct{}, ctxErr func() error, d demand, group string) error {
+	g := &grant{d: d, grp: group, ch: make(chan struct{})}
 	if err := s.submit(g); err != nil {
 		return err
 	}
@@ -189,26 +246,39 @@ func (s *sched) acquire(ctxDone <-chan struct{}, ctxErr func() error, d demand) 
 	}
 }
 
+// queued counts the requests waiting for admission.
+func (s *sched) queued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, f := range s.ring {
+		n += len(f.q) - f.head
+	}
+	return n
+}
+
 // close stops admission: queued work fails with ErrShutdown and parked
 // workers exit. Running jobs finish on their own.
 func (s *sched) close() {
 	s.mu.Lock()
 	s.closed = true
-	pending := append([]schedJob(nil), s.q[s.head:]...)
-	clear(s.q)
-	s.q, s.head = nil, 0
+	var tasks []schedJob
+	for _, f := range s.ring {
+		for _, j := range f.q[f.head:] {
+			if g, ok := j.(*grant); ok {
+				if !g.cancelled {
+					g.abort(ErrShutdown)
+				}
+				continue
+			}
+			tasks = append(tasks, j)
+		}
+		clear(f.q)
+		f.q, f.head = nil, 0
+	}
+	s.ring, s.groups = nil, nil
 	idle := s.idle
 	s.idle = nil
-	var tasks []schedJob
-	for _, j := range pending {
-		if g, ok := j.(*grant); ok {
-			if !g.cancelled {
-				g.abort(ErrShutdown)
-			}
-			continue
-		}
-		tasks = append(tasks, j)
-	}
 	s.mu.Unlock()
 	for _, w := range idle {
 		close(w.ch)

@@ -29,6 +29,11 @@ type TaskOptions struct {
 	// RetryErrors also re-runs the task, within MaxRetries, when it returns
 	// an error (Ray's retry_exceptions=True).
 	RetryErrors bool
+	// Group is the task's admission group. Requests of one group are
+	// admitted in FIFO order; groups with waiting requests take turns, so a
+	// burst from one group (say, a dataset's thousand tasks) does not hold
+	// back another's (a tuning trial). Empty: the default group.
+	Group string
 	// Context, when set, cancels the task (like ray.cancel): a task whose
 	// Context has ended before it starts does not run and fails with the
 	// context's error, and a running task sees it through its own context,
@@ -43,6 +48,7 @@ type taskSpec struct {
 	ctx         context.Context // TaskOptions.Context, or nil
 	d           demand
 	name        string
+	grp         string
 	maxRetries  int
 	retryErrors bool
 }
@@ -61,7 +67,8 @@ type taskJobOwn[R any] struct {
 	own taskSpec
 }
 
-func (t *taskJob[R]) dem() *demand { return &t.spec.d }
+func (t *taskJob[R]) dem() *demand  { return &t.spec.d }
+func (t *taskJob[R]) group() string { return t.spec.grp }
 
 func (t *taskJob[R]) abort(err error) {
 	var zero R
@@ -136,14 +143,14 @@ func (t *taskJob[R]) call(ctx context.Context) (v R, err error, p *PanicError) {
 // with ErrShutdown. A task's result error is a *TaskError.
 func Go[R any](sys *System, fn func(context.Context) (R, error), opts TaskOptions) *Future[R] {
 	var t *taskJob[R]
-	if opts.NumCPUs == 0 && opts.NumGPUs == 0 && len(opts.Resources) == 0 && opts.Name == "" && opts.MaxRetries == 0 && opts.Context == nil {
+	if opts.NumCPUs == 0 && opts.NumGPUs == 0 && len(opts.Resources) == 0 && opts.Name == "" && opts.MaxRetries == 0 && opts.Context == nil && opts.Group == "" {
 		t = &taskJob[R]{fn: fn, spec: &sys.taskDef}
 		if sys.total.cpu < resUnit {
 			t.abort(fmt.Errorf("%w: a task asks for 1 CPU by default, the system has %s", ErrUnschedulable, sys.describe(&sys.total)))
 			return &t.fut
 		}
 	} else {
-		o := &taskJobOwn[R]{own: taskSpec{sys: sys, ctx: opts.Context, name: opts.Name, maxRetries: opts.MaxRetries, retryErrors: opts.RetryErrors}}
+		o := &taskJobOwn[R]{own: taskSpec{sys: sys, ctx: opts.Context, name: opts.Name, grp: opts.Group, maxRetries: opts.MaxRetries, retryErrors: opts.RetryErrors}}
 		o.fn, o.spec = fn, &o.own
 		t = &o.taskJob
 		cpus := opts.NumCPUs
