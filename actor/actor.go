@@ -20,6 +20,15 @@ type Options struct {
 	NumGPUs float64
 	// Resources are custom resources held for the actor's whole life.
 	Resources map[string]float64
+	// GetIfExists, with Name, makes Spawn return the live actor already
+	// registered under Name (without running ctor), like Ray's
+	// get_if_exists. It fails with ErrNameTaken when that actor holds
+	// another type.
+	GetIfExists bool
+	// MaxPendingCalls caps the calls waiting in the mailbox (not yet
+	// started); a Call beyond it fails at once with ErrPendingCallsLimit,
+	// like Ray's max_pending_calls. 0: no cap.
+	MaxPendingCalls int
 	// Group is the admission group Spawn waits in for the actor's
 	// resources (see TaskOptions.Group). Empty: the default group.
 	Group string
@@ -93,6 +102,7 @@ type core[A any] struct {
 	cancel   context.CancelFunc
 	d        demand
 	conc     int
+	pendingN int // MaxPendingCalls
 	restartN int // MaxRestarts
 	retryN   int // MaxTaskRetries
 	exitCh   chan struct{}
@@ -133,6 +143,8 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 		return nil, fmt.Errorf("%w: spawn %q: nil constructor", ErrInvalidOptions, label)
 	case opts.MaxConcurrency < 0:
 		return nil, fmt.Errorf("%w: spawn %q: MaxConcurrency = %d", ErrInvalidOptions, label, opts.MaxConcurrency)
+	case opts.MaxPendingCalls < 0:
+		return nil, fmt.Errorf("%w: spawn %q: MaxPendingCalls = %d", ErrInvalidOptions, label, opts.MaxPendingCalls)
 	case opts.MaxRestarts < -1:
 		return nil, fmt.Errorf("%w: spawn %q: MaxRestarts = %d", ErrInvalidOptions, label, opts.MaxRestarts)
 	case opts.MaxTaskRetries < -1:
@@ -146,18 +158,28 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	}
 	c := &core[A]{
 		sys: sys, id: id, label: label, regName: opts.Name, ctor: ctor, d: d,
-		conc: max(opts.MaxConcurrency, 1), restartN: opts.MaxRestarts, retryN: opts.MaxTaskRetries,
+		conc: max(opts.MaxConcurrency, 1), pendingN: opts.MaxPendingCalls, restartN: opts.MaxRestarts, retryN: opts.MaxTaskRetries,
 		exitCh: make(chan struct{}),
 	}
 	c.cond.L = &c.mu
-	if err := sys.reserveName(opts.Name, c); err != nil {
+	c.ctx, c.cancel = context.WithCancel(sys.ctx)
+	existing, err := sys.reserveName(opts.Name, c, opts.GetIfExists)
+	if err != nil {
+		c.cancel()
 		return nil, fmt.Errorf("actor: spawn %q: %w", label, err)
 	}
-	if err := sys.sched.acquire(ctx.Done(), ctx.Err, d, opts.Group); err != nil {
-		sys.freeName(opts.Name, c)
-		return nil, fmt.Errorf("actor: spawn %q: waiting for %s: %w", label, sys.describe(&d), err)
+	if existing != nil {
+		c.cancel()
+		if e, ok := existing.(*core[A]); ok {
+			return &Handle[A]{c: e}, nil
+		}
+		return nil, fmt.Errorf("actor: spawn %q: %w by an actor of another type", label, ErrNameTaken)
 	}
-	c.ctx, c.cancel = context.WithCancel(sys.ctx)
+	if err := sys.sched.acquire(ctx.Done(), ctx.Err, d, opts.Group); err != nil {
+		err = fmt.Errorf("actor: spawn %q: waiting for %s: %w", label, sys.describe(&d), err)
+		c.abandon(err)
+		return nil, err
+	}
 	a, err := c.construct()
 	if err == nil {
 		if err = sys.register(id, c.kill, c.conc); err != nil {
@@ -165,9 +187,8 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 		}
 	}
 	if err != nil {
-		c.cancel()
 		sys.sched.release(&c.d)
-		sys.freeName(opts.Name, c)
+		c.abandon(err)
 		return nil, err
 	}
 	c.inst = a
@@ -176,6 +197,19 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 		go c.work()
 	}
 	return &Handle[A]{c: c}, nil
+}
+
+// abandon makes an actor that never started dead: calls queued on it
+// through a handle obtained by name fail with err, and its name and Done
+// channel are released.
+func (c *core[A]) abandon(err error) {
+	c.mu.Lock()
+	if c.state != stDead {
+		c.dieLocked(&ActorError{Actor: c.label, Op: "constructor", Died: true, Err: err})
+	}
+	c.mu.Unlock()
+	c.sys.freeName(c.regName, c)
+	close(c.exitCh)
 }
 
 // construct runs the constructor, turning errors and panics into
@@ -214,6 +248,11 @@ func Call[A, T any](h *Handle[A], fn func(context.Context, *A) (T, error)) *Futu
 		err := c.death
 		c.mu.Unlock()
 		j.fail(err)
+		return &j.fut
+	}
+	if c.pendingN > 0 && len(c.q) >= c.pendingN {
+		c.mu.Unlock()
+		j.fail(&ActorError{Actor: c.label, Op: "call", Err: fmt.Errorf("%w: %d calls waiting", ErrPendingCallsLimit, c.pendingN)})
 		return &j.fut
 	}
 	c.q = append(c.q, j)
@@ -429,21 +468,28 @@ func Lookup[A any](sys *System, name string) (*Handle[A], error) {
 	return &Handle[A]{c: c}, nil
 }
 
-// reserveName claims name for c (no-op for "").
-func (s *System) reserveName(name string, c any) error {
+// reserveName claims name for c (no-op for ""). When the name is taken and
+// getIfExists is set it returns the actor holding it instead.
+func (s *System) reserveName(name string, c any, getIfExists bool) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return ErrShutdown
+		return nil, ErrShutdown
 	}
 	if name == "" {
-		return nil
+		if getIfExists {
+			return nil, fmt.Errorf("%w: GetIfExists needs a Name", ErrInvalidOptions)
+		}
+		return nil, nil
 	}
-	if _, taken := s.names[name]; taken {
-		return fmt.Errorf("%w: %q", ErrNameTaken, name)
+	if old, taken := s.names[name]; taken {
+		if getIfExists {
+			return old, nil
+		}
+		return nil, fmt.Errorf("%w: %q", ErrNameTaken, name)
 	}
 	s.names[name] = c
-	return nil
+	return nil, nil
 }
 
 // freeName drops name if c still holds it.

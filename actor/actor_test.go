@@ -713,3 +713,69 @@ func TestGroupsTakeTurns(t *testing.T) {
 		}
 	}
 }
+
+func TestGetIfExistsAndPendingLimit(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	var built atomic.Int32
+	ctor := func(context.Context) (*counter, error) { built.Add(1); return &counter{}, nil }
+	h1, err := Spawn(ctx, sys, ctor, Options{Name: "fs", GetIfExists: true, MaxPendingCalls: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, err := Spawn(ctx, sys, ctor, Options{Name: "fs", GetIfExists: true})
+	if err != nil || h2.c != h1.c || built.Load() != 1 {
+		t.Fatalf("GetIfExists: same=%v built=%d err=%v", h2 != nil && h2.c == h1.c, built.Load(), err)
+	}
+	if _, err := Spawn(ctx, sys, func(context.Context) (*int, error) { return new(int), nil }, Options{Name: "fs", GetIfExists: true}); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("other type: %v", err)
+	}
+	if _, err := Spawn(ctx, sys, ctor, Options{GetIfExists: true}); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("no name: %v", err)
+	}
+	gate := make(chan struct{})
+	started := make(chan struct{})
+	running := Call(h1, func(context.Context, *counter) (int, error) { close(started); <-gate; return 0, nil })
+	<-started
+	q1 := Call(h1, noop)
+	q2 := Call(h1, noop)
+	if _, err := Call(h1, noop).Get(ctx); !errors.Is(err, ErrPendingCallsLimit) || errors.Is(err, ErrActorDied) {
+		t.Fatalf("third pending call: %v", err)
+	}
+	close(gate)
+	for _, f := range []*Future[int]{running, q1, q2} {
+		if _, err := f.Get(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLookupDuringFailedConstruction(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	inCtor := make(chan struct{})
+	fail := make(chan struct{})
+	spawned := make(chan error, 1)
+	go func() {
+		_, err := Spawn(ctx, sys, func(context.Context) (*counter, error) {
+			close(inCtor)
+			<-fail
+			return nil, errors.New("cannot connect")
+		}, Options{Name: "slow"})
+		spawned <- err
+	}()
+	<-inCtor
+	h, err := Lookup[counter](sys, "slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Call(h, noop) // queued while the constructor runs
+	close(fail)
+	if err := <-spawned; err == nil {
+		t.Fatal("spawn succeeded")
+	}
+	if _, err := f.Get(ctx); !errors.Is(err, ErrActorDied) {
+		t.Fatalf("call queued on an actor that never started: %v", err)
+	}
+	<-h.Done()
+}

@@ -18,6 +18,8 @@
 //	max_concurrency                            Options.MaxConcurrency (1 = serial, in order)
 //	max_restarts, max_task_retries             Options.MaxRestarts, MaxTaskRetries (-1 = no limit)
 //	name=..., ray.get_actor(name)              Options.Name, Lookup[A](sys, name)
+//	get_if_exists=True                         Options.GetIfExists
+//	max_pending_calls                          Options.MaxPendingCalls, ErrPendingCallsLimit
 //	ray.kill(actor)                            Handle.Kill(); Handle.Done() once stopped
 //	@ray.remote def f, f.remote(...)           Go(sys, func(ctx) (R, error), TaskOptions{...}) -> *Future[R]
 //	max_retries, retry_exceptions              TaskOptions.MaxRetries, TaskOptions.RetryErrors

@@ -25,6 +25,9 @@ var (
 	// ErrNotFound reports a Lookup of a name no live actor has, or of an
 	// actor of another type.
 	ErrNotFound = errors.New("actor: no such actor")
+	// ErrPendingCallsLimit reports a Call on an actor whose mailbox holds
+	// Options.MaxPendingCalls calls already.
+	ErrPendingCallsLimit = errors.New("actor: too many pending calls")
 	// ErrKilled is the cause recorded for an actor stopped by Handle.Kill.
 	ErrKilled = errors.New("actor: killed")
 )
