@@ -779,3 +779,29 @@ func TestLookupDuringFailedConstruction(t *testing.T) {
 	}
 	<-h.Done()
 }
+
+func TestGetAllAndWaitables(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 2})
+	ctx := context.Background()
+	var fs []*Future[int]
+	for i := range 10 {
+		fs = append(fs, Go(sys, func(context.Context) (int, error) { return i * i, nil }, TaskOptions{NumCPUs: 0.5}))
+	}
+	got, err := GetAll(ctx, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got {
+		if v != i*i {
+			t.Fatalf("got %v", got)
+		}
+	}
+	if ready, _, _ := Wait(ctx, Waitables(fs), len(fs), 0); len(ready) != len(fs) {
+		t.Fatal("Waitables lost futures")
+	}
+	bad := errors.New("bad")
+	fs = append(fs, Go(sys, func(context.Context) (int, error) { return 0, bad }, TaskOptions{}))
+	if _, err := GetAll(ctx, fs); !errors.Is(err, bad) {
+		t.Fatalf("err = %v", err)
+	}
+}

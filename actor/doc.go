@@ -26,7 +26,8 @@
 //	ObjectRef, ray.get(ref, timeout)           *Future[T], Future.Get(ctx); timeout through ctx
 //	ray.cancel(ref)                            cancel the context passed as TaskOptions.Context
 //	(fair scheduling across submitters)        TaskOptions.Group, Options.Group: groups take turns
-//	ray.wait(refs, num_returns, timeout)       Wait(ctx, []Waitable, numReturns, timeout)
+//	ray.get([ref, ...])                        GetAll(ctx, futures)
+//	ray.wait(refs, num_returns, timeout)       Wait(ctx, Waitables(futures), numReturns, timeout)
 //	ray.put(v), ray.get(obj_ref)               Put(sys, v) -> *Ref[T], Ref.Get(), Ref.Release()
 //	object store memory in use                 System.PinnedBytes()
 //	ray.util.ActorPool(actors)                 NewPool(handles...)

@@ -59,9 +59,9 @@ func ExampleGo() {
 			return xs[0] + xs[1], nil
 		}, actor.TaskOptions{NumCPUs: 0.5}))
 	}
+	sums, _ := actor.GetAll(ctx, parts) // like ray.get on a list
 	total := 0.0
-	for _, f := range parts {
-		v, _ := f.Get(ctx)
+	for _, v := range sums {
 		total += v
 	}
 	data.Release()

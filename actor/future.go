@@ -287,3 +287,27 @@ func countDone(futures []Waitable, limit int) int {
 	}
 	return n
 }
+
+// GetAll waits for every future and returns their results in order, like
+// ray.get on a list. It stops at the first failed future (in list order)
+// and returns its error, or ctx's error when ctx ends first.
+func GetAll[T any](ctx context.Context, futures []*Future[T]) ([]T, error) {
+	out := make([]T, len(futures))
+	for i, f := range futures {
+		v, err := f.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Waitables converts typed futures for Wait.
+func Waitables[T any](futures []*Future[T]) []Waitable {
+	out := make([]Waitable, len(futures))
+	for i, f := range futures {
+		out[i] = f
+	}
+	return out
+}
