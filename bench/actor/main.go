@@ -50,7 +50,7 @@ func main() {
 		if !re.MatchString(w.name) {
 			continue
 		}
-		r := measure(w, *cpus, *duration, *runs)
+		r := measure(w, *cpus, *duration, *runs, bigLen)
 		results = append(results, r)
 		if !*markdown {
 			fmt.Fprintf(os.Stderr, "%-48s %s\n", w.name, format(r.median, w.unit))
@@ -71,7 +71,7 @@ func main() {
 
 // measure runs w on a fresh System: setup, warm-up, calibration, then the
 // timed runs.
-func measure(w workload, cpus float64, d time.Duration, runs int) result {
+func measure(w workload, cpus float64, d time.Duration, runs, big int) result {
 	res := result{w: w}
 	ctx := context.Background()
 	sys, err := actor.NewSystem(actor.Config{CPUs: cpus})
@@ -86,7 +86,7 @@ func measure(w workload, cpus float64, d time.Duration, runs int) result {
 			res.err = err
 		}
 	}()
-	run, err := w.setup(ctx, sys)
+	run, err := w.setup(ctx, sys, big)
 	if err != nil {
 		res.err = err
 		return res
@@ -115,7 +115,7 @@ func measure(w workload, cpus float64, d time.Duration, runs int) result {
 		}
 		rate := float64(n) / time.Since(start).Seconds()
 		if w.unit == "GB/s" {
-			rate *= float64(w.bytes) / 1e9
+			rate *= float64(8*big) / 1e9
 		}
 		rates = append(rates, rate)
 	}

@@ -10,17 +10,18 @@ import (
 // workload is one figure of Ray's microbenchmark suite, reproduced with the
 // same shape. setup builds what the timed part needs (actors, data) on sys
 // and returns run, which performs n of the units Ray counts (calls, tasks,
-// puts, batches, bytes) and may be called repeatedly.
+// puts, batches) and may be called repeatedly. big is the length of the
+// int64 arrays of the large-object rows; a GB/s row moves 8*big bytes per
+// unit.
 type workload struct {
 	name  string  // Ray's metric name
 	ray   float64 // Ray 2.22.0 mean, from release/release_logs/2.22.0/microbenchmark.json
 	unit  string  // "/s" or "GB/s"
-	bytes int64   // for GB/s rows: bytes per unit
 	note  string  // how the Go shape differs, if at all
-	setup func(ctx context.Context, sys *actor.System) (run func(n int) error, err error)
+	setup func(ctx context.Context, sys *actor.System, big int) (run func(n int) error, err error)
 }
 
-// Payload sizes: the "gigabytes" rows use a 100 MiB int64 array.
+// bigLen is the length of the large-object rows' int64 arrays: 100 MiB.
 const bigLen = 100 << 20 / 8
 
 type server struct{ calls int }
@@ -94,7 +95,7 @@ func onClients(ctx context.Context, sys *actor.System, clients []*actor.Handle[s
 
 var suite = []workload{
 	{name: "single_client_tasks_sync", ray: 971, unit: "/s",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for range n {
 					if _, err := actor.Go(sys, ok, actor.TaskOptions{}).Get(ctx); err != nil {
@@ -105,13 +106,13 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_tasks_async", ray: 8194, unit: "/s",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				return batches(ctx, n, 1000, func(int) *actor.Future[string] { return actor.Go(sys, ok, actor.TaskOptions{}) })
 			}, nil
 		}},
 	{name: "multi_client_tasks_async", ray: 21744, unit: "/s", note: "4 client actors, batches of 10 000",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			clients, err := spawnServers(ctx, sys, 4, actor.Options{})
 			if err != nil {
 				return nil, err
@@ -123,7 +124,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_tasks_and_get_batch", ray: 8.14, unit: "/s", note: "unit: a batch of 1000 tasks",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for range n {
 					if err := batches(ctx, 1000, 1000, func(int) *actor.Future[string] { return actor.Go(sys, ok, actor.TaskOptions{}) }); err != nil {
@@ -134,7 +135,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "1_1_actor_calls_sync", ray: 2096, unit: "/s",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			hs, err := spawnServers(ctx, sys, 1, actor.Options{})
 			if err != nil {
 				return nil, err
@@ -149,7 +150,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "1_1_actor_calls_async", ray: 9063, unit: "/s",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			hs, err := spawnServers(ctx, sys, 1, actor.Options{})
 			if err != nil {
 				return nil, err
@@ -159,7 +160,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "1_1_actor_calls_concurrent", ray: 5480, unit: "/s", note: "MaxConcurrency 16",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			hs, err := spawnServers(ctx, sys, 1, actor.Options{MaxConcurrency: 16})
 			if err != nil {
 				return nil, err
@@ -170,7 +171,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "1_n_actor_calls_async", ray: 8606, unit: "/s", note: "1 client actor, 32 servers, batches of 5000 per server",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			servers, err := spawnServers(ctx, sys, 32, actor.Options{})
 			if err != nil {
 				return nil, err
@@ -186,7 +187,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "n_n_actor_calls_async", ray: 27688, unit: "/s", note: "4 client tasks, 32 servers",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			servers, err := spawnServers(ctx, sys, 32, actor.Options{})
 			if err != nil {
 				return nil, err
@@ -204,7 +205,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "n_n_actor_calls_with_arg_async", ray: 2714, unit: "/s", note: "32 clients each with its own server, a Put ref as argument",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			servers, err := spawnServers(ctx, sys, 32, actor.Options{})
 			if err != nil {
 				return nil, err
@@ -224,7 +225,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_get_calls_Plasma_Store", ray: 10270, unit: "/s", note: "Ref.Get of a small value",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			r := actor.Put(sys, 0)
 			return func(n int) error {
 				s := 0
@@ -238,7 +239,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_put_calls_Plasma_Store", ray: 5196, unit: "/s", note: "Put + Release of the int 0",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for range n {
 					actor.Put(sys, 0).Release()
@@ -247,7 +248,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "multi_client_put_calls_Plasma_Store", ray: 12873, unit: "/s", note: "10 tasks x 100 puts per round",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for n > 0 {
 					round := min(n, 1000)
@@ -268,10 +269,10 @@ var suite = []workload{
 				return nil
 			}, nil
 		}},
-	{name: "single_client_put_gigabytes", ray: 20.1, unit: "GB/s", bytes: bigLen * 8, note: "copy-in: copy a 100 MiB array into store memory, then Put (Ray: 800 MiB)",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
-			src := make([]int64, bigLen)
-			store := make([]int64, bigLen)
+	{name: "single_client_put_gigabytes", ray: 20.1, unit: "GB/s", note: "copy-in: copy a 100 MiB array into store memory, then Put (Ray: 800 MiB)",
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			src := make([]int64, big)
+			store := make([]int64, big)
 			copy(store, src) // fault the pages in, as Ray's pre-mapped object store is
 			return func(n int) error {
 				for range n {
@@ -282,8 +283,8 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_put_gigabytes (handoff)", ray: 20.1e9 / (bigLen * 8), unit: "/s", note: "Put of a 100 MiB array without copying, in puts/s; Ray: 20.1 GB/s as 100 MiB puts/s",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
-			src := make([]int64, bigLen)
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			src := make([]int64, big)
 			return func(n int) error {
 				for range n {
 					actor.Put(sys, src).Release()
@@ -292,12 +293,12 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "get_100MiB_object (handoff)", ray: 3.6e9 / (bigLen * 8), unit: "/s", note: "Ref.Get of a 100 MiB array, in gets/s; Ray: 3.6 GB/s single-node large-object read (perf_metrics/scalability) as 100 MiB gets/s",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
-			r := actor.Put(sys, make([]int64, bigLen))
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			r := actor.Put(sys, make([]int64, big))
 			return func(n int) error {
 				s := int64(0)
 				for range n {
-					s += r.Get()[n%bigLen]
+					s += r.Get()[n%big]
 				}
 				if s != 0 {
 					return fmt.Errorf("bad value")
@@ -305,10 +306,10 @@ var suite = []workload{
 				return nil
 			}, nil
 		}},
-	{name: "get_100MiB_object (copy-out)", ray: 3.6, unit: "GB/s", bytes: bigLen * 8, note: "Ref.Get then copy the 100 MiB into a private buffer; Ray: 3.6 GB/s large-object read",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
-			r := actor.Put(sys, make([]int64, bigLen))
-			dst := make([]int64, bigLen)
+	{name: "get_100MiB_object (copy-out)", ray: 3.6, unit: "GB/s", note: "Ref.Get then copy the 100 MiB into a private buffer; Ray: 3.6 GB/s large-object read",
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			r := actor.Put(sys, make([]int64, big))
+			dst := make([]int64, big)
 			copy(dst, r.Get())
 			return func(n int) error {
 				for range n {
@@ -317,12 +318,12 @@ var suite = []workload{
 				return nil
 			}, nil
 		}},
-	{name: "multi_client_put_gigabytes", ray: 35.9, unit: "GB/s", bytes: bigLen * 8, note: "10 tasks copy-in Puts of 100 MiB into store memory (Ray: 10 x 10 x 80 MiB)",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
-			src := make([]int64, bigLen)
+	{name: "multi_client_put_gigabytes", ray: 35.9, unit: "GB/s", note: "10 tasks copy-in Puts of 100 MiB into store memory (Ray: 10 x 10 x 80 MiB)",
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			src := make([]int64, big)
 			stores := make([][]int64, 10)
 			for i := range stores {
-				stores[i] = make([]int64, bigLen)
+				stores[i] = make([]int64, big)
 				copy(stores[i], src)
 			}
 			return func(n int) error {
@@ -340,7 +341,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_get_object_containing_10k_refs", ray: 13.3, unit: "/s", note: "Get of a Ref holding 10 000 Refs, touching each",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			inner := make([]*actor.Ref[int], 10000)
 			for i := range inner {
 				inner[i] = actor.Put(sys, i)
@@ -360,7 +361,7 @@ var suite = []workload{
 			}, nil
 		}},
 	{name: "single_client_wait_1k_refs", ray: 5.01, unit: "/s", note: "unit: 1000 tasks waited out one at a time",
-		setup: func(ctx context.Context, sys *actor.System) (func(int) error, error) {
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for range n {
 					pending := make([]actor.Waitable, 1000)
