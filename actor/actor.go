@@ -356,8 +356,11 @@ func (c *core[A]) crashedLocked(j job[A], rest []job[A], p *PanicError, gen int)
 		return
 	}
 	c.state = stRestarting
-	for c.running > 0 {
-		c.cond.Wait()
+	for c.running > 0 && c.state != stDead {
+		c.cond.Wait() // other workers finish their calls on the old instance
+	}
+	if c.state == stDead {
+		return // killed meanwhile
 	}
 	c.restarts++
 	c.sys.log.Warn("actor: restarting actor", "actor", c.label, "restart", c.restarts, "err", p)

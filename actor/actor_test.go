@@ -805,3 +805,34 @@ func TestGetAllAndWaitables(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestKillDuringRestartWait(t *testing.T) {
+	sys := newSys(t, Config{CPUs: 1})
+	ctx := context.Background()
+	h, err := Spawn(ctx, sys, newCounter, Options{MaxConcurrency: 2, MaxRestarts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	started := make(chan struct{})
+	slow := Call(h, func(context.Context, *counter) (int, error) { close(started); <-gate; return 1, nil })
+	<-started
+	crash := Call(h, func(context.Context, *counter) (int, error) { panic("while another call runs") })
+	if _, err := crash.Get(ctx); !errors.Is(err, ErrActorDied) {
+		t.Fatalf("crash: %v", err)
+	}
+	// The restart waits for the slow call; a Kill now must not leave it waiting.
+	h.Kill()
+	close(gate)
+	if v, err := slow.Get(ctx); v != 1 || err != nil {
+		t.Fatalf("slow call = %d, %v", v, err)
+	}
+	select {
+	case <-h.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("actor killed during a restart never stopped")
+	}
+	if h.Restarts() != 0 {
+		t.Fatalf("restarted %d times after a kill", h.Restarts())
+	}
+}

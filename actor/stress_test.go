@@ -3,6 +3,7 @@ package actor
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestStressNoHang(t *testing.T) {
 						h.Kill()
 					}
 				default:
-					add(Call(h, func(_ context.Context, c *counter) (int, error) { c.n++; return c.n, nil }))
+					add(Call(h, func(context.Context, *counter) (int, error) { return i, nil })) // some actors are concurrent: no state
 					add(Go(sys, func(context.Context) (int, error) { return i, nil }, TaskOptions{NumCPUs: 0.5}))
 				}
 			}
@@ -59,7 +60,8 @@ func TestStressNoHang(t *testing.T) {
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sys.Shutdown(sctx); err != nil {
-		t.Fatalf("Shutdown: %v", err)
+		buf := make([]byte, 1<<20)
+		t.Fatalf("Shutdown: %v\n%s", err, buf[:runtime.Stack(buf, true)])
 	}
 	for i, f := range fs {
 		if !f.Ready() {
