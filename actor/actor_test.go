@@ -822,7 +822,17 @@ func TestKillDuringRestartWait(t *testing.T) {
 		t.Fatalf("crash: %v", err)
 	}
 	// The restart waits for the slow call; a Kill now must not leave it waiting.
+	for {
+		h.c.mu.Lock()
+		restarting := h.c.state == stRestarting
+		h.c.mu.Unlock()
+		if restarting {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
 	h.Kill()
+	time.Sleep(20 * time.Millisecond) // let the woken restart go back to waiting
 	close(gate)
 	if v, err := slow.Get(ctx); v != 1 || err != nil {
 		t.Fatalf("slow call = %d, %v", v, err)
