@@ -10,7 +10,7 @@ package dataset
 //     Concat copy.
 //   - Block.SizeBytes is the figure the executor charges against its memory
 //     budget.
-//   - A Datasource (CSVSource, ParquetSource) plans ReadTasks without
+//   - A Datasource (CSVDatasource, ParquetDatasource) plans ReadTasks without
 //     reading data: Schema may read file footers or a CSV header, ReadTasks
 //     lists files and row groups. Each ReadTask is independent and may run on
 //     any goroutine; its Read yields blocks of at most the source's block
