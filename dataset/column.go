@@ -23,6 +23,7 @@ type Column struct {
 	i64   []int64
 	str   []string
 	b     []bool
+	dim   int    // Vector: values per row, stored row-major in f64
 	valid []bool // nil = all valid
 }
 
@@ -47,6 +48,17 @@ func NewBoolColumn(vals []bool, valid []bool) *Column {
 	return &Column{typ: Bool, n: len(vals), b: vals, valid: normValid(valid, len(vals))}
 }
 
+// NewVectorColumn wraps flat (not copied) as a Vector column of
+// len(flat)/dim rows, row i being flat[i*dim:(i+1)*dim]; valid as for
+// NewFloat64Column. dim must be positive and divide len(flat).
+func NewVectorColumn(dim int, flat []float64, valid []bool) (*Column, error) {
+	if dim <= 0 || len(flat)%dim != 0 {
+		return nil, fmt.Errorf("%w: %d values do not make rows of %d", ErrSchemaMismatch, len(flat), dim)
+	}
+	n := len(flat) / dim
+	return &Column{typ: Vector, n: n, f64: flat, dim: dim, valid: normValid(valid, n)}, nil
+}
+
 // NewNullColumn returns a column of n nulls of type t.
 func NewNullColumn(t Type, n int) *Column {
 	c := &Column{typ: t, n: n, valid: make([]bool, n)}
@@ -59,6 +71,9 @@ func NewNullColumn(t Type, n int) *Column {
 		c.str = make([]string, n)
 	case Bool:
 		c.b = make([]bool, n)
+	case Vector:
+		c.dim = 1
+		c.f64 = make([]float64, n)
 	}
 	return c
 }
@@ -197,9 +212,13 @@ func (c *Column) Type() Type { return c.typ }
 // Len returns the number of values, nulls included.
 func (c *Column) Len() int { return c.n }
 
-// Float64s returns the values of a Float64 column (nil for other types).
+// Float64s returns the values of a Float64 column (nil for other types
+// except Vector, whose rows it returns flattened, Dim values per row).
 // The slice is shared: do not modify it.
 func (c *Column) Float64s() []float64 { return c.f64 }
+
+// Dim returns the values per row of a Vector column (0 for other types).
+func (c *Column) Dim() int { return c.dim }
 
 // Int64s returns the values of an Int64 column (nil for other types).
 func (c *Column) Int64s() []int64 { return c.i64 }
@@ -231,7 +250,8 @@ func (c *Column) NullCount() int {
 	return k
 }
 
-// Value returns value i as float64, int64, string or bool, or nil if null.
+// Value returns value i as float64, int64, string, bool or (a copy of a
+// Vector row) []float64, or nil if null.
 func (c *Column) Value(i int) any {
 	if c.IsNull(i) {
 		return nil
@@ -245,6 +265,8 @@ func (c *Column) Value(i int) any {
 		return c.str[i]
 	case Bool:
 		return c.b[i]
+	case Vector:
+		return append([]float64(nil), c.f64[i*c.dim:(i+1)*c.dim]...)
 	}
 	return nil
 }
@@ -306,6 +328,9 @@ func (c *Column) Slice(i, j int) *Column {
 		out.str = c.str[i:j:j]
 	case Bool:
 		out.b = c.b[i:j:j]
+	case Vector:
+		out.dim = c.dim
+		out.f64 = c.f64[i*c.dim : j*c.dim : j*c.dim]
 	}
 	if c.valid != nil {
 		out.valid = normValid(c.valid[i:j:j], j-i)
@@ -326,6 +351,12 @@ func (c *Column) Take(idx []int) *Column {
 		out.str = gather(c.str, idx)
 	case Bool:
 		out.b = gather(c.b, idx)
+	case Vector:
+		out.dim = c.dim
+		out.f64 = make([]float64, 0, len(idx)*c.dim)
+		for _, i := range idx {
+			out.f64 = append(out.f64, c.f64[i*c.dim:(i+1)*c.dim]...)
+		}
 	}
 	if c.valid != nil {
 		out.valid = normValid(gather(c.valid, idx), len(idx))
@@ -347,16 +378,26 @@ func ConcatColumns(cols ...*Column) (*Column, error) {
 		return nil, fmt.Errorf("%w: no columns to concatenate", ErrSchemaMismatch)
 	}
 	t := cols[0].typ
-	n, nulls := 0, false
+	n, nulls, dim := 0, false, 0
 	for _, c := range cols {
 		if c.typ != t {
 			return nil, fmt.Errorf("%w: cannot concatenate %s and %s columns", ErrTypeConflict, t, c.typ)
+		}
+		if t == Vector && c.n > 0 {
+			if dim == 0 {
+				dim = c.dim
+			} else if c.dim != dim {
+				return nil, fmt.Errorf("%w: cannot concatenate vectors of %d and %d values", ErrSchemaMismatch, dim, c.dim)
+			}
 		}
 		n += c.n
 		nulls = nulls || c.valid != nil
 	}
 	out := &Column{typ: t, n: n}
 	switch t {
+	case Vector:
+		out.dim = dim
+		out.f64 = make([]float64, 0, n*dim)
 	case Float64:
 		out.f64 = make([]float64, 0, n)
 	case Int64:
@@ -395,6 +436,8 @@ func (c *Column) SizeBytes() int64 {
 	switch c.typ {
 	case Float64, Int64:
 		s = 8 * int64(c.n)
+	case Vector:
+		s = 8 * int64(len(c.f64))
 	case Bool:
 		s = int64(c.n)
 	case String:
@@ -441,6 +484,16 @@ func (c *Column) Equal(o *Column) bool {
 			if c.b[i] != o.b[i] {
 				return false
 			}
+		case Vector:
+			if c.dim != o.dim {
+				return false
+			}
+			for k := i * c.dim; k < (i+1)*c.dim; k++ {
+				a, b := c.f64[k], o.f64[k]
+				if a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+					return false
+				}
+			}
 		}
 	}
 	return true
@@ -461,6 +514,11 @@ func (c *Column) check() error {
 		n = len(c.str)
 	case Bool:
 		n = len(c.b)
+	case Vector:
+		if len(c.f64) != c.n*c.dim || (c.dim <= 0 && c.n > 0) {
+			return fmt.Errorf("%w: vector column of %d rows, dim %d has %d values", ErrSchemaMismatch, c.n, c.dim, len(c.f64))
+		}
+		n = c.n
 	default:
 		return fmt.Errorf("%w: column of invalid type", ErrSchemaMismatch)
 	}

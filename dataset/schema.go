@@ -21,9 +21,14 @@ const (
 	String
 	// Bool columns hold booleans.
 	Bool
+	// Vector columns hold a fixed-length []float64 per row (a tensor column,
+	// as the Concatenator produces). Every row of a column has the same
+	// length, the column's Dim. Vector columns cannot be written to CSV.
+	Vector
 )
 
-// String returns the lower-case name of t ("float64", "int64", "string", "bool").
+// String returns the lower-case name of t ("float64", "int64", "string",
+// "bool", "vector").
 func (t Type) String() string {
 	switch t {
 	case Float64:
@@ -34,6 +39,8 @@ func (t Type) String() string {
 		return "string"
 	case Bool:
 		return "bool"
+	case Vector:
+		return "vector"
 	}
 	return fmt.Sprintf("Type(%d)", uint8(t))
 }

@@ -54,6 +54,11 @@ func (fw *fileWriter) WriteBlock(ctx context.Context, index int, b *Block) (stri
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
+	for _, f := range b.schema.Fields {
+		if f.Type == Vector {
+			return "", fmt.Errorf("%w: vector column %q cannot be written to %s files", ErrTypeConflict, f.Name, fw.ext)
+		}
+	}
 	path := joinPath(fw.dir, fw.opts.fileName(index, fw.ext))
 	fsys, fp, err := fw.opts.FS.Resolve(path)
 	if err != nil {
