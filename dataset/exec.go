@@ -91,11 +91,12 @@ type slot struct {
 // task order, so the output does not depend on timing or parallelism.
 //
 // Backpressure: a task may hand over a block only while the bytes in
-// flight, plus a reserve of the largest block seen, stay under the budget.
-// The task the consumer is waiting for (the head) may use the reserve, and
-// when it has nothing buffered it is always admitted, so the pipeline
-// cannot deadlock; the budget is exceeded only when a single block is
-// larger than the reserve.
+// flight, plus a reserve of two of the largest blocks seen, stay under the
+// budget. The task the consumer is waiting for (the head) may use the
+// reserve, and when it has nothing buffered it is always admitted, so the
+// pipeline cannot deadlock. The reserve covers the block the consumer
+// holds and the head's next block, so the budget is exceeded only when
+// one block is larger than a third of it.
 func (e *env) runTasks(ctx context.Context, tasks iter.Seq2[task, error]) iter.Seq2[*Block, error] {
 	return func(yield func(*Block, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -155,7 +156,7 @@ func (e *env) runTasks(ctx context.Context, tasks iter.Seq2[task, error]) iter.S
 							if n > reserve {
 								reserve = n
 							}
-							fits := bud.used+n+reserve <= bud.limit
+							fits := bud.used+n+2*reserve <= bud.limit
 							if j == head {
 								fits = bud.used+n <= bud.limit || len(s.blocks) == 0
 							}
