@@ -323,11 +323,7 @@ func TestCSVErrors(t *testing.T) {
 }
 
 func TestCSVHousing(t *testing.T) {
-	const path = "../../shared/data/housing/house_pricing.csv"
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("housing data not present")
-	}
-	src := NewCSVDatasource([]string{path}, CSVOptions{})
+	src := NewCSVDatasource([]string{housingCSV}, CSVOptions{})
 	b := readAll(t, src)
 	if b.NumRows() != 10000 {
 		t.Errorf("%d rows", b.NumRows())

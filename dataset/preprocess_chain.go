@@ -115,7 +115,11 @@ func (c *Chain) Fit(ctx context.Context, src BlockSource) error {
 		if err := p.Fit(ctx, cur); err != nil {
 			return fmt.Errorf("Chain stage %d: %w", i, err)
 		}
-		cur = TransformSource(p, cur)
+		if d, ok := cur.(*Dataset); ok {
+			cur = TransformDataset(p, d) // keeps the executor's parallelism
+		} else {
+			cur = TransformSource(p, cur)
+		}
 	}
 	return nil
 }
