@@ -7,7 +7,27 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
+
+// sysN returns an actor system with n CPU slots, shut down with the test.
+func sysN(t testing.TB, n int) *System {
+	t.Helper()
+	s, err := actor.NewSystem(actor.Config{CPUs: float64(n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+// sys returns a two-CPU actor system for the test.
+func sys(t testing.TB) *System { return sysN(t, 2) }
 
 // ids returns the "id" column of every row of d, in order.
 func ids(t *testing.T, d *Dataset) []int64 {
@@ -37,7 +57,7 @@ func seq(lo, hi int64) []int64 {
 func TestRangeStreamsInOrder(t *testing.T) {
 	for _, par := range []int{1, 2, 8} {
 		t.Run(fmt.Sprint(par), func(t *testing.T) {
-			d := Range(nil, 1000, Options{Parallelism: par, BlockRows: 7})
+			d := Range(sysN(t, par), 1000, Options{Parallelism: par, BlockRows: 7})
 			if diff := cmp.Diff(seq(0, 1000), ids(t, d)); diff != "" {
 				t.Fatal(diff)
 			}
@@ -51,7 +71,7 @@ func TestRangeStreamsInOrder(t *testing.T) {
 
 func TestTransformsChain(t *testing.T) {
 	ctx := context.Background()
-	d := Range(nil, 100, Options{Parallelism: 4, BlockRows: 10}).
+	d := Range(sys(t), 100, Options{Parallelism: 4, BlockRows: 10}).
 		Filter(func(r Row) (bool, error) { return r["id"].(int64)%2 == 0, nil }).
 		Map(func(r Row) (Row, error) { return Row{"id": r["id"], "sq": r["id"].(int64) * r["id"].(int64)}, nil }).
 		AddColumn("half", func(ctx context.Context, b *Block) (*Column, error) {
@@ -88,7 +108,7 @@ func TestTransformsChain(t *testing.T) {
 
 func TestMissingColumnError(t *testing.T) {
 	ctx := context.Background()
-	d := Range(nil, 10, Options{}).DropColumns("nope")
+	d := Range(sys(t), 10, Options{}).DropColumns("nope")
 	_, err := d.Take(ctx, 1)
 	var me *MissingColumnError
 	if !errors.As(err, &me) || !errors.Is(err, ErrColumnNotFound) || me.Column != "nope" {
@@ -100,7 +120,7 @@ func TestMissingColumnError(t *testing.T) {
 }
 
 func TestPanicInUDFIsAnError(t *testing.T) {
-	d := Range(nil, 10, Options{BlockRows: 3}).Map(func(r Row) (Row, error) {
+	d := Range(sys(t), 10, Options{BlockRows: 3}).Map(func(r Row) (Row, error) {
 		if r["id"].(int64) == 5 {
 			panic("boom")
 		}

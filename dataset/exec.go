@@ -97,7 +97,15 @@ type slot struct {
 // pipeline cannot deadlock. The reserve covers the block the consumer
 // holds and the head's next block, so the budget is exceeded only when
 // one block is larger than a third of it.
+//
+// A nested stage (the input of a limit or an actor pool) runs its tasks
+// without holding CPU slots, so that an outer stage's tasks waiting on the
+// budget can never starve it.
 func (e *env) runTasks(ctx context.Context, tasks iter.Seq2[task, error]) iter.Seq2[*Block, error] {
+	return e.runTasksCPU(ctx, tasks, true)
+}
+
+func (e *env) runTasksCPU(ctx context.Context, tasks iter.Seq2[task, error], cpu bool) iter.Seq2[*Block, error] {
 	return func(yield func(*Block, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -143,7 +151,7 @@ func (e *env) runTasks(ctx context.Context, tasks iter.Seq2[task, error]) iter.S
 				slots = append(slots, s)
 				running++
 				mu.Unlock()
-				w := e.sched.spawn(ctx, t.name, func(ctx context.Context) error {
+				w := e.sched.spawn(ctx, t.name, cpu, func(ctx context.Context) error {
 					err := t.run(ctx, func(b *Block) error {
 						n := b.SizeBytes()
 						mu.Lock()

@@ -6,18 +6,17 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // This file is the only place where the executor meets the runtime that
 // runs its tasks. Everything else talks to the small scheduler interface.
 
-// System runs a dataset's tasks. It is a stand-in for the actor system the
-// executor will run on: CPUs bounds how many tasks run at once (0 means
-// runtime.NumCPU()).
-type System struct {
-	// CPUs is the number of tasks run at once; 0 means runtime.NumCPU().
-	CPUs int
-}
+// System is the actor system a dataset's tasks and actor pools run on.
+// A nil *System runs tasks on plain goroutines, at most Options.Parallelism
+// (or runtime.NumCPU()) at once.
+type System = actor.System
 
 // scheduler is what the executor needs from the runtime: how many tasks it
 // may run at once, a way to start a task, and a way to start a long-lived
@@ -25,7 +24,9 @@ type System struct {
 type scheduler interface {
 	parallelism() int
 	// spawn starts fn and returns a function that waits for its result.
-	spawn(ctx context.Context, name string, fn func(context.Context) error) (wait func(context.Context) error)
+	// A task with cpu false holds no CPU slot (for stages nested inside a
+	// streaming operator, whose tasks may wait on the outer stage).
+	spawn(ctx context.Context, name string, cpu bool, fn func(context.Context) error) (wait func(context.Context) error)
 	// newWorker builds state with ctor on a dedicated worker; calls on the
 	// returned worker run one at a time.
 	newWorker(ctx context.Context, name string, ctor func(context.Context) (BatchFunc, error)) (poolWorker, error)
@@ -39,22 +40,86 @@ type poolWorker interface {
 }
 
 func schedulerOf(sys *System) scheduler {
-	n := 0
-	if sys != nil {
-		n = sys.CPUs
+	if sys == nil {
+		return goScheduler{n: runtime.NumCPU()}
 	}
-	if n <= 0 {
-		n = runtime.NumCPU()
-	}
-	return goScheduler{n: n}
+	return actorScheduler{sys: sys}
 }
+
+// actorScheduler runs tasks with actor.Go and pool members as actors.
+type actorScheduler struct{ sys *actor.System }
+
+func (a actorScheduler) parallelism() int {
+	return max(1, int(a.sys.Resources()["CPU"]))
+}
+
+func (a actorScheduler) spawn(ctx context.Context, name string, cpu bool, fn func(context.Context) error) func(context.Context) error {
+	opts := actor.TaskOptions{Name: name}
+	if !cpu {
+		opts.NumCPUs = actor.NoCPU
+	}
+	f := actor.Go(a.sys, func(tctx context.Context) (struct{}, error) {
+		// The task stops when either the execution or the system ends.
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(tctx, cancel)
+		defer stop()
+		return struct{}{}, runRecover(ctx, name, fn)
+	}, opts)
+	return func(ctx context.Context) error {
+		_, err := f.Get(ctx)
+		return err
+	}
+}
+
+func (a actorScheduler) newWorker(ctx context.Context, name string, ctor func(context.Context) (BatchFunc, error)) (poolWorker, error) {
+	h, err := actor.Spawn(ctx, a.sys, func(actx context.Context) (*poolActor, error) {
+		var fn BatchFunc
+		err := runRecover(actx, name, func(ctx context.Context) error {
+			var err error
+			fn, err = ctor(ctx)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &poolActor{fn: fn}, nil
+	}, actor.Options{Name: ""})
+	if err != nil {
+		return nil, err
+	}
+	return actorWorker{h: h, name: name}, nil
+}
+
+// poolActor is the state of one actor of a MapBatches pool.
+type poolActor struct{ fn BatchFunc }
+
+type actorWorker struct {
+	h    *actor.Handle[poolActor]
+	name string
+}
+
+func (w actorWorker) call(ctx context.Context, b *Block) func(context.Context) (*Block, error) {
+	f := actor.Call(w.h, func(actx context.Context, a *poolActor) (*Block, error) {
+		var out *Block
+		err := runRecover(ctx, w.name, func(ctx context.Context) error {
+			var err error
+			out, err = a.fn(ctx, b)
+			return err
+		})
+		return out, err
+	})
+	return f.Get
+}
+
+func (w actorWorker) stop() { w.h.Kill() }
 
 // goScheduler runs tasks on goroutines.
 type goScheduler struct{ n int }
 
 func (g goScheduler) parallelism() int { return g.n }
 
-func (g goScheduler) spawn(ctx context.Context, name string, fn func(context.Context) error) func(context.Context) error {
+func (g goScheduler) spawn(ctx context.Context, name string, _ bool, fn func(context.Context) error) func(context.Context) error {
 	done := make(chan error, 1)
 	go func() {
 		done <- runRecover(ctx, name, fn)

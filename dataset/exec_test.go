@@ -66,7 +66,7 @@ func TestStreamingStaysUnderBudget(t *testing.T) {
 		t.Run(fmt.Sprint(par), func(t *testing.T) {
 			src := &genSource{tasks: 32, perTask: 4, rows: rows}
 			ctx := context.Background()
-			d, err := Read(ctx, nil, src, Options{Parallelism: par, MemoryBudget: budget})
+			d, err := Read(ctx, sysN(t, par), src, Options{Parallelism: par, MemoryBudget: budget})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestStreamingStaysUnderBudget(t *testing.T) {
 
 func TestEarlyStopReadsLittle(t *testing.T) {
 	src := &genSource{tasks: 100, perTask: 10, rows: 10}
-	d, err := Read(context.Background(), nil, src, Options{Parallelism: 2})
+	d, err := Read(context.Background(), sys(t), src, Options{Parallelism: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestEarlyStopReadsLittle(t *testing.T) {
 
 func TestTaskErrorIsOrderedAndStops(t *testing.T) {
 	boom := errors.New("boom")
-	d := Range(nil, 100, Options{Parallelism: 4, BlockRows: 10}).MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
+	d := Range(sys(t), 100, Options{Parallelism: 4, BlockRows: 10}).MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
 		if b.Column(0).Int64s()[0] == 50 {
 			return nil, boom
 		}
@@ -166,7 +166,7 @@ func TestTaskErrorIsOrderedAndStops(t *testing.T) {
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d := Range(nil, 1<<20, Options{Parallelism: 2, BlockRows: 1 << 10})
+	d := Range(sys(t), 1<<20, Options{Parallelism: 2, BlockRows: 1 << 10})
 	n := 0
 	var err error
 	for _, e := range d.Blocks(ctx) {

@@ -312,7 +312,7 @@ func (e *env) parallelRange(ctx context.Context, n int, fn func(lo, hi int)) err
 	var waits []func(context.Context) error
 	for w := range k {
 		lo, hi := n*w/k, n*(w+1)/k
-		waits = append(waits, e.sched.spawn(ctx, "gather", func(context.Context) error {
+		waits = append(waits, e.sched.spawn(ctx, "gather", true, func(context.Context) error {
 			fn(lo, hi)
 			return nil
 		}))

@@ -25,7 +25,7 @@ func TestRandomShuffleDeterministic(t *testing.T) {
 	var first []int64
 	for _, o := range layouts {
 		t.Run(fmt.Sprintf("par%d_rows%d", o.Parallelism, o.BlockRows), func(t *testing.T) {
-			got := ids(t, Range(nil, 5000, o).RandomShuffle(42))
+			got := ids(t, Range(sysN(t, o.Parallelism), 5000, o).RandomShuffle(42))
 			if first == nil {
 				first = got
 				if slices.Equal(got, seq(0, 5000)) {
@@ -43,7 +43,7 @@ func TestRandomShuffleDeterministic(t *testing.T) {
 			}
 		})
 	}
-	if slices.Equal(first, ids(t, Range(nil, 5000, Options{}).RandomShuffle(43))) {
+	if slices.Equal(first, ids(t, Range(sys(t), 5000, Options{}).RandomShuffle(43))) {
 		t.Fatal("seed 43 gave seed 42's order")
 	}
 }
@@ -51,7 +51,7 @@ func TestRandomShuffleDeterministic(t *testing.T) {
 func TestSort(t *testing.T) {
 	ctx := context.Background()
 	nan := math.NaN()
-	d, err := FromItems(nil, []Row{
+	d, err := FromItems(sys(t), []Row{
 		{"k": 3.0, "v": "c"}, {"k": nil, "v": "null"}, {"k": 1.0, "v": "a"}, {"k": nan, "v": "nan"},
 		{"k": 2.0, "v": "b"}, {"k": 1.0, "v": "a2"},
 	}, Options{BlockRows: 2})
@@ -81,7 +81,7 @@ func TestSort(t *testing.T) {
 	}
 	// Sorting a shuffle restores the order, under every layout.
 	for _, o := range layouts {
-		if diff := cmp.Diff(seq(0, 3000), ids(t, Range(nil, 3000, o).RandomShuffle(1).Sort("id", false))); diff != "" {
+		if diff := cmp.Diff(seq(0, 3000), ids(t, Range(sysN(t, o.Parallelism), 3000, o).RandomShuffle(1).Sort("id", false))); diff != "" {
 			t.Fatal(diff)
 		}
 	}
@@ -89,7 +89,7 @@ func TestSort(t *testing.T) {
 
 func TestRepartitionAndBlockOrder(t *testing.T) {
 	ctx := context.Background()
-	d, err := Range(nil, 103, Options{BlockRows: 10}).Repartition(4).Materialize(ctx)
+	d, err := Range(sys(t), 103, Options{BlockRows: 10}).Repartition(4).Materialize(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestRepartitionAndBlockOrder(t *testing.T) {
 	if diff := cmp.Diff(seq(0, 103), ids(t, d)); diff != "" {
 		t.Fatal(diff)
 	}
-	r := ids(t, Range(nil, 100, Options{BlockRows: 10}).RandomizeBlockOrder(7))
+	r := ids(t, Range(sys(t), 100, Options{BlockRows: 10}).RandomizeBlockOrder(7))
 	if slices.Equal(r, seq(0, 100)) {
 		t.Fatal("block order unchanged")
 	}
@@ -115,14 +115,14 @@ func TestRepartitionAndBlockOrder(t *testing.T) {
 			t.Fatalf("rows inside blocks moved: %v", r)
 		}
 	}
-	if diff := cmp.Diff(r, ids(t, Range(nil, 100, Options{BlockRows: 10, Parallelism: 1}).RandomizeBlockOrder(7))); diff != "" {
+	if diff := cmp.Diff(r, ids(t, Range(sys(t), 100, Options{BlockRows: 10, Parallelism: 1}).RandomizeBlockOrder(7))); diff != "" {
 		t.Fatal(diff)
 	}
 }
 
 func TestUnionAndLimit(t *testing.T) {
-	a := Range(nil, 10, Options{BlockRows: 3})
-	b := Range(nil, 5, Options{BlockRows: 2}).Map(func(r Row) (Row, error) { return Row{"id": r["id"].(int64) + 100}, nil })
+	a := Range(sys(t), 10, Options{BlockRows: 3})
+	b := Range(sys(t), 5, Options{BlockRows: 2}).Map(func(r Row) (Row, error) { return Row{"id": r["id"].(int64) + 100}, nil })
 	got := ids(t, a.Union(b).Limit(12))
 	want := append(seq(0, 10), 100, 101)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -135,7 +135,7 @@ func TestUnionAndLimit(t *testing.T) {
 
 func TestMapBatchesBatchSize(t *testing.T) {
 	var sizes []int
-	d := Range(nil, 25, Options{BlockRows: 10, Parallelism: 1}).MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
+	d := Range(sys(t), 25, Options{BlockRows: 10, Parallelism: 1}).MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
 		sizes = append(sizes, b.NumRows())
 		return b, nil
 	}, BatchOptions{BatchSize: 4})
@@ -167,7 +167,7 @@ func TestMapBatchesActorPool(t *testing.T) {
 	}
 	for _, par := range []int{1, 2, 8} {
 		built.Store(0)
-		d := Range(nil, 1000, Options{BlockRows: 10, Parallelism: par}).
+		d := Range(sysN(t, par), 1000, Options{BlockRows: 10, Parallelism: par}).
 			MapBatchesWith(newFn, BatchOptions{Compute: &ActorPoolStrategy{Size: 3}, BatchSize: 5}).
 			Map(func(r Row) (Row, error) { return Row{"id": r["id"].(int64) + 1}, nil })
 		got := ids(t, d)
@@ -187,12 +187,12 @@ func TestMapBatchesActorPool(t *testing.T) {
 func TestActorPoolFailuresAreLoud(t *testing.T) {
 	ctx := context.Background()
 	bad := errors.New("no model")
-	_, err := Range(nil, 10, Options{}).MapBatchesWith(func(context.Context) (BatchFunc, error) { return nil, bad },
+	_, err := Range(sys(t), 10, Options{}).MapBatchesWith(func(context.Context) (BatchFunc, error) { return nil, bad },
 		BatchOptions{Compute: &ActorPoolStrategy{Size: 2}}).Take(ctx, 1)
 	if !errors.Is(err, bad) {
 		t.Fatalf("constructor error: %v", err)
 	}
-	_, err = Range(nil, 100, Options{BlockRows: 10}).MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
+	_, err = Range(sys(t), 100, Options{BlockRows: 10}).MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
 		if b.Column(0).Int64s()[0] == 30 {
 			panic("actor died")
 		}
