@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // DefaultInferRows is how many data rows of each CSV file the reader looks
@@ -382,6 +383,15 @@ func parseBool(b []byte) (bool, bool) {
 	return false, false
 }
 
+// bytesView returns b as a string without copying, for parsing only: the
+// strconv parsers do not retain their argument (their errors copy it).
+func bytesView(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
 // ReadTasks returns one task per file, in path order.
 func (s *CSVDatasource) ReadTasks(ctx context.Context, parallelism int) ([]ReadTask, error) {
 	p, err := s.planned(ctx)
@@ -448,13 +458,13 @@ func (c *csvBuilder) appendNull() {
 func (c *csvBuilder) appendValue(f []byte) (err error) {
 	switch c.field.Type {
 	case Float64:
-		v, e := strconv.ParseFloat(string(f), 64)
+		v, e := strconv.ParseFloat(bytesView(f), 64)
 		if e != nil && !errors.Is(e, strconv.ErrRange) {
 			return fmt.Errorf("%q is not a float64", f)
 		}
 		c.f64 = append(c.f64, v)
 	case Int64:
-		v, e := strconv.ParseInt(string(f), 10, 64)
+		v, e := strconv.ParseInt(bytesView(f), 10, 64)
 		if e != nil {
 			return fmt.Errorf("%q is not an int64", f)
 		}
