@@ -336,38 +336,62 @@ func (w *ParquetWriter) writeParquet(out *bufio.Writer, b *Block) error {
 // writeRowGroup writes every column of b into the writer's current row group.
 func writeRowGroup(pw *parquet.Writer, b *Block) error {
 	cws := pw.ColumnWriters()
-	const chunk = 1 << 14
-	vals := make([]parquet.Value, min(chunk, max(b.rows, 1)))
-	for ci, c := range b.cols {
-		nullable := b.schema.Fields[ci].Nullable
-		def := 0
-		if nullable {
-			def = 1
+	// Each column has its own writer and page buffers: encode them on
+	// several goroutines.
+	errs := make([]error, len(b.cols))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for ci := range b.cols {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[ci] = writeColumnChunk(cws[ci], b.cols[ci], ci, b.schema.Fields[ci].Nullable)
+			if errs[ci] != nil {
+				errs[ci] = fmt.Errorf("column %q: %w", b.schema.Fields[ci].Name, errs[ci])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		for lo := 0; lo < b.rows; lo += chunk {
-			hi := min(lo+chunk, b.rows)
-			v := vals[:hi-lo]
-			for r := lo; r < hi; r++ {
-				if c.IsNull(r) {
-					v[r-lo] = parquet.NullValue().Level(0, 0, ci)
-					continue
-				}
-				var x parquet.Value
-				switch c.typ {
-				case Float64:
-					x = parquet.DoubleValue(c.f64[r])
-				case Int64:
-					x = parquet.Int64Value(c.i64[r])
-				case Bool:
-					x = parquet.BooleanValue(c.b[r])
-				default:
-					x = parquet.ByteArrayValue([]byte(c.str[r]))
-				}
-				v[r-lo] = x.Level(0, def, ci)
+	}
+	return nil
+}
+
+func writeColumnChunk(cw *parquet.ColumnWriter, c *Column, ci int, nullable bool) error {
+	const chunk = 1 << 14
+	vals := make([]parquet.Value, min(chunk, max(c.n, 1)))
+	def := 0
+	if nullable {
+		def = 1
+	}
+	for lo := 0; lo < c.n; lo += chunk {
+		hi := min(lo+chunk, c.n)
+		v := vals[:hi-lo]
+		for r := lo; r < hi; r++ {
+			if c.IsNull(r) {
+				v[r-lo] = parquet.NullValue().Level(0, 0, ci)
+				continue
 			}
-			if _, err := cws[ci].WriteRowValues(v); err != nil {
-				return fmt.Errorf("column %q: %w", b.schema.Fields[ci].Name, err)
+			var x parquet.Value
+			switch c.typ {
+			case Float64:
+				x = parquet.DoubleValue(c.f64[r])
+			case Int64:
+				x = parquet.Int64Value(c.i64[r])
+			case Bool:
+				x = parquet.BooleanValue(c.b[r])
+			default:
+				x = parquet.ByteArrayValue([]byte(c.str[r]))
 			}
+			v[r-lo] = x.Level(0, def, ci)
+		}
+		if _, err := cw.WriteRowValues(v); err != nil {
+			return err
 		}
 	}
 	return nil
