@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 )
 
 func readAll(t *testing.T, src Datasource) *Block {
@@ -474,6 +476,38 @@ func TestParquetThroughSchemeFS(t *testing.T) {
 		{"day": int64(3), "s": nil}, {"day": int64(3), "s": "é"},
 	}
 	if d := cmp.Diff(want, rows(got)); d != "" {
+		t.Error(d)
+	}
+}
+
+// TestParquetLegacyTypes reads INT96 timestamps (as Hive and Spark write
+// them) and dictionary-encoded fixed-length strings.
+func TestParquetLegacyTypes(t *testing.T) {
+	type row struct {
+		TS   deprecated.Int96 `parquet:"ts"`
+		Code [2]byte          `parquet:"code,dict"`
+	}
+	// 2023-11-28 05:00:01.5 UTC: Julian day 2460277, 5 h + 1.5 s into it.
+	nanos := uint64(5*3600e9 + 1.5e9)
+	ts := deprecated.Int96{uint32(nanos), uint32(nanos >> 32), 2460277}
+	path := filepath.Join(t.TempDir(), "legacy.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := parquet.NewGenericWriter[row](f)
+	if _, err := w.Write([]row{{ts, [2]byte{'a', 'b'}}, {ts, [2]byte{'a', 'b'}}, {ts, [2]byte{'c', 'd'}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got := readAll(t, NewParquetDatasource([]string{path}, ParquetOptions{}))
+	want := time.Date(2023, 11, 28, 5, 0, 1, 5e8, time.UTC).UnixNano()
+	if d := cmp.Diff([]map[string]any{
+		{"ts": want, "code": "ab"}, {"ts": want, "code": "ab"}, {"ts": want, "code": "cd"},
+	}, rows(got)); d != "" {
 		t.Error(d)
 	}
 }

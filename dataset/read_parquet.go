@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding"
 )
 
@@ -21,8 +22,10 @@ type ParquetOptions struct {
 // group of every file, decoding only the projected columns straight from
 // the column pages into typed slices.
 //
-// Type mapping: BOOLEAN → Bool; INT32, INT64 → Int64; FLOAT, DOUBLE →
-// Float64; BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY → String. Optional columns
+// Type mapping: BOOLEAN → Bool; INT32, INT64 → Int64 (timestamps keep
+// their stored unit); INT96 (legacy Hive/Spark timestamps) → Int64
+// nanoseconds since the Unix epoch; FLOAT, DOUBLE → Float64; BYTE_ARRAY
+// and FIXED_LEN_BYTE_ARRAY → String. Optional columns
 // are nullable. Nested and repeated columns are not supported: leave them
 // out with ReadOptions.Columns.
 type ParquetDatasource struct {
@@ -176,7 +179,7 @@ func parquetType(t parquet.Type) Type {
 	switch t.Kind() {
 	case parquet.Boolean:
 		return Bool
-	case parquet.Int32, parquet.Int64:
+	case parquet.Int32, parquet.Int64, parquet.Int96:
 		return Int64
 	case parquet.Float, parquet.Double:
 		return Float64
@@ -378,6 +381,10 @@ func (c *pageCursor) next() error {
 		c.dict = d
 		c.idx = c.data.Int32()
 		dv := d.Page().Data()
+		if k := dv.Kind(); k == encoding.Int96 || k == encoding.FixedLenByteArray {
+			c.dict, c.idx = nil, nil
+			return c.loadGeneric()
+		}
 		c.kind = dv.Kind()
 		c.data = dv
 		if c.typ == String && c.dictOf != d {
@@ -403,6 +410,14 @@ func (c *pageCursor) next() error {
 		return c.loadGeneric()
 	}
 	return nil
+}
+
+// int96Nanos converts a legacy INT96 timestamp (nanoseconds of the day,
+// then the Julian day) to nanoseconds since the Unix epoch.
+func int96Nanos(v deprecated.Int96) int64 {
+	const unixJulianDay = 2440588
+	nanos := int64(uint64(v[1])<<32 | uint64(v[0]))
+	return (int64(v[2])-unixJulianDay)*86400e9 + nanos
 }
 
 func (c *pageCursor) loadGeneric() error {
@@ -456,7 +471,11 @@ func (c *pageCursor) read(n int) (*Column, error) {
 				case Bool:
 					bl[k+r] = v.Boolean()
 				case Int64:
-					i64[k+r] = v.Int64()
+					if v.Kind() == parquet.Int96 {
+						i64[k+r] = int96Nanos(v.Int96())
+					} else {
+						i64[k+r] = v.Int64()
+					}
 				case Float64:
 					f64[k+r] = v.Double()
 				case String:
