@@ -423,3 +423,19 @@ func FuzzCSVRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestPlanAfterCancel: a planning call cancelled by its caller does not
+// leave the source broken for the next caller.
+func TestPlanAfterCancel(t *testing.T) {
+	p := writeText(t, t.TempDir(), "a.csv", "x\n1\n")
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, src := range []Datasource{NewCSVDatasource([]string{p}, CSVOptions{})} {
+		if _, err := src.Schema(cctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := src.Schema(context.Background()); err != nil {
+			t.Fatalf("after cancel: %v", err)
+		}
+	}
+}

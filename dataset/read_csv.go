@@ -53,7 +53,7 @@ type CSVDatasource struct {
 	paths []string
 	opts  CSVOptions
 
-	once sync.Once
+	mu   sync.Mutex // guards plan and err
 	plan *csvPlan
 	err  error
 }
@@ -99,7 +99,17 @@ func (s *CSVDatasource) Schema(ctx context.Context) (Schema, error) {
 }
 
 func (s *CSVDatasource) planned(ctx context.Context) (*csvPlan, error) {
-	s.once.Do(func() { s.plan, s.err = s.makePlan(ctx) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.plan == nil && s.err == nil {
+		s.plan, s.err = s.makePlan(ctx)
+		if errors.Is(s.err, context.Canceled) || errors.Is(s.err, context.DeadlineExceeded) {
+			// a cancelled caller does not spoil the source for others
+			p, err := s.plan, s.err
+			s.plan, s.err = nil, nil
+			return p, err
+		}
+	}
 	return s.plan, s.err
 }
 
