@@ -511,3 +511,27 @@ func TestParquetLegacyTypes(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+// TestParquetLargeBlock writes and reads a block big enough for many pages
+// per column chunk and several row groups.
+func TestParquetLargeBlock(t *testing.T) {
+	const n = 300_000
+	f := make([]float64, n)
+	i := make([]int64, n)
+	s := make([]string, n)
+	for k := range f {
+		f[k] = float64(k) / 7
+		i[k] = int64(k * k)
+		s[k] = string(rune('a' + k%26))
+	}
+	b, err := NewBlockFromColumns([]string{"f", "i", "s", "g"}, []*Column{
+		NewFloat64Column(f, nil), NewInt64Column(i, nil), NewStringColumn(s, nil), NewFloat64Column(f, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := writeParquetFile(t, t.TempDir(), 0, b, WriteOptions{RowGroupRows: 120_000})
+	got := readAll(t, NewParquetDatasource([]string{p}, ParquetOptions{}))
+	if !got.Equal(b) {
+		t.Fatal("large block changed in a parquet round trip")
+	}
+}

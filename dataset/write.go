@@ -335,28 +335,12 @@ func (w *ParquetWriter) writeParquet(out *bufio.Writer, b *Block) error {
 
 // writeRowGroup writes every column of b into the writer's current row group.
 func writeRowGroup(pw *parquet.Writer, b *Block) error {
+	// The column writers of one parquet.Writer share its page output, so
+	// they are fed one after the other, never concurrently.
 	cws := pw.ColumnWriters()
-	// Each column has its own writer and page buffers: encode them on
-	// several goroutines.
-	errs := make([]error, len(b.cols))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
 	for ci := range b.cols {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			errs[ci] = writeColumnChunk(cws[ci], b.cols[ci], ci, b.schema.Fields[ci].Nullable)
-			if errs[ci] != nil {
-				errs[ci] = fmt.Errorf("column %q: %w", b.schema.Fields[ci].Name, errs[ci])
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+		if err := writeColumnChunk(cws[ci], b.cols[ci], ci, b.schema.Fields[ci].Nullable); err != nil {
+			return fmt.Errorf("column %q: %w", b.schema.Fields[ci].Name, err)
 		}
 	}
 	return nil
