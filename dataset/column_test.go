@@ -3,6 +3,7 @@ package dataset
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,4 +70,56 @@ func TestVectorColumn(t *testing.T) {
 			t.Errorf("CSV write of a vector column: err = %v", err)
 		}
 	})
+}
+
+func TestAccessors(t *testing.T) {
+	b := nullBlock(t)
+	if b.NumColumns() != 4 || len(b.Columns()) != 4 || b.String() != "Block(5 rows, {f: float64?, i: int64?, s: string?, b: bool?})" {
+		t.Errorf("%d %d %s", b.NumColumns(), len(b.Columns()), b)
+	}
+	s, err := b.Schema().Select("s", "f")
+	if err != nil || s.String() != "{s: string?, f: float64?}" {
+		t.Errorf("%v %v", s, err)
+	}
+	if _, err := b.Schema().Select("zz"); !errors.Is(err, ErrColumnNotFound) {
+		t.Errorf("err = %v", err)
+	}
+	tests := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"strings", b.Column(2).Strings()[:2], []string{"a", ""}},
+		{"bools", b.Column(3).Bools()[:2], []bool{true, false}},
+		{"float of int", must2(b.Column(1).Float64At(0)), 10.0},
+		{"float of bool", must2(b.Column(3).Float64At(0)), 1.0},
+		{"float of null", b.Column(1).IsNull(2), true},
+		{"null count", b.Column(2).NullCount(), 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, tc.got); d != "" {
+				t.Error(d)
+			}
+		})
+	}
+	if _, ok := b.Column(2).Float64At(0); ok {
+		t.Error("a string converted to float")
+	}
+	if _, err := b.Column(2).AsFloat64(); !errors.Is(err, ErrTypeConflict) {
+		t.Errorf("err = %v", err)
+	}
+	for _, typ := range []Type{Float64, Int64, String, Bool, Vector} {
+		c := NewNullColumn(typ, 3)
+		if c.Len() != 3 || c.NullCount() != 3 || c.check() != nil {
+			t.Errorf("%s: null column %v", typ, c.check())
+		}
+	}
+}
+
+func must2(v float64, ok bool) float64 {
+	if !ok {
+		return math.NaN()
+	}
+	return v
 }

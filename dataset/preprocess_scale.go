@@ -53,14 +53,6 @@ func (f *Float) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func floats(vs []float64) []Float {
-	out := make([]Float, len(vs))
-	for i, v := range vs {
-		out[i] = Float(v)
-	}
-	return out
-}
-
 func fittedLen(cols []string, stats ...[]Float) bool {
 	for _, s := range stats {
 		if s == nil || len(s) != len(cols) {

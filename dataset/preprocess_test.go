@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -421,5 +422,118 @@ func TestFittedStateJSON(t *testing.T) {
 	ch, _ := MarshalPreprocessor(NewChain(s, o))
 	if !strings.HasPrefix(string(ch), `{"type":"Chain","state":{"stages":[{"type":"StandardScaler","state":{"columns":["a","b"]`) {
 		t.Errorf("chain %s", ch)
+	}
+}
+
+// TestPreprocessorsOnDatasets: for every preprocessor, FitTransform and
+// Transform on a dataset equal TransformBatch on the whole data, whatever
+// the block layout and parallelism.
+func TestPreprocessorsOnDatasets(t *testing.T) {
+	ctx := context.Background()
+	items := []Row{
+		{"c": "b", "x": 1.0, "n": int64(3)},
+		{"c": "a", "x": nil, "n": int64(1)},
+		{"c": "b", "x": 4.0, "n": nil},
+		{"c": "c", "x": -2.0, "n": int64(8)},
+		{"c": "a", "x": 0.5, "n": int64(2)},
+	}
+	type fitTransformer interface {
+		Preprocessor
+		FitTransform(context.Context, *Dataset) (*Dataset, error)
+		Transform(*Dataset) *Dataset
+	}
+	all := []func() fitTransformer{
+		func() fitTransformer { return NewStandardScaler("x", "n") },
+		func() fitTransformer { return NewMinMaxScaler("x", "n") },
+		func() fitTransformer { return NewMaxAbsScaler("x", "n") },
+		func() fitTransformer { return NewRobustScaler("x", "n") },
+		func() fitTransformer { return NewSimpleImputer(ImputeMostFrequent, "x", "n", "c") },
+		func() fitTransformer { return NewOneHotEncoder("c") },
+		func() fitTransformer { return NewOrdinalEncoder("c", "n") },
+		func() fitTransformer { return NewLabelEncoder("c") },
+		func() fitTransformer { return NewConcatenator("v", "x", "n") },
+		func() fitTransformer {
+			return NewChain(NewSimpleImputer(ImputeMean, "x", "n"), NewStandardScaler("x"), NewOneHotEncoder("c"))
+		},
+	}
+	whole, err := FromItems(nil, items, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := collect(t, whole)
+	for _, mk := range all {
+		name, _ := preprocessorName(mk())
+		t.Run(name, func(t *testing.T) {
+			p := mk()
+			if err := p.Fit(ctx, BlocksOf(ref)); err != nil {
+				t.Fatal(err)
+			}
+			want, err := p.TransformBatch(ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, opts := range []Options{{BlockRows: 1, Parallelism: 1}, {BlockRows: 2, Parallelism: 8}} {
+				ds, err := FromItems(nil, items, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := mk()
+				out, err := q.FitTransform(ctx, ds)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := cmp.Diff(rows(want), rows(collect(t, out)), approx, nanEq); d != "" {
+					t.Errorf("%+v FitTransform: %s", opts, d)
+				}
+				if d := cmp.Diff(rows(want), rows(collect(t, q.Transform(ds))), approx, nanEq); d != "" {
+					t.Errorf("%+v Transform: %s", opts, d)
+				}
+			}
+		})
+	}
+}
+
+func TestScalarAndFloatJSON(t *testing.T) {
+	tests := []struct {
+		s    Scalar
+		json string
+		str  string
+	}{
+		{FloatScalar(1.5), `{"type":"float64","value":1.5}`, "1.5"},
+		{FloatScalar(math.Inf(-1)), `{"type":"float64","value":"-Infinity"}`, "-Inf"},
+		{FloatScalar(math.Inf(1)), `{"type":"float64","value":"Infinity"}`, "+Inf"},
+		{IntScalar(-3), `{"type":"int64","value":-3}`, "-3"},
+		{StringScalar("a\"b"), `{"type":"string","value":"a\"b"}`, "a\"b"},
+		{BoolScalar(true), `{"type":"bool","value":true}`, "true"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.str, func(t *testing.T) {
+			got, err := json.Marshal(tc.s)
+			if err != nil || string(got) != tc.json {
+				t.Fatalf("got %s %v, want %s", got, err, tc.json)
+			}
+			var back Scalar
+			if err := json.Unmarshal(got, &back); err != nil || back != tc.s {
+				t.Errorf("back %+v %v", back, err)
+			}
+			if tc.s.String() != tc.str {
+				t.Errorf("String %q", tc.s.String())
+			}
+		})
+	}
+	var f Float
+	if err := json.Unmarshal([]byte("null"), &f); err != nil || !math.IsNaN(float64(f)) {
+		t.Errorf("null: %v %v", f, err)
+	}
+	var s Scalar
+	if err := json.Unmarshal([]byte(`{"type":"date","value":1}`), &s); !errors.Is(err, ErrPreprocessor) {
+		t.Errorf("err = %v", err)
+	}
+	// Sort order of categories: numbers ascending, false before true.
+	cats := []Scalar{BoolScalar(true), BoolScalar(false), FloatScalar(2), FloatScalar(-1), IntScalar(5), IntScalar(-5)}
+	slices.SortFunc(cats, compareScalars)
+	want := []Scalar{FloatScalar(-1), FloatScalar(2), IntScalar(-5), IntScalar(5), BoolScalar(false), BoolScalar(true)}
+	if d := cmp.Diff(want, cats); d != "" {
+		t.Error(d)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,13 +105,6 @@ func (fw *fileWriter) Abort(ctx context.Context) error {
 		}
 	}
 	return first
-}
-
-// Written returns the paths committed so far, in commit order.
-func (fw *fileWriter) Written() []string {
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	return slices.Clone(fw.written)
 }
 
 // CSVWriter writes each block as one CSV file with a header row. Floats
