@@ -242,6 +242,11 @@ func (d *Dataset) aggregate(ctx context.Context, keys []string, aggs []AggFunc) 
 	d.mu.Lock()
 	d.last = fold.Stats()
 	d.mu.Unlock()
+	return mergePartials(results, keys, aggs), nil
+}
+
+// mergePartials combines per-block partials in block order.
+func mergePartials(results []*partials, keys []string, aggs []AggFunc) *partials {
 	out := &partials{groups: map[string]*groupState{}}
 	for _, p := range results {
 		if out.types == nil {
@@ -268,7 +273,7 @@ func (d *Dataset) aggregate(ctx context.Context, keys []string, aggs []AggFunc) 
 		out.keys = []string{""}
 		out.groups[""] = g
 	}
-	return out, nil
+	return out
 }
 
 // foldBlock computes the partial aggregates of one block.
@@ -485,32 +490,66 @@ func (g *GroupedData) Aggregate(aggs ...AggFunc) *Dataset {
 	d, keys := g.d, g.keys
 	aggs = append([]AggFunc(nil), aggs...)
 	name := "GroupBy(" + strings.Join(keys, ",") + ").Aggregate"
-	src := &node{kind: kSource, name: name, src: &source{rows: -1, gen: nil}}
-	// The aggregation runs as a source whose single task executes d.
-	src.src.gen = func(int) []task {
-		return []task{{name: name, run: func(ctx context.Context, emit func(*Block) error) error {
-			b, err := d.groupBlock(ctx, keys, aggs)
-			if err != nil {
-				return err
+	return d.with(&node{kind: kAllToAll, name: name, in: []*node{d.plan},
+		schemaFn: func(s Schema) (Schema, error) { return groupSchema(s, keys, aggs) },
+		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
+			if len(blocks) == 0 {
+				return nil, nil
 			}
-			return emit(b)
-		}}}
+			s := blocks[0].Schema()
+			parts := make([]*partials, len(blocks))
+			errs := make([]error, len(blocks))
+			err := e.parallelRange(ctx, len(blocks), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					parts[i], errs[i] = foldBlock(blocks[i], keys, aggs)
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, err := range errs {
+				if err != nil {
+					return nil, err
+				}
+			}
+			b, err := groupBlock(s, mergePartials(parts, keys, aggs), keys, aggs)
+			if err != nil {
+				return nil, err
+			}
+			return []*Block{b}, nil
+		}})
+}
+
+// groupSchema is the schema of GroupBy(keys).Aggregate(aggs) over s.
+func groupSchema(s Schema, keys []string, aggs []AggFunc) (Schema, error) {
+	out, err := s.Select(keys...)
+	if err != nil {
+		return Schema{}, err
 	}
-	return d.with(src)
+	for _, a := range aggs {
+		f := Field{Name: a.name, Type: Float64, Nullable: true}
+		if a.kind == aggCount {
+			f = Field{Name: a.name, Type: Int64}
+		} else {
+			in, err := s.Field(a.col)
+			if err != nil {
+				return Schema{}, err
+			}
+			if in.Type == Int64 && a.kind != aggMean && a.kind != aggStd {
+				f.Type = Int64
+			}
+		}
+		out.Fields = append(out.Fields, f)
+	}
+	return out, nil
 }
 
 // Count is Aggregate(Count()).
 func (g *GroupedData) Count() *Dataset { return g.Aggregate(Count()) }
 
-func (d *Dataset) groupBlock(ctx context.Context, keys []string, aggs []AggFunc) (*Block, error) {
-	s, err := d.Schema(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := d.aggregate(ctx, keys, aggs)
-	if err != nil {
-		return nil, err
-	}
+// groupBlock renders merged partials as one block sorted by key; s is the
+// input schema.
+func groupBlock(s Schema, p *partials, keys []string, aggs []AggFunc) (*Block, error) {
 	groups := make([]*groupState, 0, len(p.keys))
 	for _, k := range p.keys {
 		groups = append(groups, p.groups[k])

@@ -97,7 +97,8 @@ func (d *Dataset) Split(ctx context.Context, n int, equal bool) ([]*Dataset, err
 // ones holding the given fractions of the rows and the last the rest, with
 // Ray's rule: each proportion must be > 0 and their sum < 1; split index i
 // is int(count × (p0+…+pi)) (a truncated float64 product), then earlier
-// indices are moved down so that no part is empty. 10 000 rows split with
+// indices are moved down past equal ones, and a part that would still be
+// empty is an ErrBadSplit. 10 000 rows split with
 // [0.6, 0.2] give 6000/2000/2000.
 func (d *Dataset) SplitProportionately(ctx context.Context, ps []float64) ([]*Dataset, error) {
 	if len(ps) == 0 {
@@ -137,18 +138,21 @@ func proportionIndices(total int, ps []float64) ([]int, error) {
 		cum += p
 		idx[i] = int(float64(total) * cum)
 	}
-	// Every part must hold a row: walk back from the last index, moving
-	// an index down while it collides with the next one (the last part
-	// ends at total).
-	next := total
-	for i := len(idx) - 1; i >= 0; i-- {
-		if idx[i] >= next {
-			idx[i] = next - 1
+	// Ray's nudge: walking back from the second-to-last index, an index
+	// equal to the next one moves down, and every earlier one moves down as
+	// far as the ones after it did.
+	sub := 0
+	for i := len(idx) - 2; i >= 0; i-- {
+		idx[i] -= sub
+		if idx[i] == idx[i+1] {
+			sub++
+			idx[i]--
 		}
-		next = idx[i]
 	}
-	if len(idx) > 0 && idx[0] <= 0 {
-		return nil, fmt.Errorf("%w: cannot make %d non-empty parts of %d rows", ErrBadSplit, len(ps)+1, total)
+	for _, x := range idx {
+		if x <= 0 {
+			return nil, fmt.Errorf("%w: cannot make %d non-empty parts of %d rows with proportions %v", ErrBadSplit, len(ps)+1, total, ps)
+		}
 	}
 	return idx, nil
 }
