@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -229,10 +230,17 @@ func appendCSVQuoted(buf []byte, s string, delim byte) []byte {
 
 // appendFloat writes the shortest representation that parses back to v:
 // plain decimals for ordinary magnitudes, exponent form for tiny or huge.
+// A whole number keeps a ".0" (as pandas and Polars write it), so that a
+// float column reads back as float64, not int64.
 func appendFloat(buf []byte, v float64) []byte {
 	a := math.Abs(v)
 	if a == 0 || (a >= 1e-5 && a < 1e16) {
-		return strconv.AppendFloat(buf, v, 'f', -1, 64)
+		start := len(buf)
+		buf = strconv.AppendFloat(buf, v, 'f', -1, 64)
+		if bytes.IndexByte(buf[start:], '.') < 0 {
+			buf = append(buf, '.', '0')
+		}
+		return buf
 	}
 	return strconv.AppendFloat(buf, v, 'g', -1, 64)
 }

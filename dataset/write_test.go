@@ -136,3 +136,24 @@ func TestWriterFailureLeavesNothing(t *testing.T) {
 		t.Errorf("left behind: %v", got)
 	}
 }
+
+// TestCSVWholeFloats: whole-number floats are written with ".0" and read
+// back as float64, not int64.
+func TestCSVWholeFloats(t *testing.T) {
+	b, err := NewBlockFromColumns([]string{"f"}, []*Column{NewFloat64Column([]float64{1, -2, 0, 3e20, 1e15}, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewCSVWriter(t.TempDir(), WriteOptions{}).WriteBlock(context.Background(), 0, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := os.ReadFile(p)
+	if want := "f\n1.0\n-2.0\n0.0\n3e+20\n1000000000000000.0\n"; string(text) != want {
+		t.Errorf("got %q, want %q", text, want)
+	}
+	got := readAll(t, NewCSVDatasource([]string{p}, CSVOptions{}))
+	if !got.Equal(b) {
+		t.Errorf("got %v", rows(got))
+	}
+}
