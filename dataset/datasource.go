@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,6 +141,9 @@ func walk(ctx context.Context, fsys FS, dir, shown string, parts []partValue, ex
 			sub := parts
 			if hive {
 				if k, v, ok := strings.Cut(name, "="); ok && k != "" {
+					if u, err := url.PathUnescape(v); err == nil {
+						v = u // Hive escapes special characters as %XX
+					}
 					sub = append(append([]partValue(nil), parts...), partValue{k, v})
 				}
 			}
@@ -168,7 +172,8 @@ func hasExt(name string, exts []string) bool {
 
 // partitionSchema infers the types of the partition keys over all files:
 // Int64 when every value parses as an integer, Float64 when every value
-// parses as a number, String otherwise. Every file must carry the same keys
+// parses as a number, String otherwise. Hive's __HIVE_DEFAULT_PARTITION__
+// is a null and makes the field nullable. Every file must carry the same keys
 // in the same order.
 func partitionSchema(files []inputFile) ([]Field, error) {
 	if len(files) == 0 || len(files[0].parts) == 0 {
@@ -189,17 +194,23 @@ func partitionSchema(files []inputFile) ([]Field, error) {
 			return nil, fmt.Errorf("%w: partition keys differ: %s vs %s", ErrSchemaMismatch, f.path, first.path)
 		}
 		for i, p := range f.parts {
+			if p.val == hiveNull {
+				fields[i].Nullable = true
+			}
 			if p.key != fields[i].Name {
 				return nil, fmt.Errorf("%w: partition keys differ: %s has %q where %s has %q", ErrSchemaMismatch, f.path, p.key, first.path, fields[i].Name)
 			}
-			switch fields[i].Type {
-			case Int64:
+			switch {
+			case p.val == hiveNull:
+			case fields[i].Type == Int64:
 				if _, err := strconv.ParseInt(p.val, 10, 64); err == nil {
 					break
 				}
 				fields[i].Type = Float64
-				fallthrough
-			case Float64:
+				if _, err := strconv.ParseFloat(p.val, 64); err != nil {
+					fields[i].Type = String
+				}
+			case fields[i].Type == Float64:
 				if _, err := strconv.ParseFloat(p.val, 64); err != nil {
 					fields[i].Type = String
 				}
@@ -209,8 +220,14 @@ func partitionSchema(files []inputFile) ([]Field, error) {
 	return fields, nil
 }
 
+// hiveNull is the directory value Hive writes for a null partition key.
+const hiveNull = "__HIVE_DEFAULT_PARTITION__"
+
 // partitionColumn makes a constant column of n rows for one partition value.
 func partitionColumn(t Type, val string, n int) *Column {
+	if val == hiveNull {
+		return NewNullColumn(t, n)
+	}
 	switch t {
 	case Int64:
 		v, _ := strconv.ParseInt(val, 10, 64)

@@ -535,3 +535,24 @@ func TestParquetLargeBlock(t *testing.T) {
 		t.Fatal("large block changed in a parquet round trip")
 	}
 }
+
+// TestHiveEscapesAndNulls: partition values are URL-unescaped, and Hive's
+// default partition is a null.
+func TestHiveEscapesAndNulls(t *testing.T) {
+	root := t.TempDir()
+	b, _ := NewBlockFromColumns([]string{"x"}, []*Column{NewInt64Column([]int64{1}, nil)})
+	for k, dir := range []string{"city=New%20York/n=3", "city=__HIVE_DEFAULT_PARTITION__/n=__HIVE_DEFAULT_PARTITION__"} {
+		writeParquetFile(t, filepath.Join(root, filepath.FromSlash(dir)), k, b, WriteOptions{})
+	}
+	got := readAll(t, NewParquetDatasource([]string{root}, ParquetOptions{}))
+	if s := got.Schema().String(); s != "{x: int64, city: string?, n: int64?}" {
+		t.Errorf("schema %s", s)
+	}
+	want := []map[string]any{
+		{"x": int64(1), "city": "New York", "n": int64(3)},
+		{"x": int64(1), "city": nil, "n": nil},
+	}
+	if d := cmp.Diff(want, rows(got)); d != "" {
+		t.Error(d)
+	}
+}
