@@ -25,10 +25,7 @@ package dataset
 //
 // The error values of this layer are declared in schema.go.
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // Block is a horizontal slice of a dataset: a schema and one column per
 // field, all of the same length.
@@ -288,6 +285,3 @@ func Concat(blocks ...*Block) (*Block, error) {
 	}
 	return &Block{schema: s, cols: cols, rows: rows}, nil
 }
-
-// formatNames is used in messages listing columns.
-func formatNames(names []string) string { return "[" + strings.Join(names, ", ") + "]" }

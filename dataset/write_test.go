@@ -98,17 +98,17 @@ func TestWritersAtomicAndAbort(t *testing.T) {
 	}
 }
 
-// failingFS fails every write after the first few bytes.
-type failingFS struct{ LocalFS }
+// diskFullFS fails every write after the first few bytes.
+type diskFullFS struct{ LocalFS }
 
-type failingWriter struct {
+type diskFullWriter struct {
 	FileWriter
 	n int
 }
 
 var errDiskFull = errors.New("disk full")
 
-func (w *failingWriter) Write(p []byte) (int, error) {
+func (w *diskFullWriter) Write(p []byte) (int, error) {
 	w.n += len(p)
 	if w.n > 10 {
 		return 0, errDiskFull
@@ -116,17 +116,17 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 	return w.FileWriter.Write(p)
 }
 
-func (f failingFS) Create(ctx context.Context, p string) (FileWriter, error) {
+func (f diskFullFS) Create(ctx context.Context, p string) (FileWriter, error) {
 	w, err := f.LocalFS.Create(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	return &failingWriter{FileWriter: w}, nil
+	return &diskFullWriter{FileWriter: w}, nil
 }
 
 func TestWriterFailureLeavesNothing(t *testing.T) {
 	reg := NewFSRegistry()
-	reg.Register("", failingFS{})
+	reg.Register("", diskFullFS{})
 	dir := t.TempDir()
 	_, err := NewCSVWriter(dir, WriteOptions{FS: reg}).WriteBlock(context.Background(), 0, nullBlock(t))
 	if !errors.Is(err, errDiskFull) || !strings.Contains(err.Error(), "part-00000.csv") {
