@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -370,7 +371,9 @@ func writeColumnChunk(cw *parquet.ColumnWriter, c *Column, ci int, nullable bool
 			case Bool:
 				x = parquet.BooleanValue(c.b[r])
 			default:
-				x = parquet.ByteArrayValue([]byte(c.str[r]))
+				// parquet-go copies the bytes into its page buffer and
+				// never writes to them: no need for a copy here.
+				x = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(c.str[r]), len(c.str[r])))
 			}
 			v[r-lo] = x.Level(0, def, ci)
 		}
