@@ -239,28 +239,74 @@ func (d *Dataset) Rows(ctx context.Context, opts IterOptions) iter.Seq2[Row, err
 }
 
 // Write executes the plan and writes each output block with w (one file
-// per block, named by its index), streaming. If anything fails, the files
-// already written are removed (w.Abort) and the error is returned, so
-// nothing is half-written. It returns the paths written, in block order.
+// per block, named by its index), streaming; up to Parallelism blocks are
+// written at once, so file system latency (fsync) overlaps formatting.
+// Blocks being written are held beyond the memory budget. If anything
+// fails, the files already written are removed (w.Abort) and the error is
+// returned, so nothing is half-written. It returns the paths written, in
+// block order.
 func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
-	var paths []string
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sched := schedulerOf(d.sys)
+	window := d.opts.Parallelism
+	if window <= 0 {
+		window = sched.parallelism()
+	}
+	window = max(window, 2)
+	type pending struct {
+		wait func(context.Context) error
+		path *string
+	}
+	var (
+		queue []pending
+		paths []string
+		first error
+	)
 	fail := func(err error) ([]string, error) {
+		cancel()
+		for _, p := range queue {
+			p.wait(context.Background()) //nolint:errcheck // already failing
+		}
 		if aerr := w.Abort(context.WithoutCancel(ctx)); aerr != nil {
 			return nil, fmt.Errorf("%w (and removing written files: %v)", err, aerr)
 		}
 		return nil, err
 	}
+	drain := func(keep int) error {
+		for len(queue) > keep {
+			p := queue[0]
+			queue = queue[1:]
+			if err := p.wait(ctx); err != nil {
+				return err
+			}
+			paths = append(paths, *p.path)
+		}
+		return nil
+	}
 	i := 0
 	for b, err := range d.stream(ctx) {
 		if err != nil {
-			return fail(err)
+			first = err
+			break
 		}
-		p, err := w.WriteBlock(ctx, i, b)
-		if err != nil {
-			return fail(err)
-		}
-		paths = append(paths, p)
+		idx, path := i, new(string)
 		i++
+		wait := sched.spawn(ctx, "write", false, func(ctx context.Context) error {
+			var err error
+			*path, err = w.WriteBlock(ctx, idx, b)
+			return err
+		})
+		queue = append(queue, pending{wait: wait, path: path})
+		if first = drain(window - 1); first != nil {
+			break
+		}
+	}
+	if first == nil {
+		first = drain(0)
+	}
+	if first != nil {
+		return fail(first)
 	}
 	return paths, nil
 }

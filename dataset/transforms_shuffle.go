@@ -215,7 +215,7 @@ func bounded(src *rand.PCG, n uint64) uint64 {
 // gather builds the rows idx (global row indices into the concatenation of
 // blocks) as new blocks of blockRows rows. It works one column at a time
 // and drops each input column once gathered, so it holds about the data
-// plus two columns. blocks' entries are cleared.
+// plus one column. blocks' entries are cleared.
 func (e *env) gather(ctx context.Context, blocks []*Block, idx []int, blockRows int) ([]*Block, error) {
 	var live []*Block
 	for i, b := range blocks {
@@ -244,21 +244,19 @@ func (e *env) gather(ctx context.Context, blocks []*Block, idx []int, blockRows 
 			}
 		}
 	}
+	loc := newLocator(live)
 	live = nil
 	outCols := make([]*Column, ncol)
 	for c := range ncol {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		full, err := ConcatColumns(parts[c]...)
+		var err error
+		outCols[c], err = e.takeColumn(ctx, parts[c], loc, idx)
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %w", schema.Fields[c].Name, err)
 		}
 		parts[c] = nil
-		outCols[c], err = e.takeColumn(ctx, full, idx)
-		if err != nil {
-			return nil, err
-		}
 	}
 	n := len(idx)
 	var out []*Block
@@ -280,28 +278,80 @@ func (e *env) gather(ctx context.Context, blocks []*Block, idx []int, blockRows 
 	return out, nil
 }
 
-// takeColumn gathers c at idx, in parallel for number columns without
-// nulls.
-func (e *env) takeColumn(ctx context.Context, c *Column, idx []int) (*Column, error) {
-	if c.HasNulls() || len(idx) < 1<<16 || e.par < 2 {
-		return c.Take(idx), nil
-	}
-	switch c.Type() {
-	case Float64:
-		dst := make([]float64, len(idx))
-		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherInto(dst[lo:hi], c.Float64s(), idx[lo:hi]) })
-		return NewFloat64Column(dst, nil), err
-	case Int64:
-		dst := make([]int64, len(idx))
-		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherInto(dst[lo:hi], c.Int64s(), idx[lo:hi]) })
-		return NewInt64Column(dst, nil), err
-	}
-	return c.Take(idx), nil
+// locator maps a global row index to (block, row) without a search: the
+// rows are cut into chunks of 1<<locShift and each chunk remembers the
+// block holding its first row; a chunk spans few blocks.
+type locator struct {
+	starts []int // first global row of each block, plus the total
+	chunk  []int32
 }
 
-func gatherInto[T any](dst, src []T, idx []int) {
+const locShift = 10
+
+func newLocator(blocks []*Block) *locator {
+	l := &locator{starts: make([]int, len(blocks)+1)}
+	for i, b := range blocks {
+		l.starts[i+1] = l.starts[i] + b.NumRows()
+	}
+	total := l.starts[len(blocks)]
+	l.chunk = make([]int32, total>>locShift+1)
+	p := 0
+	for c := range l.chunk {
+		row := c << locShift
+		for p+1 < len(blocks) && l.starts[p+1] <= row {
+			p++
+		}
+		l.chunk[c] = int32(p)
+	}
+	return l
+}
+
+func (l *locator) find(i int) (int, int) {
+	p := int(l.chunk[i>>locShift])
+	for l.starts[p+1] <= i {
+		p++
+	}
+	return p, i - l.starts[p]
+}
+
+// takeColumn gathers the rows idx of the column cut into parts, in
+// parallel for number columns without nulls.
+func (e *env) takeColumn(ctx context.Context, parts []*Column, loc *locator, idx []int) (*Column, error) {
+	simple := parts[0].Type() == Float64 || parts[0].Type() == Int64
+	for _, p := range parts {
+		simple = simple && !p.HasNulls()
+	}
+	if !simple {
+		full, err := ConcatColumns(parts...)
+		if err != nil {
+			return nil, err
+		}
+		return full.Take(idx), nil
+	}
+	switch parts[0].Type() {
+	case Float64:
+		src := make([][]float64, len(parts))
+		for i, p := range parts {
+			src[i] = p.Float64s()
+		}
+		dst := make([]float64, len(idx))
+		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherParts(dst[lo:hi], src, loc, idx[lo:hi]) })
+		return NewFloat64Column(dst, nil), err
+	default:
+		src := make([][]int64, len(parts))
+		for i, p := range parts {
+			src[i] = p.Int64s()
+		}
+		dst := make([]int64, len(idx))
+		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherParts(dst[lo:hi], src, loc, idx[lo:hi]) })
+		return NewInt64Column(dst, nil), err
+	}
+}
+
+func gatherParts[T any](dst []T, src [][]T, loc *locator, idx []int) {
 	for k, i := range idx {
-		dst[k] = src[i]
+		p, off := loc.find(i)
+		dst[k] = src[p][off]
 	}
 }
 
@@ -309,6 +359,9 @@ func gatherInto[T any](dst, src []T, idx []int) {
 // each as tasks of the scheduler.
 func (e *env) parallelRange(ctx context.Context, n int, fn func(lo, hi int)) error {
 	k := e.par
+	if n < 1<<14 {
+		k = 1
+	}
 	var waits []func(context.Context) error
 	for w := range k {
 		lo, hi := n*w/k, n*(w+1)/k

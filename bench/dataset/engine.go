@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -28,6 +29,17 @@ type result struct {
 // StandardScaler on train for every column but PRICE, apply it to all
 // three splits and write them as CSV.
 func runGo(ctx context.Context, dir, out string, budget int64) error {
+	if p := os.Getenv("BENCH_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	sys, err := actor.NewSystem(actor.Config{})
 	if err != nil {
 		return err
