@@ -1,0 +1,70 @@
+// Package dataset is an in-process take on Ray Data: lazy, parallel,
+// streaming datasets of columnar blocks, with CSV and parquet IO and
+// preprocessors whose fitted state is JSON.
+//
+// # Blocks, columns and schemas
+//
+// Data moves in immutable *Block values: a Schema (ordered, typed, named
+// fields) and one *Column per field. Columns are Float64, Int64, String,
+// Bool or Vector (a fixed-length []float64 per row, as a Concatenator
+// makes), each with optional nulls. Slicing and column selection share
+// storage; Take and Concat copy. Block.SizeBytes is what the executor
+// charges against its memory budget.
+//
+// # Datasets
+//
+// A *Dataset is a plan: transforms return new datasets and run nothing;
+// consuming methods (Count, Take, Blocks, Batches, Rows, Write…,
+// Materialize, aggregations, splits) run the plan on the streaming
+// executor within Options.MemoryBudget. See Dataset for the transforms,
+// shuffles, splits and aggregations, and Options for parallelism and
+// memory.
+//
+// # Reading files
+//
+// ReadCSV and ReadParquet (or Read with a CSVDatasource or a
+// ParquetDatasource) take files and directories. Directories are walked
+// recursively in sorted order; names starting with "." or "_" are skipped;
+// Hive-style key=value directories become typed columns (the seed's
+// year/month/day/hour). ReadOptions.Columns projects the read, and a
+// SelectColumns or DropColumns right after a read is pushed into the
+// reader, so unread parquet columns are never decoded. A parquet read is
+// one task per row group; a CSV read one task per file. Paths with a
+// scheme ("s3://…") go through an FS registered in an FSRegistry.
+//
+// CSV types are inferred from a sample of each file (CSVOptions.InferRows)
+// and can be fixed with CSVOptions.ColumnTypes. An unquoted empty field is
+// null; a quoted one ("") is the empty string.
+//
+// # Writing files
+//
+// Dataset.WriteCSV and Dataset.WriteParquet write one file per block,
+// "part-00000.csv" and so on. Each file is written to a temporary name,
+// synced and renamed, and a failed write removes the files it already
+// wrote: nothing is half-written. CSV floats are written in their shortest
+// round-trip form, so a written dataset reads back bit for bit.
+//
+// # Errors
+//
+// Bad input is reported with typed errors that match the package's
+// sentinels under errors.Is: *ParseError (ErrMalformed) names the file,
+// line and column of a malformed CSV row or value; *MissingColumnError
+// (ErrColumnNotFound) lists the available columns; *TypeConflictError
+// (ErrTypeConflict) names the two files that disagree on a column's type.
+//
+// # Preprocessors
+//
+// StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler,
+// SimpleImputer, OneHotEncoder, OrdinalEncoder, LabelEncoder,
+// Concatenator and Chain follow Ray's preprocessors: Fit computes state
+// from a dataset (or any BlockSource) in one ordered pass, so the state
+// does not depend on parallelism; Transform applies it lazily to a
+// dataset; FitTransform does both; TransformBatch applies it to one block.
+// StandardScaler uses the population standard deviation, as Ray does, and
+// only centres a column whose deviation is below 1e-8. The fitted state is
+// the exported fields: encoding/json encodes it, and MarshalPreprocessor
+// adds the type name so that UnmarshalPreprocessor (and a Chain) can
+// rebuild any of them. Where this package departs from current Ray it
+// says so on the type (OneHotEncoder keeps one column per category;
+// RobustScaler uses exact quantiles).
+package dataset

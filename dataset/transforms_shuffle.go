@@ -1,0 +1,380 @@
+package dataset
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+)
+
+// The all-to-all operators. Each needs every input block (a barrier): the
+// input is executed to completion, then the output blocks are built. They
+// hold their input and output in memory, outside the streaming budget, as
+// Ray's shuffles do.
+
+// Repartition cuts the dataset into n blocks of near-equal row counts
+// (contiguous rows; the first rows%n blocks get one more row), without
+// reordering rows.
+func (d *Dataset) Repartition(n int) *Dataset {
+	return d.with(&node{kind: kAllToAll, name: fmt.Sprintf("Repartition(%d)", n), in: []*node{d.plan},
+		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
+			if n <= 0 {
+				return nil, fmt.Errorf("%w: Repartition(%d): need at least one block", ErrSchemaMismatch, n)
+			}
+			total := 0
+			for _, b := range blocks {
+				total += b.NumRows()
+			}
+			bounds := make([]int, n+1)
+			for i := 1; i <= n; i++ {
+				bounds[i] = bounds[i-1] + total/n
+				if i <= total%n {
+					bounds[i]++
+				}
+			}
+			return sliceRanges(blocks, bounds)
+		}})
+}
+
+// sliceRanges returns, for consecutive bounds, the rows [bounds[i],
+// bounds[i+1]) of the concatenation of blocks: views when a range lies in
+// one block, a copy otherwise.
+func sliceRanges(blocks []*Block, bounds []int) ([]*Block, error) {
+	var live []*Block
+	for _, b := range blocks {
+		if b.NumRows() > 0 {
+			live = append(live, b)
+		}
+	}
+	out := make([]*Block, 0, len(bounds)-1)
+	bi, off := 0, 0 // current block, its first row's global index
+	for i := 0; i+1 < len(bounds); i++ {
+		lo, hi := bounds[i], bounds[i+1]
+		var parts []*Block
+		for lo < hi {
+			for bi < len(live) && off+live[bi].NumRows() <= lo {
+				off += live[bi].NumRows()
+				bi++
+			}
+			b := live[bi]
+			end := min(hi, off+b.NumRows())
+			parts = append(parts, b.Slice(lo-off, end-off))
+			lo = end
+		}
+		switch len(parts) {
+		case 0:
+			if len(blocks) > 0 {
+				out = append(out, blocks[0].Slice(0, 0))
+			}
+		default:
+			b, err := Concat(parts...)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// RandomizeBlockOrder shuffles the order of the blocks (not the rows
+// inside them) with seed.
+func (d *Dataset) RandomizeBlockOrder(seed uint64) *Dataset {
+	return d.with(&node{kind: kAllToAll, name: "RandomizeBlockOrder", in: []*node{d.plan},
+		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
+			out := append([]*Block(nil), blocks...)
+			perm := permutation(len(out), seed)
+			for i, j := range perm {
+				out[i] = blocks[j]
+			}
+			return out, nil
+		}})
+}
+
+// RandomShuffle shuffles all rows with seed. The permutation is drawn over
+// the global row order, so the same seed on the same rows gives the same
+// output whatever the parallelism or the block layout of the input — a
+// stronger promise than Ray's, whose shuffle depends on the block count.
+// The output is cut into blocks of Options.BlockRows rows.
+func (d *Dataset) RandomShuffle(seed uint64) *Dataset {
+	return d.with(&node{kind: kAllToAll, name: fmt.Sprintf("RandomShuffle(seed=%d)", seed), in: []*node{d.plan},
+		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
+			total := 0
+			for _, b := range blocks {
+				total += b.NumRows()
+			}
+			return e.gather(ctx, blocks, permutation(total, seed), d.opts.blockRows())
+		}})
+}
+
+// Sort orders rows by column key (ascending unless descending), stably;
+// nulls and NaNs come last in either direction, in input order.
+func (d *Dataset) Sort(key string, descending bool) *Dataset {
+	return d.with(&node{kind: kAllToAll, name: fmt.Sprintf("Sort(%s)", key), in: []*node{d.plan},
+		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
+			var parts []*Column
+			for _, b := range blocks {
+				c, err := b.ColumnByName(key)
+				if err != nil {
+					return nil, err
+				}
+				parts = append(parts, c)
+			}
+			if len(parts) == 0 {
+				return blocks, nil
+			}
+			kc, err := ConcatColumns(parts...)
+			if err != nil {
+				return nil, err
+			}
+			idx := make([]int, kc.Len())
+			for i := range idx {
+				idx[i] = i
+			}
+			cmpRows := rowComparer(kc)
+			f := kc.Float64s()
+			last := func(i int) bool { return kc.IsNull(i) || (f != nil && f[i] != f[i]) }
+			slices.SortStableFunc(idx, func(a, b int) int {
+				an, bn := last(a), last(b)
+				switch {
+				case an && bn:
+					return 0
+				case an:
+					return 1
+				case bn:
+					return -1
+				}
+				c := cmpRows(a, b)
+				if descending {
+					c = -c
+				}
+				return c
+			})
+			return e.gather(ctx, blocks, idx, d.opts.blockRows())
+		}})
+}
+
+// rowComparer compares two non-null rows of c.
+func rowComparer(c *Column) func(a, b int) int {
+	switch c.Type() {
+	case Float64:
+		f := c.Float64s()
+		return func(a, b int) int { return cmp.Compare(f[a], f[b]) }
+	case Int64:
+		v := c.Int64s()
+		return func(a, b int) int { return cmp.Compare(v[a], v[b]) }
+	case String:
+		v := c.Strings()
+		return func(a, b int) int { return cmp.Compare(v[a], v[b]) }
+	case Bool:
+		v := c.Bools()
+		return func(a, b int) int {
+			switch {
+			case v[a] == v[b]:
+				return 0
+			case !v[a]:
+				return -1
+			}
+			return 1
+		}
+	}
+	return func(a, b int) int { return 0 }
+}
+
+// permutation returns a seeded uniform permutation of 0…n-1 (Fisher-Yates
+// over PCG with unbiased bounded draws), fixed by this code rather than by
+// the standard library's version.
+func permutation(n int, seed uint64) []int {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	src := rand.NewPCG(seed, 0xda3e39cb94b95bdb)
+	for i := n - 1; i > 0; i-- {
+		j := int(bounded(src, uint64(i+1)))
+		p[i], p[j] = p[j], p[i]
+	}
+	return p
+}
+
+// bounded returns a uniform value in [0, n) (Lemire's multiply-shift with
+// rejection).
+func bounded(src *rand.PCG, n uint64) uint64 {
+	hi, lo := bits.Mul64(src.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(src.Uint64(), n)
+		}
+	}
+	return hi
+}
+
+// gather builds the rows idx (global row indices into the concatenation of
+// blocks) as new blocks of blockRows rows. It works one column at a time
+// and drops each input column once gathered, so it holds about the data
+// plus one column. blocks' entries are cleared.
+func (e *env) gather(ctx context.Context, blocks []*Block, idx []int, blockRows int) ([]*Block, error) {
+	var live []*Block
+	for i, b := range blocks {
+		if b.NumRows() > 0 || len(live) == 0 && i == len(blocks)-1 {
+			live = append(live, b)
+		}
+		blocks[i] = nil
+	}
+	if len(live) == 0 {
+		return nil, nil
+	}
+	schema := live[0].Schema()
+	for i, b := range live[1:] {
+		if !b.Schema().Equal(schema) {
+			return nil, fmt.Errorf("%w: block %d has schema %s, block 0 has %s", ErrSchemaMismatch, i+1, b.Schema(), schema)
+		}
+	}
+	ncol := schema.Len()
+	parts := make([][]*Column, ncol)
+	for c := range ncol {
+		parts[c] = make([]*Column, len(live))
+		for k, b := range live {
+			parts[c][k] = b.Column(c)
+			if b.Column(c).HasNulls() {
+				schema.Fields[c].Nullable = true
+			}
+		}
+	}
+	loc := newLocator(live)
+	live = nil
+	outCols := make([]*Column, ncol)
+	for c := range ncol {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var err error
+		outCols[c], err = e.takeColumn(ctx, parts[c], loc, idx)
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", schema.Fields[c].Name, err)
+		}
+		parts[c] = nil
+	}
+	n := len(idx)
+	var out []*Block
+	for lo := 0; lo < n || lo == 0; lo += blockRows {
+		hi := min(lo+blockRows, n)
+		cols := make([]*Column, ncol)
+		for c := range cols {
+			cols[c] = outCols[c].Slice(lo, hi)
+		}
+		b, err := NewBlock(schema, cols)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+		if n == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// locator maps a global row index to (block, row) without a search: the
+// rows are cut into chunks of 1<<locShift and each chunk remembers the
+// block holding its first row; a chunk spans few blocks.
+type locator struct {
+	starts []int // first global row of each block, plus the total
+	chunk  []int32
+}
+
+const locShift = 10
+
+func newLocator(blocks []*Block) *locator {
+	l := &locator{starts: make([]int, len(blocks)+1)}
+	for i, b := range blocks {
+		l.starts[i+1] = l.starts[i] + b.NumRows()
+	}
+	total := l.starts[len(blocks)]
+	l.chunk = make([]int32, total>>locShift+1)
+	p := 0
+	for c := range l.chunk {
+		row := c << locShift
+		for p+1 < len(blocks) && l.starts[p+1] <= row {
+			p++
+		}
+		l.chunk[c] = int32(p)
+	}
+	return l
+}
+
+func (l *locator) find(i int) (int, int) {
+	p := int(l.chunk[i>>locShift])
+	for l.starts[p+1] <= i {
+		p++
+	}
+	return p, i - l.starts[p]
+}
+
+// takeColumn gathers the rows idx of the column cut into parts, in
+// parallel for number columns without nulls.
+func (e *env) takeColumn(ctx context.Context, parts []*Column, loc *locator, idx []int) (*Column, error) {
+	simple := parts[0].Type() == Float64 || parts[0].Type() == Int64
+	for _, p := range parts {
+		simple = simple && !p.HasNulls()
+	}
+	if !simple {
+		full, err := ConcatColumns(parts...)
+		if err != nil {
+			return nil, err
+		}
+		return full.Take(idx), nil
+	}
+	switch parts[0].Type() {
+	case Float64:
+		src := make([][]float64, len(parts))
+		for i, p := range parts {
+			src[i] = p.Float64s()
+		}
+		dst := make([]float64, len(idx))
+		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherParts(dst[lo:hi], src, loc, idx[lo:hi]) })
+		return NewFloat64Column(dst, nil), err
+	default:
+		src := make([][]int64, len(parts))
+		for i, p := range parts {
+			src[i] = p.Int64s()
+		}
+		dst := make([]int64, len(idx))
+		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherParts(dst[lo:hi], src, loc, idx[lo:hi]) })
+		return NewInt64Column(dst, nil), err
+	}
+}
+
+func gatherParts[T any](dst []T, src [][]T, loc *locator, idx []int) {
+	for k, i := range idx {
+		p, off := loc.find(i)
+		dst[k] = src[p][off]
+	}
+}
+
+// parallelRange splits [0, n) into one range per worker and runs fn on
+// each as tasks of the scheduler.
+func (e *env) parallelRange(ctx context.Context, n int, fn func(lo, hi int)) error {
+	k := e.par
+	if n < 1<<14 {
+		k = 1
+	}
+	var waits []func(context.Context) error
+	for w := range k {
+		lo, hi := n*w/k, n*(w+1)/k
+		waits = append(waits, e.sched.spawn(ctx, "gather", true, func(context.Context) error {
+			fn(lo, hi)
+			return nil
+		}))
+	}
+	var first error
+	for _, w := range waits {
+		if err := w(ctx); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
