@@ -65,7 +65,13 @@ func DecodeModelFormat(data []byte, f Format) (m *Model, err error) {
 			m, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrModelFormat, f, r)
 		}
 	}()
+	return decodeModel(data, f)
+}
+
+// decodeModel is DecodeModelFormat without the recover, for the fuzz tests.
+func decodeModel(data []byte, f Format) (*Model, error) {
 	var doc any
+	var err error
 	if f == FormatUBJSON {
 		doc, err = decodeUBJSON(data)
 	} else {
@@ -429,7 +435,7 @@ func treeFromDoc(v any, path string, numFeature int) (Tree, int64, error) {
 // the same, non-zero length; every inner node has two children that are
 // valid node ids; every node other than the root is the child of exactly
 // one node and names it as its Parent; every node is reachable from the
-// root; split features are below NumFeature. Prediction relies on these
+// root; split features are below NumFeature; all values are finite. Prediction relies on these
 // properties, so a tree that fails them must not be used.
 func (t *Tree) Validate() error {
 	n := len(t.Left)
@@ -462,6 +468,13 @@ func (t *Tree) Validate() error {
 		refs += 2
 		if f := t.SplitIndex[i]; f < 0 || (t.NumFeature > 0 && int(f) >= t.NumFeature) {
 			return fmt.Errorf("%w: node %d splits on feature %d (features: %d)", ErrModelFormat, i, f, t.NumFeature)
+		}
+	}
+	for _, a := range [4][]float32{t.SplitCond, t.BaseWeight, t.LossChange, t.SumHess} {
+		for i, v := range a {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("%w: node %d holds the non-finite value %v", ErrModelFormat, i, v)
+			}
 		}
 	}
 	// n-1 distinct non-root nodes each with one parent: the graph is a

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // This file reads and writes UBJSON (Universal Binary JSON) as XGBoost 1.7
@@ -122,6 +123,9 @@ func (d *ubjDecoder) str() (string, error) {
 	b, err := d.take(n)
 	if err != nil {
 		return "", err
+	}
+	if !utf8.Valid(b) {
+		return "", d.errf("string is not valid UTF-8")
 	}
 	return string(b), nil
 }
