@@ -99,87 +99,87 @@ func (m *Model) Encode(f Format) ([]byte, error) {
 }
 
 func modelFromDoc(doc any) (*Model, error) {
-	root, err := asObject(doc, "$")
+	root, err := docObject(doc, "$")
 	if err != nil {
 		return nil, err
 	}
 	m := &Model{}
 	if v, ok := root["version"]; ok {
-		vs, err := asInt32s(v, "version")
+		vs, err := docInt32s(v, "version")
 		if err != nil {
 			return nil, err
 		}
 		if len(vs) != 3 {
-			return nil, formatErr("version", "want 3 numbers, have %d", len(vs))
+			return nil, docErr("version", "want 3 numbers, have %d", len(vs))
 		}
 		m.Version = [3]int{int(vs[0]), int(vs[1]), int(vs[2])}
 	}
-	ln, err := objectField(root, "learner", "$")
+	ln, err := docObjectField(root, "learner", "$")
 	if err != nil {
 		return nil, err
 	}
 	const lp = "learner"
-	mp, err := objectField(ln, "learner_model_param", lp)
+	mp, err := docObjectField(ln, "learner_model_param", lp)
 	if err != nil {
 		return nil, err
 	}
 	const mpp = lp + ".learner_model_param"
-	bs, err := stringField(mp, "base_score", mpp)
+	bs, err := docStringField(mp, "base_score", mpp)
 	if err != nil {
 		return nil, err
 	}
 	base, err := strconv.ParseFloat(bs, 32)
 	if err != nil || math.IsNaN(base) || math.IsInf(base, 0) {
-		return nil, formatErr(mpp+".base_score", "not a finite number: %q", bs)
+		return nil, docErr(mpp+".base_score", "not a finite number: %q", bs)
 	}
 	m.BaseScore = float32(base)
-	nf, err := intParam(mp, "num_feature", mpp, 0, maxModelFeatures)
+	nf, err := docIntParam(mp, "num_feature", mpp, 0, maxModelFeatures)
 	if err != nil {
 		return nil, err
 	}
 	m.NumFeature = int(nf)
-	nc, err := intParam(mp, "num_class", mpp, 0, maxModelClasses)
+	nc, err := docIntParam(mp, "num_class", mpp, 0, maxModelClasses)
 	if err != nil {
 		return nil, err
 	}
 	m.NumClass = int(nc)
 	if _, ok := mp["num_target"]; ok {
-		nt, err := intParam(mp, "num_target", mpp, 0, 1)
+		nt, err := docIntParam(mp, "num_target", mpp, 0, 1)
 		if err != nil {
 			return nil, fmt.Errorf("%w (multi-target models are not supported)", err)
 		}
 		m.NumTarget = int(nt)
 	}
 	if _, ok := mp["boost_from_average"]; ok {
-		bfa, err := intParam(mp, "boost_from_average", mpp, 0, 1)
+		bfa, err := docIntParam(mp, "boost_from_average", mpp, 0, 1)
 		if err != nil {
 			return nil, err
 		}
 		m.BoostFromAverage = bfa == 1
 	}
 
-	obj, err := objectField(ln, "objective", lp)
+	obj, err := docObjectField(ln, "objective", lp)
 	if err != nil {
 		return nil, err
 	}
-	if m.Objective, err = stringField(obj, "name", lp+".objective"); err != nil {
+	if m.Objective, err = docStringField(obj, "name", lp+".objective"); err != nil {
 		return nil, err
 	}
 	if !KnownObjective(m.Objective) {
-		return nil, formatErr(lp+".objective.name", "unsupported objective %q", m.Objective)
+		return nil, docErr(lp+".objective.name", "unsupported objective %q", m.Objective)
 	}
 	if _, err := m.BaseMargin(); err != nil {
 		return nil, err
 	}
 	if key := ObjectiveParamKey(m.Objective); key != "" {
 		if v, ok := obj[key]; ok {
-			po, err := asObject(v, lp+".objective."+key)
+			po, err := docObject(v, lp+".objective."+key)
 			if err != nil {
 				return nil, err
 			}
 			m.ObjParams = make(map[string]string, len(po))
 			for k, pv := range po {
-				if m.ObjParams[k], err = asString(pv, lp+".objective."+key+"."+k); err != nil {
+				if m.ObjParams[k], err = docString(pv, lp+".objective."+key+"."+k); err != nil {
 					return nil, err
 				}
 			}
@@ -187,35 +187,35 @@ func modelFromDoc(doc any) (*Model, error) {
 	}
 
 	if v, ok := ln["attributes"]; ok {
-		ao, err := asObject(v, lp+".attributes")
+		ao, err := docObject(v, lp+".attributes")
 		if err != nil {
 			return nil, err
 		}
 		m.Attributes = make(map[string]string, len(ao))
 		for k, av := range ao {
-			if m.Attributes[k], err = asString(av, lp+".attributes."+k); err != nil {
+			if m.Attributes[k], err = docString(av, lp+".attributes."+k); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if v, ok := ln["feature_names"]; ok {
-		if m.FeatureNames, err = asStrings(v, lp+".feature_names"); err != nil {
+		if m.FeatureNames, err = docStrings(v, lp+".feature_names"); err != nil {
 			return nil, err
 		}
 		if len(m.FeatureNames) != 0 && len(m.FeatureNames) != m.NumFeature {
-			return nil, formatErr(lp+".feature_names", "%d names for %d features", len(m.FeatureNames), m.NumFeature)
+			return nil, docErr(lp+".feature_names", "%d names for %d features", len(m.FeatureNames), m.NumFeature)
 		}
 	}
 	if v, ok := ln["feature_types"]; ok {
-		if m.FeatureTypes, err = asStrings(v, lp+".feature_types"); err != nil {
+		if m.FeatureTypes, err = docStrings(v, lp+".feature_types"); err != nil {
 			return nil, err
 		}
 		if len(m.FeatureTypes) != 0 && len(m.FeatureTypes) != m.NumFeature {
-			return nil, formatErr(lp+".feature_types", "%d types for %d features", len(m.FeatureTypes), m.NumFeature)
+			return nil, docErr(lp+".feature_types", "%d types for %d features", len(m.FeatureTypes), m.NumFeature)
 		}
 		for i, t := range m.FeatureTypes {
 			if t == "c" {
-				return nil, formatErr(fmt.Sprintf("%s.feature_types[%d]", lp, i), "categorical features are not supported")
+				return nil, docErr(fmt.Sprintf("%s.feature_types[%d]", lp, i), "categorical features are not supported")
 			}
 		}
 	}
@@ -226,19 +226,19 @@ func modelFromDoc(doc any) (*Model, error) {
 		m.FeatureTypes = nil
 	}
 
-	gb, err := objectField(ln, "gradient_booster", lp)
+	gb, err := docObjectField(ln, "gradient_booster", lp)
 	if err != nil {
 		return nil, err
 	}
 	const gbp = lp + ".gradient_booster"
-	name, err := stringField(gb, "name", gbp)
+	name, err := docStringField(gb, "name", gbp)
 	if err != nil {
 		return nil, err
 	}
 	if name != "gbtree" {
-		return nil, formatErr(gbp+".name", "unsupported booster %q (only gbtree)", name)
+		return nil, docErr(gbp+".name", "unsupported booster %q (only gbtree)", name)
 	}
-	gm, err := objectField(gb, "model", gbp)
+	gm, err := docObjectField(gb, "model", gbp)
 	if err != nil {
 		return nil, err
 	}
@@ -249,51 +249,51 @@ func modelFromDoc(doc any) (*Model, error) {
 }
 
 func (m *Model) treesFromDoc(gm map[string]any, path string) error {
-	gp, err := objectField(gm, "gbtree_model_param", path)
+	gp, err := docObjectField(gm, "gbtree_model_param", path)
 	if err != nil {
 		return err
 	}
 	gpp := path + ".gbtree_model_param"
-	tv, err := field(gm, "trees", path)
+	tv, err := docField(gm, "trees", path)
 	if err != nil {
 		return err
 	}
 	trees, ok := tv.([]any)
 	if !ok {
-		return formatErr(path+".trees", "want an array, have %s", kindOf(tv))
+		return docErr(path+".trees", "want an array, have %s", docKind(tv))
 	}
-	nt, err := intParam(gp, "num_trees", gpp, 0, int64(len(trees)))
+	nt, err := docIntParam(gp, "num_trees", gpp, 0, int64(len(trees)))
 	if err != nil {
 		return err
 	}
 	if int(nt) != len(trees) {
-		return formatErr(gpp+".num_trees", "%d, but %d trees", nt, len(trees))
+		return docErr(gpp+".num_trees", "%d, but %d trees", nt, len(trees))
 	}
-	npt, err := intParam(gp, "num_parallel_tree", gpp, 1, 1<<20)
+	npt, err := docIntParam(gp, "num_parallel_tree", gpp, 1, 1<<20)
 	if err != nil {
 		return err
 	}
 	m.NumParallelTree = int(npt)
 	if _, ok := gp["size_leaf_vector"]; ok {
-		if _, err := intParam(gp, "size_leaf_vector", gpp, 0, 0); err != nil {
+		if _, err := docIntParam(gp, "size_leaf_vector", gpp, 0, 0); err != nil {
 			return fmt.Errorf("%w (vector leaves are not supported)", err)
 		}
 	}
-	tiv, err := field(gm, "tree_info", path)
+	tiv, err := docField(gm, "tree_info", path)
 	if err != nil {
 		return err
 	}
-	info, err := asInt32s(tiv, path+".tree_info")
+	info, err := docInt32s(tiv, path+".tree_info")
 	if err != nil {
 		return err
 	}
 	if len(info) != len(trees) {
-		return formatErr(path+".tree_info", "%d entries for %d trees", len(info), len(trees))
+		return docErr(path+".tree_info", "%d entries for %d trees", len(info), len(trees))
 	}
 	groups := int32(m.NumGroups())
 	for i, g := range info {
 		if g < 0 || g >= groups {
-			return formatErr(fmt.Sprintf("%s.tree_info[%d]", path, i), "group %d out of range [0, %d)", g, groups)
+			return docErr(fmt.Sprintf("%s.tree_info[%d]", path, i), "group %d out of range [0, %d)", g, groups)
 		}
 	}
 	m.TreeInfo = info
@@ -306,7 +306,7 @@ func (m *Model) treesFromDoc(gm map[string]any, path string) error {
 			return err
 		}
 		if id < 0 || id >= int64(len(trees)) || seen[id] {
-			return formatErr(tp+".id", "id %d is out of range or repeated", id)
+			return docErr(tp+".id", "id %d is out of range or repeated", id)
 		}
 		seen[id] = true
 		m.Trees[id] = t
@@ -316,72 +316,72 @@ func (m *Model) treesFromDoc(gm map[string]any, path string) error {
 
 func treeFromDoc(v any, path string, numFeature int) (Tree, int64, error) {
 	var t Tree
-	o, err := asObject(v, path)
+	o, err := docObject(v, path)
 	if err != nil {
 		return t, 0, err
 	}
-	idv, err := field(o, "id", path)
+	idv, err := docField(o, "id", path)
 	if err != nil {
 		return t, 0, err
 	}
-	id, err := asInt(idv, path+".id")
+	id, err := docInt(idv, path+".id")
 	if err != nil {
 		return t, 0, err
 	}
-	tp, err := objectField(o, "tree_param", path)
+	tp, err := docObjectField(o, "tree_param", path)
 	if err != nil {
 		return t, 0, err
 	}
 	tpp := path + ".tree_param"
 	// Every node has an entry in left_children, so the array bounds the count.
-	lc, err := field(o, "left_children", path)
+	lc, err := docField(o, "left_children", path)
 	if err != nil {
 		return t, 0, err
 	}
-	nn, err := intParam(tp, "num_nodes", tpp, 1, int64(max(arrayLen(lc), 1)))
+	nn, err := docIntParam(tp, "num_nodes", tpp, 1, int64(max(docArrayLen(lc), 1)))
 	if err != nil {
 		return t, 0, err
 	}
 	n := int(nn)
 	if _, ok := tp["size_leaf_vector"]; ok {
-		if _, err := intParam(tp, "size_leaf_vector", tpp, 0, 0); err != nil {
+		if _, err := docIntParam(tp, "size_leaf_vector", tpp, 0, 0); err != nil {
 			return t, 0, fmt.Errorf("%w (vector leaves are not supported)", err)
 		}
 	}
 	if _, ok := tp["num_deleted"]; ok {
-		if _, err := intParam(tp, "num_deleted", tpp, 0, 0); err != nil {
+		if _, err := docIntParam(tp, "num_deleted", tpp, 0, 0); err != nil {
 			return t, 0, fmt.Errorf("%w (trees with deleted nodes are not supported)", err)
 		}
 	}
 	if _, ok := tp["num_feature"]; ok {
-		if _, err := intParam(tp, "num_feature", tpp, int64(numFeature), int64(numFeature)); err != nil {
+		if _, err := docIntParam(tp, "num_feature", tpp, int64(numFeature), int64(numFeature)); err != nil {
 			return t, 0, err
 		}
 	}
 	t.NumFeature = numFeature
 	ints := func(key string, dst *[]int32) error {
-		v, err := field(o, key, path)
+		v, err := docField(o, key, path)
 		if err != nil {
 			return err
 		}
-		if *dst, err = asInt32s(v, path+"."+key); err != nil {
+		if *dst, err = docInt32s(v, path+"."+key); err != nil {
 			return err
 		}
 		if len(*dst) != n {
-			return formatErr(path+"."+key, "%d entries for %d nodes", len(*dst), n)
+			return docErr(path+"."+key, "%d entries for %d nodes", len(*dst), n)
 		}
 		return nil
 	}
 	floats := func(key string, dst *[]float32) error {
-		v, err := field(o, key, path)
+		v, err := docField(o, key, path)
 		if err != nil {
 			return err
 		}
-		if *dst, err = asFloat32s(v, path+"."+key); err != nil {
+		if *dst, err = docFloat32s(v, path+"."+key); err != nil {
 			return err
 		}
 		if len(*dst) != n {
-			return formatErr(path+"."+key, "%d entries for %d nodes", len(*dst), n)
+			return docErr(path+"."+key, "%d entries for %d nodes", len(*dst), n)
 		}
 		return nil
 	}
@@ -401,27 +401,27 @@ func treeFromDoc(v any, path string, numFeature int) (Tree, int64, error) {
 			return t, 0, err
 		}
 	}
-	dl, err := field(o, "default_left", path)
+	dl, err := docField(o, "default_left", path)
 	if err != nil {
 		return t, 0, err
 	}
-	if t.DefaultLeft, err = asBools(dl, path+".default_left"); err != nil {
+	if t.DefaultLeft, err = docBools(dl, path+".default_left"); err != nil {
 		return t, 0, err
 	}
 	if len(t.DefaultLeft) != n {
-		return t, 0, formatErr(path+".default_left", "%d entries for %d nodes", len(t.DefaultLeft), n)
+		return t, 0, docErr(path+".default_left", "%d entries for %d nodes", len(t.DefaultLeft), n)
 	}
 	if st, ok := o["split_type"]; ok {
-		types, err := asInt32s(st, path+".split_type")
+		types, err := docInt32s(st, path+".split_type")
 		if err != nil {
 			return t, 0, err
 		}
 		if len(types) != n {
-			return t, 0, formatErr(path+".split_type", "%d entries for %d nodes", len(types), n)
+			return t, 0, docErr(path+".split_type", "%d entries for %d nodes", len(types), n)
 		}
 		for i, ty := range types {
 			if ty != 0 {
-				return t, 0, formatErr(fmt.Sprintf("%s.split_type[%d]", path, i), "categorical splits are not supported")
+				return t, 0, docErr(fmt.Sprintf("%s.split_type[%d]", path, i), "categorical splits are not supported")
 			}
 		}
 	}

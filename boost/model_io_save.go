@@ -109,7 +109,7 @@ func (m *Model) Validate() error {
 	return nil
 }
 
-func strMap(m map[string]string) map[string]any {
+func docStrMap(m map[string]string) map[string]any {
 	o := make(map[string]any, len(m))
 	for k, v := range m {
 		o[k] = v
@@ -117,7 +117,7 @@ func strMap(m map[string]string) map[string]any {
 	return o
 }
 
-func strSlice(s []string) []any {
+func docStrSlice(s []string) []any {
 	o := make([]any, len(s))
 	for i, v := range s {
 		o[i] = v
@@ -125,7 +125,7 @@ func strSlice(s []string) []any {
 	return o
 }
 
-func boolsToU8(b []bool) []uint8 {
+func docBoolsU8(b []bool) []uint8 {
 	o := make([]uint8, len(b))
 	for i, v := range b {
 		if v {
@@ -135,7 +135,7 @@ func boolsToU8(b []bool) []uint8 {
 	return o
 }
 
-func boolStr(b bool) string {
+func docBoolStr(b bool) string {
 	if b {
 		return "1"
 	}
@@ -157,7 +157,7 @@ func (m *Model) toDoc() (map[string]any, error) {
 	}
 	obj := map[string]any{"name": m.Objective}
 	if key := ObjectiveParamKey(m.Objective); key != "" {
-		obj[key] = strMap(objParams)
+		obj[key] = docStrMap(objParams)
 	}
 	numTarget := m.NumTarget
 	if numTarget == 0 {
@@ -174,7 +174,7 @@ func (m *Model) toDoc() (map[string]any, error) {
 			"categories_nodes":    []int32{},
 			"categories_segments": []int64{},
 			"categories_sizes":    []int64{},
-			"default_left":        boolsToU8(t.DefaultLeft),
+			"default_left":        docBoolsU8(t.DefaultLeft),
 			"id":                  int64(i),
 			"left_children":       t.Left,
 			"loss_changes":        t.LossChange,
@@ -194,9 +194,9 @@ func (m *Model) toDoc() (map[string]any, error) {
 		info[i] = int64(m.TreeInfo[i])
 	}
 	learner := map[string]any{
-		"attributes":    strMap(m.Attributes),
-		"feature_names": strSlice(m.FeatureNames),
-		"feature_types": strSlice(m.FeatureTypes),
+		"attributes":    docStrMap(m.Attributes),
+		"feature_names": docStrSlice(m.FeatureNames),
+		"feature_types": docStrSlice(m.FeatureTypes),
 		"gradient_booster": map[string]any{
 			"model": map[string]any{
 				"gbtree_model_param": map[string]any{
@@ -211,7 +211,7 @@ func (m *Model) toDoc() (map[string]any, error) {
 		},
 		"learner_model_param": map[string]any{
 			"base_score":         string(formatFloat32(nil, m.BaseScore)),
-			"boost_from_average": boolStr(m.BoostFromAverage),
+			"boost_from_average": docBoolStr(m.BoostFromAverage),
 			"num_class":          strconv.Itoa(m.NumClass),
 			"num_feature":        strconv.Itoa(m.NumFeature),
 			"num_target":         strconv.Itoa(numTarget),

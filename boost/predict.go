@@ -130,14 +130,14 @@ func (p *Predictor) leaf(root int32, row []float32) int32 {
 	}
 }
 
-// blockRows is the number of rows each tree is applied to at a time, so
+// predictBlockRows is the number of rows each tree is applied to at a time, so
 // that a tree's nodes stay in cache while a block is processed.
-const blockRows = 64
+const predictBlockRows = 64
 
-// parallel runs fn over [0, rows) in blocks of blockRows, on p.threads
+// parallel runs fn over [0, rows) in blocks of predictBlockRows, on p.threads
 // goroutines, and stops early when ctx is done.
 func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int)) error {
-	nblocks := (rows + blockRows - 1) / blockRows
+	nblocks := (rows + predictBlockRows - 1) / predictBlockRows
 	threads := min(p.threads, nblocks)
 	if threads <= 1 {
 		for b := 0; b < nblocks; b++ {
@@ -146,7 +146,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 					return err
 				}
 			}
-			fn(b*blockRows, min((b+1)*blockRows, rows))
+			fn(b*predictBlockRows, min((b+1)*predictBlockRows, rows))
 		}
 		return ctx.Err()
 	}
@@ -168,7 +168,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 				if (b-b0)%64 == 0 && ctx.Err() != nil {
 					return
 				}
-				fn(b*blockRows, min((b+1)*blockRows, rows))
+				fn(b*predictBlockRows, min((b+1)*predictBlockRows, rows))
 			}
 		}()
 	}

@@ -56,20 +56,22 @@ func Transform(objective string, margin []float32, groups int) []float32 {
 	return append([]float32(nil), margin...)
 }
 
-// softmax replaces x by its softmax, as XGBoost does it in float32:
-// subtract the maximum, expf, divide by the float32 sum.
+// softmax replaces x by its softmax as XGBoost 1.7 computes it: subtract
+// the maximum, expf in float32, sum in float64, divide by the sum rounded
+// to float32.
 func softmax(x []float32) {
 	wmax := x[0]
 	for _, v := range x[1:] {
 		wmax = max(wmax, v)
 	}
-	var sum float32
+	var sum float64
 	for i, v := range x {
 		x[i] = expf(v - wmax)
-		sum += x[i]
+		sum += float64(x[i])
 	}
+	s := float32(sum)
 	for i := range x {
-		x[i] /= sum
+		x[i] /= s
 	}
 }
 

@@ -15,8 +15,8 @@ import (
 // nil, int64, float64, float32, and the typed arrays []float32, []float64,
 // []int32, []int64, []uint8 and []int8 for UBJSON's optimised containers.
 
-// maxDepth bounds the nesting of a decoded document.
-const maxDepth = 64
+// ubjMaxDepth bounds the nesting of a decoded document.
+const ubjMaxDepth = 64
 
 type ubjDecoder struct {
 	buf []byte
@@ -207,8 +207,8 @@ func (d *ubjDecoder) header() (typ byte, count int, err error) {
 }
 
 func (d *ubjDecoder) array(depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, d.errf("nesting deeper than %d", maxDepth)
+	if depth > ubjMaxDepth {
+		return nil, d.errf("nesting deeper than %d", ubjMaxDepth)
 	}
 	typ, count, err := d.header()
 	if err != nil {
@@ -340,8 +340,8 @@ func (d *ubjDecoder) typedArray(typ byte, count, size int) (any, error) {
 }
 
 func (d *ubjDecoder) object(depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, d.errf("nesting deeper than %d", maxDepth)
+	if depth > ubjMaxDepth {
+		return nil, d.errf("nesting deeper than %d", ubjMaxDepth)
 	}
 	typ, count, err := d.header()
 	if err != nil {

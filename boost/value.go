@@ -11,54 +11,54 @@ import (
 // accessors below convert them to the types a model needs and name the
 // offending field in every error.
 
-func formatErr(path string, format string, args ...any) error {
+func docErr(path string, format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %s", ErrModelFormat, path, fmt.Sprintf(format, args...))
 }
 
-func asObject(v any, path string) (map[string]any, error) {
+func docObject(v any, path string) (map[string]any, error) {
 	o, ok := v.(map[string]any)
 	if !ok {
-		return nil, formatErr(path, "want an object, have %s", kindOf(v))
+		return nil, docErr(path, "want an object, have %s", docKind(v))
 	}
 	return o, nil
 }
 
-func field(o map[string]any, key, path string) (any, error) {
+func docField(o map[string]any, key, path string) (any, error) {
 	v, ok := o[key]
 	if !ok {
-		return nil, formatErr(path, "missing %q", key)
+		return nil, docErr(path, "missing %q", key)
 	}
 	return v, nil
 }
 
-func objectField(o map[string]any, key, path string) (map[string]any, error) {
-	v, err := field(o, key, path)
+func docObjectField(o map[string]any, key, path string) (map[string]any, error) {
+	v, err := docField(o, key, path)
 	if err != nil {
 		return nil, err
 	}
-	return asObject(v, path+"."+key)
+	return docObject(v, path+"."+key)
 }
 
-func asString(v any, path string) (string, error) {
+func docString(v any, path string) (string, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", formatErr(path, "want a string, have %s", kindOf(v))
+		return "", docErr(path, "want a string, have %s", docKind(v))
 	}
 	return s, nil
 }
 
-func stringField(o map[string]any, key, path string) (string, error) {
-	v, err := field(o, key, path)
+func docStringField(o map[string]any, key, path string) (string, error) {
+	v, err := docField(o, key, path)
 	if err != nil {
 		return "", err
 	}
-	return asString(v, path+"."+key)
+	return docString(v, path+"."+key)
 }
 
 // intString parses a parameter written as a decimal string (XGBoost writes
 // every model parameter as a string), accepting a number too.
-func intParam(o map[string]any, key, path string, lo, hi int64) (int64, error) {
-	v, err := field(o, key, path)
+func docIntParam(o map[string]any, key, path string, lo, hi int64) (int64, error) {
+	v, err := docField(o, key, path)
 	if err != nil {
 		return 0, err
 	}
@@ -66,19 +66,19 @@ func intParam(o map[string]any, key, path string, lo, hi int64) (int64, error) {
 	if s, ok := v.(string); ok {
 		n, err = strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return 0, formatErr(path+"."+key, "not an integer: %q", s)
+			return 0, docErr(path+"."+key, "not an integer: %q", s)
 		}
-	} else if n, err = asInt(v, path+"."+key); err != nil {
+	} else if n, err = docInt(v, path+"."+key); err != nil {
 		return 0, err
 	}
 	if n < lo || n > hi {
-		return 0, formatErr(path+"."+key, "%d out of range [%d, %d]", n, lo, hi)
+		return 0, docErr(path+"."+key, "%d out of range [%d, %d]", n, lo, hi)
 	}
 	return n, nil
 }
 
-// asInt converts a scalar number with an integral value.
-func asInt(v any, path string) (int64, error) {
+// docInt converts a scalar number with an integral value.
+func docInt(v any, path string) (int64, error) {
 	switch x := v.(type) {
 	case int64:
 		return x, nil
@@ -88,17 +88,17 @@ func asInt(v any, path string) (int64, error) {
 		}
 		f, err := strconv.ParseFloat(string(x), 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			return 0, formatErr(path, "not an integer: %s", x)
+			return 0, docErr(path, "not an integer: %s", x)
 		}
 		return int64(f), nil
 	case float64:
 		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
-			return 0, formatErr(path, "not an integer: %v", x)
+			return 0, docErr(path, "not an integer: %v", x)
 		}
 		return int64(x), nil
 	case float32:
 		if x != float32(math.Trunc(float64(x))) || math.Abs(float64(x)) > 1<<24 {
-			return 0, formatErr(path, "not an integer: %v", x)
+			return 0, docErr(path, "not an integer: %v", x)
 		}
 		return int64(x), nil
 	case bool:
@@ -107,10 +107,10 @@ func asInt(v any, path string) (int64, error) {
 		}
 		return 0, nil
 	}
-	return 0, formatErr(path, "want an integer, have %s", kindOf(v))
+	return 0, docErr(path, "want an integer, have %s", docKind(v))
 }
 
-func asFloat32(v any, path string) (float32, error) {
+func docFloat32(v any, path string) (float32, error) {
 	switch x := v.(type) {
 	case float32:
 		return x, nil
@@ -120,26 +120,26 @@ func asFloat32(v any, path string) (float32, error) {
 		return float32(x), nil
 	case json.Number:
 		f, err := strconv.ParseFloat(string(x), 32)
-		if err != nil && !isRangeErr(err) {
-			return 0, formatErr(path, "not a number: %s", x)
+		if err != nil && !docRangeErr(err) {
+			return 0, docErr(path, "not a number: %s", x)
 		}
 		return float32(f), nil
 	case string: // NaN and infinities, which JSON cannot spell as numbers
 		f, err := strconv.ParseFloat(x, 32)
-		if err != nil && !isRangeErr(err) {
-			return 0, formatErr(path, "not a number: %q", x)
+		if err != nil && !docRangeErr(err) {
+			return 0, docErr(path, "not a number: %q", x)
 		}
 		return float32(f), nil
 	}
-	return 0, formatErr(path, "want a number, have %s", kindOf(v))
+	return 0, docErr(path, "want a number, have %s", docKind(v))
 }
 
-func isRangeErr(err error) bool {
+func docRangeErr(err error) bool {
 	ne, ok := err.(*strconv.NumError)
 	return ok && ne.Err == strconv.ErrRange
 }
 
-func asInt32s(v any, path string) ([]int32, error) {
+func docInt32s(v any, path string) ([]int32, error) {
 	switch x := v.(type) {
 	case []int32:
 		return x, nil
@@ -159,7 +159,7 @@ func asInt32s(v any, path string) ([]int32, error) {
 		out := make([]int32, len(x))
 		for i, e := range x {
 			if e < math.MinInt32 || e > math.MaxInt32 {
-				return nil, formatErr(fmt.Sprintf("%s[%d]", path, i), "%d overflows int32", e)
+				return nil, docErr(fmt.Sprintf("%s[%d]", path, i), "%d overflows int32", e)
 			}
 			out[i] = int32(e)
 		}
@@ -167,21 +167,21 @@ func asInt32s(v any, path string) ([]int32, error) {
 	case []any:
 		out := make([]int32, len(x))
 		for i, e := range x {
-			n, err := asInt(e, fmt.Sprintf("%s[%d]", path, i))
+			n, err := docInt(e, fmt.Sprintf("%s[%d]", path, i))
 			if err != nil {
 				return nil, err
 			}
 			if n < math.MinInt32 || n > math.MaxInt32 {
-				return nil, formatErr(fmt.Sprintf("%s[%d]", path, i), "%d overflows int32", n)
+				return nil, docErr(fmt.Sprintf("%s[%d]", path, i), "%d overflows int32", n)
 			}
 			out[i] = int32(n)
 		}
 		return out, nil
 	}
-	return nil, formatErr(path, "want an integer array, have %s", kindOf(v))
+	return nil, docErr(path, "want an integer array, have %s", docKind(v))
 }
 
-func asFloat32s(v any, path string) ([]float32, error) {
+func docFloat32s(v any, path string) ([]float32, error) {
 	switch x := v.(type) {
 	case []float32:
 		return x, nil
@@ -194,7 +194,7 @@ func asFloat32s(v any, path string) ([]float32, error) {
 	case []any:
 		out := make([]float32, len(x))
 		for i, e := range x {
-			f, err := asFloat32(e, fmt.Sprintf("%s[%d]", path, i))
+			f, err := docFloat32(e, fmt.Sprintf("%s[%d]", path, i))
 			if err != nil {
 				return nil, err
 			}
@@ -202,7 +202,7 @@ func asFloat32s(v any, path string) ([]float32, error) {
 		}
 		return out, nil
 	case []int32, []int64, []uint8, []int8:
-		ints, err := asInt32s(v, path)
+		ints, err := docInt32s(v, path)
 		if err != nil {
 			return nil, err
 		}
@@ -212,14 +212,14 @@ func asFloat32s(v any, path string) ([]float32, error) {
 		}
 		return out, nil
 	}
-	return nil, formatErr(path, "want a number array, have %s", kindOf(v))
+	return nil, docErr(path, "want a number array, have %s", docKind(v))
 }
 
-func asBools(v any, path string) ([]bool, error) {
+func docBools(v any, path string) ([]bool, error) {
 	if x, ok := v.([]any); ok {
 		out := make([]bool, len(x))
 		for i, e := range x {
-			n, err := asInt(e, fmt.Sprintf("%s[%d]", path, i))
+			n, err := docInt(e, fmt.Sprintf("%s[%d]", path, i))
 			if err != nil {
 				return nil, err
 			}
@@ -227,7 +227,7 @@ func asBools(v any, path string) ([]bool, error) {
 		}
 		return out, nil
 	}
-	ints, err := asInt32s(v, path)
+	ints, err := docInt32s(v, path)
 	if err != nil {
 		return nil, err
 	}
@@ -238,14 +238,14 @@ func asBools(v any, path string) ([]bool, error) {
 	return out, nil
 }
 
-func asStrings(v any, path string) ([]string, error) {
+func docStrings(v any, path string) ([]string, error) {
 	x, ok := v.([]any)
 	if !ok {
-		return nil, formatErr(path, "want an array of strings, have %s", kindOf(v))
+		return nil, docErr(path, "want an array of strings, have %s", docKind(v))
 	}
 	out := make([]string, len(x))
 	for i, e := range x {
-		s, err := asString(e, fmt.Sprintf("%s[%d]", path, i))
+		s, err := docString(e, fmt.Sprintf("%s[%d]", path, i))
 		if err != nil {
 			return nil, err
 		}
@@ -254,8 +254,8 @@ func asStrings(v any, path string) ([]string, error) {
 	return out, nil
 }
 
-// arrayLen is the length of any array value, or -1.
-func arrayLen(v any) int {
+// docArrayLen is the length of any array value, or -1.
+func docArrayLen(v any) int {
 	switch x := v.(type) {
 	case []any:
 		return len(x)
@@ -275,7 +275,7 @@ func arrayLen(v any) int {
 	return -1
 }
 
-func kindOf(v any) string {
+func docKind(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
@@ -288,7 +288,7 @@ func kindOf(v any) string {
 	case json.Number, int64, float64, float32:
 		return "a number"
 	}
-	if arrayLen(v) >= 0 {
+	if docArrayLen(v) >= 0 {
 		return "an array"
 	}
 	return fmt.Sprintf("%T", v)
