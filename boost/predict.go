@@ -17,24 +17,30 @@ type PredictOptions struct {
 	IterationBegin, IterationEnd int
 }
 
-// pnode is one tree node in the predictor's compact layout. Trees are
-// canonical, so the right child of an inner node is left+1.
+// pnode is a node of the sparse layout (see predict_walk.go). Trees are
+// canonical, so the two children of an inner node are left and left+1, and
+// a row moves to left + (x >= thr || (x is NaN && defRight)). A leaf points
+// to itself with a NaN threshold and defRight 0, so that extra steps past
+// it stay there.
 type pnode struct {
-	thr     float32 // threshold, or the leaf value at a leaf
-	feat    int32   // split feature
-	left    int32   // left child; -1 at a leaf
-	defLeft bool    // missing values go left
+	thr      float32 // threshold; NaN at a leaf
+	left     int32   // left child; the node itself at a leaf
+	feat     int32   // split feature
+	defRight int32   // 1 when missing values go right
 }
 
 // Predictor is a model prepared for fast prediction: its trees flattened
-// into one node array. It is immutable and safe for concurrent use; build a
-// new one after changing the Model.
+// into node arrays (see predict_walk.go). It is immutable and safe for
+// concurrent use; build a new one after changing the Model.
 type Predictor struct {
 	model     *Model
-	nodes     []pnode
-	roots     []int32 // first node of each selected tree in nodes
-	groups    []int32 // output group of each selected tree
-	treeIDs   []int   // index in model.Trees of each selected tree
+	dnodes    []dnode      // dense-layout nodes of all dense trees
+	nodes     []pnode      // sparse-layout nodes of all sparse trees
+	leafVal   []float32    // value of each leaf slot
+	leafID    []int32      // canonical node id of each leaf slot
+	trees     []treeLayout // the selected trees, in order
+	groups    []int32      // output group of each selected tree
+	treeIDs   []int        // index in model.Trees of each selected tree
 	numGroups int
 	numFeat   int
 	base      float32
@@ -70,24 +76,18 @@ func (m *Model) NewPredictor(opt PredictOptions) (*Predictor, error) {
 	if p.threads <= 0 {
 		p.threads = runtime.GOMAXPROCS(0)
 	}
-	total := 0
-	for i := lo; i < hi; i++ {
-		total += m.Trees[i].NumNodes()
-	}
-	p.nodes = make([]pnode, 0, total)
 	for i := lo; i < hi; i++ {
 		t := m.Trees[i].Canonical()
-		off := int32(len(p.nodes))
-		p.roots = append(p.roots, off)
+		depth := treeDepth(&t)
+		var w treeLayout
+		if depth <= maxDenseDepth {
+			w = p.addDense(&t, depth)
+		} else {
+			w = p.addSparse(&t, depth)
+		}
+		p.trees = append(p.trees, w)
 		p.groups = append(p.groups, m.TreeInfo[i])
 		p.treeIDs = append(p.treeIDs, i)
-		for n := range t.Left {
-			nd := pnode{thr: t.SplitCond[n], feat: t.SplitIndex[n], left: -1, defLeft: t.DefaultLeft[n]}
-			if t.Left[n] != -1 {
-				nd.left = off + t.Left[n]
-			}
-			p.nodes = append(p.nodes, nd)
-		}
 	}
 	return p, nil
 }
@@ -96,7 +96,7 @@ func (m *Model) NewPredictor(opt PredictOptions) (*Predictor, error) {
 func (p *Predictor) NumGroups() int { return p.numGroups }
 
 // NumTrees is the number of trees the predictor uses.
-func (p *Predictor) NumTrees() int { return len(p.roots) }
+func (p *Predictor) NumTrees() int { return len(p.trees) }
 
 // rows checks the input shape and returns the row count.
 func (p *Predictor) rows(x []float32) (int, error) {
@@ -107,27 +107,6 @@ func (p *Predictor) rows(x []float32) (int, error) {
 		return 0, fmt.Errorf("%w: %d values is not a whole number of rows of %d features", ErrInput, len(x), p.numFeat)
 	}
 	return len(x) / p.numFeat, nil
-}
-
-// leaf walks one tree from node root for the row and returns the leaf's
-// node index in p.nodes.
-func (p *Predictor) leaf(root int32, row []float32) int32 {
-	nodes := p.nodes
-	n := root
-	for {
-		nd := &nodes[n]
-		if nd.left < 0 {
-			return n
-		}
-		v := row[nd.feat]
-		if v < nd.thr {
-			n = nd.left
-		} else if nd.defLeft && v != v {
-			n = nd.left
-		} else {
-			n = nd.left + 1
-		}
-	}
 }
 
 // predictBlockRows is the number of rows each tree is applied to at a time, so
@@ -198,24 +177,27 @@ func (p *Predictor) Margin(ctx context.Context, x []float32) ([]float32, error) 
 }
 
 func (p *Predictor) marginBlock(x, out []float32, lo, hi int) {
-	nf, g := p.numFeat, p.numGroups
+	g := p.numGroups
 	for i := lo * g; i < hi*g; i++ {
 		out[i] = p.base
 	}
-	nodes := p.nodes
-	if g == 1 {
-		acc := out[lo:hi]
-		for _, root := range p.roots {
-			for r := range acc {
-				acc[r] += nodes[p.leaf(root, x[(lo+r)*nf:(lo+r+1)*nf])].thr
+	var buf [predictBlockRows]int32
+	pos := buf[:hi-lo]
+	clean := blockClean(x[lo*p.numFeat : hi*p.numFeat])
+	for t := range p.trees {
+		w := &p.trees[t]
+		p.walkBlock(w, x, lo, pos, clean)
+		vals := p.leafVal[w.leafBase:]
+		if g == 1 {
+			acc := out[lo:hi]
+			for r, n := range pos {
+				acc[r] += vals[n]
 			}
+			continue
 		}
-		return
-	}
-	for t, root := range p.roots {
 		grp := int(p.groups[t])
-		for r := lo; r < hi; r++ {
-			out[r*g+grp] += nodes[p.leaf(root, x[r*nf:(r+1)*nf])].thr
+		for r, n := range pos {
+			out[(lo+r)*g+grp] += vals[n]
 		}
 	}
 }
@@ -240,12 +222,18 @@ func (p *Predictor) Leaves(ctx context.Context, x []float32) ([]int32, error) {
 	if err != nil {
 		return nil, err
 	}
-	nt := len(p.roots)
+	nt := len(p.trees)
 	out := make([]int32, rows*nt)
 	err = p.parallel(ctx, rows, func(lo, hi int) {
-		for t, root := range p.roots {
-			for r := lo; r < hi; r++ {
-				out[r*nt+t] = p.leaf(root, x[r*p.numFeat:(r+1)*p.numFeat]) - root
+		var buf [predictBlockRows]int32
+		pos := buf[:hi-lo]
+		clean := blockClean(x[lo*p.numFeat : hi*p.numFeat])
+		for t := range p.trees {
+			w := &p.trees[t]
+			p.walkBlock(w, x, lo, pos, clean)
+			ids := p.leafID[w.leafBase:]
+			for r, n := range pos {
+				out[(lo+r)*nt+t] = ids[n]
 			}
 		}
 	})

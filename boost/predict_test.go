@@ -38,8 +38,21 @@ func TestPredictorMatchesTreeWalk(t *testing.T) {
 	for _, c := range []struct {
 		obj     string
 		classes int
-	}{{ObjSquaredError, 0}, {ObjMultiSoftprob, 3}} {
-		m := randomModel(rng, c.obj, 7, c.classes, 20, 6)
+		depth   int
+	}{{ObjSquaredError, 0, 6}, {ObjMultiSoftprob, 3, 6}, {ObjSquaredError, 0, 14}} {
+		// Depth 14 gives trees deeper than maxDenseDepth: the sparse layout.
+		m := randomModel(rng, c.obj, 7, c.classes, 20, c.depth)
+		if c.depth > maxDenseDepth {
+			deep := 0
+			for ti := range m.Trees {
+				if treeDepth(&m.Trees[ti]) > maxDenseDepth {
+					deep++
+				}
+			}
+			if deep == 0 {
+				t.Fatal("no tree deeper than maxDenseDepth")
+			}
+		}
 		x := randomRows(rng, 1000, m.NumFeature)
 		var want1 []float32
 		for _, threads := range []int{1, 2, 7} {

@@ -14,11 +14,20 @@ import (
 
 // shapTree is a tree prepared for TreeSHAP.
 type shapTree struct {
-	nodes []pnode   // the predictor's nodes of this tree, re-based to 0
+	nodes []shapNode
 	cover []float64 // hessian sum per node
 	mean  float64   // expected value of the tree over the training cover
 	depth int       // longest root-to-leaf path, in edges
 	group int
+}
+
+// shapNode is a node of a canonical tree (right child = left+1; left is
+// -1 at a leaf, whose value is thr).
+type shapNode struct {
+	thr     float32
+	feat    int32
+	left    int32
+	defLeft bool
 }
 
 // shapPathElem is one entry of a TreeSHAP feature path.
@@ -29,17 +38,13 @@ type shapPathElem struct {
 }
 
 func (p *Predictor) shapTrees() []shapTree {
-	out := make([]shapTree, len(p.roots))
-	for k, root := range p.roots {
+	out := make([]shapTree, len(p.trees))
+	for k := range p.trees {
 		t := p.model.Trees[p.treeIDs[k]].Canonical()
 		n := t.NumNodes()
-		st := shapTree{nodes: make([]pnode, n), cover: make([]float64, n), group: int(p.groups[k])}
+		st := shapTree{nodes: make([]shapNode, n), cover: make([]float64, n), group: int(p.groups[k])}
 		for i := 0; i < n; i++ {
-			nd := p.nodes[int(root)+i]
-			if nd.left >= 0 {
-				nd.left -= root
-			}
-			st.nodes[i] = nd
+			st.nodes[i] = shapNode{thr: t.SplitCond[i], feat: t.SplitIndex[i], left: t.Left[i], defLeft: t.DefaultLeft[i]}
 			st.cover[i] = float64(t.SumHess[i])
 		}
 		mean := make([]float64, n)
