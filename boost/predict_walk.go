@@ -153,22 +153,22 @@ func (p *Predictor) walkBlock(w *treeLayout, x []float32, lo int, pos []int32, c
 	stride := uintptr(nf) * 4
 	if clean {
 		for d := w.depth; d > 0; d-- {
-			row := base
+			var row uintptr // byte offset of row r
 			for r, i := range pos {
 				nd := *(*dnode)(unsafe.Add(nodes, uintptr(i)*8))
-				v := *(*float32)(unsafe.Add(row, uintptr(nd.feat&^defRightBit)*4))
+				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat&^defRightBit)*4))
 				pos[r] = 2*i + 1 + b2i(v >= nd.thr)
-				row = unsafe.Add(row, stride)
+				row += stride
 			}
 		}
 	} else {
 		for d := w.depth; d > 0; d-- {
-			row := base
+			var row uintptr // byte offset of row r
 			for r, i := range pos {
 				nd := *(*dnode)(unsafe.Add(nodes, uintptr(i)*8))
-				v := *(*float32)(unsafe.Add(row, uintptr(nd.feat&^defRightBit)*4))
+				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat&^defRightBit)*4))
 				pos[r] = 2*i + 1 + (b2i(v >= nd.thr) | (b2i(v != v) & int32(nd.feat>>31)))
-				row = unsafe.Add(row, stride)
+				row += stride
 			}
 		}
 	}
