@@ -52,6 +52,7 @@ type shard struct {
 	lo, hi  []int32
 	finals  []splitReq // final splits of the current tree
 	threads int
+	pool    [][]gpair // spare histogram buffers (used by buildHists only)
 }
 
 // newShard bins d's rows (global numbers first, first+1, ...) with c.
@@ -233,11 +234,29 @@ func (s *shard) buildHists(nodes []int32) [][]gpair {
 	for w := range bufs {
 		bufs[w] = make([][]gpair, len(nodes))
 	}
+	// Worker 0's buffers become the results; the others come from and
+	// go back to the pool.
+	spare := make([][][]gpair, workers)
+	for w := 1; w < workers; w++ {
+		for range nodes {
+			if k := len(s.pool); k > 0 {
+				spare[w] = append(spare[w], s.pool[k-1])
+				s.pool = s.pool[:k-1]
+			} else {
+				spare[w] = append(spare[w], make([]gpair, slots))
+			}
+		}
+	}
 	parallelTasks(workers, len(tasks), func(w, t int) {
 		tk := tasks[t]
 		h := bufs[w][tk.node]
 		if h == nil {
-			h = make([]gpair, slots)
+			if w == 0 {
+				h = make([]gpair, slots)
+			} else {
+				h = spare[w][tk.node]
+				clear(h)
+			}
 			bufs[w][tk.node] = h
 		}
 		nd := nodes[tk.node]
@@ -249,24 +268,21 @@ func (s *shard) buildHists(nodes []int32) [][]gpair {
 	})
 	out := make([][]gpair, len(nodes))
 	for j := range nodes {
-		var acc []gpair
-		for w := range bufs {
-			b := bufs[w][j]
-			if b == nil {
-				continue
-			}
-			if acc == nil {
-				acc = b
-				continue
-			}
-			for i := range acc {
-				acc[i] = acc[i].add(b[i])
-			}
-		}
+		acc := bufs[0][j]
 		if acc == nil {
 			acc = make([]gpair, slots)
 		}
+		for w := 1; w < workers; w++ {
+			if b := bufs[w][j]; b != nil {
+				for i := range acc {
+					acc[i] = acc[i].add(b[i])
+				}
+			}
+		}
 		out[j] = acc
+	}
+	for w := 1; w < workers; w++ {
+		s.pool = append(s.pool, spare[w]...)
 	}
 	return out
 }

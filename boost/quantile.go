@@ -120,6 +120,11 @@ func sketchShard(d *DMatrix, first, total, threads int) []featSample {
 	parallelTasks(threads, len(d.cols), func(_, j int) {
 		col := d.cols[j]
 		fs := &out[j]
+		want := len(col)
+		if thr != math.MaxUint64 {
+			want = int(float64(len(col))*float64(sketchSample)/float64(total)*1.05) + 64
+		}
+		fs.vals, fs.wts = make([]float32, 0, want), make([]float32, 0, want)
 		fs.min, fs.max = float32(math.Inf(1)), float32(math.Inf(-1))
 		for i, v := range col {
 			if v != v {
