@@ -1,0 +1,183 @@
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sagepipe/sagepipe/actor"
+)
+
+// Counter is a stateful actor: its calls run one at a time, in order.
+type Counter struct{ n int }
+
+func ExampleSpawn() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 2})
+	defer sys.Shutdown(ctx)
+
+	h, err := actor.Spawn(ctx, sys, func(context.Context) (*Counter, error) {
+		return &Counter{}, nil
+	}, actor.Options{Name: "counter", NumCPUs: 0.5})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	incr := func(_ context.Context, c *Counter) (int, error) { c.n++; return c.n, nil }
+	var last *actor.Future[int]
+	for range 10 {
+		last = actor.Call(h, incr) // does not wait
+	}
+	n, _ := last.Get(ctx)
+	fmt.Println("count:", n)
+
+	same, _ := actor.Lookup[Counter](sys, "counter")
+	n, _ = actor.Call(same, incr).Get(ctx)
+	fmt.Println("via name:", n)
+	fmt.Println("CPU left:", sys.Available()["CPU"])
+	// Output:
+	// count: 10
+	// via name: 11
+	// CPU left: 1.5
+}
+
+func ExampleGo() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 2})
+	defer sys.Shutdown(ctx)
+
+	// A large read-only value shared by every task without copying.
+	data := actor.Put(sys, []float64{1, 2, 3, 4, 5, 6, 7, 8})
+	fmt.Println("pinned bytes:", sys.PinnedBytes())
+
+	var parts []*actor.Future[float64]
+	for i := range 4 {
+		parts = append(parts, actor.Go(sys, func(context.Context) (float64, error) {
+			xs := data.Get()[2*i : 2*i+2]
+			return xs[0] + xs[1], nil
+		}, actor.TaskOptions{NumCPUs: 0.5}))
+	}
+	total := 0.0
+	for _, f := range parts {
+		v, _ := f.Get(ctx)
+		total += v
+	}
+	data.Release()
+	fmt.Println("sum:", total, "pinned after release:", sys.PinnedBytes())
+
+	// A task that panics is retried up to MaxRetries times.
+	attempts := 0
+	_, err := actor.Go(sys, func(context.Context) (int, error) {
+		attempts++
+		panic("worker lost")
+	}, actor.TaskOptions{Name: "flaky", MaxRetries: 2}).Get(ctx)
+	var te *actor.TaskError
+	fmt.Println(errors.As(err, &te), te.Attempts, attempts)
+	// Output:
+	// pinned bytes: 88
+	// sum: 36 pinned after release: 0
+	// true 3 3
+}
+
+func ExampleWait() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 3})
+	defer sys.Shutdown(ctx)
+
+	release := make(chan struct{})
+	slow := actor.Go(sys, func(context.Context) (string, error) { <-release; return "slow", nil }, actor.TaskOptions{})
+	fast := actor.Go(sys, func(context.Context) (string, error) { return "fast", nil }, actor.TaskOptions{})
+	futures := []actor.Waitable{slow, fast}
+
+	ready, notReady, _ := actor.Wait(ctx, futures, 1, time.Second)
+	fmt.Println(len(ready), len(notReady), ready[0] == actor.Waitable(fast))
+
+	// Asking for both times out and returns the one that is ready.
+	ready, _, _ = actor.Wait(ctx, futures, 2, 10*time.Millisecond)
+	fmt.Println("ready after timeout:", len(ready))
+	close(release)
+	ready, _, _ = actor.Wait(ctx, futures, 2, actor.NoTimeout)
+	fmt.Println("ready at the end:", len(ready))
+	// Output:
+	// 1 1 true
+	// ready after timeout: 1
+	// ready at the end: 2
+}
+
+type Tokenizer struct{ prefix string }
+
+func ExampleMap() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 2})
+	defer sys.Shutdown(ctx)
+
+	var hs []*actor.Handle[Tokenizer]
+	for i := range 4 {
+		h, _ := actor.Spawn(ctx, sys, func(context.Context) (*Tokenizer, error) {
+			return &Tokenizer{prefix: "tok"}, nil
+		}, actor.Options{NumCPUs: 0.5, Name: fmt.Sprint("tokenizer-", i)})
+		hs = append(hs, h)
+	}
+	pool := actor.NewPool(hs...)
+	words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta"}
+	tag := func(_ context.Context, t *Tokenizer, w string) (string, error) { return t.prefix + ":" + w, nil }
+
+	var ordered []string
+	for v, err := range actor.Map(ctx, pool, words, tag) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		ordered = append(ordered, v)
+	}
+	fmt.Println(ordered)
+
+	var unordered []string
+	for v, _ := range actor.MapUnordered(ctx, pool, words[:3], tag) {
+		unordered = append(unordered, v)
+	}
+	slices.Sort(unordered)
+	fmt.Println(unordered)
+	// Output:
+	// [tok:alpha tok:beta tok:gamma tok:delta tok:epsilon tok:zeta]
+	// [tok:alpha tok:beta tok:gamma]
+}
+
+// Example_restart shows a crashing actor rebuilt by its constructor: its
+// state starts over, and the interrupted call re-runs on the new instance.
+func Example_restart() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 1})
+	defer sys.Shutdown(ctx)
+
+	builds := 0
+	h, _ := actor.Spawn(ctx, sys, func(context.Context) (*Counter, error) {
+		builds++
+		return &Counter{n: 100}, nil
+	}, actor.Options{MaxRestarts: 1, MaxTaskRetries: 1})
+
+	actor.Call(h, func(_ context.Context, c *Counter) (int, error) { c.n += 5; return c.n, nil })
+	crashed := false
+	v, err := actor.Call(h, func(_ context.Context, c *Counter) (int, error) {
+		if !crashed {
+			crashed = true
+			panic("corrupt state")
+		}
+		c.n++
+		return c.n, nil
+	}).Get(ctx)
+	fmt.Println(v, err, "builds:", builds, "restarts:", h.Restarts())
+
+	// No restarts left: the next crash kills the actor for good.
+	_, err = actor.Call(h, func(context.Context, *Counter) (int, error) { panic("again") }).Get(ctx)
+	var pe *actor.PanicError
+	fmt.Println(errors.Is(err, actor.ErrActorDied), errors.As(err, &pe), pe.Value)
+	_, err = actor.Call(h, func(_ context.Context, c *Counter) (int, error) { return c.n, nil }).Get(ctx)
+	fmt.Println(errors.Is(err, actor.ErrActorDied))
+	// Output:
+	// 101 <nil> builds: 2 restarts: 1
+	// true true again
+	// true
+}
