@@ -155,7 +155,7 @@ func (p *Predictor) walkBlock(w *treeLayout, x []float32, lo int, pos []int32, c
 		for d := w.depth; d > 0; d-- {
 			var row uintptr // byte offset of row r
 			for r, i := range pos {
-				nd := *(*dnode)(unsafe.Add(nodes, uintptr(i)*8))
+				nd := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i))*8))
 				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat&^defRightBit)*4))
 				pos[r] = 2*i + 1 + b2i(v >= nd.thr)
 				row += stride
@@ -165,9 +165,13 @@ func (p *Predictor) walkBlock(w *treeLayout, x []float32, lo int, pos []int32, c
 		for d := w.depth; d > 0; d-- {
 			var row uintptr // byte offset of row r
 			for r, i := range pos {
-				nd := *(*dnode)(unsafe.Add(nodes, uintptr(i)*8))
+				nd := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i))*8))
 				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat&^defRightBit)*4))
-				pos[r] = 2*i + 1 + (b2i(v >= nd.thr) | (b2i(v != v) & int32(nd.feat>>31)))
+				c := b2i(v >= nd.thr)
+				if v != v { // rare: a branch costs less than computing it always
+					c = int32(nd.feat >> 31)
+				}
+				pos[r] = 2*i + 1 + c
 				row += stride
 			}
 		}
