@@ -190,8 +190,12 @@ func TestSaveFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(m, back); diff != "" {
-			t.Errorf("%s: model changed in the round trip (-saved +loaded):\n%s", name, diff)
+		// Equal encodings mean equal models (the encoding is a direct
+		// field mapping, checked field by field in the fuzz tests).
+		a, _ := m.Encode(FormatJSON)
+		b, err := back.Encode(FormatJSON)
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: model changed in the round trip (%v)", name, err)
 		}
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
