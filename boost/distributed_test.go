@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync/atomic"
@@ -58,6 +59,8 @@ func synthetic(t testing.TB, n, nf int, obj string, weighted bool, seed uint64) 
 		switch obj {
 		case ObjBinaryLogistic, ObjBinaryHinge, ObjBinaryLogitRaw:
 			label[i] = b2f(s > 0)
+		case ObjRegLogistic:
+			label[i] = 1 / (1 + math.Exp(-s))
 		case ObjMultiSoftprob, ObjMultiSoftmax:
 			label[i] = float64(min(2, max(0, int(s/2+1))))
 		case ObjCountPoisson, ObjRegTweedie:

@@ -65,10 +65,10 @@ func (p *splitParams) weight(g, h float64) float64 {
 	return dw
 }
 
-// gain is XGBoost's CalcGain: the loss reduction of a node at its optimal
-// weight.
+// gain is the loss reduction of a node at its optimal weight, as XGBoost
+// 1.7's hist split evaluator computes it (CalcGainGivenWeight).
 func (p *splitParams) gain(g, h float64) float64 {
-	if h < p.mcw || h <= 0 {
+	if h <= 0 {
 		return 0
 	}
 	if p.mds == 0 {
@@ -76,11 +76,7 @@ func (p *splitParams) gain(g, h float64) float64 {
 		return t * t / (h + p.lambda)
 	}
 	w := p.weight(g, h)
-	ret := -(2*g*w + (h+p.lambda)*w*w)
-	if p.alpha != 0 {
-		ret -= 2 * p.alpha * math.Abs(w)
-	}
-	return ret
+	return -(2*g*w + (h+p.lambda)*w*w)
 }
 
 // split is the best split found for a node.

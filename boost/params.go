@@ -75,8 +75,9 @@ type Config struct {
 	TweedieVarPow  float64  `xgb:"tweedie_variance_power"` // reg:tweedie, (1, 2)
 	TreeMethod     string   `xgb:"tree_method"`            // hist (auto and approx are read as hist)
 	// PoissonMaxDeltaStep is count:poisson's own max_delta_step (0.7 by
-	// default), which XGBoost also calls "max_delta_step"; it is set from
-	// max_delta_step when the objective is count:poisson.
+	// default), which XGBoost also calls "max_delta_step". For
+	// count:poisson NewConfig sets it and MaxDeltaStep to the same value
+	// (0.7 unless max_delta_step is given), as XGBoost does.
 	PoissonMaxDeltaStep float64
 	// Rounds is the number of boosting rounds (num_boost_round), [0, inf).
 	Rounds int `xgb:"num_boost_round"`
@@ -197,9 +198,14 @@ func NewConfig(params map[string]any) (Config, error) {
 			return c, err
 		}
 	}
-	if poissonMDS && c.Objective == ObjCountPoisson {
-		c.PoissonMaxDeltaStep = c.MaxDeltaStep
-		c.MaxDeltaStep = 0
+	if c.Objective == ObjCountPoisson {
+		// XGBoost's count:poisson defaults max_delta_step to 0.7, and the
+		// value applies both to the objective and to the trees.
+		if poissonMDS {
+			c.PoissonMaxDeltaStep = c.MaxDeltaStep
+		} else {
+			c.MaxDeltaStep = c.PoissonMaxDeltaStep
+		}
 	}
 	return c, c.Validate()
 }

@@ -16,8 +16,12 @@ func TestNewConfigDefaultsAndAliases(t *testing.T) {
 		t.Errorf("config %+v", c)
 	}
 	c, err = NewConfig(map[string]any{"objective": "count:poisson", "max_delta_step": 0.3})
-	if err != nil || c.PoissonMaxDeltaStep != 0.3 || c.MaxDeltaStep != 0 {
+	if err != nil || c.PoissonMaxDeltaStep != 0.3 || c.MaxDeltaStep != 0.3 {
 		t.Errorf("poisson max_delta_step: %v %+v", err, c)
+	}
+	c, err = NewConfig(map[string]any{"objective": "count:poisson"})
+	if err != nil || c.PoissonMaxDeltaStep != 0.7 || c.MaxDeltaStep != 0.7 {
+		t.Errorf("poisson default max_delta_step: %v %+v", err, c)
 	}
 }
 

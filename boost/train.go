@@ -360,8 +360,9 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	return t.evaluate(ctx, iter, groups)
 }
 
-// medianLeaves sets each leaf of an absolute-error tree to the learning
-// rate times the median residual of its rows, as XGBoost 1.7 does.
+// medianLeaves sets each leaf of an absolute-error tree to the median
+// residual of its rows. XGBoost 1.7 does not scale this refreshed leaf by
+// the learning rate (2.0 does), and neither do we, to train the same model.
 func (t *trainer) medianLeaves(ctx context.Context, k int, tree *Tree, leaves []int32, values []float32) error {
 	nShards := t.cl.numShards()
 	res, wts := make([][][]float32, nShards), make([][][]float32, nShards)
@@ -385,7 +386,7 @@ func (t *trainer) medianLeaves(ctx context.Context, k int, tree *Tree, leaves []
 			w = nil
 		}
 		q := weightedQuantile(r, w, 0.5)
-		values[j] = float32(q * t.cfg.Eta)
+		values[j] = float32(q)
 		tree.SplitCond[l] = values[j]
 		tree.BaseWeight[l] = values[j]
 	}
