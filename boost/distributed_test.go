@@ -92,6 +92,7 @@ var nanF = func() float64 { var z float64; return z / z }()
 // TestDistributedEqualsSingle trains the same data in one process and on
 // 1 to 3 actors and requires byte-identical models.
 func TestDistributedEqualsSingle(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		params   map[string]any

@@ -167,6 +167,7 @@ print(json.dumps(out))
 // with XGBoost 1.7.4 (a one-round model with eta 0 predicts the base
 // margin) and compares.
 func TestMetricsAgainstXGBoost(t *testing.T) {
+	t.Parallel()
 	cases := metricCases()
 	var want []float64
 	pyXGB(t, pyMetricScript, cases, &want)

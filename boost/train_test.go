@@ -67,6 +67,7 @@ func b2f(b bool) float64 {
 // parameters and compares the final validation metrics with those
 // XGBoost 1.7.4 reached (manifest.json of the reference models).
 func TestTrainMatchesXGBoostReference(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, file string
 		logistic   bool

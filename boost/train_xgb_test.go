@@ -48,6 +48,7 @@ func rowsOf(d *DMatrix) [][]*float32 {
 // policies, weights and regularisation) here and in XGBoost 1.7.4 on the
 // same data and compares the final validation metric.
 func TestTrainAgainstXGBoost(t *testing.T) {
+	t.Parallel()
 	type tcase struct {
 		name     string
 		params   map[string]any
