@@ -35,6 +35,7 @@ type pnode struct {
 type Predictor struct {
 	model     *Model
 	dnodes    []dnode      // dense-layout nodes of all dense trees
+	dright    []uint8      // 1 where a dense node sends missing values right
 	nodes     []pnode      // sparse-layout nodes of all sparse trees
 	leafVal   []float32    // value of each leaf slot
 	leafID    []int32      // canonical node id of each leaf slot

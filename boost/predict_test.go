@@ -225,3 +225,48 @@ func TestCanonical(t *testing.T) {
 		t.Errorf("saved tree is not the canonical one:\n%s", diff)
 	}
 }
+
+// TestCleanRowsAndLeafTrees predicts rows without missing values (the
+// dense walk's fast path) for row counts around the block size, with
+// single-leaf trees at the start and the end of the model.
+func TestCleanRowsAndLeafTrees(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(17, 18))
+	m := randomModel(rng, ObjSquaredError, 5, 0, 30, 8)
+	m.Trees = append([]Tree{NewTree(5, 0.5, 10)}, append(m.Trees, NewTree(5, 0.25, 10))...)
+	m.TreeInfo = append(m.TreeInfo, 0, 0)
+	p, err := m.NewPredictor(PredictOptions{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rows := range []int{1, 2, 3, 63, 64, 65, 1000} {
+		x := randomRows(rng, rows, 5)
+		for i, v := range x {
+			if v != v {
+				x[i] = gridValue(rng)
+			}
+		}
+		leaves, err := p.Leaves(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		margin, err := p.Margin(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nt := len(m.Trees)
+		for r := 0; r < rows; r++ {
+			want := float32(0.5)
+			for ti := range m.Trees {
+				leaf := walkTree(&m.Trees[ti], x[r*5:(r+1)*5])
+				if got := leaves[r*nt+ti]; got != leaf {
+					t.Fatalf("%d rows: row %d tree %d: leaf %d, want %d", rows, r, ti, got, leaf)
+				}
+				want += m.Trees[ti].SplitCond[leaf]
+			}
+			if margin[r] != want {
+				t.Fatalf("%d rows: row %d: margin %v, want %v", rows, r, margin[r], want)
+			}
+		}
+	}
+}

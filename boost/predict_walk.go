@@ -25,13 +25,13 @@ import (
 // maxDenseDepth bounds the dense layout to 2^9-1 nodes per tree.
 const maxDenseDepth = 8
 
-// dnode is a node of the dense layout: 8 bytes.
+// dnode is a node of the dense layout: 8 bytes. Whether missing values
+// go right is kept apart (Predictor.dright), as only rows with a missing
+// value need it.
 type dnode struct {
 	thr  float32 // threshold; NaN on padding nodes
-	feat uint32  // split feature; the top bit set when missing values go right
+	feat uint32  // split feature
 }
-
-const defRightBit = 1 << 31
 
 // treeLayout is a tree's place in the predictor's arrays.
 type treeLayout struct {
@@ -64,14 +64,15 @@ func (p *Predictor) addDense(t *Tree, depth int32) treeLayout {
 	nan := float32(math.NaN())
 	for i := 0; i < inner; i++ {
 		n := heap[i]
-		nd := dnode{thr: nan}
+		nd, right := dnode{thr: nan}, uint8(0)
 		if t.Left[n] != -1 {
 			nd = dnode{thr: t.SplitCond[n], feat: uint32(t.SplitIndex[n])}
 			if !t.DefaultLeft[n] {
-				nd.feat |= defRightBit
+				right = 1
 			}
 		}
 		p.dnodes = append(p.dnodes, nd)
+		p.dright = append(p.dright, right)
 	}
 	for i := inner; i < len(heap); i++ {
 		n := heap[i]
@@ -142,8 +143,9 @@ func (p *Predictor) walkBlock(w *treeLayout, x []float32, lo int, pos []int32, c
 		}
 		return
 	}
-	for r := range pos {
-		pos[r] = 0
+	if w.depth == 0 { // a single leaf, which has no dense node
+		clear(pos)
+		return
 	}
 	// The tree was validated (features below nf, and heap indices stay
 	// below 2^depth-1 for depth steps), and rows holds len(pos) full rows,
@@ -152,24 +154,20 @@ func (p *Predictor) walkBlock(w *treeLayout, x []float32, lo int, pos []int32, c
 	base := unsafe.Pointer(unsafe.SliceData(rows))
 	stride := uintptr(nf) * 4
 	if clean {
-		for d := w.depth; d > 0; d-- {
-			var row uintptr // byte offset of row r
-			for r, i := range pos {
-				nd := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i))*8))
-				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat&^defRightBit)*4))
-				pos[r] = 2*i + 1 + b2i(v >= nd.thr)
-				row += stride
-			}
-		}
+		walkDenseClean(nodes, base, stride, w.depth, pos)
 	} else {
+		right := p.dright[w.root:]
+		for r := range pos {
+			pos[r] = 0
+		}
 		for d := w.depth; d > 0; d-- {
 			var row uintptr // byte offset of row r
 			for r, i := range pos {
 				nd := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i))*8))
-				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat&^defRightBit)*4))
+				v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat)*4))
 				c := b2i(v >= nd.thr)
 				if v != v { // rare: a branch costs less than computing it always
-					c = int32(nd.feat >> 31)
+					c = int32(right[i])
 				}
 				pos[r] = 2*i + 1 + c
 				row += stride
@@ -190,4 +188,43 @@ func blockClean(x []float32) bool {
 		}
 	}
 	return true
+}
+
+// walkDenseClean is the dense walk for rows without missing values: the
+// root level is taken for all rows at once, and the other levels two rows
+// at a time.
+func walkDenseClean(nodes, base unsafe.Pointer, stride uintptr, depth int32, pos []int32) {
+	if depth == 0 {
+		clear(pos)
+		return
+	}
+	root := (*dnode)(nodes)
+	f0, t0 := uintptr(root.feat)*4, root.thr
+	var row uintptr // byte offset of row r
+	for r := range pos {
+		v := *(*float32)(unsafe.Add(base, row+f0))
+		pos[r] = 1 + b2i(v >= t0)
+		row += stride
+	}
+	for d := depth - 1; d > 0; d-- {
+		row = 0
+		r := 0
+		for ; r+2 <= len(pos); r += 2 {
+			pp := pos[r : r+2 : r+2]
+			i0, i1 := pp[0], pp[1]
+			n0 := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i0))*8))
+			n1 := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i1))*8))
+			v0 := *(*float32)(unsafe.Add(base, row+uintptr(n0.feat)*4))
+			v1 := *(*float32)(unsafe.Add(base, row+stride+uintptr(n1.feat)*4))
+			pp[0] = 2*i0 + 1 + b2i(v0 >= n0.thr)
+			pp[1] = 2*i1 + 1 + b2i(v1 >= n1.thr)
+			row += 2 * stride
+		}
+		if r < len(pos) {
+			i := pos[r]
+			nd := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i))*8))
+			v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat)*4))
+			pos[r] = 2*i + 1 + b2i(v >= nd.thr)
+		}
+	}
 }
