@@ -53,6 +53,11 @@ type shard struct {
 	finals  []splitReq // final splits of the current tree
 	threads int
 	pool    [][]gpair // spare histogram buffers (used by buildHists only)
+	// packed mode: gq holds gradient<<countBits | 1 per sampled row.
+	packed bool
+	gq     []int64
+	hq     int64 // fixed-point hessian of every row in packed mode
+	qpool  [][]int64
 }
 
 // newShard bins d's rows (global numbers first, first+1, ...) with c.
@@ -143,63 +148,88 @@ func (s *shard) setMargin(d *DMatrix, base float32, trees []Tree, info []int32) 
 	})
 }
 
-// gradients computes the float gradients of all groups and returns the
-// largest |g| and |h| of each group.
-func (s *shard) gradients(o *objective) (maxG, maxH []float64) {
+// gradients computes the float gradients of all groups and returns, per
+// group, the largest |g| and |h| and the smallest h.
+func (s *shard) gradients(o *objective) (maxG, maxH, minH []float64) {
 	g := s.groups
 	chunks := max(1, min(s.threads, s.n/(1<<14)))
 	mg := make([][]float64, chunks)
 	mh := make([][]float64, chunks)
+	nh := make([][]float64, chunks)
 	var wg sync.WaitGroup
 	for c := 0; c < chunks; c++ {
 		lo, hi := c*s.n/chunks, (c+1)*s.n/chunks
-		mg[c], mh[c] = make([]float64, g), make([]float64, g)
+		mg[c], mh[c], nh[c] = make([]float64, g), make([]float64, g), make([]float64, g)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			o.grad(s.margin, s.label, s.weight, s.gf, s.hf, lo*g, hi*g)
 			if g == 1 {
 				var a, b float32
+				m := float32(math.Inf(1))
 				for i, v := range s.gf[lo:hi] {
+					h := s.hf[lo+i]
 					a = max(a, abs32(v))
-					b = max(b, abs32(s.hf[lo+i]))
+					b = max(b, abs32(h))
+					m = min(m, h)
 				}
-				mg[c][0], mh[c][0] = float64(a), float64(b)
+				mg[c][0], mh[c][0], nh[c][0] = float64(a), float64(b), float64(m)
 				return
+			}
+			for k := range nh[c] {
+				nh[c][k] = math.Inf(1)
 			}
 			for i := lo * g; i < hi*g; i++ {
 				k := i % g
 				mg[c][k] = max(mg[c][k], math.Abs(float64(s.gf[i])))
 				mh[c][k] = max(mh[c][k], math.Abs(float64(s.hf[i])))
+				nh[c][k] = min(nh[c][k], float64(s.hf[i]))
 			}
 		}()
 	}
 	wg.Wait()
-	maxG, maxH = make([]float64, g), make([]float64, g)
+	maxG, maxH, minH = make([]float64, g), make([]float64, g), make([]float64, g)
+	for k := range minH {
+		minH[k] = math.Inf(1)
+	}
 	for c := range mg {
 		for k := 0; k < g; k++ {
 			maxG[k] = max(maxG[k], mg[c][k])
 			maxH[k] = max(maxH[k], mh[c][k])
+			minH[k] = min(minH[k], nh[c][k])
 		}
 	}
-	return maxG, maxH
+	return maxG, maxH, minH
 }
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // beginTree quantises group k's gradients with the given scales (rows not
-// in the round's subsample get zero) and puts every row in the root.
-func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampleSeed uint64) {
+// in the round's subsample get zero) and puts every row in the root. With
+// packed set every hessian is the same and the gradient and a row count
+// share one int64 (see hist_packed.go).
+func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampleSeed uint64, packed bool) {
 	g := s.groups
+	s.packed = packed
+	if packed && s.gq == nil {
+		s.gq = make([]int64, s.n)
+	}
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
+			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
 				s.gp[i] = gpair{}
-			} else {
-				s.gp[i] = gpair{int64(math.RoundToEven(float64(s.gf[i*g+k]) * scaleG)),
-					int64(math.RoundToEven(float64(s.hf[i*g+k]) * scaleH))}
+				if packed {
+					s.gq[i] = 0
+				}
+				continue
 			}
-			s.pos[i] = int32(i)
+			gq := int64(math.RoundToEven(float64(s.gf[i*g+k]) * scaleG))
+			if packed {
+				s.gq[i] = gq<<countBits | 1
+			} else {
+				s.gp[i] = gpair{gq, int64(math.RoundToEven(float64(s.hf[i*g+k]) * scaleH))}
+			}
 		}
 	})
 	s.lo, s.hi = append(s.lo[:0], 0), append(s.hi[:0], int32(s.n))
@@ -220,6 +250,9 @@ const histChunk = 1 << 13
 // buildHists returns the histograms of the given nodes, built in parallel:
 // each worker sums its tasks into private buffers that are then added.
 func (s *shard) buildHists(nodes []int32) [][]gpair {
+	if s.packed {
+		return s.buildHistsPacked(nodes)
+	}
 	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }
 	var tasks []task
@@ -538,8 +571,8 @@ func (s *shard) residuals(k int, leaves []int32) (res, wts [][]float32) {
 	res, wts = make([][]float32, len(leaves)), make([][]float32, len(leaves))
 	for j, nd := range leaves {
 		for _, r := range s.pos[s.lo[nd]:s.hi[nd]] {
-			if s.gp[r].h == 0 {
-				continue
+			if (s.packed && s.gq[r] == 0) || (!s.packed && s.gp[r].h == 0) {
+				continue // not in this round's sample
 			}
 			res[j] = append(res[j], s.label[r]-s.margin[int(r)*g+k])
 			wts[j] = append(wts[j], wt(s.weight, int(r)))

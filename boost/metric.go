@@ -2,7 +2,6 @@ package boost
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -213,21 +212,7 @@ func prArea(fpPrev, fp, tpPrev, tp, totalPos float64) float64 {
 // 0/1 labels. Tied scores form one segment. It is NaN when either class
 // is absent.
 func binaryCurve(pred, label, weight []float32, stride, off int, area areaFn, pr bool) float64 {
-	n := len(label)
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int {
-		pa, pb := pred[int(a)*stride+off], pred[int(b)*stride+off]
-		switch {
-		case pa > pb:
-			return -1
-		case pa < pb:
-			return 1
-		}
-		return 0
-	})
+	idx := argsortDesc(pred, len(label), stride, off)
 	var totalPos float64
 	for i, y := range label {
 		totalPos += float64(wt(weight, i)) * float64(y)
@@ -287,4 +272,45 @@ func evalTransform(objective string, margin []float32, groups int) []float32 {
 		objective = ObjMultiSoftprob
 	}
 	return Transform(objective, margin, groups)
+}
+
+// argsortDesc returns the rows 0..n-1 ordered by descending score
+// pred[i*stride+off], ties in row order: a stable LSD radix sort on the
+// scores' order-preserving bit patterns (two 16-bit passes).
+func argsortDesc(pred []float32, n, stride, off int) []int32 {
+	keys := make([]uint32, n)
+	for i := range keys {
+		b := math.Float32bits(pred[i*stride+off])
+		if b>>31 != 0 {
+			b = ^b
+		} else {
+			b |= 1 << 31
+		}
+		keys[i] = ^b // ascending key = descending score
+	}
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	tmpK, tmpI := make([]uint32, n), make([]int32, n)
+	var count [1 << 16]int
+	for shift := uint(0); shift < 32; shift += 16 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&0xffff]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for j, k := range keys {
+			d := (k >> shift) & 0xffff
+			tmpK[count[d]], tmpI[count[d]] = k, idx[j]
+			count[d]++
+		}
+		keys, tmpK = tmpK, keys
+		idx, tmpI = tmpI, idx
+	}
+	return idx
 }

@@ -299,10 +299,10 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	cfg := &t.cfg
 	groups := t.obj.groups
 	nShards := t.cl.numShards()
-	mg, mh := make([][]float64, nShards), make([][]float64, nShards)
+	mg, mh, nh := make([][]float64, nShards), make([][]float64, nShards), make([][]float64, nShards)
 	total := make([]int, nShards)
 	err := t.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
-		mg[i], mh[i] = s.gradients(t.obj)
+		mg[i], mh[i], nh[i] = s.gradients(t.obj)
 		total[i] = s.n
 		return nil
 	})
@@ -323,12 +323,21 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 		params: splitParams{lambda: cfg.Lambda, alpha: cfg.Alpha, mcw: cfg.MinChildWeight, mds: cfg.MaxDeltaStep, gamma: cfg.Gamma, eta: cfg.Eta}}
 	for k := 0; k < groups; k++ {
 		var maxG, maxH float64
+		minH := math.Inf(1)
 		for i := range mg {
-			maxG, maxH = max(maxG, mg[i][k]), max(maxH, mh[i][k])
+			maxG, maxH, minH = max(maxG, mg[i][k]), max(maxH, mh[i][k]), min(minH, nh[i][k])
 		}
+		// When every row has the same hessian (squared error without
+		// weights), gradient and row count share one int64.
+		packed := minH == maxH && maxH > 0 && rows < 1<<countBits-1
 		gr.scaleG, gr.scaleH = fixedScale(maxG, rows), fixedScale(maxH, rows)
+		if packed {
+			gr.scaleG = packedScale(maxG, rows)
+		}
+		hq := int64(math.RoundToEven(maxH * gr.scaleH))
 		err := t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
-			s.beginTree(k, gr.scaleG, gr.scaleH, sampleThr, sampleSeed)
+			s.beginTree(k, gr.scaleG, gr.scaleH, sampleThr, sampleSeed, packed)
+			s.hq = hq
 			return nil
 		})
 		if err != nil {
