@@ -132,7 +132,7 @@ func TestXGBoostPredictsOurModels(t *testing.T) {
 		m.FeatureNames = []string{"a", "b", "c", "d", "e"}
 		m.Attributes = map[string]string{"best_iteration": "11"}
 		models = append(models, m)
-		rows = append(rows, randomRows(rng, 300, m.NumFeature))
+		rows = append(rows, randomRows(rng, 120, m.NumFeature))
 	}
 	res := runXGBoost(t, models, rows)
 	for i, m := range models {
@@ -203,7 +203,7 @@ func TestXGBoostOnReferenceModels(t *testing.T) {
 	for _, rc := range refCases[1:] {
 		x, _ := refData(t, rc.pred, rc.column)
 		models = append(models, loadRef(t, rc.model+".json"))
-		rows = append(rows, x)
+		rows = append(rows, x[:min(len(x), 40*8)]) // 40 rows keep SHAP under the race detector quick
 	}
 	res := runXGBoost(t, models, rows)
 	for i, rc := range refCases[1:] {
@@ -276,7 +276,7 @@ func compareWithXGBoost(t *testing.T, m *Model, x []float32, r xgbResult) {
 // are bit-exact where the transform is pure float32 arithmetic. Where it
 // calls expf (logistic, softprob, exp), glibc's expf is not always
 // correctly rounded while ours is, so a value may differ by an ulp or two
-// (1 in 300 values in this test); anything more is an error.
+// (about 1 value in 300); anything more is an error.
 func checkTransformed(t *testing.T, objective string, want, got []uint32) {
 	t.Helper()
 	if len(want) != len(got) {
