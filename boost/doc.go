@@ -20,6 +20,67 @@
 // Model.TreeInfo. [Model.Validate] checks the result; saving and
 // prediction call it too.
 //
+// # Training
+//
+// [Train] fits a model with the hist method. Data come in a [DMatrix]:
+// from plain column slices ([NewDMatrix], [NewDMatrix32]) or from any
+// columnar table through the small [Table] interface ([FromTable]), with
+// optional sample weights ([DMatrix.SetWeight]); NaN is a missing value.
+//
+//	cfg, err := boost.NewConfig(map[string]any{
+//		"objective": "reg:squarederror", "eta": 0.3, "max_depth": 6,
+//		"eval_metric": []string{"mae", "rmse"}, "num_boost_round": 100,
+//		"early_stopping_rounds": 10,
+//	})
+//	res, err := boost.Train(ctx, cfg, dtrain, boost.TrainOptions{
+//		Evals: []boost.EvalSet{{Name: "validation", Data: dvalid}},
+//		Log:   os.Stdout, // "[12]\tvalidation-mae:…\tvalidation-rmse:…"
+//	})
+//	res.Model.Save(ctx, "model.json")
+//
+// Each feature is cut into at most max_bin (≤ 256) bins from a weighted
+// quantile sketch, so a row is eight uint8 bin indices for eight features.
+// A tree grows depthwise (level by level, up to max_depth) or lossguide
+// (best gain first, up to max_leaves): for each node the gradient
+// histogram is built in parallel over rows, only for the smaller child of
+// a split (the larger one is the parent minus its sibling), and every
+// split is tried with missing values sent left and right, the better
+// direction becoming the node's default. Leaf values, gains and covers
+// follow XGBoost 1.7 exactly, so on data whose cuts coincide the trained
+// trees are XGBoost's. [TrainOptions] adds eval sets (the log line, the
+// [EvalsResult], early stopping on the last metric of the last set with
+// best_iteration), a progress callback and continuation from an initial
+// model.
+//
+// # Parameters
+//
+// [NewConfig] takes XGBoost's parameter names (and its aliases such as
+// learning_rate), applies XGBoost 1.7.4's defaults and checks every value:
+// an unknown name or a value out of range is a [*ParamError] naming the
+// parameter and the allowed range. [Config] holds the result.
+//
+// # Objectives and metrics
+//
+// All thirteen objectives in [Objectives] compute XGBoost 1.7's gradients
+// (including its quirks: count:poisson's max_delta_step of 0.7 on the
+// trees too, and reg:absoluteerror's leaves refreshed to the median
+// residual without the learning rate). The metrics in [Metrics] match
+// XGBoost's values to float precision; [Metric] evaluates one directly.
+//
+// # Determinism and distributed training
+//
+// Gradients enter the histograms as int64 fixed-point values, so a
+// histogram sum does not depend on how rows are split among threads or
+// machines. [TrainDistributed] uses that: the rows are split into
+// NumActors shards held by actors of an [actor.System], each actor bins
+// its shard and builds its part of every node's histogram, and the driver
+// adds them up (an all-reduce) and grows the tree. The model is the same,
+// byte for byte, as [Train]'s. With MaxActorRestarts a dead actor is
+// replaced and training resumes from the last checkpoint (every
+// CheckpointEvery rounds), again with the same model. Row subsampling and
+// column sampling are seeded by the round, not by a running stream, for
+// the same reason.
+//
 // # Loading and saving
 //
 // [LoadModel] and [DecodeModel] read XGBoost 1.7 JSON and UBJSON model
