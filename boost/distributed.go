@@ -1,0 +1,225 @@
+package boost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/sagepipe/sagepipe/actor"
+)
+
+// DistOptions configure data-parallel training on actors, like
+// xgboost-ray's RayParams.
+type DistOptions struct {
+	// NumActors is the number of training actors; each holds a contiguous
+	// shard of the rows. It must be at least 1.
+	NumActors int
+	// CPUsPerActor is the number of CPUs each actor reserves on the
+	// System and the number of threads it builds histograms with; 0 means 1.
+	CPUsPerActor int
+	// MaxActorRestarts is how many times a dead training actor is replaced
+	// (over the whole run) before training fails; -1 means without limit.
+	MaxActorRestarts int
+	// CheckpointEvery is the number of rounds between the checkpoints that
+	// training resumes from after an actor died; 0 means 5.
+	CheckpointEvery int
+	// Name prefixes the actors' names ("<Name>-shard-<i>"); "" means
+	// "boost". Concurrent trainings on one System need distinct names.
+	Name string
+}
+
+// worker is a training actor's state: its rows and, once the cuts are
+// known, the binned shard.
+type worker struct {
+	d       *DMatrix
+	first   int
+	threads int
+	s       *shard
+}
+
+// actorCluster runs shard operations as actor calls, one actor per shard.
+type actorCluster struct {
+	sys      *actor.System
+	dopt     DistOptions
+	handles  []*actor.Handle[worker]
+	parts    []*DMatrix
+	firsts   []int
+	restarts int
+}
+
+func (c *actorCluster) numShards() int { return len(c.handles) }
+
+// do calls fn on every actor and waits for all of them, so that no call is
+// still running when do returns; it returns the first error by shard.
+func (c *actorCluster) do(ctx context.Context, fn func(ctx context.Context, i int, s *shard) error) error {
+	futures := make([]*actor.Future[struct{}], len(c.handles))
+	for i, h := range c.handles {
+		futures[i] = actor.Call(h, func(ctx context.Context, w *worker) (struct{}, error) {
+			if w.s == nil {
+				return struct{}{}, fmt.Errorf("%w: shard %d is not binned", ErrTrain, i)
+			}
+			return struct{}{}, fn(ctx, i, w.s)
+		})
+	}
+	var first error
+	for _, f := range futures {
+		if _, err := f.Get(ctx); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (c *actorCluster) name(i int) string {
+	p := c.dopt.Name
+	if p == "" {
+		p = "boost"
+	}
+	return fmt.Sprintf("%s-shard-%d", p, i)
+}
+
+// spawn starts the actor of shard i holding its rows.
+func (c *actorCluster) spawn(ctx context.Context, i int) (*actor.Handle[worker], error) {
+	d, first, threads := c.parts[i], c.firsts[i], c.dopt.CPUsPerActor
+	return actor.Spawn(ctx, c.sys, func(context.Context) (*worker, error) {
+		return &worker{d: d, first: first, threads: threads}, nil
+	}, actor.Options{Name: c.name(i), NumCPUs: float64(threads)})
+}
+
+// bin builds actor i's shard with the cuts.
+func (c *actorCluster) bin(ctx context.Context, i int, cuts *cuts, groups int) error {
+	_, err := actor.Call(c.handles[i], func(_ context.Context, w *worker) (struct{}, error) {
+		w.s = newShard(w.d, w.first, cuts, groups, w.threads)
+		return struct{}{}, nil
+	}).Get(ctx)
+	return err
+}
+
+// shutdown kills every actor and waits for them to stop.
+func (c *actorCluster) shutdown() {
+	for _, h := range c.handles {
+		if h != nil {
+			h.Kill()
+		}
+	}
+	for _, h := range c.handles {
+		if h != nil {
+			<-h.Done()
+		}
+	}
+}
+
+// TrainDistributed trains like Train, with the rows split into
+// dopt.NumActors contiguous shards, each held and binned by an actor on
+// sys. The driver merges the actors' quantile samples into one set of
+// cuts, and every tree node's histogram is the sum (all-reduce) of the
+// actors' fixed-point histograms, so the model is identical, bit for bit,
+// to Train's on the same data and parameters, whatever the number of
+// actors.
+//
+// When an actor dies (killed, or crashed), it is replaced by a new one,
+// up to dopt.MaxActorRestarts times, and training resumes from the last
+// checkpoint (every dopt.CheckpointEvery rounds); because every round is
+// a function of the model so far, the result is the same model.
+func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain *DMatrix, dopt DistOptions, opt TrainOptions) (res *Result, err error) {
+	if sys == nil {
+		return nil, fmt.Errorf("%w: nil actor system", ErrInput)
+	}
+	if dopt.NumActors < 1 {
+		return nil, &ParamError{Name: "NumActors", Value: dopt.NumActors, Allowed: "[1, inf)"}
+	}
+	if dopt.CPUsPerActor < 0 {
+		return nil, &ParamError{Name: "CPUsPerActor", Value: dopt.CPUsPerActor, Allowed: "[0, inf)"}
+	}
+	if dopt.MaxActorRestarts < -1 {
+		return nil, &ParamError{Name: "MaxActorRestarts", Value: dopt.MaxActorRestarts, Allowed: "[-1, inf)"}
+	}
+	if dopt.CheckpointEvery < 0 {
+		return nil, &ParamError{Name: "CheckpointEvery", Value: dopt.CheckpointEvery, Allowed: "[0, inf)"}
+	}
+	if dopt.CPUsPerActor == 0 {
+		dopt.CPUsPerActor = 1
+	}
+	if dopt.CheckpointEvery == 0 {
+		dopt.CheckpointEvery = 5
+	}
+	t, err := newTrainer(cfg, dtrain, opt)
+	if err != nil {
+		return nil, err
+	}
+	if dopt.NumActors > dtrain.rows {
+		return nil, &ParamError{Name: "NumActors", Value: dopt.NumActors, Allowed: fmt.Sprintf("[1, %d] (the row count)", dtrain.rows)}
+	}
+	c := &actorCluster{sys: sys, dopt: dopt}
+	for i := 0; i < dopt.NumActors; i++ {
+		lo, hi := i*dtrain.rows/dopt.NumActors, (i+1)*dtrain.rows/dopt.NumActors
+		part, err := dtrain.Slice(lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		c.parts, c.firsts = append(c.parts, part), append(c.firsts, lo)
+	}
+	defer c.shutdown()
+	for i := range c.parts {
+		h, err := c.spawn(ctx, i)
+		if err != nil {
+			return nil, fmt.Errorf("%w: starting actor %d: %w", ErrTrain, i, err)
+		}
+		c.handles = append(c.handles, h)
+	}
+
+	// Sketch on the actors, merge on the driver, bin on the actors.
+	samples := make([][]featSample, len(c.handles))
+	var wg sync.WaitGroup
+	errs := make([]error, len(c.handles))
+	for i, h := range c.handles {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			samples[i], errs[i] = actor.Call(h, func(_ context.Context, w *worker) ([]featSample, error) {
+				return sketchShard(w.d, w.first, dtrain.rows, w.threads), nil
+			}).Get(ctx)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("%w: sketch: %w", ErrTrain, err)
+	}
+	t.cuts = mergeSketches(samples, len(dtrain.cols), cfg.MaxBin, t.threads())
+	for i := range c.handles {
+		if err := c.bin(ctx, i, t.cuts, t.obj.groups); err != nil {
+			return nil, fmt.Errorf("%w: binning shard %d: %w", ErrTrain, i, err)
+		}
+	}
+	t.cl = c
+	if err := t.resetShardMargins(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTrain, err)
+	}
+	t.checkpointEvery = dopt.CheckpointEvery
+	t.restore = func(ctx context.Context, cause error) error {
+		if !errors.Is(cause, actor.ErrActorDied) {
+			return cause
+		}
+		for i, h := range c.handles {
+			if h.Alive() {
+				continue
+			}
+			if dopt.MaxActorRestarts >= 0 && c.restarts >= dopt.MaxActorRestarts {
+				return fmt.Errorf("%w: actor %s died and MaxActorRestarts (%d) are used up: %w", ErrTrain, h.Name(), dopt.MaxActorRestarts, cause)
+			}
+			c.restarts++
+			<-h.Done()
+			nh, err := c.spawn(ctx, i)
+			if err != nil {
+				return fmt.Errorf("%w: restarting actor %d: %w", ErrTrain, i, err)
+			}
+			c.handles[i] = nh
+			if err := c.bin(ctx, i, t.cuts, t.obj.groups); err != nil {
+				return fmt.Errorf("%w: binning shard %d after restart: %w", ErrTrain, i, err)
+			}
+		}
+		return nil
+	}
+	return t.run(ctx)
+}

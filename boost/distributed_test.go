@@ -1,0 +1,217 @@
+package boost
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/sagepipe/sagepipe/actor"
+)
+
+func newSystem(t *testing.T, cpus float64) *actor.System {
+	t.Helper()
+	sys, err := actor.NewSystem(actor.Config{CPUs: cpus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sys.Shutdown(context.Background()) })
+	return sys
+}
+
+func modelJSON(t *testing.T, m *Model) []byte {
+	t.Helper()
+	b, err := m.Encode(FormatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// synthetic returns n rows of nf features (some missing), with labels
+// fitting the objective, and random weights when weighted.
+func synthetic(t testing.TB, n, nf int, obj string, weighted bool, seed uint64) *DMatrix {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	cols := make([][]float64, nf)
+	for j := range cols {
+		cols[j] = make([]float64, n)
+	}
+	label := make([]float64, n)
+	for i := 0; i < n; i++ {
+		var s float64
+		for j := range cols {
+			v := rng.NormFloat64()
+			if j%3 == 1 {
+				v = float64(rng.IntN(7))
+			}
+			s += v * float64(j%4-1)
+			if j == 2 && rng.IntN(10) == 0 {
+				v = nanF
+			}
+			cols[j][i] = v
+		}
+		s += 0.3 * rng.NormFloat64()
+		switch obj {
+		case ObjBinaryLogistic, ObjBinaryHinge, ObjBinaryLogitRaw:
+			label[i] = b2f(s > 0)
+		case ObjRegLogistic:
+			label[i] = 1 / (1 + math.Exp(-s))
+		case ObjMultiSoftprob, ObjMultiSoftmax:
+			label[i] = float64(min(2, max(0, int(s/2+1))))
+		case ObjCountPoisson, ObjRegTweedie:
+			label[i] = float64(rng.IntN(1 + int(max(0, s+2))))
+		case ObjRegGamma:
+			label[i] = 0.1 + s*s
+		default:
+			label[i] = s
+		}
+	}
+	d, err := NewDMatrix(cols, label)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if weighted {
+		w := make([]float64, n)
+		for i := range w {
+			w[i] = 0.5 + rng.Float64()
+		}
+		if err := d.SetWeight(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+var nanF = func() float64 { var z float64; return z / z }()
+
+// TestDistributedEqualsSingle trains the same data in one process and on
+// 1 to 3 actors and requires byte-identical models.
+func TestDistributedEqualsSingle(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		params   map[string]any
+		weighted bool
+	}{
+		{"reg", map[string]any{"objective": ObjSquaredError}, false},
+		{"logistic-weighted", map[string]any{"objective": ObjBinaryLogistic, "eval_metric": "auc"}, true},
+		{"lossguide-sampled", map[string]any{"objective": ObjSquaredError, "grow_policy": "lossguide", "max_leaves": 9,
+			"max_depth": 0, "subsample": 0.7, "colsample_bytree": 0.8, "colsample_bynode": 0.7, "seed": 3}, false},
+		{"softprob", map[string]any{"objective": ObjMultiSoftprob, "num_class": 3}, false},
+		{"absoluteerror", map[string]any{"objective": ObjAbsoluteError}, false},
+	}
+	sys := newSystem(t, 4)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.params["num_boost_round"] = 12
+			tc.params["max_bin"] = 32
+			cfg, err := NewConfig(tc.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj := tc.params["objective"].(string)
+			d := synthetic(t, 3000, 6, obj, tc.weighted, 1)
+			v := synthetic(t, 500, 6, obj, tc.weighted, 2)
+			opt := TrainOptions{Evals: []EvalSet{{"valid", v}}}
+			single, err := Train(context.Background(), cfg, d, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := single.Model.Trees[len(single.Model.Trees)-1].NumNodes(); n < 5 {
+				t.Fatalf("last tree has %d nodes: the comparison would be vacuous", n)
+			}
+			want := modelJSON(t, single.Model)
+			for actors := 1; actors <= 3; actors++ {
+				res, err := TrainDistributed(context.Background(), sys, cfg, d,
+					DistOptions{NumActors: actors, CPUsPerActor: 1, Name: fmt.Sprintf("%s-%d", tc.name, actors)}, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := modelJSON(t, res.Model); !bytes.Equal(got, want) {
+					t.Errorf("%d actors: model differs from single-process training", actors)
+				}
+			}
+		})
+	}
+}
+
+// TestDistributedSurvivesKilledActor kills a training actor in the middle
+// of the run; training replaces it, resumes from the last checkpoint and
+// produces the same model as an undisturbed run.
+func TestDistributedSurvivesKilledActor(t *testing.T) {
+	cfg, err := NewConfig(map[string]any{"objective": ObjSquaredError, "num_boost_round": 15, "max_bin": 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := synthetic(t, 4000, 5, ObjSquaredError, false, 5)
+	v := synthetic(t, 400, 5, ObjSquaredError, false, 6)
+	single, err := Train(context.Background(), cfg, d, TrainOptions{Evals: []EvalSet{{"valid", v}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := newSystem(t, 3)
+	for _, async := range []bool{false, true} {
+		t.Run(fmt.Sprintf("async=%v", async), func(t *testing.T) {
+			name := fmt.Sprintf("ft%v", async)
+			var killed atomic.Bool
+			var log strings.Builder
+			kill := func() {
+				h, err := actor.Lookup[worker](sys, name+"-shard-1")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				h.Kill()
+			}
+			cb := func(ctx context.Context, p Progress) error {
+				if p.Iteration == 7 && !killed.Swap(true) {
+					if async {
+						go kill() // lands somewhere in the next round
+					} else {
+						kill()
+					}
+				}
+				return nil
+			}
+			res, err := TrainDistributed(context.Background(), sys, cfg, d,
+				DistOptions{NumActors: 3, CPUsPerActor: 1, MaxActorRestarts: 1, CheckpointEvery: 5, Name: name},
+				TrainOptions{Evals: []EvalSet{{"valid", v}}, Callback: cb, Log: &log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !killed.Load() {
+				t.Fatal("no actor was killed")
+			}
+			if !bytes.Equal(modelJSON(t, res.Model), modelJSON(t, single.Model)) {
+				t.Error("model after a restart differs from the undisturbed model")
+			}
+			if got := strings.Count(log.String(), "[5]\t"); got != 2 {
+				t.Errorf("round 5 logged %d times, want 2 (once more after resuming from the checkpoint)", got)
+			}
+			if n := len(res.Evals["valid"]["rmse"]); n != 15 {
+				t.Errorf("%d rounds of eval history, want 15", n)
+			}
+		})
+	}
+	t.Run("no restarts left", func(t *testing.T) {
+		cb := func(ctx context.Context, p Progress) error {
+			if p.Iteration == 2 {
+				h, err := actor.Lookup[worker](sys, "ft0-shard-0")
+				if err == nil {
+					h.Kill()
+				}
+			}
+			return nil
+		}
+		_, err := TrainDistributed(context.Background(), sys, cfg, d,
+			DistOptions{NumActors: 2, MaxActorRestarts: 0, Name: "ft0"}, TrainOptions{Callback: cb})
+		if !errors.Is(err, ErrTrain) || !errors.Is(err, actor.ErrActorDied) {
+			t.Errorf("err = %v, want ErrTrain wrapping ErrActorDied", err)
+		}
+	})
+}

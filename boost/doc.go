@@ -1,0 +1,109 @@
+// Package boost trains and serves histogram gradient-boosted trees with the
+// semantics of XGBoost 1.7's "hist" tree method, and reads and writes
+// XGBoost 1.7 model files.
+//
+// # The model
+//
+// A [Model] is an XGBoost "gbtree" booster in XGBoost's own layout: a list
+// of [Tree] values in boosting order, each a set of parallel per-node
+// arrays (children, parent, split feature, threshold or leaf value, default
+// direction for missing values, and the statistics XGBoost records), plus
+// the objective, base score and feature metadata. The layout is documented
+// at the top of model.go.
+//
+// # Building trees
+//
+// Trainers build trees through [NewTree] and [Tree.AddSplit]: NewTree makes
+// a single root leaf, AddSplit turns a leaf into a split and appends its two
+// children (left, then right, so siblings are adjacent as XGBoost
+// requires). Append each tree to Model.Trees with its output group in
+// Model.TreeInfo. [Model.Validate] checks the result; saving and
+// prediction call it too.
+//
+// # Training
+//
+// [Train] fits a model with the hist method. Data come in a [DMatrix]:
+// from plain column slices ([NewDMatrix], [NewDMatrix32]) or from any
+// columnar table through the small [Table] interface ([FromTable]), with
+// optional sample weights ([DMatrix.SetWeight]); NaN is a missing value.
+//
+//	cfg, err := boost.NewConfig(map[string]any{
+//		"objective": "reg:squarederror", "eta": 0.3, "max_depth": 6,
+//		"eval_metric": []string{"mae", "rmse"}, "num_boost_round": 100,
+//		"early_stopping_rounds": 10,
+//	})
+//	res, err := boost.Train(ctx, cfg, dtrain, boost.TrainOptions{
+//		Evals: []boost.EvalSet{{Name: "validation", Data: dvalid}},
+//		Log:   os.Stdout, // "[12]\tvalidation-mae:…\tvalidation-rmse:…"
+//	})
+//	res.Model.Save(ctx, "model.json")
+//
+// Each feature is cut into at most max_bin (≤ 256) bins from a weighted
+// quantile sketch, so a row is eight uint8 bin indices for eight features.
+// A tree grows depthwise (level by level, up to max_depth) or lossguide
+// (best gain first, up to max_leaves): for each node the gradient
+// histogram is built in parallel over rows, only for the smaller child of
+// a split (the larger one is the parent minus its sibling), and every
+// split is tried with missing values sent left and right, the better
+// direction becoming the node's default. Leaf values, gains and covers
+// follow XGBoost 1.7 exactly, so on data whose cuts coincide the trained
+// trees are XGBoost's. [TrainOptions] adds eval sets (the log line, the
+// [EvalsResult], early stopping on the last metric of the last set with
+// best_iteration), a progress callback and continuation from an initial
+// model.
+//
+// # Parameters
+//
+// [NewConfig] takes XGBoost's parameter names (and its aliases such as
+// learning_rate), applies XGBoost 1.7.4's defaults and checks every value:
+// an unknown name or a value out of range is a [*ParamError] naming the
+// parameter and the allowed range. [Config] holds the result.
+//
+// # Objectives and metrics
+//
+// All thirteen objectives in [Objectives] compute XGBoost 1.7's gradients
+// (including its quirks: count:poisson's max_delta_step of 0.7 on the
+// trees too, and reg:absoluteerror's leaves refreshed to the median
+// residual without the learning rate). The metrics in [Metrics] match
+// XGBoost's values to float precision; [Metric] evaluates one directly.
+//
+// # Determinism and distributed training
+//
+// Gradients enter the histograms as int64 fixed-point values, so a
+// histogram sum does not depend on how rows are split among threads or
+// machines. [TrainDistributed] uses that: the rows are split into
+// NumActors shards held by actors of an [actor.System], each actor bins
+// its shard and builds its part of every node's histogram, and the driver
+// adds them up (an all-reduce) and grows the tree. The model is the same,
+// byte for byte, as [Train]'s. With MaxActorRestarts a dead actor is
+// replaced and training resumes from the last checkpoint (every
+// CheckpointEvery rounds), again with the same model. Row subsampling and
+// column sampling are seeded by the round, not by a running stream, for
+// the same reason.
+//
+// # Loading and saving
+//
+// [LoadModel] and [DecodeModel] read XGBoost 1.7 JSON and UBJSON model
+// files (the format is detected from the content); [Model.Save] and
+// [Model.Encode] write them, byte for byte as XGBoost 1.7.4 writes the same
+// model, so XGBoost loads our models and we load its own. Only "gbtree"
+// boosters with numerical splits are supported. A malformed, truncated or
+// hostile file is an error wrapping [ErrModelFormat] that names the field,
+// never a panic, and memory stays proportional to the file's size.
+//
+// # Prediction
+//
+// [Model.NewPredictor] prepares a model once; its [Predictor.Margin],
+// [Predictor.Predict] (the objective's output transform, see [Transform]),
+// [Predictor.Leaves] and [Predictor.Contribs] take a row-major float32
+// matrix with NaN for missing values ([RowMajor] converts columns) and
+// split the rows over goroutines. The margin is the base margin plus every
+// tree's leaf value added in float32 in tree order, as XGBoost does, so
+// predictions equal XGBoost's bit for bit. Transforms that call expf
+// (logistic, softprob, exp) use a correctly rounded expf; glibc's differs
+// from it in rare cases by an ulp.
+//
+// [Predictor.Contribs] gives TreeSHAP feature contributions (XGBoost's
+// pred_contribs), and [Model.Importance] the weight, gain, cover,
+// total_gain and total_cover importances of XGBoost's get_score.
+package boost

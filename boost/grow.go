@@ -1,0 +1,404 @@
+package boost
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// cluster runs an operation on every shard of the training data and waits
+// for all of them. The single-process cluster calls the shard directly;
+// the distributed one (distributed.go) calls into actors. fn writes its
+// result into a slot of a slice indexed by i, so results are merged in
+// shard order whatever order the shards finish in.
+type cluster interface {
+	numShards() int
+	do(ctx context.Context, fn func(ctx context.Context, i int, s *shard) error) error
+}
+
+// localCluster holds the shards in this goroutine's address space.
+type localCluster []*shard
+
+func (c localCluster) numShards() int { return len(c) }
+
+func (c localCluster) do(ctx context.Context, fn func(ctx context.Context, i int, s *shard) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i, s := range c {
+		if err := fn(ctx, i, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kRtEps is XGBoost's smallest loss change that counts as a split.
+const kRtEps = 1e-6
+
+// splitParams are the regularisation parameters of split finding.
+type splitParams struct {
+	lambda, alpha, mcw, mds, gamma, eta float64
+}
+
+func thresholdL1(g, alpha float64) float64 {
+	switch {
+	case g > alpha:
+		return g - alpha
+	case g < -alpha:
+		return g + alpha
+	}
+	return 0
+}
+
+// weight is XGBoost's CalcWeight: the optimal leaf weight of a node.
+func (p *splitParams) weight(g, h float64) float64 {
+	if h < p.mcw || h <= 0 {
+		return 0
+	}
+	dw := -thresholdL1(g, p.alpha) / (h + p.lambda)
+	if p.mds != 0 && math.Abs(dw) > p.mds {
+		dw = math.Copysign(p.mds, dw)
+	}
+	return dw
+}
+
+// gain is the loss reduction of a node at its optimal weight, as XGBoost
+// 1.7's hist split evaluator computes it (CalcGainGivenWeight).
+func (p *splitParams) gain(g, h float64) float64 {
+	if h <= 0 {
+		return 0
+	}
+	if p.mds == 0 {
+		t := thresholdL1(g, p.alpha)
+		return t * t / (h + p.lambda)
+	}
+	w := p.weight(g, h)
+	return -(2*g*w + (h+p.lambda)*w*w)
+}
+
+// split is the best split found for a node.
+type split struct {
+	gain        float64
+	feature     int
+	bin         int // left = bins <= bin; -1 = only missing values go left
+	defaultLeft bool
+	cond        float32
+	left, right gpair
+}
+
+// node is a tree node under construction.
+type node struct {
+	id    int32
+	depth int
+	sum   gpair
+	hist  []gpair
+	rows  int
+	best  split
+	stamp int // creation order, XGBoost's tie break in lossguide
+}
+
+// grower builds the trees of one training run against a cluster.
+type grower struct {
+	cfg    *Config
+	cuts   *cuts
+	cl     cluster
+	params splitParams
+	nf     int
+	total  int // rows over all shards
+	// needRows is set when the leaves' rows must be grouped after the
+	// tree is built (reg:absoluteerror's leaf refresh), which rules out
+	// final splits.
+	needRows bool
+	// scaleG and scaleH are the fixed-point scales of the current tree.
+	scaleG, scaleH float64
+}
+
+func (gr *grower) toFloat(p gpair) (float64, float64) {
+	return float64(p.g) / gr.scaleG, float64(p.h) / gr.scaleH
+}
+
+// featureSet returns the features sampled from parent with fraction frac,
+// seeded by key; parent itself when frac is 1.
+func (gr *grower) featureSet(parent []int, frac float64, key uint64) []int {
+	if frac >= 1 || len(parent) <= 1 {
+		return parent
+	}
+	n := max(1, int(frac*float64(len(parent))))
+	rng := rand.New(rand.NewPCG(gr.cfg.Seed, key))
+	p := slices.Clone(parent)
+	rng.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	p = p[:n]
+	slices.Sort(p)
+	return p
+}
+
+// evaluate finds the best split of nd over the given features.
+func (gr *grower) evaluate(nd *node, feats []int) {
+	p := &gr.params
+	G, H := gr.toFloat(nd.sum)
+	parentGain := p.gain(G, H)
+	best := split{gain: math.Inf(-1), feature: -1}
+	try := func(f, b int, defLeft bool, left gpair, cond float32) {
+		right := nd.sum.sub(left)
+		gl, hl := gr.toFloat(left)
+		gR, hR := gr.toFloat(right)
+		if hl < p.mcw || hR < p.mcw || hl <= 0 || hR <= 0 {
+			return
+		}
+		chg := float64(float32(p.gain(gl, hl) + p.gain(gR, hR) - parentGain))
+		if chg > best.gain {
+			best = split{gain: chg, feature: f, bin: b, defaultLeft: defLeft, cond: cond, left: left, right: right}
+		}
+	}
+	for _, f := range feats {
+		cv := gr.cuts.vals[f]
+		h := nd.hist[gr.cuts.off[f]:gr.cuts.off[f+1]]
+		miss := h[len(cv)]
+		var acc gpair
+		for b := range cv {
+			acc = acc.add(h[b])
+			try(f, b, false, acc, cv[b])
+		}
+		if miss != (gpair{}) {
+			acc = miss
+			try(f, -1, true, acc, gr.cuts.minVal[f])
+			for b := 0; b+1 < len(cv); b++ {
+				acc = acc.add(h[b])
+				try(f, b, true, acc, cv[b])
+			}
+		}
+	}
+	nd.best = best
+}
+
+// valid reports whether nd's best split may be applied (XGBoost's
+// ExpandEntry::IsValid without the leaf count, checked by the caller).
+func (gr *grower) valid(nd *node) bool {
+	b := &nd.best
+	if b.feature < 0 || b.gain <= kRtEps || b.gain < gr.params.gamma {
+		return false
+	}
+	return gr.cfg.MaxDepth == 0 || nd.depth < gr.cfg.MaxDepth
+}
+
+// leafValue is the leaf value of a node (learning rate applied).
+func (gr *grower) leafValue(sum gpair) float32 {
+	g, h := gr.toFloat(sum)
+	return float32(gr.params.eta * gr.params.weight(g, h))
+}
+
+// growTree builds the tree of group k in round `round` from the shards'
+// quantised gradients; on return every shard's rows are grouped by leaf.
+// It returns the tree and its leaf ids.
+func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, error) {
+	cfg := gr.cfg
+	treeKey := uint64(round)<<20 | uint64(k)<<8
+	all := make([]int, gr.nf)
+	for i := range all {
+		all[i] = i
+	}
+	byTree := gr.featureSet(all, cfg.ColsampleByTree, treeKey)
+	levelSets := map[int][]int{}
+	nodeFeats := func(nd *node) []int {
+		lv, ok := levelSets[nd.depth]
+		if !ok {
+			lv = gr.featureSet(byTree, cfg.ColsampleByLvl, treeKey|1<<62|uint64(nd.depth))
+			levelSets[nd.depth] = lv
+		}
+		return gr.featureSet(lv, cfg.ColsampleByNode, treeKey|1<<61|uint64(nd.id)<<32)
+	}
+
+	hists, err := gr.hists(ctx, []int32{0})
+	if err != nil {
+		return Tree{}, nil, err
+	}
+	root := &node{id: 0, hist: hists[0]}
+	if gr.nf > 0 {
+		for _, v := range root.hist[gr.cuts.off[0]:gr.cuts.off[1]] {
+			root.sum = root.sum.add(v)
+		}
+	}
+	_, h0 := gr.toFloat(root.sum)
+	tree := NewTree(gr.nf, gr.leafValue(root.sum), float32(h0))
+	if gr.nf == 0 {
+		return tree, []int32{0}, nil
+	}
+	gr.evaluate(root, nodeFeats(root))
+	leaves := 1
+	stamp := 1
+
+	// expand applies the splits of nodes (all valid) and returns the
+	// children with their histograms and best splits.
+	expand := func(nodes []*node) ([]*node, error) {
+		reqs := make([]splitReq, len(nodes))
+		for j, nd := range nodes {
+			b := &nd.best
+			_, hl := gr.toFloat(b.left)
+			_, hR := gr.toFloat(b.right)
+			l, r := tree.AddSplit(int(nd.id), b.feature, b.cond, b.defaultLeft,
+				float32(gr.params.weight(gr.toFloat(nd.sum))), float32(b.gain),
+				gr.leafValue(b.left), float32(hl), gr.leafValue(b.right), float32(hR))
+			reqs[j] = splitReq{node: nd.id, left: int32(l), right: int32(r), feature: int32(b.feature),
+				bin: int32(b.bin), defaultLeft: b.defaultLeft,
+				final: !gr.needRows && cfg.MaxDepth > 0 && nd.depth+1 >= cfg.MaxDepth}
+			leaves++
+		}
+		counts, err := gr.split(ctx, reqs, nodes)
+		if err != nil {
+			return nil, err
+		}
+		var small []int32
+		var withHist []int // indices into nodes of parents whose children get histograms
+		children := make([]*node, 0, 2*len(nodes))
+		for j, nd := range nodes {
+			l := &node{id: reqs[j].left, depth: nd.depth + 1, sum: nd.best.left, rows: counts[j], stamp: stamp}
+			r := &node{id: reqs[j].right, depth: nd.depth + 1, sum: nd.best.right, rows: nd.rows - counts[j], stamp: stamp + 1}
+			stamp += 2
+			children = append(children, l, r)
+			if cfg.MaxDepth > 0 && l.depth >= cfg.MaxDepth {
+				nd.hist = nil // the children are leaves: no histograms needed
+				continue
+			}
+			withHist = append(withHist, j)
+			if l.rows <= r.rows {
+				small = append(small, l.id)
+			} else {
+				small = append(small, r.id)
+			}
+		}
+		if len(small) == 0 {
+			return children, nil
+		}
+		hs, err := gr.hists(ctx, small)
+		if err != nil {
+			return nil, err
+		}
+		for s, j := range withHist {
+			nd := nodes[j]
+			l, r := children[2*j], children[2*j+1]
+			big, other := r, l
+			if small[s] == l.id {
+				l.hist = hs[s]
+			} else {
+				r.hist = hs[s]
+				big, other = l, r
+			}
+			big.hist = nd.hist // reuse the parent's buffer: parent − sibling
+			for i := range big.hist {
+				big.hist[i] = big.hist[i].sub(other.hist[i])
+			}
+			nd.hist = nil
+			gr.evaluate(l, nodeFeats(l))
+			gr.evaluate(r, nodeFeats(r))
+		}
+		return children, nil
+	}
+
+	root.rows = gr.total
+	if cfg.GrowPolicy == GrowLossguide {
+		q := &nodeQueue{}
+		if gr.valid(root) {
+			heap.Push(q, root)
+		}
+		for q.Len() > 0 && (cfg.MaxLeaves == 0 || leaves < cfg.MaxLeaves) {
+			nd := heap.Pop(q).(*node)
+			children, err := expand([]*node{nd})
+			if err != nil {
+				return Tree{}, nil, err
+			}
+			for _, c := range children {
+				if gr.valid(c) {
+					heap.Push(q, c)
+				}
+			}
+		}
+	} else {
+		level := []*node{root}
+		for len(level) > 0 {
+			var todo []*node
+			for _, nd := range level {
+				if gr.valid(nd) && (cfg.MaxLeaves == 0 || leaves+len(todo) < cfg.MaxLeaves) {
+					todo = append(todo, nd)
+				}
+			}
+			if len(todo) == 0 {
+				break
+			}
+			next, err := expand(todo)
+			if err != nil {
+				return Tree{}, nil, err
+			}
+			level = next
+		}
+	}
+	var leafIDs []int32
+	for n := range tree.Left {
+		if tree.Left[n] == -1 {
+			leafIDs = append(leafIDs, int32(n))
+		}
+	}
+	return tree, leafIDs, nil
+}
+
+// hists builds the histograms of the nodes on every shard and sums them.
+func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
+	parts := make([][][]gpair, gr.cl.numShards())
+	err := gr.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
+		parts[i] = s.buildHists(nodes)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := parts[0]
+	for _, p := range parts[1:] {
+		for j := range out {
+			for b := range out[j] {
+				out[j][b] = out[j][b].add(p[j][b])
+			}
+		}
+	}
+	return out, nil
+}
+
+// split applies the splits on every shard and returns the global number
+// of rows sent left by each.
+func (gr *grower) split(ctx context.Context, reqs []splitReq, nodes []*node) ([]int, error) {
+	parts := make([][]int, gr.cl.numShards())
+	err := gr.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
+		parts[i] = s.applySplits(reqs)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	counts := make([]int, len(reqs))
+	for _, p := range parts {
+		for j, c := range p {
+			counts[j] += c
+		}
+	}
+	return counts, nil
+}
+
+// nodeQueue orders lossguide candidates by gain, then creation order.
+type nodeQueue []*node
+
+func (q nodeQueue) Len() int { return len(q) }
+func (q nodeQueue) Less(i, j int) bool {
+	if q[i].best.gain != q[j].best.gain {
+		return q[i].best.gain > q[j].best.gain
+	}
+	return q[i].stamp < q[j].stamp
+}
+func (q nodeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *nodeQueue) Push(x any)   { *q = append(*q, x.(*node)) }
+func (q *nodeQueue) Pop() any {
+	old := *q
+	n := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return n
+}

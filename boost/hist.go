@@ -1,0 +1,582 @@
+package boost
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Histograms in fixed point
+//
+// Gradients and hessians enter the histograms as int64 fixed-point numbers
+// (a power-of-two scale chosen per tree from the largest magnitude over all
+// rows). Integer sums are exact and associative, so a histogram is the same
+// whatever the number of threads or shards that built it, and histogram
+// subtraction (parent − sibling) is exact too. This is how distributed
+// training reproduces the single-process model bit for bit.
+
+// gpair is a fixed-point gradient/hessian pair.
+type gpair struct{ g, h int64 }
+
+func (a gpair) add(b gpair) gpair { return gpair{a.g + b.g, a.h + b.h} }
+func (a gpair) sub(b gpair) gpair { return gpair{a.g - b.g, a.h - b.h} }
+
+// fixedScale returns the power of two by which values of magnitude up to
+// maxAbs are multiplied so that the sum over rows rows stays below 2^61.
+func fixedScale(maxAbs float64, rows int) float64 {
+	if !(maxAbs > 0) || math.IsInf(maxAbs, 0) {
+		return 1
+	}
+	_, e := math.Frexp(maxAbs * float64(max(rows, 1)))
+	return math.Ldexp(1, 61-e)
+}
+
+// shard is one part of the training rows, binned, with the state that
+// training keeps per row. It is driven by a grower (grow.go), directly in
+// a single process or inside an actor in distributed training.
+type shard struct {
+	n, nf   int
+	d       *DMatrix // the shard's rows
+	first   int      // global number of the first row
+	cuts    *cuts
+	bins    []uint8 // row-major n × nf
+	label   []float32
+	weight  []float32
+	groups  int
+	margin  []float32 // n × groups
+	gf, hf  []float32 // float gradients, n × groups
+	gp      []gpair   // fixed-point gradients of the current group
+	pos     []int32   // rows grouped by node; node k holds pos[lo[k]:hi[k]]
+	tmp     []int32
+	lo, hi  []int32
+	finals  []splitReq // final splits of the current tree
+	threads int
+	pool    [][]gpair // spare histogram buffers (used by buildHists only)
+	// packed mode: gq holds gradient<<countBits | 1 per sampled row.
+	packed bool
+	gq     []int64
+	hq     int64 // fixed-point hessian of every row in packed mode
+	qpool  [][]int64
+}
+
+// newShard bins d's rows (global numbers first, first+1, ...) with c.
+func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
+	if threads < 1 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	n, nf := d.rows, len(d.cols)
+	s := &shard{n: n, nf: nf, d: d, first: first, cuts: c, label: d.label, weight: d.weight, groups: groups,
+		threads: threads, bins: make([]uint8, n*nf), margin: make([]float32, n*groups),
+		gf: make([]float32, n*groups), hf: make([]float32, n*groups), gp: make([]gpair, n),
+		pos: make([]int32, n), tmp: make([]int32, n)}
+	parallelRange(threads, n, 1<<14, func(lo, hi int) {
+		for f, col := range d.cols {
+			for i := lo; i < hi; i++ {
+				s.bins[i*nf+f] = c.binOf(f, col[i])
+			}
+		}
+	})
+	return s
+}
+
+// data returns the shard's rows.
+func (s *shard) data() *DMatrix { return s.d }
+
+// parallelRange splits [0, n) into chunks of at least minChunk and runs fn
+// on them with up to threads goroutines.
+func parallelRange(threads, n, minChunk int, fn func(lo, hi int)) {
+	chunks := min(threads, (n+minChunk-1)/minChunk)
+	if chunks <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for c := 0; c < chunks; c++ {
+		lo, hi := c*n/chunks, (c+1)*n/chunks
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// parallelTasks runs fn(worker, task) for tasks 0..count-1 on up to
+// threads goroutines; worker is in [0, threads).
+func parallelTasks(threads, count int, fn func(worker, task int)) {
+	workers := min(threads, count)
+	if workers <= 1 {
+		for t := 0; t < count; t++ {
+			fn(0, t)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				t := int(next.Add(1) - 1)
+				if t >= count {
+					return
+				}
+				fn(w, t)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// setMargin sets every row's margin to base, then adds the given trees
+// (round-major, group by group) in order, in float32 as prediction does.
+func (s *shard) setMargin(d *DMatrix, base float32, trees []Tree, info []int32) {
+	g := s.groups
+	parallelRange(s.threads, s.n, 1<<12, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for k := 0; k < g; k++ {
+				s.margin[i*g+k] = base
+			}
+			for t := range trees {
+				leaf := leafOf(&trees[t], d.cols, i)
+				s.margin[i*g+int(info[t])] += trees[t].SplitCond[leaf]
+			}
+		}
+	})
+}
+
+// gradients computes the float gradients of all groups and returns, per
+// group, the largest |g| and |h| and the smallest h.
+func (s *shard) gradients(o *objective) (maxG, maxH, minH []float64) {
+	g := s.groups
+	chunks := max(1, min(s.threads, s.n/(1<<14)))
+	mg := make([][]float64, chunks)
+	mh := make([][]float64, chunks)
+	nh := make([][]float64, chunks)
+	var wg sync.WaitGroup
+	for c := 0; c < chunks; c++ {
+		lo, hi := c*s.n/chunks, (c+1)*s.n/chunks
+		mg[c], mh[c], nh[c] = make([]float64, g), make([]float64, g), make([]float64, g)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o.grad(s.margin, s.label, s.weight, s.gf, s.hf, lo*g, hi*g)
+			if g == 1 {
+				var a, b float32
+				m := float32(math.Inf(1))
+				for i, v := range s.gf[lo:hi] {
+					h := s.hf[lo+i]
+					a = max(a, abs32(v))
+					b = max(b, abs32(h))
+					m = min(m, h)
+				}
+				mg[c][0], mh[c][0], nh[c][0] = float64(a), float64(b), float64(m)
+				return
+			}
+			for k := range nh[c] {
+				nh[c][k] = math.Inf(1)
+			}
+			for i := lo * g; i < hi*g; i++ {
+				k := i % g
+				mg[c][k] = max(mg[c][k], math.Abs(float64(s.gf[i])))
+				mh[c][k] = max(mh[c][k], math.Abs(float64(s.hf[i])))
+				nh[c][k] = min(nh[c][k], float64(s.hf[i]))
+			}
+		}()
+	}
+	wg.Wait()
+	maxG, maxH, minH = make([]float64, g), make([]float64, g), make([]float64, g)
+	for k := range minH {
+		minH[k] = math.Inf(1)
+	}
+	for c := range mg {
+		for k := 0; k < g; k++ {
+			maxG[k] = max(maxG[k], mg[c][k])
+			maxH[k] = max(maxH[k], mh[c][k])
+			minH[k] = min(minH[k], nh[c][k])
+		}
+	}
+	return maxG, maxH, minH
+}
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// beginTree quantises group k's gradients with the given scales (rows not
+// in the round's subsample get zero) and puts every row in the root. With
+// packed set every hessian is the same and the gradient and a row count
+// share one int64 (see hist_packed.go).
+func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampleSeed uint64, packed bool) {
+	g := s.groups
+	s.packed = packed
+	if packed && s.gq == nil {
+		s.gq = make([]int64, s.n)
+	}
+	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s.pos[i] = int32(i)
+			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
+				s.gp[i] = gpair{}
+				if packed {
+					s.gq[i] = 0
+				}
+				continue
+			}
+			gq := int64(math.RoundToEven(float64(s.gf[i*g+k]) * scaleG))
+			if packed {
+				s.gq[i] = gq<<countBits | 1
+			} else {
+				s.gp[i] = gpair{gq, int64(math.RoundToEven(float64(s.hf[i*g+k]) * scaleH))}
+			}
+		}
+	})
+	s.lo, s.hi = append(s.lo[:0], 0), append(s.hi[:0], int32(s.n))
+	s.finals = s.finals[:0]
+}
+
+// nodeRange grows the node range tables to hold node id.
+func (s *shard) nodeRange(id int) {
+	for len(s.lo) <= id {
+		s.lo = append(s.lo, 0)
+		s.hi = append(s.hi, 0)
+	}
+}
+
+// histChunk is the number of rows one histogram task covers.
+const histChunk = 1 << 13
+
+// buildHists returns the histograms of the given nodes, built in parallel:
+// each worker sums its tasks into private buffers that are then added.
+func (s *shard) buildHists(nodes []int32) [][]gpair {
+	if s.packed {
+		return s.buildHistsPacked(nodes)
+	}
+	slots := s.cuts.totalSlots()
+	type task struct{ node, lo, hi int }
+	var tasks []task
+	for j, nd := range nodes {
+		lo, hi := int(s.lo[nd]), int(s.hi[nd])
+		for a := lo; a < hi; a += histChunk {
+			tasks = append(tasks, task{j, a, min(a+histChunk, hi)})
+		}
+	}
+	workers := max(1, min(s.threads, len(tasks)))
+	bufs := make([][][]gpair, workers)
+	for w := range bufs {
+		bufs[w] = make([][]gpair, len(nodes))
+	}
+	// Worker 0's buffers become the results; the others come from and
+	// go back to the pool.
+	spare := make([][][]gpair, workers)
+	for w := 1; w < workers; w++ {
+		for range nodes {
+			if k := len(s.pool); k > 0 {
+				spare[w] = append(spare[w], s.pool[k-1])
+				s.pool = s.pool[:k-1]
+			} else {
+				spare[w] = append(spare[w], make([]gpair, slots))
+			}
+		}
+	}
+	parallelTasks(workers, len(tasks), func(w, t int) {
+		tk := tasks[t]
+		h := bufs[w][tk.node]
+		if h == nil {
+			if w == 0 {
+				h = make([]gpair, slots)
+			} else {
+				h = spare[w][tk.node]
+				clear(h)
+			}
+			bufs[w][tk.node] = h
+		}
+		nd := nodes[tk.node]
+		if s.lo[nd] == 0 && int(s.hi[nd]) == s.n && s.isIdentity() {
+			s.histRange(h, tk.lo, tk.hi)
+		} else {
+			s.histRows(h, s.pos[tk.lo:tk.hi])
+		}
+	})
+	out := make([][]gpair, len(nodes))
+	for j := range nodes {
+		acc := bufs[0][j]
+		if acc == nil {
+			acc = make([]gpair, slots)
+		}
+		for w := 1; w < workers; w++ {
+			if b := bufs[w][j]; b != nil {
+				for i := range acc {
+					acc[i] = acc[i].add(b[i])
+				}
+			}
+		}
+		out[j] = acc
+	}
+	for w := 1; w < workers; w++ {
+		s.pool = append(s.pool, spare[w]...)
+	}
+	return out
+}
+
+// isIdentity reports whether pos is still the identity (before the first
+// split of a tree), so that the root histogram can skip the indirection.
+func (s *shard) isIdentity() bool { return len(s.lo) == 1 }
+
+// histRows adds the rows listed in rows to h.
+func (s *shard) histRows(h []gpair, rows []int32) {
+	nf := s.nf
+	off := s.cuts.off[:nf]
+	if nf == 8 {
+		s.histRows8(h, rows)
+		return
+	}
+	for _, r := range rows {
+		p := s.gp[r]
+		b := s.bins[int(r)*nf : int(r)*nf+nf]
+		for f, v := range b {
+			e := &h[off[f]+int(v)]
+			e.g += p.g
+			e.h += p.h
+		}
+	}
+}
+
+// histRange adds rows [lo, hi) to h.
+func (s *shard) histRange(h []gpair, lo, hi int) {
+	nf := s.nf
+	off := s.cuts.off[:nf]
+	for r := lo; r < hi; r++ {
+		p := s.gp[r]
+		b := s.bins[r*nf : r*nf+nf]
+		for f, v := range b {
+			e := &h[off[f]+int(v)]
+			e.g += p.g
+			e.h += p.h
+		}
+	}
+}
+
+// histRows8 is histRows unrolled for eight features.
+func (s *shard) histRows8(h []gpair, rows []int32) {
+	o := s.cuts.off
+	o0, o1, o2, o3, o4, o5, o6, o7 := o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]
+	for _, r := range rows {
+		p := s.gp[r]
+		b := s.bins[int(r)*8 : int(r)*8+8 : int(r)*8+8]
+		e := &h[o0+int(b[0])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o1+int(b[1])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o2+int(b[2])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o3+int(b[3])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o4+int(b[4])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o5+int(b[5])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o6+int(b[6])]
+		e.g += p.g
+		e.h += p.h
+		e = &h[o7+int(b[7])]
+		e.g += p.g
+		e.h += p.h
+	}
+}
+
+// splitReq tells a shard to split node into left and right children: rows
+// whose bin of feature is <= bin go left (none when bin is -1); missing
+// values go left when defaultLeft.
+//
+// A final split's children are leaves that need no histograms: the shard
+// does not partition its rows but remembers the split, and addLeaves
+// routes the rows to the two leaf values directly.
+type splitReq struct {
+	node, left, right int32
+	feature, bin      int32
+	defaultLeft       bool
+	final             bool
+}
+
+// partChunk is the number of rows one partition task covers.
+const partChunk = 1 << 15
+
+// applySplits partitions each split node's rows, stably, into its
+// children and returns the number of rows that went left for each.
+func (s *shard) applySplits(reqs []splitReq) []int {
+	type task struct{ req, lo, hi, nLeft int }
+	var tasks []task
+	for _, r := range reqs {
+		if r.final {
+			s.nodeRange(int(max(r.left, r.right)))
+			s.lo[r.left], s.hi[r.left], s.lo[r.right], s.hi[r.right] = 0, 0, 0, 0
+			s.finals = append(s.finals, r)
+		}
+	}
+	for j, r := range reqs {
+		if r.final {
+			continue
+		}
+		lo, hi := int(s.lo[r.node]), int(s.hi[r.node])
+		for a := lo; a < hi; a += partChunk {
+			tasks = append(tasks, task{req: j, lo: a, hi: min(a+partChunk, hi)})
+		}
+		if lo == hi {
+			tasks = append(tasks, task{req: j, lo: lo, hi: hi})
+		}
+	}
+	nf := s.nf
+	parallelTasks(s.threads, len(tasks), func(_, t int) {
+		tk := &tasks[t]
+		r := reqs[tk.req]
+		f := int(r.feature)
+		miss := s.cuts.hasMiss[f]
+		code := uint8(len(s.cuts.vals[f]))
+		l, rr := tk.lo, tk.lo
+		bin := r.bin
+		pos, tmp := s.pos, s.tmp
+		if !miss {
+			// Branch-free: write the row to both sides, advance one.
+			for i := tk.lo; i < tk.hi; i++ {
+				row := pos[i]
+				left := int32(s.bins[int(row)*nf+f]) <= bin
+				pos[l] = row
+				tmp[rr] = row
+				d := boolInt(left)
+				l += d
+				rr += 1 - d
+			}
+		} else {
+			for i := tk.lo; i < tk.hi; i++ {
+				row := pos[i]
+				b := s.bins[int(row)*nf+f]
+				left := int32(b) <= bin
+				if b == code {
+					left = r.defaultLeft
+				}
+				pos[l] = row
+				tmp[rr] = row
+				d := boolInt(left)
+				l += d
+				rr += 1 - d
+			}
+		}
+		tk.nLeft = l - tk.lo
+	})
+	counts := make([]int, len(reqs))
+	for t := 0; t < len(tasks); {
+		j := tasks[t].req
+		r := reqs[j]
+		u := t
+		for u < len(tasks) && tasks[u].req == j {
+			u++
+		}
+		// Compact the left parts, then append the right parts.
+		w := tasks[t].lo
+		for _, tk := range tasks[t:u] {
+			copy(s.pos[w:], s.pos[tk.lo:tk.lo+tk.nLeft])
+			w += tk.nLeft
+		}
+		mid := w
+		for _, tk := range tasks[t:u] {
+			nr := (tk.hi - tk.lo) - tk.nLeft
+			copy(s.pos[w:], s.tmp[tk.lo:tk.lo+nr])
+			w += nr
+		}
+		s.nodeRange(int(max(r.left, r.right)))
+		s.lo[r.left], s.hi[r.left] = s.lo[r.node], int32(mid)
+		s.lo[r.right], s.hi[r.right] = int32(mid), s.hi[r.node]
+		counts[j] = mid - int(s.lo[r.node])
+		t = u
+	}
+	return counts
+}
+
+// boolInt converts a bool to 0 or 1 without a branch.
+func boolInt(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
+}
+
+// addLeaves adds each leaf's value to the margin of group k of its rows;
+// the rows of final splits are routed to their leaves here.
+func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
+	g := s.groups
+	type task struct {
+		leaf, lo, hi int
+		final        int // index in s.finals + 1, or 0
+	}
+	var tasks []task
+	for j, nd := range leaves {
+		lo, hi := int(s.lo[nd]), int(s.hi[nd])
+		for a := lo; a < hi; a += partChunk {
+			tasks = append(tasks, task{leaf: j, lo: a, hi: min(a+partChunk, hi)})
+		}
+	}
+	value := map[int32]float32{}
+	for j, nd := range leaves {
+		value[nd] = values[j]
+	}
+	for fi, r := range s.finals {
+		lo, hi := int(s.lo[r.node]), int(s.hi[r.node])
+		for a := lo; a < hi; a += partChunk {
+			tasks = append(tasks, task{lo: a, hi: min(a+partChunk, hi), final: fi + 1})
+		}
+	}
+	nf := s.nf
+	parallelTasks(s.threads, len(tasks), func(_, t int) {
+		tk := tasks[t]
+		if tk.final == 0 {
+			v := values[tk.leaf]
+			for _, r := range s.pos[tk.lo:tk.hi] {
+				s.margin[int(r)*g+k] += v
+			}
+			return
+		}
+		r := s.finals[tk.final-1]
+		f := int(r.feature)
+		vl, vr := value[r.left], value[r.right]
+		miss := s.cuts.hasMiss[f]
+		code := uint8(len(s.cuts.vals[f]))
+		for _, row := range s.pos[tk.lo:tk.hi] {
+			b := s.bins[int(row)*nf+f]
+			left := int32(b) <= r.bin
+			if miss && b == code {
+				left = r.defaultLeft
+			}
+			v := vr
+			if left {
+				v = vl
+			}
+			s.margin[int(row)*g+k] += v
+		}
+	})
+}
+
+// residuals returns, for each leaf, the label minus the margin of group k
+// and the weight of its sampled rows (rows with a non-zero hessian).
+func (s *shard) residuals(k int, leaves []int32) (res, wts [][]float32) {
+	g := s.groups
+	res, wts = make([][]float32, len(leaves)), make([][]float32, len(leaves))
+	for j, nd := range leaves {
+		for _, r := range s.pos[s.lo[nd]:s.hi[nd]] {
+			if (s.packed && s.gq[r] == 0) || (!s.packed && s.gp[r].h == 0) {
+				continue // not in this round's sample
+			}
+			res[j] = append(res[j], s.label[r]-s.margin[int(r)*g+k])
+			wts[j] = append(wts[j], wt(s.weight, int(r)))
+		}
+	}
+	return res, wts
+}

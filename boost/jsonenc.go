@@ -1,0 +1,183 @@
+package boost
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// decodeJSON decodes a JSON document into generic values: map[string]any,
+// []any, string, bool, nil and json.Number. Nesting is bounded by
+// encoding/json itself; memory is proportional to the input.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("%w: json: %v", ErrModelFormat, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: json: data after the top-level value", ErrModelFormat)
+	}
+	return v, nil
+}
+
+// formatFloat32 writes f the way XGBoost 1.7's JSON writer does: the
+// shortest decimal that reads back as f, in exponent form without a plus
+// sign or leading zeros in the exponent ("2.113E3", "5E-1", "0E0").
+func formatFloat32(dst []byte, f float32) []byte {
+	switch {
+	case math.IsNaN(float64(f)):
+		return append(dst, "NaN"...)
+	case math.IsInf(float64(f), 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(float64(f), -1):
+		return append(dst, "-Infinity"...)
+	}
+	s := strconv.FormatFloat(float64(f), 'E', -1, 32)
+	i := strings.IndexByte(s, 'E')
+	dst = append(dst, s[:i+1]...)
+	exp := s[i+1:]
+	if exp[0] == '+' {
+		exp = exp[1:]
+	} else if exp[0] == '-' {
+		dst = append(dst, '-')
+		exp = exp[1:]
+	}
+	exp = strings.TrimLeft(exp, "0")
+	if exp == "" {
+		exp = "0"
+	}
+	return append(dst, exp...)
+}
+
+// jsonEncoder writes generic values as compact JSON with sorted object
+// keys, as XGBoost 1.7 does.
+type jsonEncoder struct{ buf []byte }
+
+func (e *jsonEncoder) str(s string) {
+	e.buf = append(e.buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			e.buf = append(e.buf, c)
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			e.buf = append(e.buf, '\\', '"')
+		case '\\':
+			e.buf = append(e.buf, '\\', '\\')
+		case '\n':
+			e.buf = append(e.buf, '\\', 'n')
+		case '\r':
+			e.buf = append(e.buf, '\\', 'r')
+		case '\t':
+			e.buf = append(e.buf, '\\', 't')
+		case '\b':
+			e.buf = append(e.buf, '\\', 'b')
+		case '\f':
+			e.buf = append(e.buf, '\\', 'f')
+		default:
+			if c < 0x20 {
+				e.buf = fmt.Appendf(e.buf, `\u%04x`, c)
+				break
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				e.buf = append(e.buf, `\ufffd`...)
+			} else {
+				e.buf = append(e.buf, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	e.buf = append(e.buf, '"')
+}
+
+func (e *jsonEncoder) value(v any) {
+	switch v := v.(type) {
+	case nil:
+		e.buf = append(e.buf, "null"...)
+	case bool:
+		e.buf = strconv.AppendBool(e.buf, v)
+	case int64:
+		e.buf = strconv.AppendInt(e.buf, v, 10)
+	case float32:
+		e.buf = formatFloat32(e.buf, v)
+	case string:
+		e.str(v)
+	case []any:
+		e.buf = append(e.buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.value(x)
+		}
+		e.buf = append(e.buf, ']')
+	case []float32:
+		e.buf = append(e.buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.buf = formatFloat32(e.buf, x)
+		}
+		e.buf = append(e.buf, ']')
+	case []int32:
+		e.buf = append(e.buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.buf = strconv.AppendInt(e.buf, int64(x), 10)
+		}
+		e.buf = append(e.buf, ']')
+	case []int64:
+		e.buf = append(e.buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.buf = strconv.AppendInt(e.buf, x, 10)
+		}
+		e.buf = append(e.buf, ']')
+	case []uint8:
+		e.buf = append(e.buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.buf = strconv.AppendInt(e.buf, int64(x), 10)
+		}
+		e.buf = append(e.buf, ']')
+	case map[string]any:
+		e.buf = append(e.buf, '{')
+		for i, k := range sortedKeys(v) {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str(k)
+			e.buf = append(e.buf, ':')
+			e.value(v[k])
+		}
+		e.buf = append(e.buf, '}')
+	default:
+		panic(fmt.Sprintf("boost: json encoder: unsupported %T", v))
+	}
+}
+
+func encodeJSON(v any) []byte {
+	e := &jsonEncoder{}
+	e.value(v)
+	return e.buf
+}

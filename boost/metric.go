@@ -1,0 +1,316 @@
+package boost
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Metrics lists the evaluation metric names the package knows. "error" and
+// "tweedie-nloglik" take an optional "@value" suffix (the threshold and the
+// variance power).
+var Metrics = []string{
+	"rmse", "rmsle", "mae", "mape", "mphe", "logloss", "error", "error@t", "merror",
+	"mlogloss", "auc", "aucpr", "poisson-nloglik", "gamma-nloglik", "tweedie-nloglik",
+}
+
+// metric evaluates predictions in output space (what XGBoost's
+// EvalTransform gives: probabilities for multi:softmax too).
+type metric struct {
+	name string
+	// higherBetter is true for auc and aucpr.
+	higherBetter bool
+	eval         func(pred, label, weight []float32, groups int) float64
+}
+
+// Metric evaluates the named metric on predictions in output space (rows ×
+// groups, row-major; class probabilities for multi-class objectives),
+// labels and optional weights (nil = all 1), as XGBoost 1.7 does. cfg
+// supplies huber_slope for "mphe"; nil means the defaults.
+func Metric(name string, pred, label, weight []float32, groups int, cfg *Config) (float64, error) {
+	if cfg == nil {
+		d := DefaultConfig()
+		cfg = &d
+	}
+	m, err := newMetric(name, cfg)
+	if err != nil {
+		return 0, err
+	}
+	if groups < 1 {
+		groups = 1
+	}
+	if len(pred) != len(label)*groups || (weight != nil && len(weight) != len(label)) {
+		return 0, &ParamError{Name: "eval_metric", Value: name, Allowed: "predictions of rows × groups and one weight per row"}
+	}
+	return m.eval(pred, label, weight, groups), nil
+}
+
+// pointwise builds a metric that is the weighted mean of loss(y, p),
+// finished by fin (e.g. sqrt).
+func pointwise(name string, loss func(y, p float64) float64, fin func(float64) float64) *metric {
+	return &metric{name: name, eval: func(pred, label, weight []float32, _ int) float64 {
+		var sum, wsum float64
+		for i, y := range label {
+			w := float64(wt(weight, i))
+			sum += w * loss(float64(y), float64(pred[i]))
+			wsum += w
+		}
+		v := sum
+		if wsum > 0 {
+			v = sum / wsum
+		}
+		if fin != nil {
+			v = fin(v)
+		}
+		return v
+	}}
+}
+
+func newMetric(name string, c *Config) (*metric, error) {
+	base, arg, hasArg := strings.Cut(name, "@")
+	var argv float64
+	if hasArg {
+		var err error
+		argv, err = strconv.ParseFloat(arg, 64)
+		if err != nil || (base != "error" && base != "tweedie-nloglik") {
+			return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: "one of " + strings.Join(Metrics, ", ")}
+		}
+	}
+	const eps = 1e-16
+	switch base {
+	case "rmse":
+		return pointwise(name, func(y, p float64) float64 { return (y - p) * (y - p) }, math.Sqrt), nil
+	case "rmsle":
+		return pointwise(name, func(y, p float64) float64 {
+			d := math.Log1p(p) - math.Log1p(y)
+			return d * d
+		}, math.Sqrt), nil
+	case "mae":
+		return pointwise(name, func(y, p float64) float64 { return math.Abs(y - p) }, nil), nil
+	case "mape":
+		return pointwise(name, func(y, p float64) float64 { return math.Abs((y - p) / y) }, nil), nil
+	case "mphe":
+		s := c.HuberSlope
+		return pointwise(name, func(y, p float64) float64 {
+			z := (y - p) / s
+			return s * s * (math.Sqrt(1+z*z) - 1)
+		}, nil), nil
+	case "logloss":
+		return pointwise(name, func(y, p float64) float64 {
+			p = min(max(p, eps), 1-eps)
+			return -(y*math.Log(p) + (1-y)*math.Log(1-p))
+		}, nil), nil
+	case "error":
+		t := 0.5
+		if hasArg {
+			t = argv
+		}
+		return pointwise(name, func(y, p float64) float64 {
+			if (p > t) != (y > 0.5) {
+				return 1
+			}
+			return 0
+		}, nil), nil
+	case "poisson-nloglik":
+		return pointwise(name, func(y, p float64) float64 {
+			p = max(p, eps)
+			lg, _ := math.Lgamma(y + 1)
+			return lg + p - math.Log(p)*y
+		}, nil), nil
+	case "gamma-nloglik":
+		return pointwise(name, func(y, p float64) float64 {
+			// psi = 1: -((y*theta - b)/a + c) with theta = -1/p, b = log p, c = 0.
+			return y/p + math.Log(p)
+		}, nil), nil
+	case "tweedie-nloglik":
+		rho := c.TweedieVarPow
+		if hasArg {
+			rho = argv
+		}
+		if !(rho > 1 && rho < 2) {
+			return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: "tweedie-nloglik@rho with rho in (1, 2)"}
+		}
+		m := pointwise("", func(y, p float64) float64 {
+			a := y * math.Exp((1-rho)*math.Log(p)) / (1 - rho)
+			b := math.Exp((2-rho)*math.Log(p)) / (2 - rho)
+			return -a + b
+		}, nil)
+		m.name = "tweedie-nloglik@" + strconv.FormatFloat(rho, 'g', -1, 64)
+		return m, nil
+	case "merror":
+		return &metric{name: name, eval: func(pred, label, weight []float32, k int) float64 {
+			var sum, wsum float64
+			for i, y := range label {
+				w := float64(wt(weight, i))
+				if k > 1 {
+					if argmax(pred[i*k:(i+1)*k]) != int(y) {
+						sum += w
+					}
+				} else if pred[i] != y {
+					sum += w
+				}
+				wsum += w
+			}
+			return sum / wsum
+		}}, nil
+	case "mlogloss":
+		return &metric{name: name, eval: func(pred, label, weight []float32, k int) float64 {
+			var sum, wsum float64
+			for i, y := range label {
+				w := float64(wt(weight, i))
+				p := float64(pred[i*k+int(y)])
+				sum -= w * math.Log(max(p, eps))
+				wsum += w
+			}
+			return sum / wsum
+		}}, nil
+	case "auc":
+		return &metric{name: name, higherBetter: true, eval: func(pred, label, weight []float32, k int) float64 {
+			if k > 1 {
+				return multiOVR(pred, label, weight, k, rocArea, false)
+			}
+			return binaryCurve(pred, label, weight, 1, 0, rocArea, false)
+		}}, nil
+	case "aucpr":
+		return &metric{name: name, higherBetter: true, eval: func(pred, label, weight []float32, k int) float64 {
+			if k > 1 {
+				return multiOVR(pred, label, weight, k, prArea, true)
+			}
+			return binaryCurve(pred, label, weight, 1, 0, prArea, true)
+		}}, nil
+	}
+	return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: "one of " + strings.Join(Metrics, ", ")}
+}
+
+// areaFn is the area of one segment of the curve between the points
+// (fpPrev, tpPrev) and (fp, tp); totalPos is the weight of positives.
+type areaFn func(fpPrev, fp, tpPrev, tp, totalPos float64) float64
+
+func rocArea(fpPrev, fp, tpPrev, tp, _ float64) float64 {
+	return math.Abs(fp-fpPrev) * (tp + tpPrev) / 2
+}
+
+// prArea integrates precision over recall between two points with the
+// interpolation of Davis and Goadrich, as XGBoost's aucpr does.
+func prArea(fpPrev, fp, tpPrev, tp, totalPos float64) float64 {
+	prPrev, pr := tpPrev/totalPos, tp/totalPos
+	a, b := 1.0, 0.0
+	if tp != tpPrev {
+		h := (fp - fpPrev) / (tp - tpPrev)
+		a = 1 + h
+		b = (fpPrev - h*tpPrev) / totalPos
+	}
+	if b != 0 {
+		return (pr - prPrev - b/a*(math.Log(a*pr+b)-math.Log(a*prPrev+b))) / a
+	}
+	return (pr - prPrev) / a
+}
+
+// binaryCurve computes the area under the ROC curve (pr=false, normalised
+// by positive × negative weight) or the precision-recall curve (pr=true;
+// recall is already normalised) of the scores pred[i*stride+off] against
+// 0/1 labels. Tied scores form one segment. It is NaN when either class
+// is absent.
+func binaryCurve(pred, label, weight []float32, stride, off int, area areaFn, pr bool) float64 {
+	idx := argsortDesc(pred, len(label), stride, off)
+	var totalPos float64
+	for i, y := range label {
+		totalPos += float64(wt(weight, i)) * float64(y)
+	}
+	var auc, tp, fp, tpPrev, fpPrev float64
+	for j, i := range idx {
+		if j > 0 && pred[int(i)*stride+off] != pred[int(idx[j-1])*stride+off] {
+			auc += area(fpPrev, fp, tpPrev, tp, totalPos)
+			tpPrev, fpPrev = tp, fp
+		}
+		w := float64(wt(weight, int(i)))
+		y := float64(label[i])
+		tp += w * y
+		fp += w * (1 - y)
+	}
+	auc += area(fpPrev, fp, tpPrev, tp, totalPos)
+	if tp <= 0 || fp <= 0 {
+		return math.NaN()
+	}
+	if pr {
+		return auc
+	}
+	return auc / (tp * fp)
+}
+
+// multiOVR averages one-vs-rest binary areas over classes, weighting each
+// class by the weight of its positives (XGBoost's multi-class auc/aucpr).
+func multiOVR(pred, label, weight []float32, k int, area areaFn, pr bool) float64 {
+	bin := make([]float32, len(label))
+	var num, den float64
+	for c := 0; c < k; c++ {
+		var pos float64
+		for i, y := range label {
+			bin[i] = 0
+			if int(y) == c {
+				bin[i] = 1
+				pos += float64(wt(weight, i))
+			}
+		}
+		a := binaryCurve(pred, bin, weight, k, c, area, pr)
+		if math.IsNaN(a) {
+			continue
+		}
+		num += a * pos
+		den += pos
+	}
+	if den == 0 {
+		return math.NaN()
+	}
+	return num / den
+}
+
+// evalTransform maps margins to what the objective's metrics see:
+// Transform's output, except multi:softmax, which gives probabilities.
+func evalTransform(objective string, margin []float32, groups int) []float32 {
+	if objective == ObjMultiSoftmax {
+		objective = ObjMultiSoftprob
+	}
+	return Transform(objective, margin, groups)
+}
+
+// argsortDesc returns the rows 0..n-1 ordered by descending score
+// pred[i*stride+off], ties in row order: a stable LSD radix sort on the
+// scores' order-preserving bit patterns (two 16-bit passes).
+func argsortDesc(pred []float32, n, stride, off int) []int32 {
+	keys := make([]uint32, n)
+	for i := range keys {
+		b := math.Float32bits(pred[i*stride+off])
+		if b>>31 != 0 {
+			b = ^b
+		} else {
+			b |= 1 << 31
+		}
+		keys[i] = ^b // ascending key = descending score
+	}
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	tmpK, tmpI := make([]uint32, n), make([]int32, n)
+	var count [1 << 16]int
+	for shift := uint(0); shift < 32; shift += 16 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&0xffff]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for j, k := range keys {
+			d := (k >> shift) & 0xffff
+			tmpK[count[d]], tmpI[count[d]] = k, idx[j]
+			count[d]++
+		}
+		keys, tmpK = tmpK, keys
+		idx, tmpI = tmpI, idx
+	}
+	return idx
+}

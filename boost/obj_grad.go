@@ -1,0 +1,220 @@
+package boost
+
+import (
+	"fmt"
+	"math"
+)
+
+// ErrLabel reports a label (or weight) the objective cannot train on.
+var ErrLabel = fmt.Errorf("boost: bad label")
+
+// objective computes first and second order gradients of the loss with
+// respect to the margin, the way XGBoost 1.7 does (in float32).
+type objective struct {
+	name   string
+	groups int
+	// grad fills g and h (rows × groups, row-major, like margin) for rows
+	// [lo, hi). weight may be nil (all 1).
+	grad func(margin, label, weight, g, h []float32, lo, hi int)
+	// labelOK reports whether a label is valid; labelRange describes the
+	// valid labels for the error message.
+	labelOK    func(y float32) bool
+	labelRange string
+	// defaultMetric is XGBoost's default eval_metric for the objective.
+	defaultMetric string
+}
+
+func wt(weight []float32, i int) float32 {
+	if weight == nil {
+		return 1
+	}
+	return weight[i]
+}
+
+// newObjective returns the gradient code for c.Objective.
+func newObjective(c *Config) (*objective, error) {
+	o := &objective{name: c.Objective, groups: 1, labelOK: func(float32) bool { return true }, labelRange: "any number"}
+	spw := float32(c.ScalePosWeight)
+	logistic := func(margin, label, weight, g, h []float32, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := Sigmoid(margin[i])
+			w := wt(weight, i)
+			if label[i] == 1 {
+				w *= spw
+			}
+			g[i] = (p - label[i]) * w
+			h[i] = max(p*(1-p), 1e-16) * w
+		}
+	}
+	unitLabel := func(y float32) bool { return y >= 0 && y <= 1 }
+	switch c.Objective {
+	case ObjSquaredError:
+		o.defaultMetric = "rmse"
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				g[i] = (margin[i] - label[i]) * w
+				h[i] = w
+			}
+		}
+	case ObjSquaredLogError:
+		o.defaultMetric = "rmsle"
+		o.labelOK, o.labelRange = func(y float32) bool { return y > -1 }, "(-1, inf)"
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				p := max(margin[i], -1+1e-6)
+				lp, ly := float32(math.Log1p(float64(p))), float32(math.Log1p(float64(label[i])))
+				g[i] = (lp - ly) / (p + 1) * w
+				hh := (-lp + ly + 1) / ((p + 1) * (p + 1))
+				h[i] = max(hh, 1e-6) * w
+			}
+		}
+	case ObjRegLogistic:
+		o.defaultMetric = "rmse"
+		o.labelOK, o.labelRange = unitLabel, "[0, 1]"
+		o.grad = logistic
+	case ObjBinaryLogistic, ObjBinaryLogitRaw:
+		o.defaultMetric = "logloss"
+		o.labelOK, o.labelRange = unitLabel, "[0, 1]"
+		o.grad = logistic
+	case ObjPseudoHuberError:
+		o.defaultMetric = "mphe"
+		slope := float32(c.HuberSlope)
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				z := margin[i] - label[i]
+				scale := 1 + (z*z)/(slope*slope)
+				sq := float32(math.Sqrt(float64(scale)))
+				g[i] = z / sq * w
+				h[i] = 1 / (scale * sq) * w
+			}
+		}
+	case ObjAbsoluteError:
+		o.defaultMetric = "mae"
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				d := margin[i] - label[i]
+				var s float32
+				switch {
+				case d > 0:
+					s = 1
+				case d < 0:
+					s = -1
+				}
+				g[i] = s * w
+				h[i] = w
+			}
+		}
+	case ObjBinaryHinge:
+		o.defaultMetric = "error"
+		o.labelOK, o.labelRange = unitLabel, "[0, 1]"
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				y := label[i]*2 - 1
+				if margin[i]*y < 1 {
+					g[i] = -y * w
+					h[i] = w
+				} else {
+					g[i] = 0
+					h[i] = math.SmallestNonzeroFloat32 * 0x1p23 // FLT_MIN
+				}
+			}
+		}
+	case ObjMultiSoftmax, ObjMultiSoftprob:
+		k := c.NumClass
+		o.groups = k
+		o.defaultMetric = "mlogloss"
+		if c.Objective == ObjMultiSoftmax {
+			o.defaultMetric = "merror"
+		}
+		o.labelOK = func(y float32) bool { return y >= 0 && y < float32(k) && y == float32(math.Trunc(float64(y))) }
+		o.labelRange = fmt.Sprintf("integers in [0, %d)", k)
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			p := make([]float32, k)
+			for r := lo / k; r < hi/k; r++ {
+				copy(p, margin[r*k:(r+1)*k])
+				softmax(p)
+				w := wt(weight, r)
+				y := int(label[r])
+				for j := 0; j < k; j++ {
+					pj := p[j]
+					gj := pj
+					if j == y {
+						gj = pj - 1
+					}
+					g[r*k+j] = gj * w
+					h[r*k+j] = max(2*pj*(1-pj)*w, 1e-16)
+				}
+			}
+		}
+	case ObjCountPoisson:
+		o.defaultMetric = "poisson-nloglik"
+		o.labelOK, o.labelRange = func(y float32) bool { return y >= 0 }, "[0, inf)"
+		mds := c.PoissonMaxDeltaStep
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				m := float64(margin[i])
+				g[i] = (float32(math.Exp(m)) - label[i]) * w
+				h[i] = float32(math.Exp(m+mds)) * w
+			}
+		}
+	case ObjRegGamma:
+		o.defaultMetric = "gamma-nloglik"
+		o.labelOK, o.labelRange = func(y float32) bool { return y > 0 }, "(0, inf)"
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				e := float32(math.Exp(-float64(margin[i])))
+				g[i] = (1 - label[i]*e) * w
+				h[i] = label[i] * e * w
+			}
+		}
+	case ObjRegTweedie:
+		rho := c.TweedieVarPow
+		o.defaultMetric = fmt.Sprintf("tweedie-nloglik@%g", rho)
+		o.labelOK, o.labelRange = func(y float32) bool { return y >= 0 }, "[0, inf)"
+		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				w := wt(weight, i)
+				m := float64(margin[i])
+				y := float64(label[i])
+				a, b := math.Exp((1-rho)*m), math.Exp((2-rho)*m)
+				g[i] = float32(-y*a+b) * w
+				h[i] = float32(-y*(1-rho)*a+(2-rho)*b) * w
+			}
+		}
+	default:
+		return nil, &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of the names in Objectives"}
+	}
+	return o, nil
+}
+
+// checkLabels validates labels and weights for the objective.
+func (o *objective) checkLabels(label, weight []float32) error {
+	for i, y := range label {
+		if math.IsNaN(float64(y)) || !o.labelOK(y) {
+			return fmt.Errorf("%w: label %v at row %d: %s needs %s", ErrLabel, y, i, o.name, o.labelRange)
+		}
+	}
+	for i, w := range weight {
+		if !(w >= 0) || math.IsInf(float64(w), 1) {
+			return fmt.Errorf("%w: weight %v at row %d must be finite and >= 0", ErrLabel, w, i)
+		}
+	}
+	return nil
+}
+
+// defaultBaseScore is the base score XGBoost 1.7.4 starts from when the
+// user gives none: 0.5, except reg:absoluteerror, which starts from the
+// weighted median of the labels.
+func (o *objective) defaultBaseScore(label, weight []float32) float64 {
+	if o.name == ObjAbsoluteError && len(label) > 0 {
+		return weightedQuantile(label, weight, 0.5)
+	}
+	return 0.5
+}

@@ -1,0 +1,541 @@
+package boost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// ErrStopTraining is returned by a Callback to end training after the
+// current round; Train then returns the model so far without error.
+var ErrStopTraining = errors.New("boost: stop training")
+
+// ErrTrain reports a training failure that is not a parameter or input
+// problem (a callback error, a panic in a callback, a failed shard).
+var ErrTrain = errors.New("boost: training failed")
+
+// EvalSet is a named data set evaluated after every round, like one entry
+// of XGBoost's evals list.
+type EvalSet struct {
+	Name string
+	Data *DMatrix
+}
+
+// EvalScore is one metric on one eval set after one round.
+type EvalScore struct {
+	Set, Metric string
+	Value       float64
+}
+
+// Progress is what the callback sees after every round.
+type Progress struct {
+	// Iteration is the round just finished, counted from 0 over the whole
+	// model (continued training goes on from the initial model's rounds).
+	Iteration int
+	// Scores are the round's metrics, set by set in EvalSet order, metric
+	// by metric in eval_metric order.
+	Scores []EvalScore
+	// BestIteration is the best round so far by the early-stopping metric
+	// (-1 without eval sets).
+	BestIteration int
+}
+
+// EvalsResult holds every round's metrics: set name → metric → values, as
+// XGBoost's evals_result.
+type EvalsResult map[string]map[string][]float64
+
+// TrainOptions are the inputs of Train besides the parameters and data.
+type TrainOptions struct {
+	// Evals are evaluated after every round, in order; early stopping
+	// watches the last metric of the last set.
+	Evals []EvalSet
+	// Log receives XGBoost's per-round line, e.g.
+	// "[12]\tvalidation-rmse:29847.42188\n"; nil prints nothing.
+	Log io.Writer
+	// Callback, when set, is called after every round; returning
+	// ErrStopTraining ends training, any other error aborts it.
+	Callback func(ctx context.Context, p Progress) error
+	// InitModel continues training from an existing model: its trees are
+	// kept and new rounds are added (XGBoost's xgb_model).
+	InitModel *Model
+}
+
+// Result is a trained model with its evaluation history.
+type Result struct {
+	Model *Model
+	// Evals are the per-round metrics of every eval set.
+	Evals EvalsResult
+	// BestIteration is the best round by the early-stopping metric when
+	// early stopping is on, otherwise the last round; BestScore is the
+	// watched metric's value there (NaN without eval sets).
+	BestIteration int
+	BestScore     float64
+}
+
+// Train trains a gradient-boosted tree model on dtrain with the hist
+// method, for cfg.Rounds rounds or until early stopping.
+func Train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions) (*Result, error) {
+	t, err := newTrainer(cfg, dtrain, opt)
+	if err != nil {
+		return nil, err
+	}
+	threads := t.threads()
+	parts := [][]featSample{sketchShard(dtrain, 0, dtrain.rows, threads)}
+	t.cuts = mergeSketches(parts, len(dtrain.cols), cfg.MaxBin, threads)
+	s := newShard(dtrain, 0, t.cuts, t.obj.groups, threads)
+	s.setMargin(dtrain, t.base, t.trees, t.info)
+	t.cl = localCluster{s}
+	return t.run(ctx)
+}
+
+// trainer is the driver state of one training run.
+type trainer struct {
+	cfg     Config
+	obj     *objective
+	dtrain  *DMatrix
+	opt     TrainOptions
+	metrics []*metric
+	cuts    *cuts
+	cl      cluster
+	base    float32 // base margin
+	score   float32 // base_score in output space
+
+	trees []Tree
+	info  []int32
+	first int // rounds in the initial model
+
+	evalMargin [][]float32
+	evalRows   [][]float32 // eval sets row-major, for cache-friendly tree walks
+	result     EvalsResult
+	best       int
+	bestScore  float64
+	lastScore  float64
+	stale      int
+
+	// restore, when set, is called after a failed round to rebuild the
+	// cluster; training then resumes from the last checkpoint.
+	restore         func(ctx context.Context, err error) error
+	checkpointEvery int
+}
+
+func (t *trainer) threads() int {
+	if t.cfg.NThread > 0 {
+		return t.cfg.NThread
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func newTrainer(cfg Config, dtrain *DMatrix, opt TrainOptions) (*trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if dtrain == nil || dtrain.label == nil {
+		return nil, fmt.Errorf("%w: training data needs labels", ErrInput)
+	}
+	if dtrain.rows == 0 {
+		return nil, fmt.Errorf("%w: training data has no rows", ErrInput)
+	}
+	obj, err := newObjective(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := obj.checkLabels(dtrain.label, dtrain.weight); err != nil {
+		return nil, err
+	}
+	t := &trainer{cfg: cfg, obj: obj, dtrain: dtrain, opt: opt, result: EvalsResult{}, best: -1, bestScore: math.NaN()}
+	names := cfg.EvalMetric
+	if len(names) == 0 {
+		names = []string{obj.defaultMetric}
+	}
+	for _, n := range names {
+		m, err := newMetric(n, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		t.metrics = append(t.metrics, m)
+	}
+	for _, e := range opt.Evals {
+		if e.Data == nil || e.Data.label == nil {
+			return nil, fmt.Errorf("%w: eval set %q needs data with labels", ErrInput, e.Name)
+		}
+		if len(e.Data.cols) != len(dtrain.cols) {
+			return nil, fmt.Errorf("%w: eval set %q has %d features, training data %d", ErrInput, e.Name, len(e.Data.cols), len(dtrain.cols))
+		}
+		if err := obj.checkLabels(e.Data.label, e.Data.weight); err != nil {
+			return nil, fmt.Errorf("eval set %q: %w", e.Name, err)
+		}
+	}
+	score := cfg.BaseScore
+	if m := opt.InitModel; m != nil {
+		if m.Objective != cfg.Objective || m.NumFeature != len(dtrain.cols) || m.NumGroups() != obj.groups || m.parallelTrees() != 1 {
+			return nil, fmt.Errorf("%w: initial model (%s, %d features, %d groups) does not fit %s with %d features",
+				ErrInput, m.Objective, m.NumFeature, m.NumGroups(), cfg.Objective, len(dtrain.cols))
+		}
+		if err := m.Validate(); err != nil {
+			return nil, err
+		}
+		score = float64(m.BaseScore)
+		for i := range m.Trees {
+			t.trees = append(t.trees, m.Trees[i].Canonical())
+		}
+		t.info = append(t.info, m.TreeInfo...)
+		t.first = m.NumRounds()
+	} else if math.IsNaN(score) {
+		score = obj.defaultBaseScore(dtrain.label, dtrain.weight)
+	}
+	t.score = float32(score)
+	t.base, err = ProbToMargin(cfg.Objective, t.score)
+	if err != nil {
+		return nil, &ParamError{Name: "base_score", Value: score, Allowed: "a value in the objective's output range"}
+	}
+	return t, nil
+}
+
+// checkpoint is the part of the driver state that a restart rolls back to.
+type checkpoint struct {
+	round, trees, best, stale int
+	bestScore                 float64
+	evalLen                   int
+}
+
+func (t *trainer) snapshot(round int) checkpoint {
+	n := 0
+	for _, m := range t.result {
+		for _, v := range m {
+			n = len(v)
+			break
+		}
+		break
+	}
+	return checkpoint{round: round, trees: len(t.trees), best: t.best, stale: t.stale, bestScore: t.bestScore, evalLen: n}
+}
+
+func (t *trainer) rollback(c checkpoint) {
+	t.trees, t.info = t.trees[:c.trees], t.info[:c.trees]
+	t.best, t.stale, t.bestScore = c.best, c.stale, c.bestScore
+	for _, m := range t.result {
+		for k, v := range m {
+			m[k] = v[:c.evalLen]
+		}
+	}
+	t.resetEvalMargins()
+}
+
+func (t *trainer) resetEvalMargins() {
+	g := t.obj.groups
+	t.evalMargin = make([][]float32, len(t.opt.Evals))
+	if t.evalRows == nil {
+		t.evalRows = make([][]float32, len(t.opt.Evals))
+		for e, es := range t.opt.Evals {
+			t.evalRows[e] = es.Data.RowMajor()
+		}
+	}
+	for e, es := range t.opt.Evals {
+		m := make([]float32, es.Data.rows*g)
+		d := es.Data
+		x, nf := t.evalRows[e], len(d.cols)
+		parallelRange(t.threads(), d.rows, 1<<12, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				for k := 0; k < g; k++ {
+					m[i*g+k] = t.base
+				}
+				row := x[i*nf : i*nf+nf]
+				for j := range t.trees {
+					m[i*g+int(t.info[j])] += t.trees[j].SplitCond[leafOfRow(&t.trees[j], row)]
+				}
+			}
+		})
+		t.evalMargin[e] = m
+	}
+}
+
+// run trains the rounds against t.cl and builds the result.
+func (t *trainer) run(ctx context.Context) (*Result, error) {
+	t.resetEvalMargins()
+	cp := t.snapshot(0)
+	for round := 0; round < t.cfg.Rounds; round++ {
+		stop, err := t.round(ctx, round)
+		if err != nil {
+			if t.restore == nil || ctx.Err() != nil || errors.Is(err, ErrParam) || errors.Is(err, ErrTrain) {
+				return nil, err
+			}
+			if rerr := t.restore(ctx, err); rerr != nil {
+				return nil, rerr
+			}
+			t.rollback(cp)
+			if err := t.resetShardMargins(ctx); err != nil {
+				return nil, err
+			}
+			round = cp.round - 1
+			continue
+		}
+		if stop {
+			break
+		}
+		if t.checkpointEvery > 0 && (round+1)%t.checkpointEvery == 0 {
+			cp = t.snapshot(round + 1)
+		}
+	}
+	return t.finish(), nil
+}
+
+// resetShardMargins recomputes every shard's margins from the trees.
+func (t *trainer) resetShardMargins(ctx context.Context) error {
+	return t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
+		s.setMargin(s.data(), t.base, t.trees, t.info)
+		return nil
+	})
+}
+
+// round trains one boosting round (one tree per group) and evaluates it;
+// it reports whether training should stop.
+func (t *trainer) round(ctx context.Context, round int) (bool, error) {
+	cfg := &t.cfg
+	groups := t.obj.groups
+	nShards := t.cl.numShards()
+	mg, mh, nh := make([][]float64, nShards), make([][]float64, nShards), make([][]float64, nShards)
+	total := make([]int, nShards)
+	err := t.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
+		mg[i], mh[i], nh[i] = s.gradients(t.obj)
+		total[i] = s.n
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	rows := 0
+	for _, n := range total {
+		rows += n
+	}
+	iter := t.first + round
+	sampleThr := uint64(math.MaxUint64)
+	if cfg.Subsample < 1 {
+		sampleThr = uint64(cfg.Subsample * (1 << 63) * 2)
+	}
+	sampleSeed := mix64(cfg.Seed ^ mix64(uint64(iter)+0x5bd1e995))
+	gr := &grower{cfg: cfg, cuts: t.cuts, cl: t.cl, nf: t.cuts.numFeatures(), total: rows, needRows: t.obj.name == ObjAbsoluteError,
+		params: splitParams{lambda: cfg.Lambda, alpha: cfg.Alpha, mcw: cfg.MinChildWeight, mds: cfg.MaxDeltaStep, gamma: cfg.Gamma, eta: cfg.Eta}}
+	for k := 0; k < groups; k++ {
+		var maxG, maxH float64
+		minH := math.Inf(1)
+		for i := range mg {
+			maxG, maxH, minH = max(maxG, mg[i][k]), max(maxH, mh[i][k]), min(minH, nh[i][k])
+		}
+		// When every row has the same hessian (squared error without
+		// weights), gradient and row count share one int64.
+		packed := minH == maxH && maxH > 0 && rows < 1<<countBits-1
+		gr.scaleG, gr.scaleH = fixedScale(maxG, rows), fixedScale(maxH, rows)
+		if packed {
+			gr.scaleG = packedScale(maxG, rows)
+		}
+		hq := int64(math.RoundToEven(maxH * gr.scaleH))
+		err := t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
+			s.beginTree(k, gr.scaleG, gr.scaleH, sampleThr, sampleSeed, packed)
+			s.hq = hq
+			return nil
+		})
+		if err != nil {
+			return false, err
+		}
+		tree, leaves, err := gr.growTree(ctx, iter, k)
+		if err != nil {
+			return false, err
+		}
+		values := make([]float32, len(leaves))
+		for j, l := range leaves {
+			values[j] = tree.SplitCond[l]
+		}
+		if t.obj.name == ObjAbsoluteError {
+			if err := t.medianLeaves(ctx, k, &tree, leaves, values); err != nil {
+				return false, err
+			}
+		}
+		err = t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
+			s.addLeaves(k, leaves, values)
+			return nil
+		})
+		if err != nil {
+			return false, err
+		}
+		t.trees = append(t.trees, tree)
+		t.info = append(t.info, int32(k))
+	}
+	return t.evaluate(ctx, iter, groups)
+}
+
+// medianLeaves sets each leaf of an absolute-error tree to the median
+// residual of its rows. XGBoost 1.7 does not scale this refreshed leaf by
+// the learning rate (2.0 does), and neither do we, to train the same model.
+func (t *trainer) medianLeaves(ctx context.Context, k int, tree *Tree, leaves []int32, values []float32) error {
+	nShards := t.cl.numShards()
+	res, wts := make([][][]float32, nShards), make([][][]float32, nShards)
+	err := t.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
+		res[i], wts[i] = s.residuals(k, leaves)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for j, l := range leaves {
+		var r, w []float32
+		for i := range res {
+			r = append(r, res[i][j]...)
+			w = append(w, wts[i][j]...)
+		}
+		if len(r) == 0 {
+			continue
+		}
+		if t.dtrain.weight == nil {
+			w = nil
+		}
+		q := weightedQuantile(r, w, 0.5)
+		values[j] = float32(q)
+		tree.SplitCond[l] = values[j]
+		tree.BaseWeight[l] = values[j]
+	}
+	return nil
+}
+
+// evaluate updates the eval margins with the round's trees, computes and
+// logs the metrics, tracks early stopping and calls the callback.
+func (t *trainer) evaluate(ctx context.Context, iter, groups int) (bool, error) {
+	newTrees := t.trees[len(t.trees)-groups:]
+	var scores []EvalScore
+	for e, es := range t.opt.Evals {
+		m := t.evalMargin[e]
+		d := es.Data
+		x, nf := t.evalRows[e], len(d.cols)
+		parallelRange(t.threads(), d.rows, 1<<12, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				row := x[i*nf : i*nf+nf]
+				for k := range newTrees {
+					tr := &newTrees[k]
+					m[i*groups+k] += tr.SplitCond[leafOfRow(tr, row)]
+				}
+			}
+		})
+		pred := evalTransform(t.cfg.Objective, m, groups)
+		for _, mt := range t.metrics {
+			v := mt.eval(pred, d.label, d.weight, groups)
+			scores = append(scores, EvalScore{Set: es.Name, Metric: mt.name, Value: v})
+			if t.result[es.Name] == nil {
+				t.result[es.Name] = map[string][]float64{}
+			}
+			t.result[es.Name][mt.name] = append(t.result[es.Name][mt.name], v)
+		}
+	}
+	if t.opt.Log != nil && len(scores) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "[%d]", iter)
+		for _, s := range scores {
+			fmt.Fprintf(&b, "\t%s-%s:%.5f", s.Set, s.Metric, s.Value)
+		}
+		b.WriteByte('\n')
+		if _, err := io.WriteString(t.opt.Log, b.String()); err != nil {
+			return false, fmt.Errorf("%w: writing the log: %w", ErrTrain, err)
+		}
+	}
+	stop := false
+	if len(scores) > 0 {
+		last := scores[len(scores)-1]
+		t.lastScore = last.Value
+		higher := t.metrics[len(t.metrics)-1].higherBetter
+		improved := t.best < 0 || (higher && last.Value > t.bestScore) || (!higher && last.Value < t.bestScore)
+		if improved {
+			t.best, t.bestScore, t.stale = iter, last.Value, 0
+		} else {
+			t.stale++
+		}
+		if t.cfg.EarlyStoppingRounds > 0 && t.stale >= t.cfg.EarlyStoppingRounds {
+			stop = true
+		}
+	}
+	if cb := t.opt.Callback; cb != nil {
+		err := callSafely(ctx, cb, Progress{Iteration: iter, Scores: scores, BestIteration: t.best})
+		if errors.Is(err, ErrStopTraining) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return stop, nil
+}
+
+// PanicError is a panic recovered from a user callback, with its stack.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+// Error implements error.
+func (e *PanicError) Error() string { return fmt.Sprintf("boost: callback panicked: %v", e.Value) }
+
+// Unwrap returns ErrTrain.
+func (e *PanicError) Unwrap() error { return ErrTrain }
+
+func callSafely(ctx context.Context, cb func(context.Context, Progress) error, p Progress) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	if err := cb(ctx, p); err != nil && !errors.Is(err, ErrStopTraining) {
+		return fmt.Errorf("%w: callback at round %d: %w", ErrTrain, p.Iteration, err)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// finish builds the Result.
+func (t *trainer) finish() *Result {
+	cfg := &t.cfg
+	m := &Model{
+		Objective: cfg.Objective, BaseScore: t.score, BoostFromAverage: true,
+		NumFeature: len(t.dtrain.cols), NumTarget: 1, NumParallelTree: 1,
+		Trees: t.trees, TreeInfo: t.info, Attributes: map[string]string{},
+		FeatureNames: append([]string(nil), t.dtrain.names...),
+	}
+	if t.obj.groups > 1 {
+		m.NumClass = t.obj.groups
+	}
+	m.ObjParams = DefaultObjParams(cfg.Objective, cfg.NumClass)
+	f32 := func(v float64) string { return strconv.FormatFloat(float64(float32(v)), 'g', 9, 64) }
+	switch ObjectiveParamKey(cfg.Objective) {
+	case "reg_loss_param":
+		m.ObjParams["scale_pos_weight"] = f32(cfg.ScalePosWeight)
+	case "pseudo_huber_param":
+		m.ObjParams["huber_slope"] = f32(cfg.HuberSlope)
+	case "poisson_regression_param":
+		m.ObjParams["max_delta_step"] = f32(cfg.PoissonMaxDeltaStep)
+	case "tweedie_regression_param":
+		m.ObjParams["tweedie_variance_power"] = f32(cfg.TweedieVarPow)
+	}
+	if opt := t.opt.InitModel; opt != nil {
+		m.FeatureNames = append([]string(nil), opt.FeatureNames...)
+		m.FeatureTypes = append([]string(nil), opt.FeatureTypes...)
+	}
+	res := &Result{Model: m, Evals: t.result, BestIteration: t.best, BestScore: t.bestScore}
+	rounds := m.NumRounds()
+	if t.best >= 0 && cfg.EarlyStoppingRounds > 0 {
+		m.Attributes["best_iteration"] = strconv.Itoa(t.best)
+		m.Attributes["best_score"] = strconv.FormatFloat(t.bestScore, 'g', -1, 64)
+		m.Attributes["best_ntree_limit"] = strconv.Itoa(t.best + 1)
+	} else {
+		res.BestIteration = rounds - 1
+		res.BestScore = math.NaN()
+		if t.best >= 0 {
+			res.BestScore = t.lastScore
+		}
+		m.Attributes["best_iteration"] = strconv.Itoa(rounds - 1)
+		m.Attributes["best_ntree_limit"] = strconv.Itoa(rounds)
+	}
+	return res
+}
