@@ -1,6 +1,7 @@
 package sagepipe_test
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/sagepipe/sagepipe/params"
@@ -29,12 +30,15 @@ func Example() {
 	check := steps.When("CheckEvaluation", steps.LessThanOrEqualTo(rmse, threshold)).Else(fail)
 
 	p := pipeline.New("housing").Parameters(threshold).Steps(evaluate, check)
-	if err := p.Validate(); err != nil {
+	def, err := p.Definition() // the SageMaker JSON; p.Validate() lists every problem at once
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	fmt.Println(len(def) > 0 && json.Valid(def))
 	fmt.Print(p.Mermaid())
 	// Output:
+	// true
 	// flowchart TD
 	//   s0["EvaluateModel<br/>Processing"]
 	//   s1{"CheckEvaluation<br/>Condition"}
