@@ -1,10 +1,12 @@
 package boost_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 
+	"github.com/sagepipe/sagepipe/actor"
 	"github.com/sagepipe/sagepipe/boost"
 	"github.com/sagepipe/sagepipe/dataset"
 )
@@ -73,4 +75,53 @@ func ExampleFromDataset() {
 	// features: [YEAR_BUILT SQUARE_FEET NUM_BEDROOM] …
 	// 2000 predictions
 	// boost: bad input: label column: dataset: column "price" not found; available columns: [YEAR_BUILT, SQUARE_FEET, NUM_BEDROOM, NUM_BATHROOMS, LOT_ACRES, GARAGE_SPACES, FRONT_PORCH, DECK, PRICE]
+}
+
+// Train on actors that each hold one split of a dataset, as xgboost-ray
+// gives each training actor a shard of a Ray dataset. The model is the
+// one single-process training gives.
+func ExampleFromDatasetShards() {
+	ctx := context.Background()
+	ds, err := dataset.ReadCSV(ctx, nil, []string{"testdata/train/housing_10000.csv"}, dataset.CSVOptions{}, dataset.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	shards, err := ds.Split(ctx, 2, false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cols := boost.DatasetColumns{Label: "PRICE"}
+	dtrain, rows, err := boost.FromDatasetShards(ctx, shards, cols)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sys, err := actor.NewSystem(actor.Config{CPUs: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sys.Shutdown(ctx)
+	cfg, _ := boost.NewConfig(map[string]any{"num_boost_round": 5})
+	dist, err := boost.TrainDistributed(ctx, sys, cfg, dtrain,
+		boost.DistOptions{NumActors: len(shards), CPUsPerActor: 1, ShardRows: rows}, boost.TrainOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	whole, _ := boost.FromDataset(ctx, ds, cols)
+	single, err := boost.Train(ctx, cfg, whole, boost.TrainOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _ := dist.Model.Encode(boost.FormatJSON)
+	b, _ := single.Model.Encode(boost.FormatJSON)
+	fmt.Println("shard rows:", rows)
+	fmt.Println("same model as one process:", bytes.Equal(a, b))
+	// Output:
+	// shard rows: [5000 5000]
+	// same model as one process: true
 }
