@@ -24,6 +24,11 @@ type DistOptions struct {
 	// CheckpointEvery is the number of rounds between the checkpoints that
 	// training resumes from after an actor died; 0 means 5.
 	CheckpointEvery int
+	// ShardRows, when set, is the row count of each actor's shard, in
+	// order (len(ShardRows) == NumActors, summing to the rows), as
+	// FromDatasetShards returns it for a dataset's splits; nil means
+	// NumActors near-equal contiguous shards.
+	ShardRows []int
 	// Name prefixes the actors' names ("<Name>-shard-<i>"); "" means
 	// "boost". Concurrent trainings on one System need distinct names.
 	Name string
@@ -151,9 +156,13 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	if dopt.NumActors > dtrain.rows {
 		return nil, &ParamError{Name: "NumActors", Value: dopt.NumActors, Allowed: fmt.Sprintf("[1, %d] (the row count)", dtrain.rows)}
 	}
+	bounds, err := shardBounds(dtrain.rows, dopt)
+	if err != nil {
+		return nil, err
+	}
 	c := &actorCluster{sys: sys, dopt: dopt}
 	for i := 0; i < dopt.NumActors; i++ {
-		lo, hi := i*dtrain.rows/dopt.NumActors, (i+1)*dtrain.rows/dopt.NumActors
+		lo, hi := bounds[i], bounds[i+1]
 		part, err := dtrain.Slice(lo, hi)
 		if err != nil {
 			return nil, err

@@ -27,6 +27,16 @@
 // columnar table through the small [Table] interface ([FromTable]), with
 // optional sample weights ([DMatrix.SetWeight]); NaN is a missing value.
 //
+// A [dataset.Dataset] feeds training as xgboost-ray's
+// RayDMatrix(ds, label="PRICE") does: [FromDataset] streams its blocks
+// into a DMatrix, taking the label, optional weight and feature columns
+// named in [DatasetColumns] (by default every other column); nulls are
+// missing values. A column the dataset lacks is an error listing the
+// columns it has, a non-numeric one a [*ColumnTypeError].
+// [FromDatasetShards] keeps a dataset's splits apart so that each
+// distributed training actor holds one ([DistOptions.ShardRows]), and
+// [Predictor.PredictDataset] predicts a dataset block by block.
+//
 //	cfg, err := boost.NewConfig(map[string]any{
 //		"objective": "reg:squarederror", "eta": 0.3, "max_depth": 6,
 //		"eval_metric": []string{"mae", "rmse"}, "num_boost_round": 100,

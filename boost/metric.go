@@ -96,9 +96,18 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return s * s * (math.Sqrt(1+z*z) - 1)
 		}, nil), nil
 	case "logloss":
+		// As XGBoost: only the term whose probability is below eps is
+		// clipped, so raw margins (binary:logitraw) outside [0, 1] give
+		// XGBoost's values, negative ones included.
 		return pointwise(name, func(y, p float64) float64 {
-			p = min(max(p, eps), 1-eps)
-			return -(y*math.Log(p) + (1-y)*math.Log(1-p))
+			pneg := 1 - p
+			switch {
+			case p < eps:
+				return -y*math.Log(eps) - (1-y)*math.Log(pneg)
+			case pneg < eps:
+				return -y*math.Log(p) - (1-y)*math.Log(eps)
+			}
+			return -y*math.Log(p) - (1-y)*math.Log(pneg)
 		}, nil), nil
 	case "error":
 		t := 0.5
@@ -238,8 +247,10 @@ func binaryCurve(pred, label, weight []float32, stride, off int, area areaFn, pr
 	return auc / (tp * fp)
 }
 
-// multiOVR averages one-vs-rest binary areas over classes, weighting each
-// class by the weight of its positives (XGBoost's multi-class auc/aucpr).
+// multiOVR averages one-vs-rest binary areas over classes as XGBoost 1.7
+// does: auc weights each class by the weight of its positives, aucpr
+// takes the plain mean, and a class without positives or negatives makes
+// the result NaN.
 func multiOVR(pred, label, weight []float32, k int, area areaFn, pr bool) float64 {
 	bin := make([]float32, len(label))
 	var num, den float64
@@ -254,7 +265,10 @@ func multiOVR(pred, label, weight []float32, k int, area areaFn, pr bool) float6
 		}
 		a := binaryCurve(pred, bin, weight, k, c, area, pr)
 		if math.IsNaN(a) {
-			continue
+			return math.NaN()
+		}
+		if pr {
+			pos = 1
 		}
 		num += a * pos
 		den += pos

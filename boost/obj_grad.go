@@ -127,10 +127,7 @@ func newObjective(c *Config) (*objective, error) {
 	case ObjMultiSoftmax, ObjMultiSoftprob:
 		k := c.NumClass
 		o.groups = k
-		o.defaultMetric = "mlogloss"
-		if c.Objective == ObjMultiSoftmax {
-			o.defaultMetric = "merror"
-		}
+		o.defaultMetric = "mlogloss" // for multi:softmax too, in XGBoost 1.7.4
 		o.labelOK = func(y float32) bool { return y >= 0 && y < float32(k) && y == float32(math.Trunc(float64(y))) }
 		o.labelRange = fmt.Sprintf("integers in [0, %d)", k)
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
