@@ -458,3 +458,36 @@ func TestPreprocessorHelpers(t *testing.T) {
 		t.Errorf("scaled %v", want)
 	}
 }
+
+// TestCSVThroughSchemeFS writes and reads a dataset as CSV through an FS
+// registered for a scheme, as an object store would be plugged in.
+func TestCSVThroughSchemeFS(t *testing.T) {
+	ctx := context.Background()
+	reg := NewFSRegistry()
+	reg.Register("mem", &memFS{files: map[string][]byte{}})
+	d := Range(sys(t), 25, Options{BlockRows: 10}).Map(func(r Row) (Row, error) {
+		r["s"] = strings.Repeat("x", int(r["id"].(int64)%3))
+		return r, nil
+	})
+	paths, err := d.WriteCSV(ctx, "mem://bucket/out/part=7", WriteOptions{FS: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mem://bucket/out/part=7/part-00000.csv", "mem://bucket/out/part=7/part-00001.csv", "mem://bucket/out/part=7/part-00002.csv"}
+	if diff := cmp.Diff(want, paths); diff != "" {
+		t.Fatal(diff)
+	}
+	back, err := ReadCSV(ctx, sys(t), []string{"mem://bucket/out"}, CSVOptions{ReadOptions: ReadOptions{FS: reg}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := takeAll(t, back)
+	if len(got) != 25 {
+		t.Fatalf("%d rows", len(got))
+	}
+	for i, r := range got {
+		if r["id"] != int64(i) || r["part"] != int64(7) || r["s"] != strings.Repeat("x", i%3) {
+			t.Fatalf("row %d: %v", i, r)
+		}
+	}
+}
