@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -464,7 +465,7 @@ func TestPreprocessorHelpers(t *testing.T) {
 func TestCSVThroughSchemeFS(t *testing.T) {
 	ctx := context.Background()
 	reg := NewFSRegistry()
-	reg.Register("mem", &memFS{files: map[string][]byte{}})
+	reg.Register("mem", &lockedFS{fs: &memFS{files: map[string][]byte{}}})
 	d := Range(sys(t), 25, Options{BlockRows: 10}).Map(func(r Row) (Row, error) {
 		r["s"] = strings.Repeat("x", int(r["id"].(int64)%3))
 		return r, nil
@@ -490,4 +491,58 @@ func TestCSVThroughSchemeFS(t *testing.T) {
 			t.Fatalf("row %d: %v", i, r)
 		}
 	}
+}
+
+// lockedFS makes memFS safe for concurrent use, as FS requires (writes
+// run in parallel), and lists in sorted order.
+type lockedFS struct {
+	mu sync.Mutex
+	fs *memFS
+}
+
+type lockedWriter struct {
+	FileWriter
+	mu *sync.Mutex
+}
+
+func (w lockedWriter) Commit() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.FileWriter.Commit()
+}
+
+func (l *lockedFS) Open(ctx context.Context, p string) (File, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fs.Open(ctx, p)
+}
+
+func (l *lockedFS) Create(ctx context.Context, p string) (FileWriter, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w, err := l.fs.Create(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return lockedWriter{FileWriter: w, mu: &l.mu}, nil
+}
+
+func (l *lockedFS) Stat(ctx context.Context, p string) (FileInfo, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fs.Stat(ctx, p)
+}
+
+func (l *lockedFS) List(ctx context.Context, dir string) ([]FileInfo, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out, err := l.fs.List(ctx, dir)
+	slices.SortFunc(out, func(a, b FileInfo) int { return strings.Compare(a.Path, b.Path) })
+	return out, err
+}
+
+func (l *lockedFS) Remove(ctx context.Context, p string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fs.Remove(ctx, p)
 }
