@@ -3,6 +3,7 @@ package dataset
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -545,4 +546,56 @@ func (l *lockedFS) Remove(ctx context.Context, p string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.fs.Remove(ctx, p)
+}
+
+// TestEmptyDataset: every operator accepts an empty input, keeps its
+// schema, and the consumers see no rows and no error.
+func TestEmptyDataset(t *testing.T) {
+	ctx := context.Background()
+	e := Range(sys(t), 0, Options{})
+	none := Range(sys(t), 10, Options{BlockRows: 3}).Filter(func(Row) (bool, error) { return false, nil })
+	for _, tc := range []struct {
+		name   string
+		d      *Dataset
+		schema string
+	}{
+		{"RandomShuffle", e.RandomShuffle(1), "{id: int64}"},
+		{"RandomShuffle of filtered-out rows", none.RandomShuffle(1), "{id: int64}"},
+		{"Sort", none.Sort("id", true), "{id: int64}"},
+		{"RandomizeBlockOrder", e.RandomizeBlockOrder(1), "{id: int64}"},
+		{"Repartition", none.Repartition(3), "{id: int64}"},
+		{"GroupBy", e.GroupBy("id").Count(), "{id: int64, count(): int64}"},
+		{"Union", e.Union(none), "{id: int64}"},
+		{"Limit", none.Limit(3), "{id: int64}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if n, err := tc.d.Count(ctx); n != 0 || err != nil {
+				t.Errorf("Count = %d, %v", n, err)
+			}
+			b, err := tc.d.TakeBatch(ctx, 3)
+			if err != nil || b.NumRows() != 0 || b.Schema().String() != tc.schema {
+				t.Errorf("TakeBatch = %v, %v", b, err)
+			}
+			for b, err := range tc.d.Batches(ctx, 4, IterOptions{LocalShuffleBufferSize: 3}) {
+				t.Errorf("batch %v %v", b, err)
+			}
+		})
+	}
+	parts, err := e.Split(ctx, 3, false)
+	if err != nil || len(parts) != 3 {
+		t.Fatalf("Split: %v %v", parts, err)
+	}
+	if diff := cmp.Diff([]int64{0, 0, 0}, counts(t, parts)); diff != "" {
+		t.Error(diff)
+	}
+	if _, _, err := e.TrainTestSplit(ctx, 0.5, SplitOptions{Shuffle: true}); !errors.Is(err, ErrBadSplit) {
+		t.Errorf("TrainTestSplit: %v", err)
+	}
+	if u, err := e.Unique(ctx, "id"); err != nil || len(u) != 0 {
+		t.Errorf("Unique = %v, %v", u, err)
+	}
+	s := NewStandardScaler("id")
+	if _, err := s.FitTransform(ctx, e); err != nil || !math.IsNaN(float64(s.Mean[0])) || !math.IsNaN(float64(s.Std[0])) {
+		t.Errorf("scaler on nothing: %v mean %v std %v", err, s.Mean, s.Std)
+	}
 }
