@@ -109,7 +109,9 @@ type IterOptions struct {
 	DropLast bool
 	// LocalShuffleBufferSize, when positive, shuffles rows through a buffer
 	// of at least this many rows before batching (Ray's
-	// local_shuffle_buffer_size): cheap, but only mixes nearby rows.
+	// local_shuffle_buffer_size): cheap, but only mixes nearby rows. The
+	// order depends on the seed and the input rows only, not on the block
+	// layout or the parallelism.
 	LocalShuffleBufferSize int
 	// LocalShuffleSeed seeds the local shuffle.
 	LocalShuffleSeed uint64
@@ -157,15 +159,21 @@ func (d *Dataset) Batches(ctx context.Context, size int, opts IterOptions) iter.
 			}
 			return Concat(parts...)
 		}
-		// mix shuffles every waiting row into one block.
-		mix := func() error {
-			all, err := Concat(pend...)
+		// mix shuffles the first n waiting rows into one block at the front.
+		mix := func(n int) error {
+			front, err := pop(n)
 			if err != nil {
 				return err
 			}
-			pend = []*Block{all.Take(rng.Perm(all.NumRows()))}
+			pend = append([]*Block{front.Take(rng.Perm(n))}, pend...)
+			rows += n
 			return nil
 		}
+		// With a local shuffle, rows are mixed in windows of buf+unit rows
+		// and unit rows leave after each mix. The windows are counted in
+		// rows, not blocks, so the output depends on the seed and the row
+		// order only, not on the block layout.
+		unit := size * max(1, (buf+size-1)/size)
 		emit := func(n int) bool {
 			b, err := pop(n)
 			if err != nil {
@@ -192,12 +200,12 @@ func (d *Dataset) Batches(ctx context.Context, size int, opts IterOptions) iter.
 				}
 				continue
 			}
-			if rows >= buf+size {
-				if err := mix(); err != nil {
+			for rows >= buf+unit {
+				if err := mix(buf + unit); err != nil {
 					yield(nil, err)
 					return
 				}
-				for rows >= buf+size {
+				for range unit / size {
 					if !emit(size) {
 						return
 					}
@@ -205,7 +213,7 @@ func (d *Dataset) Batches(ctx context.Context, size int, opts IterOptions) iter.
 			}
 		}
 		if rng != nil && rows > 0 {
-			if err := mix(); err != nil {
+			if err := mix(rows); err != nil {
 				yield(nil, err)
 				return
 			}

@@ -44,6 +44,17 @@
 // wrote: nothing is half-written. CSV floats are written in their shortest
 // round-trip form, so a written dataset reads back bit for bit.
 //
+// # Determinism
+//
+// Output order never depends on timing: the executor yields blocks in
+// plan order. RandomShuffle, the splits, TrainTestSplit and the local
+// shuffle of Batches and Rows draw over row positions, so the same seed on
+// the same rows gives the same rows whatever Options.Parallelism, the
+// system's CPUs or the block layout (BlockRows, files, row groups).
+// RandomizeBlockOrder draws over blocks, so it is fixed for a given block
+// layout. Floating-point aggregates and fitted statistics are sums whose
+// grouping follows the blocks, so they agree across layouts to rounding.
+//
 // # Errors
 //
 // Bad input is reported with typed errors that match the package's
