@@ -33,6 +33,10 @@ type Block struct {
 	schema Schema
 	cols   []*Column
 	rows   int
+	// owned lists the pooled columns that no other block or caller holds:
+	// set only by a package transform on the block it has just built, so a
+	// package writer may recycle them once the block is written.
+	owned []*Column
 }
 
 // NewBlock checks that cols match schema (count, types, lengths, unique

@@ -25,6 +25,9 @@ type Column struct {
 	b     []bool
 	dim   int    // Vector: values per row, stored row-major in f64
 	valid []bool // nil = all valid
+	// pooled marks an f64 slice taken from the scratch pool by a package
+	// transform; it may go back to the pool once the block is written.
+	pooled bool
 }
 
 // NewFloat64Column wraps vals (not copied). valid may be nil (no nulls) or

@@ -292,6 +292,14 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 		}
 		return nil
 	}
+	// Blocks fed straight from a package transform to a package writer are
+	// seen by no other code, so their scratch columns go back to the pool
+	// once written.
+	recycle := false
+	switch w.(type) {
+	case *CSVWriter, *ParquetWriter:
+		recycle = d.plan.kind == kMap && d.plan.recycle
+	}
 	i := 0
 	for b, err := range d.stream(ctx) {
 		if err != nil {
@@ -303,6 +311,9 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 		wait := sched.spawn(ctx, "write", false, func(ctx context.Context) error {
 			var err error
 			*path, err = w.WriteBlock(ctx, idx, b)
+			if err == nil && recycle {
+				recycleBlock(b)
+			}
 			return err
 		})
 		queue = append(queue, pending{wait: wait, path: path})

@@ -36,6 +36,9 @@ type node struct {
 	schemaFn      func(Schema) (Schema, error)
 	rowPreserving bool
 	project       bool
+	// recycle says fn is package code whose output blocks reach only the
+	// consumer: a package writer may recycle their owned columns.
+	recycle bool
 
 	limit int64     // kLimit
 	pool  *poolSpec // kPool

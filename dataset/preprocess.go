@@ -117,8 +117,9 @@ func numericColumn(b *Block, name, op string) ([]float64, []bool, error) {
 	return v, c.Validity(), nil
 }
 
-// replaceColumns returns b with each named column replaced by the column
-// f computes from it, keeping positions.
+// mapFloatColumns returns b with each named column replaced by the column
+// f computes from it, keeping positions. The new columns are pooled
+// (see newScratchF64).
 func mapFloatColumns(b *Block, cols []string, op string, f func(k int, x float64) float64) (*Block, error) {
 	out := b
 	for k, name := range cols {
@@ -126,9 +127,10 @@ func mapFloatColumns(b *Block, cols []string, op string, f func(k int, x float64
 		if err != nil {
 			return nil, err
 		}
-		res := make([]float64, len(v))
+		res := newScratchF64(len(v))
 		for i, x := range v {
 			if valid != nil && !valid[i] {
+				res[i] = 0
 				continue
 			}
 			res[i] = f(k, x)
@@ -137,7 +139,9 @@ func mapFloatColumns(b *Block, cols []string, op string, f func(k int, x float64
 		if valid != nil {
 			vcopy = slices.Clone(valid)
 		}
-		if out, err = out.WithColumn(name, NewFloat64Column(res, vcopy)); err != nil {
+		col := NewFloat64Column(res, vcopy)
+		col.pooled = true
+		if out, err = out.WithColumn(name, col); err != nil {
 			return nil, err
 		}
 	}

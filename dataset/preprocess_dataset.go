@@ -19,12 +19,20 @@ func TransformDataset(p Preprocessor, ds *Dataset) *Dataset {
 		name = fmt.Sprintf("%T", p)
 	}
 	snap, err := snapshot(p)
-	return ds.MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
+	_, pkgErr := preprocessorName(p)
+	own := err == nil && pkgErr == nil // only package code sees the blocks
+	out := ds.MapBatches(func(ctx context.Context, b *Block) (*Block, error) {
 		if err != nil {
 			return nil, err
 		}
-		return snap.TransformBatch(b)
+		o, err := snap.TransformBatch(b)
+		if err == nil && own {
+			ownPooled(b, o)
+		}
+		return o, err
 	}, BatchOptions{Name: name})
+	out.plan.recycle = own
+	return out
 }
 
 // FitTransformDataset fits p on ds (executing ds) and returns ds

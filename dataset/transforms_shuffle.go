@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 )
 
@@ -85,7 +87,7 @@ func (d *Dataset) RandomizeBlockOrder(seed uint64) *Dataset {
 	return d.with(&node{kind: kAllToAll, name: "RandomizeBlockOrder", in: []*node{d.plan},
 		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
 			out := append([]*Block(nil), blocks...)
-			perm := permutation(len(out), seed)
+			perm := permutation[int](len(out), seed)
 			for i, j := range perm {
 				out[i] = blocks[j]
 			}
@@ -105,7 +107,7 @@ func (d *Dataset) RandomShuffle(seed uint64) *Dataset {
 			for _, b := range blocks {
 				total += b.NumRows()
 			}
-			return e.gather(ctx, blocks, permutation(total, seed), d.opts.blockRows())
+			return e.shuffle(ctx, blocks, total, seed, d.opts.blockRows())
 		}})
 }
 
@@ -152,7 +154,7 @@ func (d *Dataset) Sort(key string, descending bool) *Dataset {
 				}
 				return c
 			})
-			return e.gather(ctx, blocks, idx, d.opts.blockRows())
+			return gatherRows(ctx, e, blocks, idx, d.opts.blockRows())
 		}})
 }
 
@@ -185,11 +187,12 @@ func rowComparer(c *Column) func(a, b int) int {
 
 // permutation returns a seeded uniform permutation of 0…n-1 (Fisher-Yates
 // over PCG with unbiased bounded draws), fixed by this code rather than by
-// the standard library's version.
-func permutation(n int, seed uint64) []int {
-	p := make([]int, n)
+// the standard library's version. The index type only changes the memory
+// taken (int32 halves it for a shuffle under 2³¹ rows), not the order.
+func permutation[I int | int32](n int, seed uint64) []I {
+	p := make([]I, n)
 	for i := range p {
-		p[i] = i
+		p[i] = I(i)
 	}
 	src := rand.NewPCG(seed, 0xda3e39cb94b95bdb)
 	for i := n - 1; i > 0; i-- {
@@ -212,11 +215,27 @@ func bounded(src *rand.PCG, n uint64) uint64 {
 	return hi
 }
 
-// gather builds the rows idx (global row indices into the concatenation of
+// shuffle gathers blocks' n rows in the order permutation(n, seed), with
+// int32 indices when n allows.
+func (e *env) shuffle(ctx context.Context, blocks []*Block, n int, seed uint64, blockRows int) ([]*Block, error) {
+	if n <= math.MaxInt32 {
+		return gatherRows(ctx, e, blocks, permutation[int32](n, seed), blockRows)
+	}
+	return gatherRows(ctx, e, blocks, permutation[int](n, seed), blockRows)
+}
+
+// gcNudgeBytes is the size of input column past which gatherRows collects
+// garbage once the column is gathered: the freed blocks are then reused for
+// the next column's output instead of growing the heap by another column.
+// The live data is almost all pointer-free slices, so such a collection
+// costs milliseconds.
+const gcNudgeBytes = 32 << 20
+
+// gatherRows builds the rows idx (global row indices into the concatenation of
 // blocks) as new blocks of blockRows rows. It works one column at a time
 // and drops each input column once gathered, so it holds about the data
 // plus one column. blocks' entries are cleared.
-func (e *env) gather(ctx context.Context, blocks []*Block, idx []int, blockRows int) ([]*Block, error) {
+func gatherRows[I int | int32](ctx context.Context, e *env, blocks []*Block, idx []I, blockRows int) ([]*Block, error) {
 	var live []*Block
 	for i, b := range blocks {
 		if b.NumRows() > 0 || len(live) == 0 && i == len(blocks)-1 {
@@ -246,34 +265,43 @@ func (e *env) gather(ctx context.Context, blocks []*Block, idx []int, blockRows 
 	}
 	loc := newLocator(live)
 	live = nil
-	outCols := make([]*Column, ncol)
+	n := len(idx)
+	var bounds []int // output block boundaries
+	for lo := 0; lo < n; lo += blockRows {
+		bounds = append(bounds, lo)
+	}
+	bounds = append(bounds, n)
+	nout := max(len(bounds)-1, 1)
+	outCols := make([][]*Column, ncol) // [column][output block]
 	for c := range ncol {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		var err error
-		outCols[c], err = e.takeColumn(ctx, parts[c], loc, idx)
+		outCols[c], err = takeColumn(ctx, e, parts[c], loc, idx, bounds)
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %w", schema.Fields[c].Name, err)
 		}
+		var freed int64
+		for _, p := range parts[c] {
+			freed += p.SizeBytes()
+		}
 		parts[c] = nil
+		if freed >= gcNudgeBytes {
+			runtime.GC()
+		}
 	}
-	n := len(idx)
-	var out []*Block
-	for lo := 0; lo < n || lo == 0; lo += blockRows {
-		hi := min(lo+blockRows, n)
+	out := make([]*Block, nout)
+	for k := range out {
 		cols := make([]*Column, ncol)
 		for c := range cols {
-			cols[c] = outCols[c].Slice(lo, hi)
+			cols[c] = outCols[c][k]
 		}
 		b, err := NewBlock(schema, cols)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, b)
-		if n == 0 {
-			break
-		}
+		out[k] = b
 	}
 	return out, nil
 }
@@ -314,9 +342,13 @@ func (l *locator) find(i int) (int, int) {
 	return p, i - l.starts[p]
 }
 
-// takeColumn gathers the rows idx of the column cut into parts, in
-// parallel for number columns without nulls.
-func (e *env) takeColumn(ctx context.Context, parts []*Column, loc *locator, idx []int) (*Column, error) {
+// takeColumn gathers the rows idx of the column cut into parts, as one
+// column per output block (bounds[k] to bounds[k+1]). Number columns
+// without nulls are gathered in parallel into a fresh slice per block;
+// others are concatenated and taken.
+func takeColumn[I int | int32](ctx context.Context, e *env, parts []*Column, loc *locator, idx []I, bounds []int) ([]*Column, error) {
+	nout := max(len(bounds)-1, 1)
+	out := make([]*Column, nout)
 	simple := parts[0].Type() == Float64 || parts[0].Type() == Int64
 	for _, p := range parts {
 		simple = simple && !p.HasNulls()
@@ -326,7 +358,15 @@ func (e *env) takeColumn(ctx context.Context, parts []*Column, loc *locator, idx
 		if err != nil {
 			return nil, err
 		}
-		return full.Take(idx), nil
+		wide := make([]int, len(idx))
+		for k, i := range idx {
+			wide[k] = int(i)
+		}
+		all := full.Take(wide)
+		for k := range out {
+			out[k] = all.Slice(bounds[k], bounds[min(k+1, len(bounds)-1)])
+		}
+		return out, nil
 	}
 	switch parts[0].Type() {
 	case Float64:
@@ -334,25 +374,63 @@ func (e *env) takeColumn(ctx context.Context, parts []*Column, loc *locator, idx
 		for i, p := range parts {
 			src[i] = p.Float64s()
 		}
-		dst := make([]float64, len(idx))
-		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherParts(dst[lo:hi], src, loc, idx[lo:hi]) })
-		return NewFloat64Column(dst, nil), err
+		err := gatherBlocks(ctx, e, out, bounds, func(lo, hi int) *Column {
+			dst := make([]float64, hi-lo)
+			gatherParts(dst, src, loc, idx[lo:hi])
+			return NewFloat64Column(dst, nil)
+		})
+		return out, err
 	default:
 		src := make([][]int64, len(parts))
 		for i, p := range parts {
 			src[i] = p.Int64s()
 		}
-		dst := make([]int64, len(idx))
-		err := e.parallelRange(ctx, len(idx), func(lo, hi int) { gatherParts(dst[lo:hi], src, loc, idx[lo:hi]) })
-		return NewInt64Column(dst, nil), err
+		err := gatherBlocks(ctx, e, out, bounds, func(lo, hi int) *Column {
+			dst := make([]int64, hi-lo)
+			gatherParts(dst, src, loc, idx[lo:hi])
+			return NewInt64Column(dst, nil)
+		})
+		return out, err
 	}
 }
 
-func gatherParts[T any](dst []T, src [][]T, loc *locator, idx []int) {
+func gatherParts[T any, I int | int32](dst []T, src [][]T, loc *locator, idx []I) {
 	for k, i := range idx {
-		p, off := loc.find(i)
+		p, off := loc.find(int(i))
 		dst[k] = src[p][off]
 	}
+}
+
+// gatherBlocks fills out[k] = fn(bounds[k], bounds[k+1]) for every output
+// block, the blocks split into one contiguous run per worker, each run a
+// task of the scheduler.
+func gatherBlocks(ctx context.Context, e *env, out []*Column, bounds []int, fn func(lo, hi int) *Column) error {
+	nb := len(bounds) - 1
+	if nb <= 0 {
+		out[0] = fn(0, 0)
+		return nil
+	}
+	k := min(e.par, nb)
+	if bounds[nb] < 1<<14 {
+		k = 1
+	}
+	var waits []func(context.Context) error
+	for w := range k {
+		lo, hi := nb*w/k, nb*(w+1)/k
+		waits = append(waits, e.sched.spawn(ctx, "gather", true, func(context.Context) error {
+			for b := lo; b < hi; b++ {
+				out[b] = fn(bounds[b], bounds[b+1])
+			}
+			return nil
+		}))
+	}
+	var first error
+	for _, w := range waits {
+		if err := w(ctx); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // parallelRange splits [0, n) into one range per worker and runs fn on

@@ -115,9 +115,29 @@ func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed u
 		if err := csvf.Close(); err != nil {
 			return err
 		}
-		return os.Rename(filepath.Join(dir, "housing.csv.tmp"), filepath.Join(dir, "housing.csv"))
+		if err := os.Rename(filepath.Join(dir, "housing.csv.tmp"), filepath.Join(dir, "housing.csv")); err != nil {
+			return err
+		}
 	}
-	return nil
+	return os.WriteFile(filepath.Join(dir, "parquet", doneMarker), nil, 0o644)
+}
+
+// doneMarker is written last into the parquet directory, so a set cut
+// short is generated again.
+const doneMarker = ".complete"
+
+// generated reports whether dir holds a whole generated set (and the CSV
+// copy if withCSV).
+func generated(dir string, withCSV bool) bool {
+	if _, err := os.Stat(filepath.Join(dir, "parquet", doneMarker)); err != nil {
+		return false
+	}
+	if withCSV {
+		if _, err := os.Stat(filepath.Join(dir, "housing.csv")); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func appendCSV(w *bufio.Writer, b *dataset.Block, parts []string) error {

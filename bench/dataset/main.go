@@ -28,7 +28,7 @@ func main() {
 	rows := flag.Int("rows", 10_000_000, "rows of the synthetic data set")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "sagepipe-bench-dataset"), "where the data and outputs go")
 	engines := flag.String("engines", "go,polars,duckdb,pandas", "engines to run, in order")
-	runs := flag.Int("runs", 1, "runs per engine (the median is shown)")
+	runs := flag.Int("runs", 3, "runs per engine, round-robin (the median is shown)")
 	seed := flag.Uint64("seed", 1, "data seed")
 	budget := flag.Int64("budget", 0, "memory budget of our executor in bytes (0: default)")
 	engine := flag.String("engine", "", "internal: run one engine in this process")
@@ -42,15 +42,17 @@ func main() {
 		return
 	}
 	data := filepath.Join(*dir, fmt.Sprintf("rows%d_seed%d", *rows, *seed))
-	if _, err := os.Stat(filepath.Join(data, "housing.csv")); err != nil {
+	withCSV := strings.Contains(*engines, "pandas")
+	if !generated(data, withCSV) {
 		t := time.Now()
 		log.Printf("generating %d rows in %s", *rows, data)
 		os.RemoveAll(data)
-		if err := generate(ctx, data, *rows, 10, 256<<10, *seed, strings.Contains(*engines, "pandas")); err != nil {
+		if err := generate(ctx, data, *rows, 10, 256<<10, *seed, withCSV); err != nil {
 			log.Fatal(err)
 		}
 		log.Printf("generated in %v", time.Since(t).Round(time.Millisecond))
 	}
+	loadBefore := loadAvg()
 	here, err := benchDir()
 	if err != nil {
 		log.Fatal(err)
@@ -64,24 +66,19 @@ func main() {
 		wall, rss []float64
 		res       result
 	}
-	var table []row
-	for _, e := range strings.Split(*engines, ",") {
-		r := row{name: e}
-		for k := range *runs {
+	// Runs go round-robin (every engine once, then again), so a burst of
+	// load on the shared machine spreads over the engines.
+	names := strings.Split(*engines, ",")
+	table := make([]row, len(names))
+	for k := range *runs {
+		for i, e := range names {
+			r := &table[i]
+			r.name = e
 			outDir := filepath.Join(*dir, "out", e)
 			os.RemoveAll(outDir)
-			var cmd *exec.Cmd
-			switch e {
-			case "go":
-				cmd = exec.Command(self, "-engine", "go", "-dir", data, "-out", outDir, "-budget", fmt.Sprint(*budget))
-			case "polars":
-				cmd = exec.Command("node", filepath.Join(here, "anchors", "polars.mjs"), data, outDir)
-			case "duckdb":
-				cmd = exec.Command("node", filepath.Join(here, "anchors", "duckdb.mjs"), data, outDir)
-			case "pandas":
-				cmd = exec.Command("/usr/bin/python3", filepath.Join(here, "anchors", "pandas_prep.py"), data, outDir)
-			default:
-				log.Fatalf("unknown engine %q", e)
+			cmd, err := engineCmd(e, self, here, data, outDir, *budget)
+			if err != nil {
+				log.Fatal(err)
 			}
 			var stdout bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
@@ -99,27 +96,60 @@ func main() {
 			r.wall, r.rss = append(r.wall, wall), append(r.rss, rss)
 			log.Printf("%s run %d: %.2f s, %.0f MiB, splits %v, phases %v", e, k+1, wall, rss, r.res.Splits, r.res.Phases)
 		}
-		table = append(table, r)
 	}
+	// The kept data in memory: PRICE (int64) and eight float64 columns,
+	// 8 bytes per value, no nulls.
 	dataMiB := float64(*rows) * 9 * 8 / (1 << 20)
-	var goWall, goRSS float64
+	ref := map[string][2]float64{}
 	for _, r := range table {
-		if r.name == "go" {
-			goWall, goRSS = median(r.wall), median(r.rss)
-		}
+		ref[r.name] = [2]float64{median(r.wall), median(r.rss)}
 	}
-	fmt.Printf("\nseed preprocessing, %d rows (9 kept columns = %.0f MiB in memory), %d CPUs, median of %d run(s)\n\n",
-		*rows, dataMiB, runtime.NumCPU(), *runs)
-	fmt.Println("| engine | wall s | peak RSS MiB | RSS / data | time vs go | RSS vs go | splits |")
-	fmt.Println("| --- | --- | --- | --- | --- | --- | --- |")
+	ratio := func(v float64, base string, k int) string {
+		b, ok := ref[base]
+		if !ok || b[k] == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f×", v/b[k])
+	}
+	fmt.Printf("\nseed preprocessing, %d rows (9 kept columns = %d × 9 × 8 B = %.0f MiB in memory), %d CPUs, median of %d run(s)\n",
+		*rows, *rows, dataMiB, runtime.NumCPU(), *runs)
+	fmt.Printf("load average (1, 5, 15 min): %s before, %s after\n\n", loadBefore, loadAvg())
+	fmt.Println("| engine | wall s | peak RSS MiB | RSS / data | time vs go | time vs polars | RSS vs go | RSS vs polars | splits |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, r := range table {
 		w, m := median(r.wall), median(r.rss)
-		tv, mv := "–", "–"
-		if goWall > 0 {
-			tv, mv = fmt.Sprintf("%.2f×", w/goWall), fmt.Sprintf("%.2f×", m/goRSS)
-		}
-		fmt.Printf("| %s | %.2f | %.0f | %.2f | %s | %s | %v |\n", r.name, w, m, m/dataMiB, tv, mv, r.res.Splits)
+		fmt.Printf("| %s | %.2f | %.0f | %.2f | %s | %s | %s | %s | %v |\n", r.name, w, m, m/dataMiB,
+			ratio(w, "go", 0), ratio(w, "polars", 0), ratio(m, "go", 1), ratio(m, "polars", 1), r.res.Splits)
 	}
+}
+
+// loadAvg returns the first three fields of /proc/loadavg ("?" elsewhere).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// engineCmd is the command running engine e on the data in data, writing
+// to out.
+func engineCmd(e, self, here, data, out string, budget int64) (*exec.Cmd, error) {
+	switch e {
+	case "go":
+		return exec.Command(self, "-engine", "go", "-dir", data, "-out", out, "-budget", fmt.Sprint(budget)), nil
+	case "polars":
+		return exec.Command("node", filepath.Join(here, "anchors", "polars.mjs"), data, out), nil
+	case "duckdb":
+		return exec.Command("node", filepath.Join(here, "anchors", "duckdb.mjs"), data, out), nil
+	case "pandas":
+		return exec.Command("/usr/bin/python3", filepath.Join(here, "anchors", "pandas_prep.py"), data, out), nil
+	}
+	return nil, fmt.Errorf("unknown engine %q (want go, polars, duckdb or pandas)", e)
 }
 
 func median(v []float64) float64 {
