@@ -203,8 +203,9 @@ type Waitable interface {
 	waitCell() *cell
 }
 
-// NoTimeout, passed to Wait, waits without a time limit (ctx still
-// applies). A timeout of 0 returns at once with what is ready, as in Ray.
+// NoTimeout is the timeout that makes Wait wait without a time limit (ctx
+// still applies). A timeout of 0 returns at once with what is ready, as in
+// Ray.
 const NoTimeout time.Duration = -1
 
 // Wait returns once numReturns of futures are done or timeout has passed
