@@ -45,6 +45,13 @@ func TestNodeAccessors(t *testing.T) {
 	if !errors.Is(inv.Err(), ErrType) || slices.Collect(inv.Refs()) != nil || inv.String() != "Invalid("+ErrType.Error()+")" {
 		t.Errorf("Invalid accessors: %v %v", inv.Err(), inv.String())
 	}
+	// Invalid(nil) still records a problem, and the zero node prints.
+	if err := Invalid(nil).Err(); !errors.Is(err, ErrType) {
+		t.Errorf("Invalid(nil).Err() = %v, want ErrType", err)
+	}
+	if got := (InvalidExpr{}).String(); got != "Invalid(<nil>)" {
+		t.Errorf("zero InvalidExpr String = %q", got)
+	}
 }
 
 func TestStrings(t *testing.T) {

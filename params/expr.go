@@ -262,8 +262,14 @@ func (JsonGetExpr) isExpr() {}
 // leave an InvalidExpr in the expression, and the pipeline reports it.
 type InvalidExpr struct{ err error }
 
-// Invalid returns an expression that records err.
-func Invalid(err error) InvalidExpr { return InvalidExpr{err: err} }
+// Invalid returns an expression that records err. A nil err is recorded
+// as an ErrType problem, so the node is never taken for a valid one.
+func Invalid(err error) InvalidExpr {
+	if err == nil {
+		err = fmt.Errorf("%w: Invalid called with a nil error", ErrType)
+	}
+	return InvalidExpr{err: err}
+}
 
 // Err returns the recorded problem.
 func (i InvalidExpr) Err() error { return i.err }
@@ -275,7 +281,7 @@ func (i InvalidExpr) PyJSON() any { return i.err }
 func (i InvalidExpr) Refs() iter.Seq[Ref] { return func(func(Ref) bool) {} }
 
 // String returns Invalid(problem).
-func (i InvalidExpr) String() string { return "Invalid(" + i.err.Error() + ")" }
+func (i InvalidExpr) String() string { return fmt.Sprintf("Invalid(%v)", i.err) }
 func (InvalidExpr) isExpr()          {}
 
 // Walk yields e and every expression nested in it, depth first, parents

@@ -94,6 +94,8 @@ func TestValidateProblems(t *testing.T) {
 		{"NaN in a join", pipeline.New("p").Steps(raw("B", obj("x", params.Join("", math.NaN())))), pipeline.ErrNaN, `step "B"`, true},
 		{"NaN parameter default", pipeline.New("p").Parameters(params.Float("F").WithDefault(math.Inf(1))), pipeline.ErrNaN, `parameter "F"`, true},
 		{"unsupported Go value", pipeline.New("p").Steps(raw("B", obj("x", map[string]int{}))), pipeline.ErrInvalidValue, `step "B"`, true},
+		{"text that is not UTF-8", pipeline.New("p").Steps(steps.Fail("F", params.Lit("x\xff"))), pipeline.ErrInvalidValue, `step "F"`, true},
+		{"parameter default that is not UTF-8", pipeline.New("p").Parameters(params.String("S").WithDefault("\xff")), pipeline.ErrInvalidValue, `parameter "S"`, true},
 		{"enum on an integer parameter", pipeline.New("p").Parameters(params.Integer("I").WithEnum("1")), pipeline.ErrInvalidValue, `parameter "I"`, true},
 		{"parameter used with another type", pipeline.New("p").Parameters(n).Steps(raw("B", obj("n", params.Float("N")))), pipeline.ErrParameterType, `step "B"`, false},
 		{"step name SageMaker refuses", pipeline.New("p").Steps(raw("my step", obj())), pipeline.ErrInvalidName, `step "my step"`, false},

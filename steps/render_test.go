@@ -204,6 +204,13 @@ func TestFrameworkTraining(t *testing.T) {
 	if want := `"\"s3://b/src/sourcedir.tar.gz\""`; got != want {
 		t.Errorf("submit directory = %s, want %s", got, want)
 	}
+	// A value json.dumps cannot write fails the encoding instead of
+	// becoming an empty string.
+	env := testEnv()
+	env.Region = "us-\xff"
+	if _, err := pyjson.Marshal(steps.Render(steps.Training("Train", est), env)); !errors.Is(err, pyjson.ErrInvalidUTF8) {
+		t.Errorf("region with invalid UTF-8: err = %v, want ErrInvalidUTF8", err)
+	}
 }
 
 func TestTuningRanges(t *testing.T) {
