@@ -402,6 +402,8 @@ func TestProblems(t *testing.T) {
 		{"callback with repeated outputs", steps.Callback("C", "q", nil, steps.OutputParameter{Name: "o"}, steps.OutputParameter{Name: "o"}), steps.ErrInvalid},
 		{"transform without model", steps.Transform("T", steps.Transformer{}), steps.ErrInvalid},
 		{"nil condition", steps.When("C", nil), steps.ErrInvalid},
+		{"typed nil dependency", steps.Fail("F", nil).DependsOn((*steps.ProcessingStep)(nil)), steps.ErrInvalid},
+		{"typed nil branch step", steps.When("C").Else((*steps.FailStep)(nil)), steps.ErrInvalid},
 		{"bad retry", steps.Training("T", steps.Estimator{ImageURI: "i", InstanceType: lit("t"), InstanceCount: params.Lit(1)}).
 			Retry(steps.RetryPolicy{MaxAttempts: 1, ExpireAfterMin: 5}), steps.ErrInvalid},
 	}
