@@ -49,8 +49,13 @@ func TestNodeAccessors(t *testing.T) {
 	if err := Invalid(nil).Err(); !errors.Is(err, ErrType) {
 		t.Errorf("Invalid(nil).Err() = %v, want ErrType", err)
 	}
-	if got := (InvalidExpr{}).String(); got != "Invalid(<nil>)" {
-		t.Errorf("zero InvalidExpr String = %q", got)
+	if err := (InvalidExpr{}).Err(); !errors.Is(err, ErrType) {
+		t.Errorf("zero InvalidExpr Err() = %v, want ErrType", err)
+	}
+	// A nil *Param used as a value is an Invalid node, not a panic.
+	var np *Param[string]
+	if err := errors.Join(slices.Collect(Problems(np.Value().Expr()))...); !errors.Is(err, ErrType) || np.String() == "" {
+		t.Errorf("nil *Param: problems %v, String %q", err, np.String())
 	}
 }
 

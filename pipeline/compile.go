@@ -84,6 +84,16 @@ func (c *compiled) refuse(err error) {
 func (c *compiled) warn(err error)         { c.problems = append(c.problems, problem{err: err}) }
 func stepErr(name string, err error) error { return &StepError{Step: name, Err: err} }
 
+// isNil reports whether v is nil or holds a nil pointer (a typed nil step
+// or parameter, whose methods would panic).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
 // compileSafe compiles p, turning a panic raised by a step's methods into
 // a problem naming the step.
 func (p *Pipeline) compileSafe() (c *compiled, err error) {
@@ -126,7 +136,7 @@ func (c *compiled) run(p *Pipeline) {
 
 	var listed []steps.Step
 	for i, e := range p.entities {
-		if e == nil || reflect.ValueOf(e).Kind() == reflect.Pointer && reflect.ValueOf(e).IsNil() {
+		if isNil(e) {
 			c.refuse(fmt.Errorf("%w: entry %d of the step list is nil", ErrInvalidValue, i))
 			continue
 		}
@@ -161,7 +171,7 @@ func (c *compiled) run(p *Pipeline) {
 
 func (c *compiled) checkParameters(ps []params.Parameter) {
 	for i, prm := range ps {
-		if prm == nil {
+		if isNil(prm) {
 			c.refuse(fmt.Errorf("%w: parameter %d is nil", ErrInvalidValue, i))
 			continue
 		}

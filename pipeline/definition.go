@@ -66,7 +66,7 @@ func (p *Pipeline) Validate() error {
 func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 	ps := make([]any, 0, len(p.params))
 	for _, prm := range p.params {
-		if prm == nil {
+		if isNil(prm) {
 			continue
 		}
 		ps = append(ps, parameterObject(prm))
@@ -98,7 +98,7 @@ func (p *Pipeline) encodeError(c *compiled, err error) error {
 		return fmt.Errorf("%w: %w", ErrInvalidValue, err)
 	}
 	for _, prm := range p.params {
-		if prm == nil {
+		if isNil(prm) {
 			continue
 		}
 		if _, e := pyjson.Marshal(parameterObject(prm)); e != nil {
