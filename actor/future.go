@@ -212,7 +212,8 @@ const NoTimeout time.Duration = -1
 // (like ray.wait). ready holds at most numReturns done futures in their
 // input order; notReady holds the others in input order (including done
 // ones beyond numReturns). A failed future counts as done. When ctx ends
-// first, Wait returns what was ready then and ctx's error.
+// first, Wait returns what was ready then and ctx's error. futures must
+// not hold nil: like a nil *Future's methods, Wait panics on one.
 func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.Duration) (ready, notReady []Waitable, err error) {
 	if numReturns < 0 || numReturns > len(futures) {
 		return nil, futures, fmt.Errorf("%w: Wait numReturns = %d with %d futures", ErrInvalidOptions, numReturns, len(futures))
