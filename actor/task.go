@@ -160,6 +160,10 @@ func Go[R any](sys *System, fn func(context.Context) (R, error), opts TaskOption
 		case NoCPU:
 			cpus = 0
 		}
+		if opts.MaxRetries < -1 {
+			t.abort(fmt.Errorf("%w: MaxRetries = %d", ErrInvalidOptions, opts.MaxRetries))
+			return &t.fut
+		}
 		d, err := sys.demandOf(cpus, opts.NumGPUs, opts.Resources, "task "+o.own.label())
 		if err != nil {
 			t.abort(err)
