@@ -184,6 +184,15 @@ func (c *compiled) checkParameters(ps []params.Parameter) {
 		default:
 			c.declared[name] = prm
 		}
+		var sc scan
+		sc.text(name)
+		if d, ok := prm.Default(); ok {
+			sc.value(d, 0)
+		}
+		sc.value(prm.EnumValues(), 0)
+		for _, err := range sc.problems {
+			c.refuse(&ParameterError{Parameter: name, Err: err})
+		}
 		for _, err := range prm.Problems() {
 			if errors.Is(err, params.ErrNaN) {
 				err = fmt.Errorf("%w: %w", ErrNaN, err)
@@ -322,6 +331,9 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 	n.args = s.Arguments(&c.env)
 	n.trailer = s.Trailer(&c.env)
 	var sc scan
+	sc.text(name)
+	sc.text(string(s.Type()))
+	sc.envelope(env)
 	sc.value(n.args, 0)
 	for _, m := range n.trailer {
 		sc.value(m.Value, 0)
