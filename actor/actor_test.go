@@ -424,6 +424,9 @@ func TestTasksNeverOversubscribe(t *testing.T) {
 	if _, err := Go(sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{NumCPUs: 3}).Get(ctx); !errors.Is(err, ErrUnschedulable) {
 		t.Fatalf("err = %v", err)
 	}
+	if _, err := Go(sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{MaxRetries: -2}).Get(ctx); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("MaxRetries -2: err = %v", err)
+	}
 }
 
 func TestFIFOAdmission(t *testing.T) {

@@ -181,3 +181,56 @@ func Example_restart() {
 	// true true again
 	// true
 }
+
+// Submit and Next drive a pool by hand, like ActorPool.submit and
+// get_next: results come back in submission order.
+func ExampleSubmit() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 2})
+	defer sys.Shutdown(ctx)
+
+	var hs []*actor.Handle[Counter]
+	for range 2 {
+		h, _ := actor.Spawn(ctx, sys, func(context.Context) (*Counter, error) { return &Counter{}, nil }, actor.Options{NumCPUs: 1})
+		hs = append(hs, h)
+	}
+	pool := actor.NewPool(hs...)
+	square := func(_ context.Context, _ *Counter, x int) (int, error) { return x * x, nil }
+	for _, x := range []int{3, 4, 5} {
+		if err := actor.Submit(ctx, pool, square, x); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	for pool.HasNext() {
+		v, err := actor.Next[int](ctx, pool)
+		fmt.Println(v, err)
+	}
+	_, err := actor.Next[int](ctx, pool)
+	fmt.Println(errors.Is(err, actor.ErrNoPending))
+	// Output:
+	// 9 <nil>
+	// 16 <nil>
+	// 25 <nil>
+	// true
+}
+
+// Kill stops an actor for good: later calls fail with ErrActorDied and
+// ErrKilled, and its resources come back once Done is closed.
+func ExampleHandle_Kill() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 1})
+	defer sys.Shutdown(ctx)
+
+	h, _ := actor.Spawn(ctx, sys, func(context.Context) (*Counter, error) { return &Counter{}, nil }, actor.Options{NumCPUs: 1})
+	fmt.Println("CPU while alive:", sys.Available()["CPU"])
+	h.Kill()
+	<-h.Done()
+	_, err := actor.Call(h, func(_ context.Context, c *Counter) (int, error) { return c.n, nil }).Get(ctx)
+	fmt.Println(h.Alive(), errors.Is(err, actor.ErrActorDied), errors.Is(err, actor.ErrKilled))
+	fmt.Println("CPU after Done:", sys.Available()["CPU"])
+	// Output:
+	// CPU while alive: 0
+	// false true true
+	// CPU after Done: 1
+}

@@ -203,15 +203,17 @@ type Waitable interface {
 	waitCell() *cell
 }
 
-// NoTimeout, passed to Wait, waits without a time limit (ctx still
-// applies). A timeout of 0 returns at once with what is ready, as in Ray.
+// NoTimeout is the timeout that makes Wait wait without a time limit (ctx
+// still applies). A timeout of 0 returns at once with what is ready, as in
+// Ray.
 const NoTimeout time.Duration = -1
 
 // Wait returns once numReturns of futures are done or timeout has passed
 // (like ray.wait). ready holds at most numReturns done futures in their
 // input order; notReady holds the others in input order (including done
 // ones beyond numReturns). A failed future counts as done. When ctx ends
-// first, Wait returns what was ready then and ctx's error.
+// first, Wait returns what was ready then and ctx's error. futures must
+// not hold nil: like a nil *Future's methods, Wait panics on one.
 func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.Duration) (ready, notReady []Waitable, err error) {
 	if numReturns < 0 || numReturns > len(futures) {
 		return nil, futures, fmt.Errorf("%w: Wait numReturns = %d with %d futures", ErrInvalidOptions, numReturns, len(futures))

@@ -151,6 +151,17 @@ func submitOne[A, In, Out any](ctx context.Context, p *Pool[A], fn func(context.
 	return start(p, i, fn, item), nil
 }
 
+// submitItem is submitOne for Map and MapUnordered: when every actor of the
+// pool is dead the item gets a failed future, so its error is yielded in
+// its place and the loop goes on; other errors (ctx ending) stop the loop.
+func submitItem[A, In, Out any](ctx context.Context, p *Pool[A], fn func(context.Context, *A, In) (Out, error), item In, block bool) (*Future[Out], error) {
+	f, err := submitOne(ctx, p, fn, item, block)
+	if errors.Is(err, ErrActorDied) {
+		return failed[Out](err), nil
+	}
+	return f, err
+}
+
 // Map runs fn on every item across the pool's actors and yields the
 // results in the order of items (like ActorPool.map). At most twice the
 // pool's capacity of results is in flight or buffered, so a slow consumer
@@ -165,13 +176,10 @@ func Map[A, In, Out any](ctx context.Context, p *Pool[A], items []In, fn func(co
 		next := 0
 		for next < len(items) || len(q) > 0 {
 			for next < len(items) && len(q) < window {
-				f, err := submitOne(ctx, p, fn, items[next], len(q) == 0)
+				f, err := submitItem(ctx, p, fn, items[next], len(q) == 0)
 				if err != nil {
-					if !errors.Is(err, ErrActorDied) {
-						yield(zero, err)
-						return
-					}
-					f = failed[Out](err)
+					yield(zero, err)
+					return
 				}
 				if f == nil {
 					break
@@ -204,13 +212,10 @@ func MapUnordered[A, In, Out any](ctx context.Context, p *Pool[A], items []In, f
 		next := 0
 		for next < len(items) || len(q) > 0 {
 			for next < len(items) && len(q) < window {
-				f, err := submitOne(ctx, p, fn, items[next], len(q) == 0)
+				f, err := submitItem(ctx, p, fn, items[next], len(q) == 0)
 				if err != nil {
-					if !errors.Is(err, ErrActorDied) {
-						yield(zero, err)
-						return
-					}
-					f = failed[Out](err)
+					yield(zero, err)
+					return
 				}
 				if f == nil {
 					break

@@ -91,20 +91,18 @@ func reachable(v reflect.Value, seen map[uintptr]bool, depth int) int64 {
 			return 0
 		}
 		p := uintptr(unsafe.Pointer(unsafe.StringData(v.String())))
-		if seen[p] {
+		if !visit(seen, p) {
 			return 0
 		}
-		seen[p] = true
 		return int64(v.Len())
 	case reflect.Slice:
 		if v.IsNil() || v.Cap() == 0 {
 			return 0
 		}
 		p := v.Pointer()
-		if seen[p] {
+		if !visit(seen, p) {
 			return 0
 		}
-		seen[p] = true
 		n := int64(v.Cap()) * int64(t.Elem().Size())
 		if hasPointers(t.Elem()) {
 			for i := range v.Len() {
@@ -133,10 +131,9 @@ func reachable(v reflect.Value, seen map[uintptr]bool, depth int) int64 {
 			return 0
 		}
 		p := v.Pointer()
-		if seen[p] {
+		if !visit(seen, p) {
 			return 0
 		}
-		seen[p] = true
 		return int64(t.Elem().Size()) + reachable(v.Elem(), seen, depth+1)
 	case reflect.Interface:
 		if v.IsNil() {
@@ -149,10 +146,9 @@ func reachable(v reflect.Value, seen map[uintptr]bool, depth int) int64 {
 			return 0
 		}
 		p := v.Pointer()
-		if seen[p] {
+		if !visit(seen, p) {
 			return 0
 		}
-		seen[p] = true
 		kt, et := t.Key(), t.Elem()
 		n := int64(v.Len()) * int64(kt.Size()+et.Size())
 		if hasPointers(kt) || hasPointers(et) {
@@ -164,6 +160,16 @@ func reachable(v reflect.Value, seen map[uintptr]bool, depth int) int64 {
 		return n
 	}
 	return 0
+}
+
+// visit records the memory at p as counted and reports whether it was not
+// counted before.
+func visit(seen map[uintptr]bool, p uintptr) bool {
+	if seen[p] {
+		return false
+	}
+	seen[p] = true
+	return true
 }
 
 // hasPointers reports whether values of t can reach memory outside

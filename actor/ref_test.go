@@ -16,7 +16,7 @@ func TestSizeOf(t *testing.T) {
 	type row struct {
 		A []byte
 		B string
-		c int64
+		_ int64 // a pointer-free field, counted in the struct's own size
 	}
 	p := &row{A: make([]byte, 10), B: "xyz"}
 	tests := []struct {

@@ -65,18 +65,6 @@ func (d *demand) give(avail *demand) {
 	}
 }
 
-func (d *demand) isZero() bool {
-	if d.cpu != 0 || d.gpu != 0 {
-		return false
-	}
-	for _, v := range d.custom {
-		if v != 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // demandOf builds a demand from user-facing amounts, checking it against
 // the System's resource names and totals.
 func (s *System) demandOf(cpus, gpus float64, custom map[string]float64, who string) (demand, error) {

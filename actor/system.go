@@ -156,9 +156,3 @@ func (s *System) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
-
-func (s *System) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}

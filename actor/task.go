@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// NoCPU, as TaskOptions.NumCPUs, asks for no CPU at all (the zero value
-// means Ray's default of one CPU). Such a task is admitted whenever no
+// NoCPU is the TaskOptions.NumCPUs that asks for no CPU at all (the zero
+// value means Ray's default of one CPU). Such a task is admitted whenever no
 // earlier request is waiting, so it suits tasks that mostly wait on others.
 const NoCPU = -1.0
 
@@ -101,7 +101,7 @@ func (t *taskJob[R]) run() {
 		}()
 	}
 	for attempt := 1; ; attempt++ {
-		v, err, p := t.call(ctx)
+		v, p, err := t.call(ctx)
 		if p == nil && err == nil {
 			t.fn = nil
 			t.fut.complete(v, nil)
@@ -125,14 +125,14 @@ func (t *taskJob[R]) run() {
 }
 
 // call runs the function once, turning a panic into a *PanicError.
-func (t *taskJob[R]) call(ctx context.Context) (v R, err error, p *PanicError) {
+func (t *taskJob[R]) call(ctx context.Context) (v R, p *PanicError, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p = newPanicError(r)
 		}
 	}()
 	v, err = t.fn(ctx)
-	return v, err, nil
+	return v, nil, err
 }
 
 // Go runs fn as a task (like calling a Ray remote function) and returns its
@@ -159,6 +159,10 @@ func Go[R any](sys *System, fn func(context.Context) (R, error), opts TaskOption
 			cpus = 1
 		case NoCPU:
 			cpus = 0
+		}
+		if opts.MaxRetries < -1 {
+			t.abort(fmt.Errorf("%w: MaxRetries = %d", ErrInvalidOptions, opts.MaxRetries))
+			return &t.fut
 		}
 		d, err := sys.demandOf(cpus, opts.NumGPUs, opts.Resources, "task "+o.own.label())
 		if err != nil {

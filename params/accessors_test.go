@@ -45,6 +45,18 @@ func TestNodeAccessors(t *testing.T) {
 	if !errors.Is(inv.Err(), ErrType) || slices.Collect(inv.Refs()) != nil || inv.String() != "Invalid("+ErrType.Error()+")" {
 		t.Errorf("Invalid accessors: %v %v", inv.Err(), inv.String())
 	}
+	// Invalid(nil) still records a problem, and the zero node prints.
+	if err := Invalid(nil).Err(); !errors.Is(err, ErrType) {
+		t.Errorf("Invalid(nil).Err() = %v, want ErrType", err)
+	}
+	if err := (InvalidExpr{}).Err(); !errors.Is(err, ErrType) {
+		t.Errorf("zero InvalidExpr Err() = %v, want ErrType", err)
+	}
+	// A nil *Param used as a value is an Invalid node, not a panic.
+	var np *Param[string]
+	if err := errors.Join(slices.Collect(Problems(np.Value().Expr()))...); !errors.Is(err, ErrType) || np.String() == "" {
+		t.Errorf("nil *Param: problems %v, String %q", err, np.String())
+	}
 }
 
 func TestStrings(t *testing.T) {

@@ -262,20 +262,32 @@ func (JsonGetExpr) isExpr() {}
 // leave an InvalidExpr in the expression, and the pipeline reports it.
 type InvalidExpr struct{ err error }
 
-// Invalid returns an expression that records err.
-func Invalid(err error) InvalidExpr { return InvalidExpr{err: err} }
+// Invalid returns an expression that records err. A nil err is recorded
+// as an ErrType problem, so the node is never taken for a valid one.
+func Invalid(err error) InvalidExpr {
+	if err == nil {
+		err = fmt.Errorf("%w: Invalid called with a nil error", ErrType)
+	}
+	return InvalidExpr{err: err}
+}
 
-// Err returns the recorded problem.
-func (i InvalidExpr) Err() error { return i.err }
+// Err returns the recorded problem (an ErrType problem for the zero
+// InvalidExpr, which records none).
+func (i InvalidExpr) Err() error {
+	if i.err == nil {
+		return fmt.Errorf("%w: InvalidExpr without a problem", ErrType)
+	}
+	return i.err
+}
 
 // PyJSON returns the error, which aborts encoding.
-func (i InvalidExpr) PyJSON() any { return i.err }
+func (i InvalidExpr) PyJSON() any { return i.Err() }
 
 // Refs yields nothing.
 func (i InvalidExpr) Refs() iter.Seq[Ref] { return func(func(Ref) bool) {} }
 
 // String returns Invalid(problem).
-func (i InvalidExpr) String() string { return "Invalid(" + i.err.Error() + ")" }
+func (i InvalidExpr) String() string { return "Invalid(" + i.Err().Error() + ")" }
 func (InvalidExpr) isExpr()          {}
 
 // Walk yields e and every expression nested in it, depth first, parents
@@ -321,7 +333,7 @@ func refsOf(e Expr) iter.Seq[Ref] {
 func Problems(e Expr) iter.Seq[error] {
 	return func(yield func(error) bool) {
 		for n := range Walk(e) {
-			if x, ok := n.(InvalidExpr); ok && !yield(x.err) {
+			if x, ok := n.(InvalidExpr); ok && !yield(x.Err()) {
 				return
 			}
 		}

@@ -113,8 +113,14 @@ func (p *Param[T]) Problems() []error { return slices.Clone(p.problems) }
 // Value returns {"Get": "Parameters.<Name>"} as a typed value.
 func (p *Param[T]) Value() Value[T] { return Value[T]{e: p.Expr()} }
 
-// Expr returns {"Get": "Parameters.<Name>"}.
-func (p *Param[T]) Expr() Expr { return Get{ref: Ref{Kind: RefParameter, Param: p}} }
+// Expr returns {"Get": "Parameters.<Name>"}. On a nil *Param it returns
+// an Invalid node (ErrType), so the pipeline reports the nil parameter.
+func (p *Param[T]) Expr() Expr {
+	if p == nil {
+		return Invalid(fmt.Errorf("%w: nil %T", ErrType, p))
+	}
+	return Get{ref: Ref{Kind: RefParameter, Param: p}}
+}
 
 // PyJSON returns the Get's definition tree, so a parameter can stand in an
 // argument tree where an expression is expected.
@@ -124,7 +130,12 @@ func (p *Param[T]) PyJSON() any { return p.Expr().PyJSON() }
 func (p *Param[T]) Refs() iter.Seq[Ref] { return p.Expr().Refs() }
 
 // String returns "Parameters.<Name>".
-func (p *Param[T]) String() string { return "Parameters." + p.name }
+func (p *Param[T]) String() string {
+	if p == nil {
+		return "Parameters.<nil>"
+	}
+	return "Parameters." + p.name
+}
 
 // ExecutionVariable is a value SageMaker provides at run time, read with
 // {"Get": "Execution.<name>"}. All are strings.

@@ -84,6 +84,16 @@ func (c *compiled) refuse(err error) {
 func (c *compiled) warn(err error)         { c.problems = append(c.problems, problem{err: err}) }
 func stepErr(name string, err error) error { return &StepError{Step: name, Err: err} }
 
+// isNil reports whether v is nil or holds a nil pointer (a typed nil step
+// or parameter, whose methods would panic).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
 // compileSafe compiles p, turning a panic raised by a step's methods into
 // a problem naming the step.
 func (p *Pipeline) compileSafe() (c *compiled, err error) {
@@ -126,7 +136,7 @@ func (c *compiled) run(p *Pipeline) {
 
 	var listed []steps.Step
 	for i, e := range p.entities {
-		if e == nil || reflect.ValueOf(e).Kind() == reflect.Pointer && reflect.ValueOf(e).IsNil() {
+		if isNil(e) {
 			c.refuse(fmt.Errorf("%w: entry %d of the step list is nil", ErrInvalidValue, i))
 			continue
 		}
@@ -161,7 +171,7 @@ func (c *compiled) run(p *Pipeline) {
 
 func (c *compiled) checkParameters(ps []params.Parameter) {
 	for i, prm := range ps {
-		if prm == nil {
+		if isNil(prm) {
 			c.refuse(fmt.Errorf("%w: parameter %d is nil", ErrInvalidValue, i))
 			continue
 		}
@@ -173,6 +183,15 @@ func (c *compiled) checkParameters(ps []params.Parameter) {
 			c.refuse(&ParameterError{Parameter: name, Err: fmt.Errorf("%w: declared more than once", ErrDuplicateName)})
 		default:
 			c.declared[name] = prm
+		}
+		var sc scan
+		sc.text(name)
+		if d, ok := prm.Default(); ok {
+			sc.value(d, 0)
+		}
+		sc.value(prm.EnumValues(), 0)
+		for _, err := range sc.problems {
+			c.refuse(&ParameterError{Parameter: name, Err: err})
 		}
 		for _, err := range prm.Problems() {
 			if errors.Is(err, params.ErrNaN) {
@@ -312,6 +331,9 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 	n.args = s.Arguments(&c.env)
 	n.trailer = s.Trailer(&c.env)
 	var sc scan
+	sc.text(name)
+	sc.text(string(s.Type()))
+	sc.envelope(env)
 	sc.value(n.args, 0)
 	for _, m := range n.trailer {
 		sc.value(m.Value, 0)

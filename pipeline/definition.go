@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
@@ -56,7 +58,7 @@ func (p *Pipeline) Validate() error {
 func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 	ps := make([]any, 0, len(p.params))
 	for _, prm := range p.params {
-		if prm == nil {
+		if isNil(prm) {
 			continue
 		}
 		ps = append(ps, parameterObject(prm))
@@ -71,7 +73,36 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		Set("Parameters", ps).
 		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
 		Set("Steps", ss)
-	return pyjson.Append(make([]byte, 0, 1024+512*len(ss)), doc)
+	b, err := pyjson.Append(make([]byte, 0, 1024+512*len(ss)), doc)
+	if err != nil {
+		return nil, p.encodeError(c, err)
+	}
+	return b, nil
+}
+
+// encodeError turns err, the failure to encode the whole definition, into
+// a problem naming the parameter or step that cannot be written.
+func (p *Pipeline) encodeError(c *compiled, err error) error {
+	wrap := func(err error) error {
+		if errors.Is(err, pyjson.ErrNaN) {
+			return fmt.Errorf("%w: %w", ErrNaN, err)
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidValue, err)
+	}
+	for _, prm := range p.params {
+		if isNil(prm) {
+			continue
+		}
+		if _, e := pyjson.Marshal(parameterObject(prm)); e != nil {
+			return &ParameterError{Parameter: prm.Name(), Err: wrap(e)}
+		}
+	}
+	for _, n := range c.top {
+		if _, e := pyjson.Marshal(stepObject(n)); e != nil {
+			return stepErr(n.step.Name(), wrap(e))
+		}
+	}
+	return wrap(err)
 }
 
 // stepObject writes a step as steps.Render does (Name, Type, Arguments,

@@ -244,8 +244,9 @@ func tarjan(adj [][]int) [][]int {
 }
 
 // DOT renders the DAG in Graphviz DOT. Steps are boxes labelled with name
-// and type; a condition's branches are clusters; DependsOn edges are
-// solid, data edges dashed, branch edges labelled "if"/"else". The output is
+// and type, conditions diamonds, steps appended because they are only
+// referenced gray; DependsOn edges are solid, data edges dashed, and a
+// condition's edges to its branch steps labelled "if"/"else". The output is
 // deterministic.
 func (p *Pipeline) DOT() string { return p.Graph().DOT(p.name) }
 

@@ -94,6 +94,14 @@ func TestValidateProblems(t *testing.T) {
 		{"NaN in a join", pipeline.New("p").Steps(raw("B", obj("x", params.Join("", math.NaN())))), pipeline.ErrNaN, `step "B"`, true},
 		{"NaN parameter default", pipeline.New("p").Parameters(params.Float("F").WithDefault(math.Inf(1))), pipeline.ErrNaN, `parameter "F"`, true},
 		{"unsupported Go value", pipeline.New("p").Steps(raw("B", obj("x", map[string]int{}))), pipeline.ErrInvalidValue, `step "B"`, true},
+		{"nil parameter used as a value", pipeline.New("p").Steps(steps.Fail("F", (*params.Param[string])(nil))), pipeline.ErrInvalidValue, `step "F"`, true},
+		{"text that is not UTF-8", pipeline.New("p").Steps(steps.Fail("F", params.Lit("x\xff"))), pipeline.ErrInvalidValue, `step "F"`, true},
+		{"display name that is not UTF-8", pipeline.New("p").Steps(steps.Fail("F", nil).DisplayName("\xfe")), pipeline.ErrInvalidValue, `step "F"`, true},
+		{"join separator that is not UTF-8", pipeline.New("p").Steps(steps.Fail("F", params.Join("\xfe", "a"))), pipeline.ErrInvalidValue, `step "F"`, true},
+		{"property path that is not UTF-8", pipeline.New("p").Steps(a, steps.Fail("F", steps.Property[string](a, "X\xfe"))), pipeline.ErrInvalidValue, `step "F"`, true},
+		{"argument key that is not UTF-8", pipeline.New("p").Steps(raw("B", obj("k\xfe", 1))), pipeline.ErrInvalidValue, `step "B"`, true},
+		{"enum value that is not UTF-8", pipeline.New("p").Parameters(params.String("S").WithEnum("\xfe")), pipeline.ErrInvalidValue, `parameter "S"`, true},
+		{"parameter default that is not UTF-8", pipeline.New("p").Parameters(params.String("S").WithDefault("\xff")), pipeline.ErrInvalidValue, `parameter "S"`, true},
 		{"enum on an integer parameter", pipeline.New("p").Parameters(params.Integer("I").WithEnum("1")), pipeline.ErrInvalidValue, `parameter "I"`, true},
 		{"parameter used with another type", pipeline.New("p").Parameters(n).Steps(raw("B", obj("n", params.Float("N")))), pipeline.ErrParameterType, `step "B"`, false},
 		{"step name SageMaker refuses", pipeline.New("p").Steps(raw("my step", obj())), pipeline.ErrInvalidName, `step "my step"`, false},
@@ -305,5 +313,30 @@ func TestCollections(t *testing.T) {
 	}
 	if !strings.Contains(string(def), `{"Name": "Model-Repack", "Type": "Training", "Arguments": {}}, {"Name": "Model-Register"`) {
 		t.Errorf("collection not expanded in order: %s", def)
+	}
+}
+
+// TestNilEntries checks that nil and typed nil parameters and steps in the
+// pipeline's lists are reported, not panicked on.
+func TestNilEntries(t *testing.T) {
+	tests := []struct {
+		name string
+		p    *pipeline.Pipeline
+	}{
+		{"nil parameter", pipeline.New("p").Parameters(nil)},
+		{"typed nil parameter", pipeline.New("p").Parameters((*params.Param[int])(nil))},
+		{"nil step", pipeline.New("p").Steps(nil)},
+		{"typed nil step", pipeline.New("p").Steps((*steps.FailStep)(nil))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.p.Validate()
+			if !errors.Is(err, pipeline.ErrInvalidValue) || errors.Is(err, pipeline.ErrPanic) {
+				t.Errorf("Validate() = %v, want ErrInvalidValue", err)
+			}
+			if _, err := tt.p.Definition(); !errors.Is(err, pipeline.ErrInvalidValue) {
+				t.Errorf("Definition() error = %v, want ErrInvalidValue", err)
+			}
+		})
 	}
 }

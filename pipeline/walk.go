@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"unicode/utf8"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -30,7 +31,15 @@ func (s *scan) value(v any, depth int) {
 		return
 	}
 	switch x := v.(type) {
-	case nil, string, bool, int, int64, []string:
+	case nil, bool, int, int64:
+		return
+	case string:
+		s.text(x)
+		return
+	case []string:
+		for _, e := range x {
+			s.text(e)
+		}
 		return
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -72,7 +81,10 @@ func (s *scan) value(v any, depth int) {
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
-	case reflect.String, reflect.Bool,
+	case reflect.String:
+		s.text(rv.String())
+		return
+	case reflect.Bool,
 		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return
@@ -93,8 +105,35 @@ func (s *scan) value(v any, depth int) {
 }
 
 func (s *scan) members(m iter.Seq2[string, any], depth int) {
-	for _, e := range m {
+	for k, e := range m {
+		s.text(k)
 		s.value(e, depth+1)
+	}
+}
+
+// envelope checks what the envelope writes besides the arguments.
+func (s *scan) envelope(env steps.Envelope) {
+	s.text(env.DisplayName)
+	s.text(env.Description)
+	for _, d := range env.DependsOn {
+		s.text(d)
+	}
+	for _, rp := range env.RetryPolicies {
+		for _, t := range rp.ExceptionTypes {
+			s.text(t)
+		}
+		s.value(rp.BackoffRate, 0)
+	}
+}
+
+// text records a string the encoder cannot write: text that is not UTF-8
+// (the encoder writes back the lone surrogates Parse reads, nothing else).
+func (s *scan) text(x string) {
+	if utf8.ValidString(x) {
+		return
+	}
+	if _, err := pyjson.AppendString(nil, x); err != nil {
+		s.problems = append(s.problems, fmt.Errorf("%w: %w", ErrInvalidValue, err))
 	}
 }
 
@@ -102,7 +141,17 @@ func (s *scan) expr(e params.Expr) {
 	for n := range params.Walk(e) {
 		switch x := n.(type) {
 		case params.Get:
-			s.refs = append(s.refs, x.Ref())
+			// The names of steps and parameters are checked where the
+			// pipeline lists them; a reference to one it does not list is
+			// a problem of its own.
+			r := x.Ref()
+			s.refs = append(s.refs, r)
+			s.text(r.Path)
+			s.text(r.PropertyFile)
+		case params.JoinExpr:
+			s.text(x.On())
+		case params.JsonGetExpr:
+			s.text(x.Path())
 		case params.InvalidExpr:
 			err := x.Err()
 			switch {
@@ -113,8 +162,13 @@ func (s *scan) expr(e params.Expr) {
 			}
 			s.problems = append(s.problems, err)
 		case params.Literal:
-			if f, ok := x.Value().(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
-				s.problems = append(s.problems, fmt.Errorf("%w: %v", ErrNaN, f))
+			switch v := x.Value().(type) {
+			case float64:
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					s.problems = append(s.problems, fmt.Errorf("%w: %v", ErrNaN, v))
+				}
+			case string:
+				s.text(v)
 			}
 		}
 	}

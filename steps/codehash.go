@@ -34,7 +34,7 @@ func HashCode(paths ...string) (string, error) {
 		if strings.HasPrefix(strings.ToLower(p), "file://") {
 			u, err := url.Parse(p)
 			if err != nil {
-				return "", fmt.Errorf("%w: %s: %v", ErrCode, p, err)
+				return "", fmt.Errorf("%w: %s: %w", ErrCode, p, err)
 			}
 			local = u.Path
 		}
@@ -44,7 +44,7 @@ func HashCode(paths ...string) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrCode, err)
+			return "", fmt.Errorf("%w: %w", ErrCode, err)
 		}
 		switch {
 		case fi.IsDir():
@@ -62,7 +62,7 @@ func HashCode(paths ...string) (string, error) {
 func hashDir(h hash.Hash, dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrCode, err)
+		return fmt.Errorf("%w: %w", ErrCode, err)
 	}
 	for _, e := range entries { // os.ReadDir sorts by name
 		h.Write([]byte(e.Name()))
@@ -87,11 +87,11 @@ func hashDir(h hash.Hash, dir string) error {
 func hashFile(h hash.Hash, p string) error {
 	f, err := os.Open(p)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrCode, err)
+		return fmt.Errorf("%w: %w", ErrCode, err)
 	}
 	defer f.Close()
 	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrCode, p, err)
+		return fmt.Errorf("%w: %s: %w", ErrCode, p, err)
 	}
 	return nil
 }
@@ -125,7 +125,7 @@ func checkExists(paths ...string) error {
 			}
 		}
 		if _, err := os.Stat(local); err != nil {
-			return fmt.Errorf("%w: %v", ErrCode, err)
+			return fmt.Errorf("%w: %w", ErrCode, err)
 		}
 	}
 	return nil

@@ -32,7 +32,7 @@ func (c *common) addDependsOn(es []Entity) {
 	names := slices.Clone(c.env.DependsOn)
 	deps := slices.Clone(c.env.DependsOnSteps)
 	for _, e := range es {
-		if e == nil {
+		if isNil(e) {
 			c.problem(fmt.Errorf("%w: nil dependency", ErrInvalid))
 			continue
 		}

@@ -219,7 +219,7 @@ func (s *ConditionStep) Problems() []error {
 	}
 	for _, es := range [][]Entity{s.ifs, s.elses} {
 		for _, e := range es {
-			if e == nil {
+			if isNil(e) {
 				out = append(out, fmt.Errorf("%w: nil branch step", ErrInvalid))
 			}
 		}

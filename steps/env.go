@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,8 +27,8 @@ type Env struct {
 	Role string
 	// Now is the clock behind timestamped job names; nil means time.Now.
 	Now func() time.Time
-	// Names supplies the random part of UniqueName; nil means a random
-	// source seeded from the wall clock.
+	// Names supplies the random part of UniqueName; nil means
+	// math/rand/v2's randomly seeded global source.
 	Names NameSource
 }
 
@@ -39,10 +40,16 @@ type NameSource func() uint16
 // definitions).
 func FixedNames(v uint16) NameSource { return func() uint16 { return v } }
 
-// RandNames returns a NameSource drawing from src.
+// RandNames returns a NameSource drawing from src. It is safe for
+// concurrent use (a pipeline may be compiled from several goroutines).
 func RandNames(src rand.Source) NameSource {
+	var mu sync.Mutex
 	r := rand.New(src)
-	return func() uint16 { return uint16(r.Uint32() >> 16) }
+	return func() uint16 {
+		mu.Lock()
+		defer mu.Unlock()
+		return uint16(r.Uint32() >> 16)
+	}
 }
 
 // FrozenClock returns a clock that always reads t.

@@ -2,6 +2,7 @@ package steps_test
 
 import (
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,6 +62,34 @@ func TestRandNamesDeterministic(t *testing.T) {
 	for range 10 {
 		if x, y := a(), b(); x != y {
 			t.Fatalf("same seed gave %x and %x", x, y)
+		}
+	}
+	// Concurrent draws (a pipeline compiled from several goroutines) are
+	// race-free and each draw is taken once.
+	c, d := steps.RandNames(rand.NewPCG(3, 4)), steps.RandNames(rand.NewPCG(3, 4))
+	want := map[uint16]int{}
+	for range 100 {
+		want[d()]++
+	}
+	got := make(chan uint16, 100)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				got <- c()
+			}
+		}()
+	}
+	wg.Wait()
+	close(got)
+	for v := range got {
+		want[v]--
+	}
+	for v, n := range want {
+		if n != 0 {
+			t.Fatalf("draw %x: count off by %d", v, n)
 		}
 	}
 }

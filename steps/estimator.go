@@ -237,14 +237,13 @@ func (e *Estimator) hyperParameters(env *Env, skip map[string]bool, codeURI, job
 		}
 	}
 	if f := e.Framework; f != nil {
-		enc := func(s string) string { b, _ := pyjson.Marshal(s); return string(b) }
-		o.Set("sagemaker_submit_directory", enc(codeURI))
-		o.Set("sagemaker_program", enc(path.Base(f.EntryPoint)))
+		o.Set("sagemaker_submit_directory", jsonString(codeURI))
+		o.Set("sagemaker_program", jsonString(path.Base(f.EntryPoint)))
 		o.Set("sagemaker_container_log_level", strconv.Itoa(orInt(f.ContainerLogLevel, 20)))
 		if jobName != "" {
-			o.Set("sagemaker_job_name", enc(jobName))
+			o.Set("sagemaker_job_name", jsonString(jobName))
 		}
-		o.Set("sagemaker_region", enc(env.Region))
+		o.Set("sagemaker_region", jsonString(env.Region))
 	}
 	return o
 }

@@ -9,7 +9,7 @@ import (
 // last returns the step whose properties an entity exposes: the entity
 // itself, or a collection's last step.
 func last(e Entity) params.Source {
-	if e == nil {
+	if isNil(e) {
 		return nil
 	}
 	ss := e.Steps()

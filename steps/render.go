@@ -45,7 +45,7 @@ func Rendered(v any) (Step, bool) {
 func expand(es []Entity) []Step {
 	var out []Step
 	for _, e := range es {
-		if e == nil {
+		if isNil(e) {
 			continue
 		}
 		out = append(out, e.Steps()...)

@@ -204,6 +204,13 @@ func TestFrameworkTraining(t *testing.T) {
 	if want := `"\"s3://b/src/sourcedir.tar.gz\""`; got != want {
 		t.Errorf("submit directory = %s, want %s", got, want)
 	}
+	// A value json.dumps cannot write fails the encoding instead of
+	// becoming an empty string.
+	env := testEnv()
+	env.Region = "us-\xff"
+	if _, err := pyjson.Marshal(steps.Render(steps.Training("Train", est), env)); !errors.Is(err, pyjson.ErrInvalidUTF8) {
+		t.Errorf("region with invalid UTF-8: err = %v, want ErrInvalidUTF8", err)
+	}
 }
 
 func TestTuningRanges(t *testing.T) {
@@ -395,6 +402,8 @@ func TestProblems(t *testing.T) {
 		{"callback with repeated outputs", steps.Callback("C", "q", nil, steps.OutputParameter{Name: "o"}, steps.OutputParameter{Name: "o"}), steps.ErrInvalid},
 		{"transform without model", steps.Transform("T", steps.Transformer{}), steps.ErrInvalid},
 		{"nil condition", steps.When("C", nil), steps.ErrInvalid},
+		{"typed nil dependency", steps.Fail("F", nil).DependsOn((*steps.ProcessingStep)(nil)), steps.ErrInvalid},
+		{"typed nil branch step", steps.When("C").Else((*steps.FailStep)(nil)), steps.ErrInvalid},
 		{"bad retry", steps.Training("T", steps.Estimator{ImageURI: "i", InstanceType: lit("t"), InstanceCount: params.Lit(1)}).
 			Retry(steps.RetryPolicy{MaxAttempts: 1, ExpireAfterMin: 5}), steps.ErrInvalid},
 	}

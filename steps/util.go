@@ -1,12 +1,23 @@
 package steps
 
 import (
+	"reflect"
 	"regexp"
 	"slices"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
 )
+
+// isNil reports whether e is nil or holds a nil pointer (a typed nil step
+// such as (*ProcessingStep)(nil), whose methods would panic).
+func isNil(e Entity) bool {
+	if e == nil {
+		return true
+	}
+	v := reflect.ValueOf(e)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
 
 func cloneSlice[S ~[]E, E any](s S) S { return slices.Clone(s) }
 

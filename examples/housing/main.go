@@ -90,7 +90,8 @@ func summary(w io.Writer, s *Seed) error {
 	if err := s.Pipeline.Validate(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "pipeline %s\n\nparameters:\n", s.Pipeline.Name())
+	var b strings.Builder
+	fmt.Fprintf(&b, "pipeline %s\n\nparameters:\n", s.Pipeline.Name())
 	for _, p := range s.Pipeline.Params() {
 		d, _ := p.Default()
 		if f, ok := d.(float64); ok {
@@ -99,10 +100,11 @@ func summary(w io.Writer, s *Seed) error {
 				d = d.(string) + ".0"
 			}
 		}
-		fmt.Fprintf(w, "  %-24s %-8s default %v\n", p.Name(), p.Type(), d)
+		fmt.Fprintf(&b, "  %-24s %-8s default %v\n", p.Name(), p.Type(), d)
 	}
-	fmt.Fprintf(w, "\nDAG (Mermaid):\n%s\n", s.Pipeline.Mermaid())
-	fmt.Fprintln(w, "Print the SageMaker definition with -definition.")
-	fmt.Fprintln(w, "Running the pipeline on this machine comes with the local engine; it is not available yet.")
-	return nil
+	fmt.Fprintf(&b, "\nDAG (Mermaid):\n%s\n", s.Pipeline.Mermaid())
+	b.WriteString("Print the SageMaker definition with -definition.\n")
+	b.WriteString("Running the pipeline on this machine comes with the local engine; it is not available yet.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }

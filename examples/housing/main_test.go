@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -134,5 +135,20 @@ func TestRunErrors(t *testing.T) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+var errWrite = errors.New("disk full")
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errWrite }
+
+// TestRunWriteError checks that a failed write of the output is reported.
+func TestRunWriteError(t *testing.T) {
+	for _, args := range [][]string{nil, {"-definition"}} {
+		if err := run(context.Background(), args, failWriter{}); !errors.Is(err, errWrite) {
+			t.Errorf("run(%q) on a failing writer = %v, want %v", args, err, errWrite)
+		}
 	}
 }

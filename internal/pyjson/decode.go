@@ -134,19 +134,11 @@ func (d *decoder) object(depth int) (any, error) {
 			return nil, err
 		}
 		o.Set(k, v)
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			return nil, d.errorf("expecting ',' delimiter")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case '}':
-			d.pos++
+		if more, err := d.more('}'); !more {
+			if err != nil {
+				return nil, err
+			}
 			return o, nil
-		default:
-			return nil, d.errorf("expecting ',' delimiter")
 		}
 	}
 }
@@ -165,21 +157,31 @@ func (d *decoder) array(depth int) (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			return nil, d.errorf("expecting ',' delimiter")
+		if more, err := d.more(']'); !more {
+			if err != nil {
+				return nil, err
+			}
+			return a, nil
 		}
+	}
+}
+
+// more reads what follows a member or an element: a ',' (another one
+// follows) or the closing bracket (the container ends).
+func (d *decoder) more(closing byte) (bool, error) {
+	d.skipSpace()
+	if d.pos < len(d.data) {
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
 			d.skipSpace()
-		case ']':
+			return true, nil
+		case closing:
 			d.pos++
-			return a, nil
-		default:
-			return nil, d.errorf("expecting ',' delimiter")
+			return false, nil
 		}
 	}
+	return false, d.errorf("expecting ',' delimiter")
 }
 
 // str decodes a string starting at the opening quote. Lone UTF-16

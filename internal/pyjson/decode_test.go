@@ -2,6 +2,7 @@ package pyjson
 
 import (
 	"errors"
+	"iter"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -143,20 +144,8 @@ func TestObject(t *testing.T) {
 // json.dumps (nested objects and lists, big integers, floats, control and
 // astral characters) and encodes them again: the bytes must be Python's.
 func TestDocuments(t *testing.T) {
-	data, err := os.ReadFile("testdata/documents.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for line := range strings.Lines(string(data)) {
-		line = strings.TrimSuffix(line, "\n")
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		v, err := Unmarshal([]byte(line))
-		if err != nil {
-			t.Fatalf("Unmarshal(%s): %v", line, err)
-		}
+	for line, v := range pythonLines(t, "testdata/documents.txt") {
 		got, err := Marshal(v)
 		if err != nil || string(got) != line {
 			t.Fatalf("Marshal:\n got %s (%v)\nwant %s", got, err, line)
@@ -165,5 +154,30 @@ func TestDocuments(t *testing.T) {
 	}
 	if n != 300 {
 		t.Fatalf("%d documents checked, want 300", n)
+	}
+}
+
+// pythonLines yields each line of a file of json.dumps outputs (lines
+// starting with # are comments) with what Unmarshal makes of it.
+func pythonLines(t *testing.T, name string) iter.Seq2[string, any] {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(yield func(string, any) bool) {
+		for line := range strings.Lines(string(data)) {
+			line = strings.TrimSuffix(line, "\n")
+			if strings.HasPrefix(line, "#") {
+				continue
+			}
+			v, err := Unmarshal([]byte(line))
+			if err != nil {
+				t.Fatalf("Unmarshal(%s): %v", line, err)
+			}
+			if !yield(line, v) {
+				return
+			}
+		}
 	}
 }

@@ -169,20 +169,8 @@ func TestFloatRepr(t *testing.T) {
 // TestStrings decodes CPython's json.dumps of several hundred strings and
 // checks that encoding them again gives Python's bytes.
 func TestStrings(t *testing.T) {
-	data, err := os.ReadFile("testdata/strings.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for line := range strings.Lines(string(data)) {
-		line = strings.TrimSuffix(line, "\n")
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		v, err := Unmarshal([]byte(line))
-		if err != nil {
-			t.Fatalf("Unmarshal(%s): %v", line, err)
-		}
+	for line, v := range pythonLines(t, "testdata/strings.txt") {
 		got, err := Marshal(v)
 		if err != nil {
 			t.Fatalf("Marshal(%q): %v", v, err)
