@@ -204,7 +204,7 @@ func (e *env) compile(ctx context.Context, n *node) iter.Seq2[task, error] {
 		}
 	}
 	return func(yield func(task, error) bool) {
-		yield(task{}, fmt.Errorf("dataset: unknown plan node %q", n.name))
+		yield(task{}, fmt.Errorf("%w: unknown node %q", ErrInvalidPlan, n.name))
 	}
 }
 

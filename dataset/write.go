@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -79,8 +80,11 @@ func (fw *fileWriter) WriteBlock(ctx context.Context, index int, b *Block) (stri
 		err = ctx.Err()
 	}
 	if err != nil {
-		out.Abort()
-		return "", fmt.Errorf("dataset: write %s: %w", path, err)
+		err = fmt.Errorf("dataset: write %s: %w", path, err)
+		if aerr := out.Abort(); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("dataset: discard %s: %w", path, aerr))
+		}
+		return "", err
 	}
 	if err := out.Commit(); err != nil {
 		return "", err
