@@ -131,6 +131,8 @@ func (b *Block) Slice(i, j int) *Block {
 }
 
 // Take returns a new block of the rows at idx, in that order.
+// Indices must be in [0, NumRows()): like a slice index, one out of range
+// panics.
 func (b *Block) Take(idx []int) *Block {
 	cols := make([]*Column, len(b.cols))
 	for k, c := range b.cols {

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -277,7 +278,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 			p.wait(context.Background()) //nolint:errcheck // already failing
 		}
 		if aerr := w.Abort(context.WithoutCancel(ctx)); aerr != nil {
-			return nil, fmt.Errorf("%w (and removing written files: %v)", err, aerr)
+			return nil, errors.Join(err, fmt.Errorf("dataset: removing written files: %w", aerr))
 		}
 		return nil, err
 	}

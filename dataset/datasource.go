@@ -223,32 +223,41 @@ func partitionSchema(files []inputFile) ([]Field, error) {
 // hiveNull is the directory value Hive writes for a null partition key.
 const hiveNull = "__HIVE_DEFAULT_PARTITION__"
 
-// partitionColumn makes a constant column of n rows for one partition value.
-func partitionColumn(t Type, val string, n int) *Column {
+// partitionColumn makes a constant column of n rows for the partition value
+// p of the file at path. A value that does not parse as t is an error naming
+// the path and the key.
+func partitionColumn(t Type, path string, p partValue, n int) (*Column, error) {
+	val := p.val
 	if val == hiveNull {
-		return NewNullColumn(t, n)
+		return NewNullColumn(t, n), nil
 	}
 	switch t {
 	case Int64:
-		v, _ := strconv.ParseInt(val, 10, 64)
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: partition key %q: %w", ErrMalformed, path, p.key, err)
+		}
 		out := make([]int64, n)
 		for i := range out {
 			out[i] = v
 		}
-		return NewInt64Column(out, nil)
+		return NewInt64Column(out, nil), nil
 	case Float64:
-		v, _ := strconv.ParseFloat(val, 64)
+		v, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: partition key %q: %w", ErrMalformed, path, p.key, err)
+		}
 		out := make([]float64, n)
 		for i := range out {
 			out[i] = v
 		}
-		return NewFloat64Column(out, nil)
+		return NewFloat64Column(out, nil), nil
 	default:
 		out := make([]string, n)
 		for i := range out {
 			out[i] = val
 		}
-		return NewStringColumn(out, nil)
+		return NewStringColumn(out, nil), nil
 	}
 }
 

@@ -76,6 +76,14 @@
 // line and column of a malformed CSV row or value; *MissingColumnError
 // (ErrColumnNotFound) lists the available columns; *TypeConflictError
 // (ErrTypeConflict) names the two files that disagree on a column's type.
+// Other failures wrap a sentinel with %w and keep their cause reachable:
+// ErrSchemaMismatch (blocks or Union inputs with different columns; a
+// Union whose inputs' schemas the plan knows is checked before it runs),
+// ErrNoFiles, ErrNoFS (a URI scheme with no registered FS), ErrFileDone,
+// ErrNilFunc, ErrBadSplit, ErrPreprocessor and ErrNotFitted. A failure in
+// an operator is an *OpError naming it, and a panic in user code a
+// *PanicError carrying the stack. When a write fails and removing what it
+// wrote fails too, both errors are returned (errors.Join).
 //
 // # Preprocessors
 //

@@ -65,13 +65,6 @@ func (b *budget) charge(n int64) {
 	}
 }
 
-func (b *budget) release(n int64) {
-	b.mu.Lock()
-	b.used -= n
-	b.cond.Broadcast()
-	b.mu.Unlock()
-}
-
 // Peak returns the largest number of bytes in flight at once.
 func (b *budget) Peak() int64 {
 	b.mu.Lock()
@@ -323,6 +316,7 @@ type OpError struct {
 	Err error
 }
 
+// Error names the operator and its cause.
 func (e *OpError) Error() string { return "dataset: " + e.Op + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.

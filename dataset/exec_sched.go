@@ -205,4 +205,5 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error names the operator and the panic value.
 func (e *PanicError) Error() string { return fmt.Sprintf("dataset: %s: panic: %v", e.Op, e.Value) }

@@ -13,6 +13,14 @@ import (
 	"sync"
 )
 
+// Errors of the file system layer.
+var (
+	// ErrNoFS: a path's URI scheme has no registered file system.
+	ErrNoFS = errors.New("dataset: no file system for scheme")
+	// ErrFileDone: Commit was called on a file already committed or aborted.
+	ErrFileDone = errors.New("dataset: file already committed or aborted")
+)
+
 // FS is the small file system the readers and writers use. Paths are the
 // FS's own (for LocalFS, OS paths; for an object store, "bucket/key" or the
 // full URI: the FS receives the path exactly as the user wrote it).
@@ -107,7 +115,7 @@ func (r *FSRegistry) Resolve(path string) (FS, string, error) {
 	if scheme == "file" {
 		return LocalFS{}, rest, nil
 	}
-	return nil, "", fmt.Errorf("dataset: no file system registered for scheme %q (path %s)", scheme, path)
+	return nil, "", fmt.Errorf("%w %q (path %s)", ErrNoFS, scheme, path)
 }
 
 // LocalFS is the operating system's file system.
@@ -164,7 +172,7 @@ func (w *localWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
 
 func (w *localWriter) Commit() error {
 	if w.done {
-		return errors.New("dataset: file already committed or aborted")
+		return fmt.Errorf("%w: %s", ErrFileDone, w.path)
 	}
 	w.done = true
 	tmp := w.f.Name()

@@ -260,7 +260,7 @@ func TestTransformsTable(t *testing.T) {
 			t.Error("Repartition(0) succeeded")
 		}
 	})
-	t.Run("Union of other schemas fails where blocks are combined", func(t *testing.T) {
+	t.Run("Union of other schemas fails", func(t *testing.T) {
 		u := base.Union(Range(sys(t), 3, Options{}))
 		if _, err := u.TakeBatch(ctx, 10); !errors.Is(err, ErrSchemaMismatch) {
 			t.Errorf("TakeBatch: %v", err)

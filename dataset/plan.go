@@ -85,6 +85,11 @@ func pushdown(ctx context.Context, n *node) (*node, error) {
 		c.in = ins
 		n = &c
 	}
+	if n.kind == kUnion {
+		if _, _, err := unionSchema(ctx, n); err != nil {
+			return nil, err
+		}
+	}
 	if n.kind != kMap || !n.project || n.in[0].kind != kSource || n.in[0].src.ds == nil {
 		return n, nil
 	}
@@ -204,7 +209,7 @@ func (e *env) compile(ctx context.Context, n *node) iter.Seq2[task, error] {
 		}
 	}
 	return func(yield func(task, error) bool) {
-		yield(task{}, fmt.Errorf("dataset: unknown plan node %q", n.name))
+		yield(task{}, fmt.Errorf("%w: unknown node %q", ErrInvalidPlan, n.name))
 	}
 }
 
@@ -350,7 +355,9 @@ func staticSchema(ctx context.Context, n *node) (Schema, bool, error) {
 			return Schema{}, false, opErr(n.name, err)
 		}
 		return out, true, nil
-	case kLimit, kAllToAll, kUnion:
+	case kUnion:
+		return unionSchema(ctx, n)
+	case kLimit, kAllToAll:
 		if n.kind == kAllToAll && n.schemaFn != nil {
 			s, ok, err := staticSchema(ctx, n.in[0])
 			if !ok || err != nil {
@@ -362,4 +369,49 @@ func staticSchema(ctx context.Context, n *node) (Schema, bool, error) {
 		return staticSchema(ctx, n.in[0])
 	}
 	return Schema{}, false, nil
+}
+
+// unionSchema derives a union's schema from its inputs' and checks them
+// against each other: two inputs whose schemas are known and differ in a
+// column's name or type are an ErrSchemaMismatch naming both inputs and the
+// column. Where an input's schema is known only by running it, ok is false
+// and the check is left to the point where blocks are combined.
+func unionSchema(ctx context.Context, n *node) (s Schema, ok bool, err error) {
+	first, known := -1, true
+	for i, in := range n.in {
+		si, oki, err := staticSchema(ctx, in)
+		if err != nil {
+			return Schema{}, false, err
+		}
+		if !oki {
+			known = false
+			continue
+		}
+		if first < 0 {
+			first, s = i, si.clone()
+			continue
+		}
+		if !si.Equal(s) {
+			return Schema{}, false, opErr(n.name, fmt.Errorf("%w: input %d (%s) %s, input %d (%s) %s",
+				ErrSchemaMismatch, first, n.in[first].name, schemaDiff(s, si), i, in.name, schemaDiff(si, s)))
+		}
+		for j, f := range si.Fields {
+			s.Fields[j].Nullable = s.Fields[j].Nullable || f.Nullable
+		}
+	}
+	return s, known && first == 0, nil
+}
+
+// schemaDiff describes a's side of the first column where a and b differ
+// in name or type.
+func schemaDiff(a, b Schema) string {
+	for i := range max(len(a.Fields), len(b.Fields)) {
+		switch {
+		case i >= len(a.Fields):
+			return fmt.Sprintf("has no column %d", i)
+		case i >= len(b.Fields), a.Fields[i].Name != b.Fields[i].Name, a.Fields[i].Type != b.Fields[i].Type:
+			return fmt.Sprintf("has column %d %q of type %s", i, a.Fields[i].Name, a.Fields[i].Type)
+		}
+	}
+	return "has the same columns"
 }

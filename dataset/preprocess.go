@@ -277,7 +277,7 @@ func MarshalPreprocessor(p Preprocessor) ([]byte, error) {
 	}
 	state, err := json.Marshal(p)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrPreprocessor, name, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrPreprocessor, name, err)
 	}
 	return json.Marshal(taggedPreprocessor{Type: name, State: state})
 }
@@ -286,7 +286,7 @@ func MarshalPreprocessor(p Preprocessor) ([]byte, error) {
 func UnmarshalPreprocessor(data []byte) (Preprocessor, error) {
 	var t taggedPreprocessor
 	if err := json.Unmarshal(data, &t); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrPreprocessor, err)
+		return nil, fmt.Errorf("%w: %w", ErrPreprocessor, err)
 	}
 	mk, ok := preprocessorTypes[t.Type]
 	if !ok {
@@ -294,7 +294,7 @@ func UnmarshalPreprocessor(data []byte) (Preprocessor, error) {
 	}
 	p := mk()
 	if err := json.Unmarshal(t.State, p); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrPreprocessor, t.Type, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrPreprocessor, t.Type, err)
 	}
 	return p, nil
 }

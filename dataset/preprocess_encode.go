@@ -21,7 +21,7 @@ type Scalar struct {
 	B    bool
 }
 
-// FloatScalar, IntScalar, StringScalar and BoolScalar build Scalars.
+// FloatScalar returns a Float64 Scalar.
 func FloatScalar(v float64) Scalar { return Scalar{Type: Float64, F: v} }
 
 // IntScalar returns an Int64 Scalar.

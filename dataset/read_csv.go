@@ -425,8 +425,8 @@ func (s *CSVDatasource) ReadTasks(ctx context.Context, parallelism int) ([]ReadT
 // csvBuilder accumulates one output column.
 type csvBuilder struct {
 	field Field
-	pos   int // field index in the file's rows; -1 for a partition column
-	part  string
+	pos   int       // field index in the file's rows; -1 for a partition column
+	part  partValue // the partition value, for a partition column
 	f64   []float64
 	i64   []int64
 	str   []string
@@ -492,9 +492,9 @@ func (c *csvBuilder) appendValue(f []byte) (err error) {
 	return nil
 }
 
-func (c *csvBuilder) column(rows int, file inputFile) *Column {
+func (c *csvBuilder) column(rows int, file inputFile) (*Column, error) {
 	if c.pos < 0 {
-		return partitionColumn(c.field.Type, c.part, rows)
+		return partitionColumn(c.field.Type, file.path, c.part, rows)
 	}
 	var valid []bool
 	if c.nulls {
@@ -502,13 +502,13 @@ func (c *csvBuilder) column(rows int, file inputFile) *Column {
 	}
 	switch c.field.Type {
 	case Float64:
-		return NewFloat64Column(c.f64, valid)
+		return NewFloat64Column(c.f64, valid), nil
 	case Int64:
-		return NewInt64Column(c.i64, valid)
+		return NewInt64Column(c.i64, valid), nil
 	case String:
-		return NewStringColumn(c.str, valid)
+		return NewStringColumn(c.str, valid), nil
 	default:
-		return NewBoolColumn(c.b, valid)
+		return NewBoolColumn(c.b, valid), nil
 	}
 }
 
@@ -536,7 +536,7 @@ func (s *CSVDatasource) readFile(ctx context.Context, p *csvPlan, fi int) iter.S
 			bs[k] = &csvBuilder{field: p.schema.Fields[k]}
 			if i >= nFile {
 				bs[k].pos = -1
-				bs[k].part = file.parts[i-nFile].val
+				bs[k].part = file.parts[i-nFile]
 			} else {
 				bs[k].pos = h.pos[p.file.Fields[i].Name]
 			}
@@ -550,7 +550,12 @@ func (s *CSVDatasource) readFile(ctx context.Context, p *csvPlan, fi int) iter.S
 			cols := make([]*Column, len(bs))
 			fields := make([]Field, len(bs))
 			for k, b := range bs {
-				cols[k] = b.column(rows, file)
+				c, err := b.column(rows, file)
+				if err != nil {
+					yield(nil, err)
+					return false
+				}
+				cols[k] = c
 				fields[k] = b.field
 				fields[k].Nullable = fields[k].Nullable || cols[k].HasNulls()
 				b.reset(min(size, 4096))

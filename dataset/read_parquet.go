@@ -157,7 +157,7 @@ func (s *ParquetDatasource) openParquet(ctx context.Context, path string) (*parq
 		parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true), parquet.ReadBufferSize(1<<20))
 	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("%w: %s is not a readable parquet file: %v", ErrMalformed, path, err)
+		return nil, nil, fmt.Errorf("%w: %s is not a readable parquet file: %w", ErrMalformed, path, err)
 	}
 	return pf, f, nil
 }
@@ -297,7 +297,12 @@ func (s *ParquetDatasource) readRowGroup(ctx context.Context, p *parquetPlan, fi
 				if i >= nFile {
 					f := p.parts[i-nFile]
 					fields[k] = f
-					cols[k] = partitionColumn(f.Type, file.parts[i-nFile].val, int(n))
+					c, err := partitionColumn(f.Type, file.path, file.parts[i-nFile], int(n))
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					cols[k] = c
 					continue
 				}
 				c, err := cursors[k].read(int(n))
@@ -366,7 +371,7 @@ func (c *pageCursor) next() error {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w: %s: column %q ended early", ErrMalformed, c.where, c.name)
 		}
-		return fmt.Errorf("%w: %s: column %q: %v", ErrMalformed, c.where, c.name, err)
+		return fmt.Errorf("%w: %s: column %q: %w", ErrMalformed, c.where, c.name, err)
 	}
 	c.page = pg
 	c.rows = int(pg.NumValues())
@@ -434,7 +439,7 @@ func (c *pageCursor) loadGeneric() error {
 	c.generic = make([]parquet.Value, c.rows)
 	n, err := c.page.Values().ReadValues(c.generic)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("%w: %s: column %q: %v", ErrMalformed, c.where, c.name, err)
+		return fmt.Errorf("%w: %s: column %q: %w", ErrMalformed, c.where, c.name, err)
 	}
 	c.generic = c.generic[:n]
 	if n != c.rows {

@@ -160,6 +160,11 @@ var (
 	ErrSchemaMismatch = errors.New("dataset: schema mismatch")
 	// ErrNoFiles: a read path matched no data files.
 	ErrNoFiles = errors.New("dataset: no input files")
+	// ErrNilFunc: a user function, or the function an actor constructor
+	// returned, is nil.
+	ErrNilFunc = errors.New("dataset: nil function")
+	// ErrInvalidPlan: a plan holds a node the executor cannot run.
+	ErrInvalidPlan = errors.New("dataset: invalid plan")
 )
 
 // MissingColumnError reports a column name that is not in a schema, with the
@@ -171,6 +176,7 @@ type MissingColumnError struct {
 	Source string
 }
 
+// Error names the missing column and where it was wanted.
 func (e *MissingColumnError) Error() string {
 	where := ""
 	if e.Source != "" {
@@ -193,6 +199,7 @@ type TypeConflictError struct {
 	SecondType Type
 }
 
+// Error names the column and both of its types with their sources.
 func (e *TypeConflictError) Error() string {
 	return fmt.Sprintf("dataset: type conflict in column %q: %s in %s but %s in %s",
 		e.Column, e.FirstType, e.First, e.SecondType, e.Second)
@@ -211,6 +218,7 @@ type ParseError struct {
 	Err    error  // what was wrong
 }
 
+// Error names the file, the place in it and the cause.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "dataset: malformed input %s line %d", e.File, e.Line)

@@ -81,14 +81,6 @@ func (s *execStats) op(n *node) int {
 	return len(s.ops) - 1
 }
 
-// add registers a named pseudo-operator (a consumer such as a write).
-func (s *execStats) add(name string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ops = append(s.ops, OpStats{Name: name})
-	return len(s.ops) - 1
-}
-
 func (s *execStats) addTime(op int, d time.Duration) {
 	s.mu.Lock()
 	s.ops[op].Time += d

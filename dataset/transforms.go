@@ -206,7 +206,9 @@ func (d *Dataset) Limit(n int) *Dataset {
 }
 
 // Union returns d's rows followed by each other dataset's rows, in order.
-// The schemas must match (checked when blocks are combined).
+// The schemas must match in column names and types: inputs whose schemas
+// are known from the plan are checked before anything runs, the others
+// where their blocks are combined.
 func (d *Dataset) Union(others ...*Dataset) *Dataset {
 	ins := []*node{d.plan}
 	for _, o := range others {

@@ -64,7 +64,7 @@ func (e *env) poolStream(ctx context.Context, n *node, op int) iter.Seq2[*Block,
 					return nil, err
 				}
 				if fn == nil {
-					return nil, fmt.Errorf("constructor returned a nil function")
+					return nil, fmt.Errorf("%w: the actor constructor returned a nil function", ErrNilFunc)
 				}
 				bs := p.batchSize
 				return func(ctx context.Context, b *Block) (*Block, error) { return applyBatches(ctx, fn, b, bs) }, nil

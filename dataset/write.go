@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -79,8 +80,11 @@ func (fw *fileWriter) WriteBlock(ctx context.Context, index int, b *Block) (stri
 		err = ctx.Err()
 	}
 	if err != nil {
-		out.Abort()
-		return "", fmt.Errorf("dataset: write %s: %w", path, err)
+		err = fmt.Errorf("dataset: write %s: %w", path, err)
+		if aerr := out.Abort(); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("dataset: discard %s: %w", path, aerr))
+		}
+		return "", err
 	}
 	if err := out.Commit(); err != nil {
 		return "", err
@@ -319,7 +323,7 @@ func (w *ParquetWriter) writeParquet(out *bufio.Writer, b *Block) error {
 	if rg <= 0 || rg > b.rows {
 		rg = max(b.rows, 1)
 	}
-	pw := parquet.NewWriter(out, parquetSchema(b.schema),
+	pw := parquet.NewGenericWriter[any](out, parquetSchema(b.schema),
 		parquet.Compression(&parquet.Snappy),
 		parquet.MaxRowsPerRowGroup(int64(rg)),
 		parquet.CreatedBy("sagepipe", "", ""))
@@ -335,7 +339,7 @@ func (w *ParquetWriter) writeParquet(out *bufio.Writer, b *Block) error {
 }
 
 // writeRowGroup writes every column of b into the writer's current row group.
-func writeRowGroup(pw *parquet.Writer, b *Block) error {
+func writeRowGroup(pw *parquet.GenericWriter[any], b *Block) error {
 	// The column writers of one parquet.Writer share its page output, so
 	// they are fed one after the other, never concurrently.
 	cws := pw.ColumnWriters()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ type result struct {
 // columns, count, shuffle with seed 42, split 0.6/0.2/0.2, fit a
 // StandardScaler on train for every column but PRICE, apply it to all
 // three splits and write them as CSV.
-func runGo(ctx context.Context, dir, out string, budget int64) error {
+func runGo(ctx context.Context, dir, out string, budget int64) (err error) {
 	if p := os.Getenv("BENCH_CPUPROFILE"); p != "" {
 		f, err := os.Create(p)
 		if err != nil {
@@ -44,7 +45,11 @@ func runGo(ctx context.Context, dir, out string, budget int64) error {
 	if err != nil {
 		return err
 	}
-	defer sys.Shutdown(ctx)
+	defer func() {
+		if serr := sys.Shutdown(ctx); serr != nil {
+			err = errors.Join(err, fmt.Errorf("shutdown: %w", serr))
+		}
+	}()
 	res := result{Engine: "go", Phases: map[string]float64{}}
 	t0 := time.Now()
 	lap := func(name string) {

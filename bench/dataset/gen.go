@@ -78,10 +78,18 @@ func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed u
 			return err
 		}
 		var err error
-		if csvf, err = os.Create(filepath.Join(dir, "housing.csv.tmp")); err != nil {
+		// A temporary file of its own in the same directory, renamed over
+		// housing.csv once synced: a cut run never leaves a partial file
+		// under the final name, and two runs never share a temporary.
+		if csvf, err = os.CreateTemp(dir, ".housing.csv.tmp-*"); err != nil {
 			return err
 		}
-		defer csvf.Close()
+		defer func() {
+			if csvf != nil {
+				csvf.Close()
+				os.Remove(csvf.Name())
+			}
+		}()
 		csvw = bufio.NewWriterSize(csvf, 1<<20)
 		for i, c := range append(append([]string(nil), features...), bookkeeping...) {
 			if i > 0 {
@@ -109,17 +117,32 @@ func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed u
 		}
 	}
 	if csvw != nil {
-		if err := csvw.Flush(); err != nil {
+		if err := commitCSV(csvw, csvf, filepath.Join(dir, "housing.csv")); err != nil {
 			return err
 		}
-		if err := csvf.Close(); err != nil {
-			return err
-		}
-		if err := os.Rename(filepath.Join(dir, "housing.csv.tmp"), filepath.Join(dir, "housing.csv")); err != nil {
-			return err
-		}
+		csvf = nil
 	}
 	return os.WriteFile(filepath.Join(dir, "parquet", doneMarker), nil, 0o644)
+}
+
+// commitCSV flushes w, syncs and closes f, and renames f to path. The
+// temporary file is removed if any step fails.
+func commitCSV(w *bufio.Writer, f *os.File, path string) error {
+	err := w.Flush()
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
 
 // doneMarker is written last into the parquet directory, so a set cut

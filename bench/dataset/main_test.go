@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -22,6 +24,12 @@ func TestGoEngine(t *testing.T) {
 	if !generated(data, true) {
 		t.Fatal("generated set not marked complete")
 	}
+	if tmp, _ := filepath.Glob(filepath.Join(data, ".housing.csv.tmp-*")); len(tmp) != 0 {
+		t.Fatalf("temporary files left: %v", tmp)
+	}
+	if text, err := os.ReadFile(filepath.Join(data, "housing.csv")); err != nil || bytes.Count(text, []byte("\n")) != 3001 {
+		t.Fatalf("housing.csv: %d lines, %v; want a header and 3000 rows", bytes.Count(text, []byte("\n")), err)
+	}
 	out := filepath.Join(dir, "out")
 	if err := runGo(ctx, data, out, 0); err != nil {
 		t.Fatal(err)
@@ -30,7 +38,11 @@ func TestGoEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sys.Shutdown(ctx)
+	t.Cleanup(func() {
+		if err := sys.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+	})
 	want := map[string]int64{"train": 1800, "validation": 600, "test": 600}
 	for name, n := range want {
 		ds, err := dataset.ReadCSV(ctx, sys, []string{filepath.Join(out, name)}, dataset.CSVOptions{}, dataset.Options{})
