@@ -40,7 +40,8 @@ type shard struct {
 	d       *DMatrix // the shard's rows
 	first   int      // global number of the first row
 	cuts    *cuts
-	bins    []uint8 // row-major n × nf
+	bins    []uint8 // row-major n × nf, for histograms
+	colBins []uint8 // column-major nf × n, for partitioning rows
 	label   []float32
 	weight  []float32
 	groups  int
@@ -67,13 +68,16 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 	}
 	n, nf := d.rows, len(d.cols)
 	s := &shard{n: n, nf: nf, d: d, first: first, cuts: c, label: d.label, weight: d.weight, groups: groups,
-		threads: threads, bins: make([]uint8, n*nf), margin: make([]float32, n*groups),
+		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
 		gf: make([]float32, n*groups), hf: make([]float32, n*groups), gp: make([]gpair, n),
 		pos: make([]int32, n), tmp: make([]int32, n)}
 	parallelRange(threads, n, 1<<14, func(lo, hi int) {
 		for f, col := range d.cols {
+			cb := s.colBins[f*n : (f+1)*n]
 			for i := lo; i < hi; i++ {
-				s.bins[i*nf+f] = c.binOf(f, col[i])
+				b := c.binOf(f, col[i])
+				s.bins[i*nf+f] = b
+				cb[i] = b
 			}
 		}
 	})
@@ -409,10 +413,15 @@ type splitReq struct {
 // partChunk is the number of rows one partition task covers.
 const partChunk = 1 << 15
 
-// applySplits partitions each split node's rows, stably, into its
-// children and returns the number of rows that went left for each.
+// applySplits partitions each split node's rows into its children and
+// returns the number of rows that went left for each. The order of rows
+// inside a node does not matter to the model (histogram sums are exact
+// integers), so each task writes its left rows upward from the start of
+// its range of tmp and its right rows downward from the end, then, once
+// every task's left count is known, copies both parts to their places in
+// pos; both phases run in parallel.
 func (s *shard) applySplits(reqs []splitReq) []int {
-	type task struct{ req, lo, hi, nLeft int }
+	type task struct{ req, lo, hi, nLeft, dstL, dstR int }
 	var tasks []task
 	for _, r := range reqs {
 		if r.final {
@@ -433,43 +442,41 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 			tasks = append(tasks, task{req: j, lo: lo, hi: hi})
 		}
 	}
-	nf := s.nf
+	n := s.n
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		r := reqs[tk.req]
 		f := int(r.feature)
+		col := s.colBins[f*n : (f+1)*n]
 		miss := s.cuts.hasMiss[f]
 		code := uint8(len(s.cuts.vals[f]))
-		l, rr := tk.lo, tk.lo
 		bin := r.bin
-		pos, tmp := s.pos, s.tmp
+		src, dst := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi]
+		l, rr := 0, len(dst)-1
 		if !miss {
-			// Branch-free: write the row to both sides, advance one.
-			for i := tk.lo; i < tk.hi; i++ {
-				row := pos[i]
-				left := int32(s.bins[int(row)*nf+f]) <= bin
-				pos[l] = row
-				tmp[rr] = row
-				d := boolInt(left)
+			// Branch-free: write the row to both ends, advance one.
+			for _, row := range src {
+				d := boolInt(int32(col[row]) <= bin)
+				dst[l] = row
+				dst[rr] = row
 				l += d
-				rr += 1 - d
+				rr -= 1 - d
 			}
 		} else {
-			for i := tk.lo; i < tk.hi; i++ {
-				row := pos[i]
-				b := s.bins[int(row)*nf+f]
+			for _, row := range src {
+				b := col[row]
 				left := int32(b) <= bin
 				if b == code {
 					left = r.defaultLeft
 				}
-				pos[l] = row
-				tmp[rr] = row
 				d := boolInt(left)
+				dst[l] = row
+				dst[rr] = row
 				l += d
-				rr += 1 - d
+				rr -= 1 - d
 			}
 		}
-		tk.nLeft = l - tk.lo
+		tk.nLeft = l
 	})
 	counts := make([]int, len(reqs))
 	for t := 0; t < len(tasks); {
@@ -479,17 +486,15 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		for u < len(tasks) && tasks[u].req == j {
 			u++
 		}
-		// Compact the left parts, then append the right parts.
-		w := tasks[t].lo
+		mid := tasks[t].lo
 		for _, tk := range tasks[t:u] {
-			copy(s.pos[w:], s.pos[tk.lo:tk.lo+tk.nLeft])
-			w += tk.nLeft
+			mid += tk.nLeft
 		}
-		mid := w
-		for _, tk := range tasks[t:u] {
-			nr := (tk.hi - tk.lo) - tk.nLeft
-			copy(s.pos[w:], s.tmp[tk.lo:tk.lo+nr])
-			w += nr
+		wl, wr := tasks[t].lo, mid
+		for i := t; i < u; i++ {
+			tasks[i].dstL, tasks[i].dstR = wl, wr
+			wl += tasks[i].nLeft
+			wr += tasks[i].hi - tasks[i].lo - tasks[i].nLeft
 		}
 		s.nodeRange(int(max(r.left, r.right)))
 		s.lo[r.left], s.hi[r.left] = s.lo[r.node], int32(mid)
@@ -497,6 +502,18 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		counts[j] = mid - int(s.lo[r.node])
 		t = u
 	}
+	parallelTasks(s.threads, len(tasks), func(_, t int) {
+		tk := &tasks[t]
+		copy(s.pos[tk.dstL:], s.tmp[tk.lo:tk.lo+tk.nLeft])
+		// The right rows were written from the end down: reverse them
+		// back to ascending order, which keeps later passes' reads in
+		// address order.
+		right := s.tmp[tk.lo+tk.nLeft : tk.hi]
+		out := s.pos[tk.dstR : tk.dstR+len(right)]
+		for i, row := range right {
+			out[len(out)-1-i] = row
+		}
+	})
 	return counts
 }
 
@@ -534,7 +551,6 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 			tasks = append(tasks, task{lo: a, hi: min(a+partChunk, hi), final: fi + 1})
 		}
 	}
-	nf := s.nf
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := tasks[t]
 		if tk.final == 0 {
@@ -549,8 +565,9 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 		vl, vr := value[r.left], value[r.right]
 		miss := s.cuts.hasMiss[f]
 		code := uint8(len(s.cuts.vals[f]))
+		col := s.colBins[f*s.n : (f+1)*s.n]
 		for _, row := range s.pos[tk.lo:tk.hi] {
-			b := s.bins[int(row)*nf+f]
+			b := col[row]
 			left := int32(b) <= r.bin
 			if miss && b == code {
 				left = r.defaultLeft
