@@ -21,6 +21,10 @@ type metric struct {
 	// higherBetter is true for auc and aucpr.
 	higherBetter bool
 	eval         func(pred, label, weight []float32, groups int) float64
+	// loss and fin are set on pointwise metrics (see pointwise), whose
+	// per-row losses evalParallel computes on several goroutines.
+	loss func(y, p float64) float64
+	fin  func(float64) float64
 }
 
 // Metric evaluates the named metric on predictions in output space (rows ×
@@ -48,22 +52,47 @@ func Metric(name string, pred, label, weight []float32, groups int, cfg *Config)
 // pointwise builds a metric that is the weighted mean of loss(y, p),
 // finished by fin (e.g. sqrt).
 func pointwise(name string, loss func(y, p float64) float64, fin func(float64) float64) *metric {
-	return &metric{name: name, eval: func(pred, label, weight []float32, _ int) float64 {
+	return &metric{name: name, loss: loss, fin: fin, eval: func(pred, label, weight []float32, _ int) float64 {
 		var sum, wsum float64
 		for i, y := range label {
 			w := float64(wt(weight, i))
 			sum += w * loss(float64(y), float64(pred[i]))
 			wsum += w
 		}
-		v := sum
-		if wsum > 0 {
-			v = sum / wsum
-		}
-		if fin != nil {
-			v = fin(v)
-		}
-		return v
+		return finishPointwise(sum, wsum, fin)
 	}}
+}
+
+func finishPointwise(sum, wsum float64, fin func(float64) float64) float64 {
+	v := sum
+	if wsum > 0 {
+		v = sum / wsum
+	}
+	if fin != nil {
+		v = fin(v)
+	}
+	return v
+}
+
+// evalParallel is eval with a pointwise metric's losses computed on up to
+// threads goroutines. The terms are then summed in row order, so the value
+// is the same, bit for bit, as eval's.
+func (m *metric) evalParallel(threads int, pred, label, weight []float32, groups int) float64 {
+	if m.loss == nil || threads <= 1 || len(label) < 1<<14 {
+		return m.eval(pred, label, weight, groups)
+	}
+	terms := make([]float64, len(label))
+	parallelRange(threads, len(label), 1<<13, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			terms[i] = float64(wt(weight, i)) * m.loss(float64(label[i]), float64(pred[i]))
+		}
+	})
+	var sum, wsum float64
+	for i, t := range terms {
+		sum += t
+		wsum += float64(wt(weight, i))
+	}
+	return finishPointwise(sum, wsum, m.fin)
 }
 
 func newMetric(name string, c *Config) (*metric, error) {
@@ -98,6 +127,14 @@ func newMetric(name string, c *Config) (*metric, error) {
 	case "logloss":
 		return pointwise(name, func(y, p float64) float64 {
 			p = min(max(p, eps), 1-eps)
+			// With a 0/1 label one term is zero: skip its logarithm (the
+			// value is the same, and p = 1 with y = 1 gives 0, not NaN).
+			switch y {
+			case 0:
+				return -math.Log(1 - p)
+			case 1:
+				return -math.Log(p)
+			}
 			return -(y*math.Log(p) + (1-y)*math.Log(1-p))
 		}, nil), nil
 	case "error":
@@ -272,6 +309,20 @@ func evalTransform(objective string, margin []float32, groups int) []float32 {
 		objective = ObjMultiSoftprob
 	}
 	return Transform(objective, margin, groups)
+}
+
+// evalTransformParallel is evalTransform on up to threads goroutines, each
+// transforming a range of whole rows (the eval transform keeps the shape).
+func evalTransformParallel(threads int, objective string, margin []float32, groups int) []float32 {
+	rows := len(margin) / max(groups, 1)
+	if threads <= 1 || rows < 1<<14 {
+		return evalTransform(objective, margin, groups)
+	}
+	out := make([]float32, len(margin))
+	parallelRange(threads, rows, 1<<13, func(lo, hi int) {
+		copy(out[lo*groups:hi*groups], evalTransform(objective, margin[lo*groups:hi*groups], groups))
+	})
+	return out
 }
 
 // argsortDesc returns the rows 0..n-1 ordered by descending score

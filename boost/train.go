@@ -402,9 +402,9 @@ func (t *trainer) evaluate(ctx context.Context, iter, groups int) (bool, error) 
 		m := t.evalMargin[e]
 		d := es.Data
 		t.evalRows[e].addTrees(t.threads(), newTrees, t.info[len(t.info)-groups:], groups, m)
-		pred := evalTransform(t.cfg.Objective, m, groups)
+		pred := evalTransformParallel(t.threads(), t.cfg.Objective, m, groups)
 		for _, mt := range t.metrics {
-			v := mt.eval(pred, d.label, d.weight, groups)
+			v := mt.evalParallel(t.threads(), pred, d.label, d.weight, groups)
 			scores = append(scores, EvalScore{Set: es.Name, Metric: mt.name, Value: v})
 			if t.result[es.Name] == nil {
 				t.result[es.Name] = map[string][]float64{}
