@@ -48,7 +48,7 @@ type shard struct {
 	groups  int
 	margin  []float32 // n × groups
 	gf, hf  []float32 // float gradients, n × groups
-	gp      []gpair   // fixed-point gradients of the current group
+	gp      []gpair   // fixed-point gradients of the current group (unpacked mode)
 	pos     []int32   // rows grouped by node; node k holds pos[lo[k]:hi[k]]
 	tmp     []int32
 	lo, hi  []int32
@@ -70,7 +70,7 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 	n, nf := d.rows, len(d.cols)
 	s := &shard{n: n, nf: nf, d: d, first: first, cuts: c, label: d.label, weight: d.weight, groups: groups,
 		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
-		gf: make([]float32, n*groups), hf: make([]float32, n*groups), gp: make([]gpair, n),
+		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
 		pos: make([]int32, n), tmp: make([]int32, n)}
 	parallelRange(threads, n, 1<<14, func(lo, hi int) {
 		for f, col := range d.cols {
@@ -216,16 +216,21 @@ func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) 
 func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampleSeed uint64, packed bool) {
 	g := s.groups
 	s.packed = packed
+	// Only the form of the gradient pairs in use is allocated.
 	if packed && s.gq == nil {
 		s.gq = make([]int64, s.n)
+	}
+	if !packed && s.gp == nil {
+		s.gp = make([]gpair, s.n)
 	}
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
-				s.gp[i] = gpair{}
 				if packed {
 					s.gq[i] = 0
+				} else {
+					s.gp[i] = gpair{}
 				}
 				continue
 			}
