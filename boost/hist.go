@@ -476,16 +476,20 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		bin := r.bin
 		src, dst := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi]
 		l, rr := 0, len(dst)-1
-		if !miss {
-			// Branch-free: write the row to both ends, advance one.
+		if !miss && len(dst) > 0 {
+			// Branch-free: write the row to both ends, advance one. Before
+			// each write, l + (len(dst)-1-rr) rows are placed, fewer than
+			// len(dst), so 0 <= l <= rr < len(dst): the writes need no
+			// bounds checks.
+			dp := unsafe.Pointer(unsafe.SliceData(dst))
 			for _, row := range src {
 				d := boolInt(int32(col[row]) <= bin)
-				dst[l] = row
-				dst[rr] = row
+				*(*int32)(unsafe.Add(dp, l*4)) = row
+				*(*int32)(unsafe.Add(dp, rr*4)) = row
 				l += d
 				rr -= 1 - d
 			}
-		} else {
+		} else if miss {
 			for _, row := range src {
 				b := col[row]
 				left := int32(b) <= bin

@@ -25,6 +25,10 @@ type metric struct {
 	// per-row losses evalParallel computes on several goroutines.
 	loss func(y, p float64) float64
 	fin  func(float64) float64
+	// costly marks pointwise losses worth spreading over goroutines
+	// (logarithms, square roots); terms is evalParallel's reused buffer.
+	costly bool
+	terms  []float64
 }
 
 // Metric evaluates the named metric on predictions in output space (rows ×
@@ -63,6 +67,12 @@ func pointwise(name string, loss func(y, p float64) float64, fin func(float64) f
 	}}
 }
 
+// costly marks m as worth evaluating on several goroutines.
+func costly(m *metric) *metric {
+	m.costly = true
+	return m
+}
+
 func finishPointwise(sum, wsum float64, fin func(float64) float64) float64 {
 	v := sum
 	if wsum > 0 {
@@ -78,10 +88,13 @@ func finishPointwise(sum, wsum float64, fin func(float64) float64) float64 {
 // threads goroutines. The terms are then summed in row order, so the value
 // is the same, bit for bit, as eval's.
 func (m *metric) evalParallel(threads int, pred, label, weight []float32, groups int) float64 {
-	if m.loss == nil || threads <= 1 || len(label) < 1<<14 {
+	if m.loss == nil || !m.costly || threads <= 1 || len(label) < 1<<14 {
 		return m.eval(pred, label, weight, groups)
 	}
-	terms := make([]float64, len(label))
+	if cap(m.terms) < len(label) {
+		m.terms = make([]float64, len(label))
+	}
+	terms := m.terms[:len(label)]
 	parallelRange(threads, len(label), 1<<13, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			terms[i] = float64(wt(weight, i)) * m.loss(float64(label[i]), float64(pred[i]))
@@ -110,22 +123,22 @@ func newMetric(name string, c *Config) (*metric, error) {
 	case "rmse":
 		return pointwise(name, func(y, p float64) float64 { return (y - p) * (y - p) }, math.Sqrt), nil
 	case "rmsle":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			d := math.Log1p(p) - math.Log1p(y)
 			return d * d
-		}, math.Sqrt), nil
+		}, math.Sqrt)), nil
 	case "mae":
 		return pointwise(name, func(y, p float64) float64 { return math.Abs(y - p) }, nil), nil
 	case "mape":
 		return pointwise(name, func(y, p float64) float64 { return math.Abs((y - p) / y) }, nil), nil
 	case "mphe":
 		s := c.HuberSlope
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			z := (y - p) / s
 			return s * s * (math.Sqrt(1+z*z) - 1)
-		}, nil), nil
+		}, nil)), nil
 	case "logloss":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			p = min(max(p, eps), 1-eps)
 			// With a 0/1 label one term is zero: skip its logarithm (the
 			// value is the same, and p = 1 with y = 1 gives 0, not NaN).
@@ -136,7 +149,7 @@ func newMetric(name string, c *Config) (*metric, error) {
 				return -math.Log(p)
 			}
 			return -(y*math.Log(p) + (1-y)*math.Log(1-p))
-		}, nil), nil
+		}, nil)), nil
 	case "error":
 		t := 0.5
 		if hasArg {
@@ -149,16 +162,16 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return 0
 		}, nil), nil
 	case "poisson-nloglik":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			p = max(p, eps)
 			lg, _ := math.Lgamma(y + 1)
 			return lg + p - math.Log(p)*y
-		}, nil), nil
+		}, nil)), nil
 	case "gamma-nloglik":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			// psi = 1: -((y*theta - b)/a + c) with theta = -1/p, b = log p, c = 0.
 			return y/p + math.Log(p)
-		}, nil), nil
+		}, nil)), nil
 	case "tweedie-nloglik":
 		rho := c.TweedieVarPow
 		if hasArg {
@@ -173,7 +186,7 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return -a + b
 		}, nil)
 		m.name = "tweedie-nloglik@" + strconv.FormatFloat(rho, 'g', -1, 64)
-		return m, nil
+		return costly(m), nil
 	case "merror":
 		return &metric{name: name, eval: func(pred, label, weight []float32, k int) float64 {
 			var sum, wsum float64

@@ -436,6 +436,9 @@ func runGo(dir, objective string, threads, rounds, predRepeat int, cpuprofile st
 	if err != nil {
 		return err
 	}
+	// Collect training's garbage first so that a background collection
+	// does not run during the timed predictions.
+	runtime.GC()
 	times := make([]float64, max(1, predRepeat))
 	for i := range times {
 		t0 = time.Now()
