@@ -191,7 +191,7 @@ func blockClean(x []float32) bool {
 }
 
 // walkDenseClean is the dense walk for rows without missing values: the
-// root level is taken for all rows at once, and the other levels two rows
+// root level is taken for all rows at once, and the other levels four rows
 // at a time.
 func walkDenseClean(nodes, base unsafe.Pointer, stride uintptr, depth int32, pos []int32) {
 	if depth == 0 {
