@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Histograms in fixed point
@@ -40,13 +41,14 @@ type shard struct {
 	d       *DMatrix // the shard's rows
 	first   int      // global number of the first row
 	cuts    *cuts
-	bins    []uint8 // row-major n × nf
+	bins    []uint8 // row-major n × nf, for histograms
+	colBins []uint8 // column-major nf × n, for partitioning rows
 	label   []float32
 	weight  []float32
 	groups  int
 	margin  []float32 // n × groups
 	gf, hf  []float32 // float gradients, n × groups
-	gp      []gpair   // fixed-point gradients of the current group
+	gp      []gpair   // fixed-point gradients of the current group (unpacked mode)
 	pos     []int32   // rows grouped by node; node k holds pos[lo[k]:hi[k]]
 	tmp     []int32
 	lo, hi  []int32
@@ -67,13 +69,16 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 	}
 	n, nf := d.rows, len(d.cols)
 	s := &shard{n: n, nf: nf, d: d, first: first, cuts: c, label: d.label, weight: d.weight, groups: groups,
-		threads: threads, bins: make([]uint8, n*nf), margin: make([]float32, n*groups),
-		gf: make([]float32, n*groups), hf: make([]float32, n*groups), gp: make([]gpair, n),
+		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
+		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
 		pos: make([]int32, n), tmp: make([]int32, n)}
 	parallelRange(threads, n, 1<<14, func(lo, hi int) {
 		for f, col := range d.cols {
+			cb := s.colBins[f*n : (f+1)*n]
 			for i := lo; i < hi; i++ {
-				s.bins[i*nf+f] = c.binOf(f, col[i])
+				b := c.binOf(f, col[i])
+				s.bins[i*nf+f] = b
+				cb[i] = b
 			}
 		}
 	})
@@ -211,16 +216,21 @@ func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) 
 func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampleSeed uint64, packed bool) {
 	g := s.groups
 	s.packed = packed
+	// Only the form of the gradient pairs in use is allocated.
 	if packed && s.gq == nil {
 		s.gq = make([]int64, s.n)
+	}
+	if !packed && s.gp == nil {
+		s.gp = make([]gpair, s.n)
 	}
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
-				s.gp[i] = gpair{}
 				if packed {
 					s.gq[i] = 0
+				} else {
+					s.gp[i] = gpair{}
 				}
 				continue
 			}
@@ -328,8 +338,33 @@ func (s *shard) isIdentity() bool { return len(s.lo) == 1 }
 func (s *shard) histRows(h []gpair, rows []int32) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 {
-		s.histRows8(h, rows)
+	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 {
+		// As in histRowsPacked: every slot is in h, and gp[r] checks that
+		// row r is in bins.
+		hp, bp := unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins))
+		o0, o1, o2, o3 := uintptr(off[0])*16, uintptr(off[1])*16, uintptr(off[2])*16, uintptr(off[3])*16
+		o4, o5, o6, o7 := uintptr(off[4])*16, uintptr(off[5])*16, uintptr(off[6])*16, uintptr(off[7])*16
+		gp := s.gp[:s.n]
+		for _, r := range rows {
+			p := gp[r]
+			b := unsafe.Add(bp, uintptr(r)*8)
+			e0 := (*gpair)(unsafe.Add(hp, o0+uintptr(*(*uint8)(b))*16))
+			e1 := (*gpair)(unsafe.Add(hp, o1+uintptr(*(*uint8)(unsafe.Add(b, 1)))*16))
+			e2 := (*gpair)(unsafe.Add(hp, o2+uintptr(*(*uint8)(unsafe.Add(b, 2)))*16))
+			e3 := (*gpair)(unsafe.Add(hp, o3+uintptr(*(*uint8)(unsafe.Add(b, 3)))*16))
+			e0.g, e0.h = e0.g+p.g, e0.h+p.h
+			e1.g, e1.h = e1.g+p.g, e1.h+p.h
+			e2.g, e2.h = e2.g+p.g, e2.h+p.h
+			e3.g, e3.h = e3.g+p.g, e3.h+p.h
+			e4 := (*gpair)(unsafe.Add(hp, o4+uintptr(*(*uint8)(unsafe.Add(b, 4)))*16))
+			e5 := (*gpair)(unsafe.Add(hp, o5+uintptr(*(*uint8)(unsafe.Add(b, 5)))*16))
+			e6 := (*gpair)(unsafe.Add(hp, o6+uintptr(*(*uint8)(unsafe.Add(b, 6)))*16))
+			e7 := (*gpair)(unsafe.Add(hp, o7+uintptr(*(*uint8)(unsafe.Add(b, 7)))*16))
+			e4.g, e4.h = e4.g+p.g, e4.h+p.h
+			e5.g, e5.h = e5.g+p.g, e5.h+p.h
+			e6.g, e6.h = e6.g+p.g, e6.h+p.h
+			e7.g, e7.h = e7.g+p.g, e7.h+p.h
+		}
 		return
 	}
 	for _, r := range rows {
@@ -347,6 +382,32 @@ func (s *shard) histRows(h []gpair, rows []int32) {
 func (s *shard) histRange(h []gpair, lo, hi int) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
+	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && lo >= 0 {
+		hp, bp := unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins))
+		o0, o1, o2, o3 := uintptr(off[0])*16, uintptr(off[1])*16, uintptr(off[2])*16, uintptr(off[3])*16
+		o4, o5, o6, o7 := uintptr(off[4])*16, uintptr(off[5])*16, uintptr(off[6])*16, uintptr(off[7])*16
+		for i, p := range s.gp[lo:hi] {
+			r := lo + i
+			b := unsafe.Add(bp, uintptr(r)*8)
+			e0 := (*gpair)(unsafe.Add(hp, o0+uintptr(*(*uint8)(b))*16))
+			e1 := (*gpair)(unsafe.Add(hp, o1+uintptr(*(*uint8)(unsafe.Add(b, 1)))*16))
+			e2 := (*gpair)(unsafe.Add(hp, o2+uintptr(*(*uint8)(unsafe.Add(b, 2)))*16))
+			e3 := (*gpair)(unsafe.Add(hp, o3+uintptr(*(*uint8)(unsafe.Add(b, 3)))*16))
+			e0.g, e0.h = e0.g+p.g, e0.h+p.h
+			e1.g, e1.h = e1.g+p.g, e1.h+p.h
+			e2.g, e2.h = e2.g+p.g, e2.h+p.h
+			e3.g, e3.h = e3.g+p.g, e3.h+p.h
+			e4 := (*gpair)(unsafe.Add(hp, o4+uintptr(*(*uint8)(unsafe.Add(b, 4)))*16))
+			e5 := (*gpair)(unsafe.Add(hp, o5+uintptr(*(*uint8)(unsafe.Add(b, 5)))*16))
+			e6 := (*gpair)(unsafe.Add(hp, o6+uintptr(*(*uint8)(unsafe.Add(b, 6)))*16))
+			e7 := (*gpair)(unsafe.Add(hp, o7+uintptr(*(*uint8)(unsafe.Add(b, 7)))*16))
+			e4.g, e4.h = e4.g+p.g, e4.h+p.h
+			e5.g, e5.h = e5.g+p.g, e5.h+p.h
+			e6.g, e6.h = e6.g+p.g, e6.h+p.h
+			e7.g, e7.h = e7.g+p.g, e7.h+p.h
+		}
+		return
+	}
 	for r := lo; r < hi; r++ {
 		p := s.gp[r]
 		b := s.bins[r*nf : r*nf+nf]
@@ -355,40 +416,6 @@ func (s *shard) histRange(h []gpair, lo, hi int) {
 			e.g += p.g
 			e.h += p.h
 		}
-	}
-}
-
-// histRows8 is histRows unrolled for eight features.
-func (s *shard) histRows8(h []gpair, rows []int32) {
-	o := s.cuts.off
-	o0, o1, o2, o3, o4, o5, o6, o7 := o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]
-	for _, r := range rows {
-		p := s.gp[r]
-		b := s.bins[int(r)*8 : int(r)*8+8 : int(r)*8+8]
-		e := &h[o0+int(b[0])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o1+int(b[1])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o2+int(b[2])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o3+int(b[3])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o4+int(b[4])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o5+int(b[5])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o6+int(b[6])]
-		e.g += p.g
-		e.h += p.h
-		e = &h[o7+int(b[7])]
-		e.g += p.g
-		e.h += p.h
 	}
 }
 
@@ -409,10 +436,15 @@ type splitReq struct {
 // partChunk is the number of rows one partition task covers.
 const partChunk = 1 << 15
 
-// applySplits partitions each split node's rows, stably, into its
-// children and returns the number of rows that went left for each.
+// applySplits partitions each split node's rows into its children and
+// returns the number of rows that went left for each. The order of rows
+// inside a node does not matter to the model (histogram sums are exact
+// integers), so each task writes its left rows upward from the start of
+// its range of tmp and its right rows downward from the end, then, once
+// every task's left count is known, copies both parts to their places in
+// pos; both phases run in parallel.
 func (s *shard) applySplits(reqs []splitReq) []int {
-	type task struct{ req, lo, hi, nLeft int }
+	type task struct{ req, lo, hi, nLeft, dstL, dstR int }
 	var tasks []task
 	for _, r := range reqs {
 		if r.final {
@@ -433,43 +465,45 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 			tasks = append(tasks, task{req: j, lo: lo, hi: hi})
 		}
 	}
-	nf := s.nf
+	n := s.n
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		r := reqs[tk.req]
 		f := int(r.feature)
+		col := s.colBins[f*n : (f+1)*n]
 		miss := s.cuts.hasMiss[f]
 		code := uint8(len(s.cuts.vals[f]))
-		l, rr := tk.lo, tk.lo
 		bin := r.bin
-		pos, tmp := s.pos, s.tmp
-		if !miss {
-			// Branch-free: write the row to both sides, advance one.
-			for i := tk.lo; i < tk.hi; i++ {
-				row := pos[i]
-				left := int32(s.bins[int(row)*nf+f]) <= bin
-				pos[l] = row
-				tmp[rr] = row
-				d := boolInt(left)
+		src, dst := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi]
+		l, rr := 0, len(dst)-1
+		if !miss && len(dst) > 0 {
+			// Branch-free: write the row to both ends, advance one. Before
+			// each write, l + (len(dst)-1-rr) rows are placed, fewer than
+			// len(dst), so 0 <= l <= rr < len(dst): the writes need no
+			// bounds checks.
+			dp := unsafe.Pointer(unsafe.SliceData(dst))
+			for _, row := range src {
+				d := boolInt(int32(col[row]) <= bin)
+				*(*int32)(unsafe.Add(dp, l*4)) = row
+				*(*int32)(unsafe.Add(dp, rr*4)) = row
 				l += d
-				rr += 1 - d
+				rr -= 1 - d
 			}
-		} else {
-			for i := tk.lo; i < tk.hi; i++ {
-				row := pos[i]
-				b := s.bins[int(row)*nf+f]
+		} else if miss {
+			for _, row := range src {
+				b := col[row]
 				left := int32(b) <= bin
 				if b == code {
 					left = r.defaultLeft
 				}
-				pos[l] = row
-				tmp[rr] = row
 				d := boolInt(left)
+				dst[l] = row
+				dst[rr] = row
 				l += d
-				rr += 1 - d
+				rr -= 1 - d
 			}
 		}
-		tk.nLeft = l - tk.lo
+		tk.nLeft = l
 	})
 	counts := make([]int, len(reqs))
 	for t := 0; t < len(tasks); {
@@ -479,17 +513,15 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		for u < len(tasks) && tasks[u].req == j {
 			u++
 		}
-		// Compact the left parts, then append the right parts.
-		w := tasks[t].lo
+		mid := tasks[t].lo
 		for _, tk := range tasks[t:u] {
-			copy(s.pos[w:], s.pos[tk.lo:tk.lo+tk.nLeft])
-			w += tk.nLeft
+			mid += tk.nLeft
 		}
-		mid := w
-		for _, tk := range tasks[t:u] {
-			nr := (tk.hi - tk.lo) - tk.nLeft
-			copy(s.pos[w:], s.tmp[tk.lo:tk.lo+nr])
-			w += nr
+		wl, wr := tasks[t].lo, mid
+		for i := t; i < u; i++ {
+			tasks[i].dstL, tasks[i].dstR = wl, wr
+			wl += tasks[i].nLeft
+			wr += tasks[i].hi - tasks[i].lo - tasks[i].nLeft
 		}
 		s.nodeRange(int(max(r.left, r.right)))
 		s.lo[r.left], s.hi[r.left] = s.lo[r.node], int32(mid)
@@ -497,6 +529,18 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		counts[j] = mid - int(s.lo[r.node])
 		t = u
 	}
+	parallelTasks(s.threads, len(tasks), func(_, t int) {
+		tk := &tasks[t]
+		copy(s.pos[tk.dstL:], s.tmp[tk.lo:tk.lo+tk.nLeft])
+		// The right rows were written from the end down: reverse them
+		// back to ascending order, which keeps later passes' reads in
+		// address order.
+		right := s.tmp[tk.lo+tk.nLeft : tk.hi]
+		out := s.pos[tk.dstR : tk.dstR+len(right)]
+		for i, row := range right {
+			out[len(out)-1-i] = row
+		}
+	})
 	return counts
 }
 
@@ -534,7 +578,6 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 			tasks = append(tasks, task{lo: a, hi: min(a+partChunk, hi), final: fi + 1})
 		}
 	}
-	nf := s.nf
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := tasks[t]
 		if tk.final == 0 {
@@ -549,8 +592,9 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 		vl, vr := value[r.left], value[r.right]
 		miss := s.cuts.hasMiss[f]
 		code := uint8(len(s.cuts.vals[f]))
+		col := s.colBins[f*s.n : (f+1)*s.n]
 		for _, row := range s.pos[tk.lo:tk.hi] {
-			b := s.bins[int(row)*nf+f]
+			b := col[row]
 			left := int32(b) <= r.bin
 			if miss && b == code {
 				left = r.defaultLeft

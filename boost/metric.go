@@ -21,6 +21,14 @@ type metric struct {
 	// higherBetter is true for auc and aucpr.
 	higherBetter bool
 	eval         func(pred, label, weight []float32, groups int) float64
+	// loss and fin are set on pointwise metrics (see pointwise), whose
+	// per-row losses evalParallel computes on several goroutines.
+	loss func(y, p float64) float64
+	fin  func(float64) float64
+	// costly marks pointwise losses worth spreading over goroutines
+	// (logarithms, square roots); terms is evalParallel's reused buffer.
+	costly bool
+	terms  []float64
 }
 
 // Metric evaluates the named metric on predictions in output space (rows ×
@@ -48,22 +56,56 @@ func Metric(name string, pred, label, weight []float32, groups int, cfg *Config)
 // pointwise builds a metric that is the weighted mean of loss(y, p),
 // finished by fin (e.g. sqrt).
 func pointwise(name string, loss func(y, p float64) float64, fin func(float64) float64) *metric {
-	return &metric{name: name, eval: func(pred, label, weight []float32, _ int) float64 {
+	return &metric{name: name, loss: loss, fin: fin, eval: func(pred, label, weight []float32, _ int) float64 {
 		var sum, wsum float64
 		for i, y := range label {
 			w := float64(wt(weight, i))
 			sum += w * loss(float64(y), float64(pred[i]))
 			wsum += w
 		}
-		v := sum
-		if wsum > 0 {
-			v = sum / wsum
-		}
-		if fin != nil {
-			v = fin(v)
-		}
-		return v
+		return finishPointwise(sum, wsum, fin)
 	}}
+}
+
+// costly marks m as worth evaluating on several goroutines.
+func costly(m *metric) *metric {
+	m.costly = true
+	return m
+}
+
+func finishPointwise(sum, wsum float64, fin func(float64) float64) float64 {
+	v := sum
+	if wsum > 0 {
+		v = sum / wsum
+	}
+	if fin != nil {
+		v = fin(v)
+	}
+	return v
+}
+
+// evalParallel is eval with a pointwise metric's losses computed on up to
+// threads goroutines. The terms are then summed in row order, so the value
+// is the same, bit for bit, as eval's.
+func (m *metric) evalParallel(threads int, pred, label, weight []float32, groups int) float64 {
+	if m.loss == nil || !m.costly || threads <= 1 || len(label) < 1<<14 {
+		return m.eval(pred, label, weight, groups)
+	}
+	if cap(m.terms) < len(label) {
+		m.terms = make([]float64, len(label))
+	}
+	terms := m.terms[:len(label)]
+	parallelRange(threads, len(label), 1<<13, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			terms[i] = float64(wt(weight, i)) * m.loss(float64(label[i]), float64(pred[i]))
+		}
+	})
+	var sum, wsum float64
+	for i, t := range terms {
+		sum += t
+		wsum += float64(wt(weight, i))
+	}
+	return finishPointwise(sum, wsum, m.fin)
 }
 
 func newMetric(name string, c *Config) (*metric, error) {
@@ -81,25 +123,25 @@ func newMetric(name string, c *Config) (*metric, error) {
 	case "rmse":
 		return pointwise(name, func(y, p float64) float64 { return (y - p) * (y - p) }, math.Sqrt), nil
 	case "rmsle":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			d := math.Log1p(p) - math.Log1p(y)
 			return d * d
-		}, math.Sqrt), nil
+		}, math.Sqrt)), nil
 	case "mae":
 		return pointwise(name, func(y, p float64) float64 { return math.Abs(y - p) }, nil), nil
 	case "mape":
 		return pointwise(name, func(y, p float64) float64 { return math.Abs((y - p) / y) }, nil), nil
 	case "mphe":
 		s := c.HuberSlope
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			z := (y - p) / s
 			return s * s * (math.Sqrt(1+z*z) - 1)
-		}, nil), nil
+		}, nil)), nil
 	case "logloss":
 		// As XGBoost: only the term whose probability is below eps is
 		// clipped, so raw margins (binary:logitraw) outside [0, 1] give
 		// XGBoost's values, negative ones included.
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			pneg := 1 - p
 			switch {
 			case p < eps:
@@ -108,7 +150,7 @@ func newMetric(name string, c *Config) (*metric, error) {
 				return -y*math.Log(p) - (1-y)*math.Log(eps)
 			}
 			return -y*math.Log(p) - (1-y)*math.Log(pneg)
-		}, nil), nil
+		}, nil)), nil
 	case "error":
 		t := 0.5
 		if hasArg {
@@ -121,16 +163,16 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return 0
 		}, nil), nil
 	case "poisson-nloglik":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			p = max(p, eps)
 			lg, _ := math.Lgamma(y + 1)
 			return lg + p - math.Log(p)*y
-		}, nil), nil
+		}, nil)), nil
 	case "gamma-nloglik":
-		return pointwise(name, func(y, p float64) float64 {
+		return costly(pointwise(name, func(y, p float64) float64 {
 			// psi = 1: -((y*theta - b)/a + c) with theta = -1/p, b = log p, c = 0.
 			return y/p + math.Log(p)
-		}, nil), nil
+		}, nil)), nil
 	case "tweedie-nloglik":
 		rho := c.TweedieVarPow
 		if hasArg {
@@ -145,7 +187,7 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return -a + b
 		}, nil)
 		m.name = "tweedie-nloglik@" + strconv.FormatFloat(rho, 'g', -1, 64)
-		return m, nil
+		return costly(m), nil
 	case "merror":
 		return &metric{name: name, eval: func(pred, label, weight []float32, k int) float64 {
 			var sum, wsum float64
@@ -286,6 +328,20 @@ func evalTransform(objective string, margin []float32, groups int) []float32 {
 		objective = ObjMultiSoftprob
 	}
 	return Transform(objective, margin, groups)
+}
+
+// evalTransformParallel is evalTransform on up to threads goroutines, each
+// transforming a range of whole rows (the eval transform keeps the shape).
+func evalTransformParallel(threads int, objective string, margin []float32, groups int) []float32 {
+	rows := len(margin) / max(groups, 1)
+	if threads <= 1 || rows < 1<<14 {
+		return evalTransform(objective, margin, groups)
+	}
+	out := make([]float32, len(margin))
+	parallelRange(threads, rows, 1<<13, func(lo, hi int) {
+		copy(out[lo*groups:hi*groups], evalTransform(objective, margin[lo*groups:hi*groups], groups))
+	})
+	return out
 }
 
 // argsortDesc returns the rows 0..n-1 ordered by descending score

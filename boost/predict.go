@@ -209,11 +209,29 @@ func (p *Predictor) marginBlock(x, out []float32, lo, hi int) {
 // per row), exp(margin) for count:poisson, reg:gamma and reg:tweedie, the
 // margin otherwise.
 func (p *Predictor) Predict(ctx context.Context, x []float32) ([]float32, error) {
-	margin, err := p.Margin(ctx, x)
+	obj, g := p.model.Objective, p.numGroups
+	if obj == ObjMultiSoftmax && g > 1 {
+		margin, err := p.Margin(ctx, x)
+		if err != nil {
+			return nil, err
+		}
+		return Transform(obj, margin, g), nil
+	}
+	// The output has the margin's shape: transform each block in place
+	// while it is in cache, on the prediction goroutines.
+	rows, err := p.rows(x)
 	if err != nil {
 		return nil, err
 	}
-	return Transform(p.model.Objective, margin, p.numGroups), nil
+	out := make([]float32, rows*g)
+	err = p.parallel(ctx, rows, func(lo, hi int) {
+		p.marginBlock(x, out, lo, hi)
+		transformInPlace(obj, out[lo*g:hi*g], g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Leaves returns, for every row, the id of the leaf each tree sends it to:

@@ -14,46 +14,46 @@ func Sigmoid(x float32) float32 {
 // returns one class index per row; every other objective returns a slice
 // of the same shape as margin. margin is not modified.
 func Transform(objective string, margin []float32, groups int) []float32 {
-	switch objective {
-	case ObjBinaryLogistic, ObjRegLogistic:
-		out := make([]float32, len(margin))
-		for i, m := range margin {
-			out[i] = Sigmoid(m)
-		}
-		return out
-	case ObjCountPoisson, ObjRegGamma, ObjRegTweedie:
-		out := make([]float32, len(margin))
-		for i, m := range margin {
-			out[i] = expf(m)
-		}
-		return out
-	case ObjBinaryHinge:
-		out := make([]float32, len(margin))
-		for i, m := range margin {
-			if m > 0 {
-				out[i] = 1
-			}
-		}
-		return out
-	case ObjMultiSoftprob:
-		out := append([]float32(nil), margin...)
-		if groups > 0 {
-			for r := 0; r+groups <= len(out); r += groups {
-				softmax(out[r : r+groups])
-			}
-		}
-		return out
-	case ObjMultiSoftmax:
-		if groups <= 1 {
-			return append([]float32(nil), margin...)
-		}
+	if objective == ObjMultiSoftmax && groups > 1 {
 		out := make([]float32, len(margin)/groups)
 		for r := range out {
 			out[r] = float32(argmax(margin[r*groups : (r+1)*groups]))
 		}
 		return out
 	}
-	return append([]float32(nil), margin...)
+	out := append([]float32(nil), margin...)
+	transformInPlace(objective, out, groups)
+	return out
+}
+
+// transformInPlace is Transform for the objectives whose output has the
+// margin's shape (all but multi:softmax with several groups); x holds whole
+// rows.
+func transformInPlace(objective string, x []float32, groups int) {
+	switch objective {
+	case ObjBinaryLogistic, ObjRegLogistic:
+		for i, m := range x {
+			x[i] = Sigmoid(m)
+		}
+	case ObjCountPoisson, ObjRegGamma, ObjRegTweedie:
+		for i, m := range x {
+			x[i] = expf(m)
+		}
+	case ObjBinaryHinge:
+		for i, m := range x {
+			if m > 0 {
+				x[i] = 1
+			} else {
+				x[i] = 0
+			}
+		}
+	case ObjMultiSoftprob:
+		if groups > 0 {
+			for r := 0; r+groups <= len(x); r += groups {
+				softmax(x[r : r+groups])
+			}
+		}
+	}
 }
 
 // softmax replaces x by its softmax as XGBoost 1.7 computes it: subtract

@@ -191,7 +191,7 @@ func blockClean(x []float32) bool {
 }
 
 // walkDenseClean is the dense walk for rows without missing values: the
-// root level is taken for all rows at once, and the other levels two rows
+// root level is taken for all rows at once, and the other levels four rows
 // at a time.
 func walkDenseClean(nodes, base unsafe.Pointer, stride uintptr, depth int32, pos []int32) {
 	if depth == 0 {
@@ -206,25 +206,36 @@ func walkDenseClean(nodes, base unsafe.Pointer, stride uintptr, depth int32, pos
 		pos[r] = 1 + b2i(v >= t0)
 		row += stride
 	}
+	// The other levels, four rows at a time through a pointer into pos
+	// (no bounds checks, no reloads of the slice header).
+	n4 := len(pos) &^ 3
+	p0 := unsafe.Pointer(unsafe.SliceData(pos))
 	for d := depth - 1; d > 0; d-- {
 		row = 0
-		r := 0
-		for ; r+2 <= len(pos); r += 2 {
-			pp := pos[r : r+2 : r+2]
-			i0, i1 := pp[0], pp[1]
+		for k := 0; k < n4; k += 4 {
+			q := (*[4]int32)(unsafe.Add(p0, k*4))
+			i0, i1, i2, i3 := q[0], q[1], q[2], q[3]
 			n0 := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i0))*8))
 			n1 := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i1))*8))
-			v0 := *(*float32)(unsafe.Add(base, row+uintptr(n0.feat)*4))
-			v1 := *(*float32)(unsafe.Add(base, row+stride+uintptr(n1.feat)*4))
-			pp[0] = 2*i0 + 1 + b2i(v0 >= n0.thr)
-			pp[1] = 2*i1 + 1 + b2i(v1 >= n1.thr)
-			row += 2 * stride
+			n2 := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i2))*8))
+			n3 := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i3))*8))
+			r0 := unsafe.Add(base, row)
+			v0 := *(*float32)(unsafe.Add(r0, uintptr(n0.feat)*4))
+			v1 := *(*float32)(unsafe.Add(r0, stride+uintptr(n1.feat)*4))
+			v2 := *(*float32)(unsafe.Add(r0, 2*stride+uintptr(n2.feat)*4))
+			v3 := *(*float32)(unsafe.Add(r0, 3*stride+uintptr(n3.feat)*4))
+			q[0] = 2*i0 + 1 + b2i(v0 >= n0.thr)
+			q[1] = 2*i1 + 1 + b2i(v1 >= n1.thr)
+			q[2] = 2*i2 + 1 + b2i(v2 >= n2.thr)
+			q[3] = 2*i3 + 1 + b2i(v3 >= n3.thr)
+			row += 4 * stride
 		}
-		if r < len(pos) {
+		for r := n4; r < len(pos); r++ {
 			i := pos[r]
 			nd := (*dnode)(unsafe.Add(nodes, uintptr(uint32(i))*8))
 			v := *(*float32)(unsafe.Add(base, row+uintptr(nd.feat)*4))
 			pos[r] = 2*i + 1 + b2i(v >= nd.thr)
+			row += stride
 		}
 	}
 }

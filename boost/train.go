@@ -111,7 +111,7 @@ type trainer struct {
 	first int // rounds in the initial model
 
 	evalMargin [][]float32
-	evalRows   [][]float32 // eval sets row-major, for cache-friendly tree walks
+	evalRows   []*evalSetRows // eval sets prepared for the block walk
 	result     EvalsResult
 	best       int
 	bestScore  float64
@@ -231,26 +231,17 @@ func (t *trainer) resetEvalMargins() {
 	g := t.obj.groups
 	t.evalMargin = make([][]float32, len(t.opt.Evals))
 	if t.evalRows == nil {
-		t.evalRows = make([][]float32, len(t.opt.Evals))
+		t.evalRows = make([]*evalSetRows, len(t.opt.Evals))
 		for e, es := range t.opt.Evals {
-			t.evalRows[e] = es.Data.RowMajor()
+			t.evalRows[e] = newEvalSetRows(es.Data)
 		}
 	}
 	for e, es := range t.opt.Evals {
 		m := make([]float32, es.Data.rows*g)
-		d := es.Data
-		x, nf := t.evalRows[e], len(d.cols)
-		parallelRange(t.threads(), d.rows, 1<<12, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				for k := 0; k < g; k++ {
-					m[i*g+k] = t.base
-				}
-				row := x[i*nf : i*nf+nf]
-				for j := range t.trees {
-					m[i*g+int(t.info[j])] += t.trees[j].SplitCond[leafOfRow(&t.trees[j], row)]
-				}
-			}
-		})
+		for i := range m {
+			m[i] = t.base
+		}
+		t.evalRows[e].addTrees(t.threads(), t.trees, t.info, g, m)
 		t.evalMargin[e] = m
 	}
 }
@@ -410,19 +401,10 @@ func (t *trainer) evaluate(ctx context.Context, iter, groups int) (bool, error) 
 	for e, es := range t.opt.Evals {
 		m := t.evalMargin[e]
 		d := es.Data
-		x, nf := t.evalRows[e], len(d.cols)
-		parallelRange(t.threads(), d.rows, 1<<12, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				row := x[i*nf : i*nf+nf]
-				for k := range newTrees {
-					tr := &newTrees[k]
-					m[i*groups+k] += tr.SplitCond[leafOfRow(tr, row)]
-				}
-			}
-		})
-		pred := evalTransform(t.cfg.Objective, m, groups)
+		t.evalRows[e].addTrees(t.threads(), newTrees, t.info[len(t.info)-groups:], groups, m)
+		pred := evalTransformParallel(t.threads(), t.cfg.Objective, m, groups)
 		for _, mt := range t.metrics {
-			v := mt.eval(pred, d.label, d.weight, groups)
+			v := mt.evalParallel(t.threads(), pred, d.label, d.weight, groups)
 			scores = append(scores, EvalScore{Set: es.Name, Metric: mt.name, Value: v})
 			if t.result[es.Name] == nil {
 				t.result[es.Name] = map[string][]float64{}

@@ -186,23 +186,3 @@ func leafOf(t *Tree, cols [][]float32, i int) int32 {
 	}
 	return n
 }
-
-// leafOfRow is leafOf for one row of a row-major matrix. Trees here have
-// Right == Left+1 (built by AddSplit or made Canonical), so the step is
-// computed without a data-dependent branch.
-func leafOfRow(t *Tree, row []float32) int32 {
-	n := int32(0)
-	left, feat, cond, defLeft := t.Left, t.SplitIndex, t.SplitCond, t.DefaultLeft
-	for {
-		l := left[n]
-		if l == -1 {
-			return n
-		}
-		x := row[feat[n]]
-		if x != x {
-			n = l + 1 - int32(boolInt(defLeft[n]))
-			continue
-		}
-		n = l + int32(boolInt(!(x < cond[n])))
-	}
-}

@@ -76,3 +76,27 @@ func BenchmarkGenerate1M(b *testing.B) {
 		Generate(1_000_000, uint64(i))
 	}
 }
+
+func TestMedianReport(t *testing.T) {
+	runs := []*report{
+		{TrainS: 3, PredictS: 0.2, PeakMB: 100, OtherCPUS: 0, Metrics: map[string]float64{"rmse": 1}},
+		{TrainS: 1, PredictS: 0.4, PeakMB: 300, OtherCPUS: 5, Metrics: map[string]float64{"rmse": 1}},
+		{TrainS: 2, PredictS: 0.3, PeakMB: 200, OtherCPUS: 1, Metrics: map[string]float64{"rmse": 1}},
+	}
+	m := medianReport(runs)
+	if m.TrainS != 2 || m.PredictS != 0.3 || m.PeakMB != 200 || m.OtherCPUS != 1 || m.Metrics["rmse"] != 1 {
+		t.Errorf("median of the runs = %+v", m)
+	}
+}
+
+func TestInts(t *testing.T) {
+	got, err := ints("1000000, 4000000", "-rows")
+	if err != nil || len(got) != 2 || got[0] != 1_000_000 || got[1] != 4_000_000 {
+		t.Errorf("ints = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "1,x", "0", "-2"} {
+		if _, err := ints(bad, "-rows"); err == nil {
+			t.Errorf("ints(%q) gave no error", bad)
+		}
+	}
+}

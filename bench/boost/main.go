@@ -2,14 +2,18 @@
 // seeded synthetic housing data, side by side in one run.
 //
 //	go run ./bench/boost                      # 1M and 4M rows, both objectives, 1 and 2 threads
-//	go run ./bench/boost -rows 1000000 -threads 2 -objectives reg:squarederror
+//	go run ./bench/boost -rows 1000000 -threads 2 -objectives reg:squarederror -repeat 3
+//	go run ./bench/boost -rows 1000000 -threads 2 -cpuprofile /tmp/boost.prof
 //
-// For every configuration it generates the data once (Gen), writes it as
-// raw float32 files, and runs each engine in a fresh process: this binary
-// with -engine go, and train_xgb.py under /usr/bin/python3. Each reports
-// DMatrix, train and predict seconds, train CPU seconds, the final
-// validation metrics and its resident set; the table gives ours, XGBoost's
-// and the ratio ours/XGBoost. See README.md for the figures.
+// For every configuration it generates the data once (Generate), writes it
+// as raw float32 files, and runs each engine in a fresh process, -repeat
+// times, alternating: this binary with -engine go, and train_xgb.py under
+// /usr/bin/python3. Each reports train seconds (validation set evaluated
+// every round), train CPU seconds, the median predict seconds of the
+// validation rows, the final validation metrics and its resident set; the
+// driver adds the CPU time other processes used during the run. The table
+// gives each engine's medians and the ratios ours/XGBoost. See README.md
+// for the figures.
 package main
 
 import (
@@ -23,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,20 +45,33 @@ func main() {
 	objective := flag.String("objective", "reg:squarederror", "internal: objective for -engine")
 	threads := flag.Int("nthread", 2, "internal: threads for -engine")
 	rounds := flag.Int("rounds", 100, "boosting rounds")
+	repeat := flag.Int("repeat", 1, "runs of each engine per configuration (alternating); the table gives medians")
+	predRepeat := flag.Int("predict-repeat", 5, "predictions of the validation rows per run; the median is kept")
 	seed := flag.Uint64("seed", 20240601, "data seed")
 	py := flag.String("python", "/usr/bin/python3", "Python with xgboost 1.7.4")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of our training (and prediction) to this file; with several configurations, to FILE.<rows>.<objective>.<threads>")
 	flag.Parse()
 	if *engine == "go" {
-		if err := runGo(*dir, *objective, *threads, *rounds); err != nil {
+		if err := runGo(*dir, *objective, *threads, *rounds, *predRepeat, *cpuprofile); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		return
 	}
-	if err := drive(*rowsFlag, *threadsFlag, *objFlag, *rounds, *seed, *py); err != nil {
+	o := options{rows: *rowsFlag, threads: *threadsFlag, objectives: *objFlag, rounds: *rounds, repeat: max(1, *repeat),
+		predRepeat: max(1, *predRepeat), seed: *seed, python: *py, cpuprofile: *cpuprofile}
+	if err := drive(o); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// options are the driver's flags.
+type options struct {
+	rows, threads, objectives  string
+	rounds, repeat, predRepeat int
+	seed                       uint64
+	python, cpuprofile         string
 }
 
 // report is one engine's measurements.
@@ -65,9 +83,12 @@ type report struct {
 	Metrics   map[string]float64 `json:"metrics"`
 	BaseMB    float64            `json:"base_mb"`
 	PeakMB    float64            `json:"peak_mb"`
+	// OtherCPUS is the CPU time that other processes used on the machine
+	// while this engine ran (set by the driver): a measure of interference.
+	OtherCPUS float64 `json:"-"`
 }
 
-func drive(rowsFlag, threadsFlag, objFlag string, rounds int, seed uint64, py string) error {
+func drive(o options) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -81,60 +102,148 @@ func drive(rowsFlag, threadsFlag, objFlag string, rounds int, seed uint64, py st
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Printf("# boost vs XGBoost 1.7.4: hist, max_depth 6, eta 0.3, max_bin 256, %d rounds, 80/20 split, GOMAXPROCS=%d\n",
-		rounds, runtime.GOMAXPROCS(0))
-	fmt.Println("| rows | objective | threads | engine | train s | train CPU s | predict s | peak RSS MB (over base) | valid metric | train ratio | predict ratio |")
-	fmt.Println("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
-	for _, rs := range strings.Split(rowsFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(rs))
-		if err != nil {
-			return fmt.Errorf("-rows: %w", err)
-		}
-		for _, obj := range strings.Split(objFlag, ",") {
-			if err := writeData(tmp, n, seed, obj); err != nil {
+	fmt.Printf("# boost vs XGBoost 1.7.4: hist, max_depth 6, eta 0.3, max_bin 256, %d rounds, 80/20 split, validation evaluated every round\n", o.rounds)
+	fmt.Printf("# %d CPUs, load average %s; medians of %d run(s) per engine, prediction median of %d\n",
+		runtime.NumCPU(), loadAvg(), o.repeat, o.predRepeat)
+	fmt.Println("| rows | objective | threads | engine | train s | train CPU s | predict s | peak RSS MB (over base) | valid metric | others' CPU s | train ratio | predict ratio |")
+	fmt.Println("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+	rowList, err := ints(o.rows, "-rows")
+	if err != nil {
+		return err
+	}
+	threadList, err := ints(o.threads, "-threads")
+	if err != nil {
+		return err
+	}
+	multi := len(rowList)*len(threadList)*len(strings.Split(o.objectives, ",")) > 1
+	for _, n := range rowList {
+		for _, obj := range strings.Split(o.objectives, ",") {
+			obj = strings.TrimSpace(obj)
+			if err := writeData(tmp, n, o.seed, obj); err != nil {
 				return err
 			}
-			for _, ts := range strings.Split(threadsFlag, ",") {
-				th, err := strconv.Atoi(strings.TrimSpace(ts))
-				if err != nil {
-					return fmt.Errorf("-threads: %w", err)
-				}
-				args := []string{"-engine", "go", "-dir", tmp, "-objective", obj, "-nthread", ts, "-rounds", strconv.Itoa(rounds)}
-				ours, err := runEngine(exec.Command(self, args...), th)
-				if err != nil {
-					return fmt.Errorf("go engine: %w", err)
-				}
-				xgb, err := runEngine(exec.Command(py, script, tmp, obj, ts, strconv.Itoa(rounds)), th)
-				if err != nil {
-					return fmt.Errorf("xgboost engine: %w", err)
-				}
-				key := "rmse"
-				if obj != "reg:squarederror" {
-					key = "auc"
-				}
-				for _, e := range []struct {
-					name string
-					r    *report
-				}{{"boost", ours}, {"xgboost", xgb}} {
-					tr, pr := "", ""
-					if e.name == "boost" {
-						tr = fmt.Sprintf("%.2f", ours.TrainS/xgb.TrainS)
-						pr = fmt.Sprintf("%.2f", ours.PredictS/xgb.PredictS)
+			for _, th := range threadList {
+				args := []string{"-engine", "go", "-dir", tmp, "-objective", obj, "-nthread", strconv.Itoa(th),
+					"-rounds", strconv.Itoa(o.rounds), "-predict-repeat", strconv.Itoa(o.predRepeat)}
+				if o.cpuprofile != "" {
+					prof := o.cpuprofile
+					if multi {
+						prof = fmt.Sprintf("%s.%s.%s.%d", prof, human(n), strings.ReplaceAll(obj, ":", "_"), th)
 					}
-					fmt.Printf("| %s | %s | %d | %s | %.2f | %.2f | %.3f | %.0f (+%.0f) | %s %.5g | %s | %s |\n",
-						human(n), obj, th, e.name, e.r.TrainS, e.r.TrainCPUS, e.r.PredictS, e.r.PeakMB, e.r.PeakMB-e.r.BaseMB,
-						key, e.r.Metrics[key], tr, pr)
+					args = append(args, "-cpuprofile", prof)
 				}
-				d := ours.Metrics[key]/xgb.Metrics[key] - 1
-				if key == "auc" {
-					fmt.Printf("|  |  |  | metric gap |  |  |  |  | auc %+.5f (abs) |  |  |\n", ours.Metrics[key]-xgb.Metrics[key])
-				} else {
-					fmt.Printf("|  |  |  | metric gap |  |  |  |  | rmse %+.3f%% |  |  |\n", 100*d)
+				var ours, xgb []*report
+				for range o.repeat {
+					r, err := runEngine(exec.Command(self, args...))
+					if err != nil {
+						return fmt.Errorf("go engine: %w", err)
+					}
+					ours = append(ours, r)
+					r, err = runEngine(exec.Command(o.python, script, tmp, obj, strconv.Itoa(th), strconv.Itoa(o.rounds), strconv.Itoa(o.predRepeat)))
+					if err != nil {
+						return fmt.Errorf("xgboost engine: %w", err)
+					}
+					xgb = append(xgb, r)
 				}
+				printRows(n, obj, th, medianReport(ours), medianReport(xgb))
 			}
 		}
 	}
+	fmt.Printf("# load average at the end: %s\n", loadAvg())
 	return nil
+}
+
+// printRows writes the two engines' table rows and the metric gap.
+func printRows(n int, obj string, th int, ours, xgb *report) {
+	key := "rmse"
+	if obj != boost.ObjSquaredError {
+		key = "auc"
+	}
+	for _, e := range []struct {
+		name string
+		r    *report
+	}{{"boost", ours}, {"xgboost", xgb}} {
+		tr, pr := "", ""
+		if e.name == "boost" {
+			tr = fmt.Sprintf("%.2f", ours.TrainS/xgb.TrainS)
+			pr = fmt.Sprintf("%.2f", ours.PredictS/xgb.PredictS)
+		}
+		fmt.Printf("| %s | %s | %d | %s | %.2f | %.2f | %.3f | %.0f (+%.0f) | %s %.6g | %.1f | %s | %s |\n",
+			human(n), obj, th, e.name, e.r.TrainS, e.r.TrainCPUS, e.r.PredictS, e.r.PeakMB, e.r.PeakMB-e.r.BaseMB,
+			key, e.r.Metrics[key], e.r.OtherCPUS, tr, pr)
+	}
+	if key == "auc" {
+		fmt.Printf("|  |  |  | metric gap |  |  |  |  | auc %+.5f (abs) |  |  |  |\n", ours.Metrics[key]-xgb.Metrics[key])
+	} else {
+		fmt.Printf("|  |  |  | metric gap |  |  |  |  | rmse %+.3f%% |  |  |  |\n", 100*(ours.Metrics[key]/xgb.Metrics[key]-1))
+	}
+}
+
+// medianReport returns the field-by-field median of the runs (the metrics
+// are deterministic and taken from the first run).
+func medianReport(rs []*report) *report {
+	pick := func(f func(r *report) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = f(r)
+		}
+		return median(v)
+	}
+	return &report{
+		DMatrixS:  pick(func(r *report) float64 { return r.DMatrixS }),
+		TrainS:    pick(func(r *report) float64 { return r.TrainS }),
+		TrainCPUS: pick(func(r *report) float64 { return r.TrainCPUS }),
+		PredictS:  pick(func(r *report) float64 { return r.PredictS }),
+		BaseMB:    pick(func(r *report) float64 { return r.BaseMB }),
+		PeakMB:    pick(func(r *report) float64 { return r.PeakMB }),
+		OtherCPUS: pick(func(r *report) float64 { return r.OtherCPUS }),
+		Metrics:   rs[0].Metrics,
+	}
+}
+
+func ints(list, flagName string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a positive integer", flagName, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// loadAvg returns the three load averages of /proc/loadavg.
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// busyCPUSeconds is the CPU time all processes have used since boot
+// (user, nice, system, irq, softirq, steal), from /proc/stat.
+func busyCPUSeconds() float64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return math.NaN()
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return math.NaN()
+	}
+	var ticks float64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		v, _ := strconv.ParseFloat(f[i], 64)
+		ticks += v
+	}
+	return ticks / 100 // USER_HZ
 }
 
 func human(n int) string {
@@ -157,18 +266,22 @@ func findScript() (string, error) {
 	return "", fmt.Errorf("train_xgb.py not found: run from the module root")
 }
 
-// runEngine runs one engine process, pinned to the first th CPUs when
-// taskset exists is not assumed; it returns its JSON report.
-func runEngine(cmd *exec.Cmd, _ int) (*report, error) {
+// runEngine runs one engine process and returns its JSON report, with the
+// CPU time other processes used meanwhile.
+func runEngine(cmd *exec.Cmd) (*report, error) {
 	cmd.Stderr = os.Stderr
+	busy0 := busyCPUSeconds()
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cmd.Path, err)
 	}
+	busy := busyCPUSeconds() - busy0
 	var r report
 	if err := json.Unmarshal(out, &r); err != nil {
 		return nil, fmt.Errorf("%s output %q: %w", cmd.Path, out, err)
 	}
+	own := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	r.OtherCPUS = max(0, busy-own)
 	return &r, nil
 }
 
@@ -260,7 +373,7 @@ func cpuSeconds() float64 {
 }
 
 // runGo is the Go engine: the same steps as train_xgb.py.
-func runGo(dir, objective string, threads, rounds int) error {
+func runGo(dir, objective string, threads, rounds, predRepeat int, cpuprofile string) error {
 	ctx := context.Background()
 	load := func(x, y string) (*boost.DMatrix, []float32, error) {
 		xs, err := readF32(filepath.Join(dir, x))
@@ -302,17 +415,39 @@ func runGo(dir, objective string, threads, rounds int) error {
 	if err != nil {
 		return err
 	}
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	c0, t0 := cpuSeconds(), time.Now()
 	res, err := boost.Train(ctx, cfg, dtrain, boost.TrainOptions{Evals: []boost.EvalSet{{Name: "valid", Data: dvalid}}})
 	if err != nil {
 		return err
 	}
 	trainS, trainCPU := time.Since(t0).Seconds(), cpuSeconds()-c0
-	t0 = time.Now()
-	if _, err := res.Model.Predict(ctx, xvalid, boost.PredictOptions{Threads: threads}); err != nil {
+	pred, err := res.Model.NewPredictor(boost.PredictOptions{Threads: threads})
+	if err != nil {
 		return err
 	}
-	predS := time.Since(t0).Seconds()
+	// Collect training's garbage first so that a background collection
+	// does not run during the timed predictions.
+	runtime.GC()
+	times := make([]float64, max(1, predRepeat))
+	for i := range times {
+		t0 = time.Now()
+		if _, err := pred.Predict(ctx, xvalid); err != nil {
+			return err
+		}
+		times[i] = time.Since(t0).Seconds()
+	}
+	predS := median(times)
 	r := report{TrainS: trainS, TrainCPUS: trainCPU, PredictS: predS, Metrics: map[string]float64{},
 		BaseMB: base, PeakMB: rssMB("VmHWM")}
 	for k, v := range res.Evals["valid"] {

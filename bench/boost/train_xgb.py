@@ -1,17 +1,19 @@
 #!/usr/bin/python3
 """XGBoost 1.7 side of the bench/boost training comparison.
 
-usage: train_xgb.py DIR OBJECTIVE THREADS ROUNDS
+usage: train_xgb.py DIR OBJECTIVE THREADS ROUNDS [PREDICT_REPEATS]
 
 DIR holds the data written by the Go harness: x_train.f32, x_valid.f32
 (row-major little-endian float32, 8 features) and y_train.f32,
 y_valid.f32. Trains with the baseline's parameters (hist, max_depth 6,
 eta 0.3, max_bin 256) and the validation set in evals, predicts the
-validation rows on a fresh DMatrix, and prints one JSON line: DMatrix,
+validation rows PREDICT_REPEATS times (default 5), each on a fresh
+DMatrix whose build is not timed, and prints one JSON line: DMatrix,
 train and predict wall seconds, train CPU seconds, the final validation
-metrics, and the resident set before the DMatrix and at its peak (MB).
+metrics, the median predict time, and the resident set before the DMatrix and at its peak (MB).
 """
 import json
+import statistics
 import sys
 import time
 
@@ -29,6 +31,7 @@ def rss_mb(field):
 
 def main():
     d, objective, threads, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 5
     xt = np.fromfile(d + "/x_train.f32", dtype="<f4").reshape(-1, 8)
     yt = np.fromfile(d + "/y_train.f32", dtype="<f4")
     xv = np.fromfile(d + "/x_valid.f32", dtype="<f4").reshape(-1, 8)
@@ -51,12 +54,16 @@ def main():
     c0, t0 = time.process_time(), time.perf_counter()
     bst = xgb.train(params, dtrain, rounds, evals=[(dvalid, "valid")], evals_result=res, verbose_eval=False)
     t_train, c_train = time.perf_counter() - t0, time.process_time() - c0
-    t0 = time.perf_counter()
-    dp = xgb.DMatrix(xv, nthread=threads)
-    t_pdm = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    bst.predict(dp)
-    t_pred = time.perf_counter() - t0
+    t_pdm, t_pred = [], []
+    for _ in range(max(1, repeats)):
+        t0 = time.perf_counter()
+        dp = xgb.DMatrix(xv, nthread=threads)
+        t_pdm.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        bst.predict(dp)
+        t_pred.append(time.perf_counter() - t0)
+        del dp
+    t_pdm, t_pred = statistics.median(t_pdm), statistics.median(t_pred)
     print(json.dumps({
         "dmatrix_s": t_dm, "train_s": t_train, "train_cpu_s": c_train,
         "predict_dmatrix_s": t_pdm, "predict_s": t_pred,

@@ -1,0 +1,177 @@
+package boost
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchHousing draws n rows of eight housing-like features (a mix of
+// continuous and low-cardinality columns, like bench/boost's generator)
+// and a price, from a PCG source seeded with seed.
+func benchHousing(n int, seed uint64) (cols [][]float32, price []float32) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	cols = make([][]float32, 8)
+	for j := range cols {
+		cols[j] = make([]float32, n)
+	}
+	price = make([]float32, n)
+	for i := 0; i < n; i++ {
+		year := math.Max(1880, 2023-math.Floor(18*(rng.ExpFloat64()+rng.ExpFloat64())))
+		bed := float64(1 + rng.IntN(6))
+		sqft := math.Min(12000, math.Round(420*bed+math.Exp(6.5+0.5*rng.NormFloat64())))
+		baths := math.Max(1, math.Round(2*(0.5+0.45*bed+0.5*rng.NormFloat64()))/2)
+		lot := math.Round(math.Exp(math.Log(0.22)+0.8*rng.NormFloat64())*100) / 100
+		garage := float64(rng.IntN(5))
+		porch := float64(rng.IntN(2))
+		deck := float64(rng.IntN(2))
+		p := 40000 + 95*sqft + 18000*baths + 6000*bed + 60000*math.Log1p(lot) + 9000*garage + 7000*porch +
+			11000*deck - 900*math.Min(2024-year, 60)
+		p = p*math.Exp(0.08*rng.NormFloat64()) + 15000*rng.NormFloat64()
+		for j, v := range []float64{year, sqft, bed, baths, lot, garage, porch, deck} {
+			cols[j][i] = float32(v)
+		}
+		price[i] = float32(p)
+	}
+	return cols, price
+}
+
+// benchSplit returns the first 80% of n generated rows as training data and
+// the rest as validation data; binary labels are price > its mean.
+func benchSplit(b *testing.B, n int, objective string) (*DMatrix, *DMatrix) {
+	b.Helper()
+	cols, price := benchHousing(n, 20240601)
+	label := price
+	if objective == ObjBinaryLogistic {
+		var mean float64
+		for _, p := range price {
+			mean += float64(p) / float64(n)
+		}
+		label = make([]float32, n)
+		for i, p := range price {
+			if float64(p) > mean {
+				label[i] = 1
+			}
+		}
+	}
+	split := n * 8 / 10
+	cut := func(lo, hi int) *DMatrix {
+		c := make([][]float32, len(cols))
+		for j := range cols {
+			c[j] = cols[j][lo:hi]
+		}
+		d, err := NewDMatrix32(c, label[lo:hi])
+		if err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
+	return cut(0, split), cut(split, n)
+}
+
+// BenchmarkTrain trains the baseline configuration of bench/boost (hist,
+// max_depth 6, eta 0.3, max_bin 256, 100 rounds, validation set evaluated
+// every round) on 1M generated rows × 8 features. Run with -benchtime 1x or
+// a few x; it reports CPU seconds per training beside the wall time, the
+// steadier figure on a shared machine.
+func BenchmarkTrain(b *testing.B) {
+	for _, obj := range []string{ObjSquaredError, ObjBinaryLogistic} {
+		dtrain, dvalid := benchSplit(b, 1_000_000, obj)
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/rows=1M/threads=%d", obj, threads), func(b *testing.B) {
+				cfg, err := NewConfig(map[string]any{"max_depth": 6, "eta": 0.3, "max_bin": 256, "nthread": threads,
+					"objective": obj, "num_boost_round": 100})
+				if err != nil {
+					b.Fatal(err)
+				}
+				opt := TrainOptions{Evals: []EvalSet{{Name: "valid", Data: dvalid}}}
+				b.ResetTimer()
+				cpu0 := cpuTime()
+				for i := 0; i < b.N; i++ {
+					if _, err := Train(context.Background(), cfg, dtrain, opt); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			})
+		}
+	}
+}
+
+// benchShard bins n generated rows and quantises squared-error gradients
+// at margin 0, as the first round of training does.
+func benchShard(b *testing.B, n, threads int, packed bool) *shard {
+	b.Helper()
+	cols, price := benchHousing(n, 7)
+	d, err := NewDMatrix32(cols, price)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := mergeSketches([][]featSample{sketchShard(d, 0, n, threads)}, 8, 256, threads)
+	s := newShard(d, 0, c, 1, threads)
+	cfg, err := NewConfig(map[string]any{"objective": ObjSquaredError})
+	if err != nil {
+		b.Fatal(err)
+	}
+	obj, err := newObjective(&cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mg, mh, _ := s.gradients(obj)
+	scaleG, scaleH := fixedScale(mg[0], n), fixedScale(mh[0], n)
+	if packed {
+		scaleG = packedScale(mg[0], n)
+	}
+	s.beginTree(0, scaleG, scaleH, math.MaxUint64, 0, packed)
+	s.hq = int64(math.RoundToEven(mh[0] * scaleH))
+	return s
+}
+
+// BenchmarkBuildHist times building the histograms of 800,000 rows × 8
+// features (1,280 bins): the root (all rows in order) and the four nodes
+// of depth 2 (rows reached through the partition), with packed
+// (constant-hessian) and general gradient pairs.
+func BenchmarkBuildHist(b *testing.B) {
+	const n = 800_000
+	for _, packed := range []bool{true, false} {
+		for _, threads := range []int{1, 2} {
+			s := benchShard(b, n, threads, packed)
+			name := fmt.Sprintf("packed=%v/threads=%d", packed, threads)
+			b.Run("root/"+name, func(b *testing.B) {
+				b.SetBytes(n * 8)
+				for i := 0; i < b.N; i++ {
+					s.buildHists([]int32{0})
+				}
+			})
+			s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: 1, bin: 128}})
+			s.applySplits([]splitReq{{node: 1, left: 3, right: 4, feature: 0, bin: 100}, {node: 2, left: 5, right: 6, feature: 4, bin: 60}})
+			b.Run("depth2/"+name, func(b *testing.B) {
+				b.SetBytes(n * 8)
+				for i := 0; i < b.N; i++ {
+					s.buildHists([]int32{3, 4, 5, 6})
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkApplySplits times partitioning 800,000 rows at the root and then
+// at the two nodes of depth 1, as one tree's first two levels do.
+func BenchmarkApplySplits(b *testing.B) {
+	const n = 800_000
+	for _, threads := range []int{1, 2} {
+		s := benchShard(b, n, threads, true)
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			b.SetBytes(2 * n * 4)
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				s.beginTree(0, 1, 1, math.MaxUint64, 0, true)
+				b.StartTimer()
+				s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: 1, bin: 128}})
+				s.applySplits([]splitReq{{node: 1, left: 3, right: 4, feature: 0, bin: 100}, {node: 2, left: 5, right: 6, feature: 4, bin: 60}})
+			}
+		})
+	}
+}
