@@ -57,15 +57,21 @@ func DecodeModel(data []byte) (*Model, error) {
 }
 
 // DecodeModelFormat parses an XGBoost 1.7 model in the given format.
-func DecodeModelFormat(data []byte, f Format) (m *Model, err error) {
+func DecodeModelFormat(data []byte, f Format) (*Model, error) {
+	return decodeRecovered(f, func() (*Model, error) { return decodeModel(data, f) })
+}
+
+// decodeRecovered runs decode and turns a panic in it into a *PanicError
+// wrapping ErrModelFormat. The decoders check every bound they rely on; this
+// turns a missed one into an error, with its stack, rather than a crash of
+// the caller.
+func decodeRecovered(f Format, decode func() (*Model, error)) (m *Model, err error) {
 	defer func() {
-		// The decoders check every bound they rely on; this turns a
-		// missed one into an error rather than a crash of the caller.
 		if r := recover(); r != nil {
-			m, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrModelFormat, f, r)
+			m, err = nil, newPanicError(ErrModelFormat, f.String()+" decoder", r)
 		}
 	}()
-	return decodeModel(data, f)
+	return decode()
 }
 
 // decodeModel is DecodeModelFormat without the recover, for the fuzz tests.

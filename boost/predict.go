@@ -120,15 +120,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 	nblocks := (rows + predictBlockRows - 1) / predictBlockRows
 	threads := min(p.threads, nblocks)
 	if threads <= 1 {
-		for b := 0; b < nblocks; b++ {
-			if b%64 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			fn(b*predictBlockRows, min((b+1)*predictBlockRows, rows))
-		}
-		return ctx.Err()
+		return serialBlocks(ctx, nblocks, rows, fn)
 	}
 	// Contiguous ranges of blocks per goroutine; each checks ctx as it goes.
 	var wg sync.WaitGroup
@@ -141,7 +133,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 			defer wg.Done()
 			defer func() {
 				if r := recover(); r != nil {
-					once.Do(func() { perr = fmt.Errorf("boost: predict: panic: %v", r) })
+					once.Do(func() { perr = newPanicError(ErrPredict, "predict worker", r) })
 				}
 			}()
 			for b := b0; b < b1; b++ {
@@ -155,6 +147,25 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 	wg.Wait()
 	if perr != nil {
 		return perr
+	}
+	return ctx.Err()
+}
+
+// serialBlocks is parallel on the calling goroutine; a panic in fn is
+// returned as a *PanicError, as on the multi-threaded path.
+func serialBlocks(ctx context.Context, nblocks, rows int, fn func(lo, hi int)) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(ErrPredict, "predict worker", r)
+		}
+	}()
+	for b := 0; b < nblocks; b++ {
+		if b%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		fn(b*predictBlockRows, min((b+1)*predictBlockRows, rows))
 	}
 	return ctx.Err()
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -450,22 +449,10 @@ func (t *trainer) evaluate(ctx context.Context, iter, groups int) (bool, error) 
 	return stop, nil
 }
 
-// PanicError is a panic recovered from a user callback, with its stack.
-type PanicError struct {
-	Value any
-	Stack []byte
-}
-
-// Error implements error.
-func (e *PanicError) Error() string { return fmt.Sprintf("boost: callback panicked: %v", e.Value) }
-
-// Unwrap returns ErrTrain.
-func (e *PanicError) Unwrap() error { return ErrTrain }
-
 func callSafely(ctx context.Context, cb func(context.Context, Progress) error, p Progress) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &PanicError{Value: r, Stack: debug.Stack()}
+			err = newPanicError(ErrTrain, fmt.Sprintf("callback at round %d", p.Iteration), r)
 		}
 	}()
 	if err := cb(ctx, p); err != nil && !errors.Is(err, ErrStopTraining) {
