@@ -19,7 +19,7 @@ func decodeJSON(data []byte) (any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: json: %v", ErrModelFormat, err)
+		return nil, fmt.Errorf("%w: json: %w", ErrModelFormat, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: json: data after the top-level value", ErrModelFormat)
@@ -57,8 +57,12 @@ func formatFloat32(dst []byte, f float32) []byte {
 }
 
 // jsonEncoder writes generic values as compact JSON with sorted object
-// keys, as XGBoost 1.7 does.
-type jsonEncoder struct{ buf []byte }
+// keys, as XGBoost 1.7 does. A value of a type it does not know sets err
+// (the first one wins) and writes nothing.
+type jsonEncoder struct {
+	buf []byte
+	err error
+}
 
 func (e *jsonEncoder) str(s string) {
 	e.buf = append(e.buf, '"')
@@ -172,12 +176,23 @@ func (e *jsonEncoder) value(v any) {
 		}
 		e.buf = append(e.buf, '}')
 	default:
-		panic(fmt.Sprintf("boost: json encoder: unsupported %T", v))
+		if e.err == nil {
+			e.err = unsupportedValue(FormatJSON, v)
+		}
 	}
 }
 
-func encodeJSON(v any) []byte {
+// unsupportedValue is the encoders' error for a value of a type they do not
+// write; it means the document was built wrongly, not that the model is bad.
+func unsupportedValue(f Format, v any) error {
+	return fmt.Errorf("%w: %s encoder: unsupported value of type %T", ErrModelFormat, f, v)
+}
+
+func encodeJSON(v any) ([]byte, error) {
 	e := &jsonEncoder{}
 	e.value(v)
-	return e.buf
+	if e.err != nil {
+		return nil, e.err
+	}
+	return e.buf, nil
 }

@@ -99,9 +99,9 @@ func (m *Model) Encode(f Format) ([]byte, error) {
 		return nil, err
 	}
 	if f == FormatUBJSON {
-		return encodeUBJSON(doc), nil
+		return encodeUBJSON(doc)
 	}
-	return encodeJSON(doc), nil
+	return encodeJSON(doc)
 }
 
 func modelFromDoc(doc any) (*Model, error) {

@@ -397,8 +397,12 @@ func decodeUBJSON(data []byte) (any, error) {
 // ubjEncoder writes UBJSON the way XGBoost 1.7 does: objects with sorted
 // keys and an end marker, keys and strings with int64 lengths, untyped
 // arrays with a count, typed arrays for numeric slices, integers in the
-// smallest type that holds them and floats as float32.
-type ubjEncoder struct{ buf []byte }
+// smallest type that holds them and floats as float32. A value of a type it
+// does not know sets err (the first one wins) and writes nothing.
+type ubjEncoder struct {
+	buf []byte
+	err error
+}
 
 func (e *ubjEncoder) len64(n int) {
 	e.buf = append(e.buf, 'L')
@@ -478,7 +482,9 @@ func (e *ubjEncoder) value(v any) {
 		}
 		e.buf = append(e.buf, '}')
 	default:
-		panic(fmt.Sprintf("boost: ubjson encoder: unsupported %T", v))
+		if e.err == nil {
+			e.err = unsupportedValue(FormatUBJSON, v)
+		}
 	}
 }
 
@@ -491,8 +497,11 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-func encodeUBJSON(v any) []byte {
+func encodeUBJSON(v any) ([]byte, error) {
 	e := &ubjEncoder{}
 	e.value(v)
-	return e.buf
+	if e.err != nil {
+		return nil, e.err
+	}
+	return e.buf, nil
 }
