@@ -71,10 +71,10 @@
 //
 // # Objectives and metrics
 //
-// All thirteen objectives in [Objectives] compute XGBoost 1.7's gradients
+// All thirteen objectives in [ObjectiveNames] compute XGBoost 1.7's gradients
 // (including its quirks: count:poisson's max_delta_step of 0.7 on the
 // trees too, and reg:absoluteerror's leaves refreshed to the median
-// residual without the learning rate). The metrics in [Metrics] match
+// residual without the learning rate). The metrics in [MetricNames] match
 // XGBoost's values to float precision; [Metric] evaluates one directly.
 //
 // # Determinism and distributed training

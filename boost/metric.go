@@ -6,12 +6,20 @@ import (
 	"strings"
 )
 
-// Metrics lists the evaluation metric names the package knows. "error" and
-// "tweedie-nloglik" take an optional "@value" suffix (the threshold and the
-// variance power).
-var Metrics = []string{
-	"rmse", "rmsle", "mae", "mape", "mphe", "logloss", "error", "error@t", "merror",
-	"mlogloss", "auc", "aucpr", "poisson-nloglik", "gamma-nloglik", "tweedie-nloglik",
+// MetricNames returns the evaluation metric names the package knows, in a
+// fixed order, as a fresh slice the caller may change. "error" and
+// "tweedie-nloglik" also take an "@value" suffix (the threshold and the
+// variance power), as in "error@0.7".
+func MetricNames() []string {
+	return []string{
+		"rmse", "rmsle", "mae", "mape", "mphe", "logloss", "error", "merror",
+		"mlogloss", "auc", "aucpr", "poisson-nloglik", "gamma-nloglik", "tweedie-nloglik",
+	}
+}
+
+// metricsAllowed is the Allowed text of an unknown eval_metric's ParamError.
+func metricsAllowed() string {
+	return "one of " + strings.Join(MetricNames(), ", ") + `; "error" and "tweedie-nloglik" also take "@value"`
 }
 
 // metric evaluates predictions in output space (what XGBoost's
@@ -115,7 +123,7 @@ func newMetric(name string, c *Config) (*metric, error) {
 		var err error
 		argv, err = strconv.ParseFloat(arg, 64)
 		if err != nil || (base != "error" && base != "tweedie-nloglik") {
-			return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: "one of " + strings.Join(Metrics, ", ")}
+			return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: metricsAllowed()}
 		}
 	}
 	const eps = 1e-16
@@ -230,7 +238,7 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return binaryCurve(pred, label, weight, 1, 0, prArea, true)
 		}}, nil
 	}
-	return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: "one of " + strings.Join(Metrics, ", ")}
+	return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: metricsAllowed()}
 }
 
 // areaFn is the area of one segment of the curve between the points

@@ -123,7 +123,7 @@ func TestXGBoostPredictsOurModels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var models []*Model
 	var rows [][]float32
-	for _, obj := range Objectives {
+	for _, obj := range ObjectiveNames() {
 		nc := 0
 		if obj == ObjMultiSoftmax || obj == ObjMultiSoftprob {
 			nc = 3

@@ -186,7 +186,7 @@ func newObjective(c *Config) (*objective, error) {
 			}
 		}
 	default:
-		return nil, &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of the names in Objectives"}
+		return nil, &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of the names in ObjectiveNames()"}
 	}
 	return o, nil
 }

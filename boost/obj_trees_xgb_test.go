@@ -45,7 +45,7 @@ func TestTreesMatchXGBoost(t *testing.T) {
 	var cases []pyTreesCase
 	var names []string
 	var ours []*Model
-	for _, obj := range Objectives {
+	for _, obj := range ObjectiveNames() {
 		for _, weighted := range []bool{false, true} {
 			c := pyTreesCase{Rounds: rounds, Params: map[string]any{"objective": obj, "tree_method": "hist",
 				"max_depth": 3, "eta": 0.3, "nthread": 1, "min_child_weight": 0}}

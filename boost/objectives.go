@@ -19,19 +19,23 @@ const (
 	ObjRegTweedie       = "reg:tweedie"
 )
 
-// Objectives lists every objective name the package knows, in a fixed order.
-var Objectives = []string{
-	ObjSquaredError, ObjSquaredLogError, ObjRegLogistic, ObjPseudoHuberError,
-	ObjAbsoluteError, ObjBinaryLogistic, ObjBinaryLogitRaw, ObjBinaryHinge,
-	ObjMultiSoftmax, ObjMultiSoftprob, ObjCountPoisson, ObjRegGamma, ObjRegTweedie,
+// ObjectiveNames returns every objective name the package knows, in a fixed
+// order, as a fresh slice the caller may change.
+func ObjectiveNames() []string {
+	return []string{
+		ObjSquaredError, ObjSquaredLogError, ObjRegLogistic, ObjPseudoHuberError,
+		ObjAbsoluteError, ObjBinaryLogistic, ObjBinaryLogitRaw, ObjBinaryHinge,
+		ObjMultiSoftmax, ObjMultiSoftprob, ObjCountPoisson, ObjRegGamma, ObjRegTweedie,
+	}
 }
 
-// KnownObjective reports whether name is one of Objectives.
+// KnownObjective reports whether name is one of ObjectiveNames.
 func KnownObjective(name string) bool {
-	for _, o := range Objectives {
-		if o == name {
-			return true
-		}
+	switch name {
+	case ObjSquaredError, ObjSquaredLogError, ObjRegLogistic, ObjPseudoHuberError,
+		ObjAbsoluteError, ObjBinaryLogistic, ObjBinaryLogitRaw, ObjBinaryHinge,
+		ObjMultiSoftmax, ObjMultiSoftprob, ObjCountPoisson, ObjRegGamma, ObjRegTweedie:
+		return true
 	}
 	return false
 }

@@ -68,7 +68,7 @@ type Config struct {
 	ScalePosWeight float64  `xgb:"scale_pos_weight"` // (0, inf)
 	Seed           uint64   `xgb:"seed"`
 	NThread        int      `xgb:"nthread"`   // [0, inf); 0 = all cores
-	Objective      string   `xgb:"objective"` // one of Objectives
+	Objective      string   `xgb:"objective"` // one of ObjectiveNames()
 	EvalMetric     []string `xgb:"eval_metric"`
 	NumClass       int      `xgb:"num_class"`              // multi:* only, [2, inf)
 	HuberSlope     float64  `xgb:"huber_slope"`            // reg:pseudohubererror, (0, inf)
@@ -318,7 +318,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	if !KnownObjective(c.Objective) {
-		return &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of " + strings.Join(Objectives, ", ")}
+		return &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of " + strings.Join(ObjectiveNames(), ", ")}
 	}
 	switch c.GrowPolicy {
 	case GrowDepthwise, GrowLossguide:

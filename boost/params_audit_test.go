@@ -133,7 +133,7 @@ func TestDefaultsMatchXGBoost(t *testing.T) {
 		Label     []float32 `json:"label"`
 	}
 	var in []pc
-	for _, obj := range Objectives {
+	for _, obj := range ObjectiveNames() {
 		c := pc{Objective: obj}
 		for i := 0; i < 40; i++ {
 			switch obj {
@@ -196,7 +196,7 @@ func TestDefaultsMatchXGBoost(t *testing.T) {
 		}
 		return 0, false
 	}
-	for i, obj := range Objectives {
+	for i, obj := range ObjectiveNames() {
 		t.Run(obj, func(t *testing.T) {
 			l := out[i]
 			if name := l.Objective["name"]; fmt.Sprint(name) != obj {

@@ -12,7 +12,7 @@ import (
 func TestTransformFromDefinitions(t *testing.T) {
 	rng := rand.New(rand.NewPCG(81, 82))
 	const rows, k = 200, 3
-	for _, obj := range Objectives {
+	for _, obj := range ObjectiveNames() {
 		t.Run(obj, func(t *testing.T) {
 			groups := 1
 			if obj == ObjMultiSoftmax || obj == ObjMultiSoftprob {

@@ -60,7 +60,7 @@ func TestTrainAgainstXGBoost(t *testing.T) {
 		ObjPseudoHuberError: "mphe", ObjAbsoluteError: "mae", ObjBinaryLogistic: "logloss", ObjBinaryLogitRaw: "auc",
 		ObjBinaryHinge: "error", ObjMultiSoftmax: "merror", ObjMultiSoftprob: "mlogloss", ObjCountPoisson: "poisson-nloglik",
 		ObjRegGamma: "gamma-nloglik", ObjRegTweedie: "tweedie-nloglik@1.5"}
-	for _, obj := range Objectives {
+	for _, obj := range ObjectiveNames() {
 		p := map[string]any{"objective": obj, "eval_metric": metricOf[obj]}
 		if obj == ObjMultiSoftmax || obj == ObjMultiSoftprob {
 			p["num_class"] = 3
