@@ -1,12 +1,13 @@
 package boost
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
 
 // ErrLabel reports a label (or weight) the objective cannot train on.
-var ErrLabel = fmt.Errorf("boost: bad label")
+var ErrLabel = errors.New("boost: bad label")
 
 // objective computes first and second order gradients of the loss with
 // respect to the margin, the way XGBoost 1.7 does (in float32).
