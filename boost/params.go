@@ -359,11 +359,3 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
-
-// numGroups is the number of trees per round.
-func (c *Config) numGroups() int {
-	if c.NumClass > 1 {
-		return c.NumClass
-	}
-	return 1
-}
