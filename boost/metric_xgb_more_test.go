@@ -71,7 +71,8 @@ func TestMetricsMoreAgainstXGBoost(t *testing.T) {
 			mk(ObjBinaryHinge, "error", 0, nil, bin, w),
 		)
 	}
-	// Margins of ±40 saturate the sigmoid to exactly 0 and 1 in float32.
+	// Margins of ±40 saturate the sigmoid in float32: to exactly 1, and to
+	// 4.2e-18, below logloss's clipping at 1e-16.
 	sat := mk(ObjBinaryLogistic, "logloss", 0, nil, bin, false)
 	for i := range sat.Margin {
 		sat.Margin[i] *= 40
