@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/sagepipe/sagepipe/boost"
+	"github.com/sagepipe/sagepipe/dataset"
 )
 
 func main() {
@@ -119,7 +120,7 @@ func drive(o options) error {
 	for _, n := range rowList {
 		for _, obj := range strings.Split(o.objectives, ",") {
 			obj = strings.TrimSpace(obj)
-			if err := writeData(tmp, n, o.seed, obj); err != nil {
+			if err := writeData(context.Background(), tmp, n, o.seed, obj); err != nil {
 				return err
 			}
 			for _, th := range threadList {
@@ -286,7 +287,7 @@ func runEngine(cmd *exec.Cmd) (*report, error) {
 }
 
 // writeData generates n rows and writes the 80/20 split as raw float32.
-func writeData(dir string, n int, seed uint64, objective string) error {
+func writeData(ctx context.Context, dir string, n int, seed uint64, objective string) error {
 	h := Generate(n, seed)
 	label := h.Price
 	if objective == boost.ObjBinaryLogistic {
@@ -307,7 +308,7 @@ func writeData(dir string, n int, seed uint64, objective string) error {
 		"y_train.f32": label[:split], "y_valid.f32": label[split:],
 	}
 	for name, v := range files {
-		if err := writeF32(filepath.Join(dir, name), v); err != nil {
+		if err := writeF32(ctx, filepath.Join(dir, name), v); err != nil {
 			return err
 		}
 	}
@@ -328,12 +329,23 @@ func medianLabels(price []float32) []float32 {
 	return out
 }
 
-func writeF32(path string, v []float32) error {
+// writeF32 writes v as little-endian float32 values to path atomically (a
+// temporary file in the same directory, fsynced, then renamed), so a reader
+// never sees a partly written file.
+func writeF32(ctx context.Context, path string, v []float32) error {
 	buf := make([]byte, 4*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(x))
 	}
-	return os.WriteFile(path, buf, 0o644)
+	w, err := dataset.LocalFS{}.Create(ctx, path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := w.Write(buf); err != nil {
+		w.Abort()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return w.Commit()
 }
 
 func readF32(path string) ([]float32, error) {

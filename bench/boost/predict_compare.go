@@ -54,7 +54,7 @@ func comparePredict(ctx context.Context, py, dir string, m *boost.Model, x []flo
 		return nil, err
 	}
 	rowsPath := filepath.Join(dir, "predict_rows.f32")
-	if err := writeF32(rowsPath, x); err != nil {
+	if err := writeF32(ctx, rowsPath, x); err != nil {
 		return nil, err
 	}
 	p, err := m.NewPredictor(boost.PredictOptions{Threads: threads})
