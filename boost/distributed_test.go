@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sagepipe/sagepipe/actor"
 )
@@ -31,6 +34,23 @@ func modelJSON(t *testing.T, m *Model) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// checkGoroutines fails t when, after a short settle, more goroutines run
+// than before: a training run must stop every goroutine it started (actor
+// mailboxes, shard workers, restart watchers) before it returns. It dumps
+// the goroutines that remain.
+func checkGoroutines(t *testing.T, before int) {
+	t.Helper()
+	n := runtime.NumGoroutine()
+	for deadline := time.Now().Add(2 * time.Second); n > before && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n > before {
+		var dump strings.Builder
+		pprof.Lookup("goroutine").WriteTo(&dump, 1)
+		t.Errorf("%d goroutines after the run, %d before:\n%s", n, before, dump.String())
+	}
 }
 
 // synthetic returns n rows of nf features (some missing), with labels
@@ -142,7 +162,9 @@ func TestDistributedEqualsSingle(t *testing.T) {
 
 // TestDistributedSurvivesKilledActor kills a training actor in the middle
 // of the run; training replaces it, resumes from the last checkpoint and
-// produces the same model as an undisturbed run.
+// produces the same model as an undisturbed run. Every run, undisturbed,
+// restarted or failed, must leave no goroutine behind. The test is not
+// parallel, so that the goroutine count is its own.
 func TestDistributedSurvivesKilledActor(t *testing.T) {
 	cfg, err := NewConfig(map[string]any{"objective": ObjSquaredError, "num_boost_round": 15, "max_bin": 64})
 	if err != nil {
@@ -155,6 +177,19 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 		t.Fatal(err)
 	}
 	sys := newSystem(t, 3)
+	t.Run("undisturbed", func(t *testing.T) {
+		before := runtime.NumGoroutine()
+		res, err := TrainDistributed(context.Background(), sys, cfg, d,
+			DistOptions{NumActors: 3, CPUsPerActor: 1, MaxActorRestarts: 1, CheckpointEvery: 5, Name: "calm"},
+			TrainOptions{Evals: []EvalSet{{"valid", v}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGoroutines(t, before)
+		if !bytes.Equal(modelJSON(t, res.Model), modelJSON(t, single.Model)) {
+			t.Error("distributed model differs from the single-process model")
+		}
+	})
 	for _, async := range []bool{false, true} {
 		t.Run(fmt.Sprintf("async=%v", async), func(t *testing.T) {
 			name := fmt.Sprintf("ft%v", async)
@@ -178,12 +213,14 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 				}
 				return nil
 			}
+			before := runtime.NumGoroutine()
 			res, err := TrainDistributed(context.Background(), sys, cfg, d,
 				DistOptions{NumActors: 3, CPUsPerActor: 1, MaxActorRestarts: 1, CheckpointEvery: 5, Name: name},
 				TrainOptions{Evals: []EvalSet{{"valid", v}}, Callback: cb, Log: &log})
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkGoroutines(t, before)
 			if !killed.Load() {
 				t.Fatal("no actor was killed")
 			}
@@ -208,8 +245,10 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 			}
 			return nil
 		}
+		before := runtime.NumGoroutine()
 		_, err := TrainDistributed(context.Background(), sys, cfg, d,
 			DistOptions{NumActors: 2, MaxActorRestarts: 0, Name: "ft0"}, TrainOptions{Callback: cb})
+		checkGoroutines(t, before)
 		if !errors.Is(err, ErrTrain) || !errors.Is(err, actor.ErrActorDied) {
 			t.Errorf("err = %v, want ErrTrain wrapping ErrActorDied", err)
 		}
