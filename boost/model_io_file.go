@@ -57,16 +57,24 @@ func (m *Model) Save(ctx context.Context, path string) error {
 	}
 	data, err := m.Encode(FormatForPath(path))
 	if err != nil {
-		return err
+		return fmt.Errorf("boost: save model %s: %w", path, err)
 	}
 	return writeFileAtomic(path, data)
 }
 
+// modelFileMode is the permission of a saved model, that of a file XGBoost
+// writes under the usual umask 022.
+const modelFileMode = 0o644
+
+// writeFileAtomic writes data to a temporary file in path's directory,
+// syncs it, gives it modelFileMode, renames it to path and syncs the
+// directory, so that path holds either the old or the whole new content.
 func writeFileAtomic(path string, data []byte) (err error) {
+	wrap := func(err error) error { return fmt.Errorf("boost: save model %s: %w", path, err) }
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("boost: save model: %w", err)
+		return wrap(err)
 	}
 	defer func() {
 		if err != nil {
@@ -75,16 +83,23 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("boost: save model: %w", err)
+		return wrap(err)
+	}
+	if err = f.Chmod(modelFileMode); err != nil {
+		return wrap(err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("boost: save model: %w", err)
+		return wrap(err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("boost: save model: %w", err)
+		return wrap(err)
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("boost: save model: %w", err)
+		return wrap(err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync() // best effort: make the rename durable
+		d.Close()
 	}
 	return nil
 }
