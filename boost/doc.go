@@ -116,4 +116,15 @@
 // [Predictor.Contribs] gives TreeSHAP feature contributions (XGBoost's
 // pred_contribs), and [Model.Importance] the weight, gain, cover,
 // total_gain and total_cover importances of XGBoost's get_score.
+//
+// # Errors
+//
+// Every failure wraps one of a few sentinels, with the parameter, column,
+// field, round or file named: [ErrParam] (also as a [*ParamError]),
+// [ErrInput] (also as a [*ColumnTypeError]), [ErrLabel], [ErrModelFormat],
+// [ErrTrain] and [ErrPredict]; test them with errors.Is and errors.As. A
+// panic in a training callback, a prediction worker or a model decoder does
+// not cross the API: it comes back as a [*PanicError] carrying the panic
+// value and its stack, wrapping the operation's sentinel and, when the
+// value is an error, that error too.
 package boost

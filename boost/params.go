@@ -65,11 +65,11 @@ type Config struct {
 	// XGBoost's default (0.5, or the weighted median of the labels for
 	// reg:absoluteerror).
 	BaseScore      float64  `xgb:"base_score"`
-	ScalePosWeight float64  `xgb:"scale_pos_weight"` // (0, inf)
-	Seed           uint64   `xgb:"seed"`
-	NThread        int      `xgb:"nthread"`   // [0, inf); 0 = all cores
-	Objective      string   `xgb:"objective"` // one of ObjectiveNames()
-	EvalMetric     []string `xgb:"eval_metric"`
+	ScalePosWeight float64  `xgb:"scale_pos_weight"`       // (0, inf)
+	Seed           uint64   `xgb:"seed"`                   // seeds subsample and colsample_*
+	NThread        int      `xgb:"nthread"`                // [0, inf); 0 = all cores
+	Objective      string   `xgb:"objective"`              // one of ObjectiveNames()
+	EvalMetric     []string `xgb:"eval_metric"`            // names from MetricNames(); empty = the objective's default
 	NumClass       int      `xgb:"num_class"`              // multi:* only, [2, inf)
 	HuberSlope     float64  `xgb:"huber_slope"`            // reg:pseudohubererror, (0, inf)
 	TweedieVarPow  float64  `xgb:"tweedie_variance_power"` // reg:tweedie, (1, 2)

@@ -22,14 +22,14 @@ var ErrTrain = errors.New("boost: training failed")
 // EvalSet is a named data set evaluated after every round, like one entry
 // of XGBoost's evals list.
 type EvalSet struct {
-	Name string
-	Data *DMatrix
+	Name string   // the name in log lines and Result.Evals, e.g. "validation"
+	Data *DMatrix // features and labels to score
 }
 
 // EvalScore is one metric on one eval set after one round.
 type EvalScore struct {
-	Set, Metric string
-	Value       float64
+	Set, Metric string  // the EvalSet's name and the metric's name
+	Value       float64 // the metric's value on the set after the round
 }
 
 // Progress is what the callback sees after every round.
@@ -67,6 +67,8 @@ type TrainOptions struct {
 
 // Result is a trained model with its evaluation history.
 type Result struct {
+	// Model is the trained model, every round included (also those after
+	// BestIteration when early stopping ended training).
 	Model *Model
 	// Evals are the per-round metrics of every eval set.
 	Evals EvalsResult

@@ -6,15 +6,17 @@ import (
 	"slices"
 )
 
-// Features are the generated columns, in order.
-var Features = []string{"YEAR_BUILT", "SQUARE_FEET", "NUM_BEDROOM", "NUM_BATHROOMS", "LOT_ACRES",
-	"GARAGE_SPACES", "FRONT_PORCH", "DECK"}
+// featureNames returns the generated columns' names, in order.
+func featureNames() []string {
+	return []string{"YEAR_BUILT", "SQUARE_FEET", "NUM_BEDROOM", "NUM_BATHROOMS", "LOT_ACRES",
+		"GARAGE_SPACES", "FRONT_PORCH", "DECK"}
+}
 
 // Housing is a generated data set: eight float32 feature columns and the
 // price.
 type Housing struct {
-	Cols  [][]float32
-	Price []float32
+	Cols  [][]float32 // one column per featureNames entry, n values each
+	Price []float32   // the label, n values
 }
 
 // Generate draws n rows of the housing distribution of
@@ -22,7 +24,7 @@ type Housing struct {
 // PCG source seeded with seed. The same seed gives the same rows.
 func Generate(n int, seed uint64) *Housing {
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	h := &Housing{Cols: make([][]float32, len(Features)), Price: make([]float32, n)}
+	h := &Housing{Cols: make([][]float32, len(featureNames())), Price: make([]float32, n)}
 	for j := range h.Cols {
 		h.Cols[j] = make([]float32, n)
 	}

@@ -396,7 +396,7 @@ func runGo(dir, objective string, threads, rounds, predRepeat int, cpuprofile st
 		if err != nil {
 			return nil, nil, err
 		}
-		nf := len(Features)
+		nf := len(featureNames())
 		cols := make([][]float32, nf)
 		for j := range cols {
 			cols[j] = make([]float32, len(ys))
