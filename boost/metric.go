@@ -1,6 +1,7 @@
 package boost
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -56,7 +57,8 @@ func Metric(name string, pred, label, weight []float32, groups int, cfg *Config)
 		groups = 1
 	}
 	if len(pred) != len(label)*groups || (weight != nil && len(weight) != len(label)) {
-		return 0, &ParamError{Name: "eval_metric", Value: name, Allowed: "predictions of rows × groups and one weight per row"}
+		return 0, fmt.Errorf("%w: metric %s: %d predictions, %d weights for %d labels × %d groups",
+			ErrInput, name, len(pred), len(weight), len(label), groups)
 	}
 	return m.eval(pred, label, weight, groups), nil
 }

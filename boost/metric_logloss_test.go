@@ -1,7 +1,9 @@
 package boost
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +37,28 @@ func TestLogLossBoundaries(t *testing.T) {
 	// XGBoost's own figure for the clipped term, computed in float32.
 	if xgb := 36.84136199951171875; math.Abs(clipped-xgb) > 1e-6 {
 		t.Errorf("-log(1e-16) = %v, XGBoost 1.7.4 reports %v", clipped, xgb)
+	}
+}
+
+// TestMetricShapeError requires predictions or weights that do not fit the
+// labels to be an input error naming the metric, not a parameter error.
+func TestMetricShapeError(t *testing.T) {
+	label := []float32{0, 1, 1}
+	tests := []struct {
+		name         string
+		pred, weight []float32
+		groups       int
+	}{
+		{"short predictions", []float32{0.1, 0.9}, nil, 1},
+		{"predictions not rows × groups", []float32{0.1, 0.9, 0.8}, nil, 2},
+		{"short weights", []float32{0.1, 0.9, 0.8}, []float32{1, 1}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Metric("logloss", tt.pred, label, tt.weight, tt.groups, nil)
+			if !errors.Is(err, ErrInput) || errors.Is(err, ErrParam) || !strings.Contains(err.Error(), "logloss") {
+				t.Errorf("err = %v, want ErrInput naming logloss", err)
+			}
+		})
 	}
 }
