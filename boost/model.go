@@ -163,7 +163,8 @@ func NewTree(numFeature int, leaf, sumHess float32) Tree {
 // leaves, left then right, so that Right == Left+1. weight is the node's
 // unscaled weight and gain its split gain; the children get the given leaf
 // values (learning rate applied), which also become their base weights, and
-// hessian sums. It returns the ids of the two children.
+// hessian sums. It returns the ids of the two children. n must be a node of
+// t (0 <= n < NumNodes); like an index out of range, anything else panics.
 func (t *Tree) AddSplit(n int, feature int, cond float32, defaultLeft bool, weight, gain float32,
 	leftLeaf, leftHess, rightLeaf, rightHess float32) (left, right int) {
 	left = len(t.Left)
