@@ -233,7 +233,7 @@ func FromDatasetShards(ctx context.Context, shards []*dataset.Dataset, cols Data
 	for i, ds := range shards {
 		d, err := FromDataset(ctx, ds, cols)
 		if err != nil {
-			return nil, nil, fmt.Errorf("shard %d: %w", i, err)
+			return nil, nil, fmt.Errorf("boost: dataset shard %d: %w", i, err)
 		}
 		if i > 0 && !slices.Equal(d.names, parts[0].names) {
 			return nil, nil, fmt.Errorf("%w: shard %d has features %v, shard 0 %v", ErrInput, i, d.names, parts[0].names)

@@ -203,7 +203,7 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	}
 	t.cl = c
 	if err := t.resetShardMargins(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTrain, err)
+		return nil, fmt.Errorf("%w: setting the shards' initial margins: %w", ErrTrain, err)
 	}
 	t.checkpointEvery = dopt.CheckpointEvery
 	t.restore = func(ctx context.Context, cause error) error {

@@ -43,7 +43,7 @@ func LoadModel(ctx context.Context, path string) (*Model, error) {
 	}
 	m, err := DecodeModel(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("boost: load model %s: %w", path, err)
 	}
 	return m, nil
 }

@@ -33,3 +33,16 @@ func TestSaveModeAndErrors(t *testing.T) {
 		t.Errorf("save into a missing directory: %v, want an error naming %s and wrapping ErrNotExist", err, bad)
 	}
 }
+
+// TestLoadModelErrorNamesFile requires a malformed file's error to start
+// with the package prefix, name the file and wrap ErrModelFormat.
+func TestLoadModelErrorNamesFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "broken.json")
+	if err := os.WriteFile(path, []byte(`{"learner": `), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadModel(context.Background(), path)
+	if !errors.Is(err, ErrModelFormat) || !strings.HasPrefix(err.Error(), "boost: load model "+path+": ") {
+		t.Errorf("err = %v, want ErrModelFormat after %q", err, "boost: load model "+path)
+	}
+}
