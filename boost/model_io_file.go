@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/sagepipe/sagepipe/internal/atomicfile"
 )
 
 // FormatForPath is the format XGBoost infers from a file name: UBJSON for
@@ -66,40 +68,12 @@ func (m *Model) Save(ctx context.Context, path string) error {
 // writes under the usual umask 022.
 const modelFileMode = 0o644
 
-// writeFileAtomic writes data to a temporary file in path's directory,
-// syncs it, gives it modelFileMode, renames it to path and syncs the
-// directory, so that path holds either the old or the whole new content.
-func writeFileAtomic(path string, data []byte) (err error) {
-	wrap := func(err error) error { return fmt.Errorf("boost: save model %s: %w", path, err) }
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return wrap(err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return wrap(err)
-	}
-	if err = f.Chmod(modelFileMode); err != nil {
-		return wrap(err)
-	}
-	if err = f.Sync(); err != nil {
-		return wrap(err)
-	}
-	if err = f.Close(); err != nil {
-		return wrap(err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return wrap(err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: make the rename durable
-		d.Close()
+// writeFileAtomic writes data to path through a temporary file in the
+// same directory, so that path holds either the old or the whole new
+// content.
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data, modelFileMode); err != nil {
+		return fmt.Errorf("boost: save model %s: %w", path, err)
 	}
 	return nil
 }

@@ -34,6 +34,29 @@ func TestSentinels(t *testing.T) {
 			t.Fatalf("second Commit: %v", err)
 		}
 	})
+	t.Run("committed file is readable by others", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "part-00000.csv")
+		w, err := LocalFS{}.Create(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte("a\n1\n")); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o644 {
+			t.Fatalf("mode %v, want 0644", st.Mode().Perm())
+		}
+		if _, err := w.Write([]byte("x")); !errors.Is(err, ErrFileDone) {
+			t.Fatalf("Write after Commit: %v", err)
+		}
+	})
 	t.Run("actor constructor returns nil", func(t *testing.T) {
 		_, err := Range(sys(t), 10, Options{}).MapBatchesWith(func(context.Context) (BatchFunc, error) { return nil, nil },
 			BatchOptions{Compute: &ActorPoolStrategy{Size: 1}}).Take(ctx, 1)

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/sagepipe/sagepipe/internal/atomicfile"
 )
 
 // Errors of the file system layer.
@@ -146,62 +148,43 @@ func (LocalFS) Open(ctx context.Context, path string) (File, error) {
 }
 
 // Create writes to a temporary file in path's directory (created if
-// needed); Commit fsyncs it and renames it to path.
+// needed); Commit fsyncs it and renames it to path, with mode 0644.
 func (LocalFS) Create(ctx context.Context, path string) (FileWriter, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	return &localWriter{f: f, path: path}, nil
+	return localWriter{f}, nil
 }
 
-type localWriter struct {
-	f    *os.File
-	path string
-	done bool
+type localWriter struct{ f *atomicfile.File }
+
+func (w localWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if errors.Is(err, atomicfile.ErrDone) {
+		err = fmt.Errorf("%w: %s", ErrFileDone, w.f.Path())
+	}
+	return n, err
 }
 
-func (w *localWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
-
-func (w *localWriter) Commit() error {
-	if w.done {
-		return fmt.Errorf("%w: %s", ErrFileDone, w.path)
-	}
-	w.done = true
-	tmp := w.f.Name()
-	err := w.f.Sync()
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, w.path)
+func (w localWriter) Commit() error {
+	err := w.f.Commit()
+	if errors.Is(err, atomicfile.ErrDone) {
+		return fmt.Errorf("%w: %s", ErrFileDone, w.f.Path())
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("dataset: write %s: %w", w.path, err)
-	}
-	if d, derr := os.Open(filepath.Dir(w.path)); derr == nil {
-		d.Sync() // best effort: make the rename durable
-		d.Close()
+		return fmt.Errorf("dataset: write %s: %w", w.f.Path(), err)
 	}
 	return nil
 }
 
-func (w *localWriter) Abort() error {
-	if w.done {
-		return nil
-	}
-	w.done = true
-	w.f.Close()
-	return os.Remove(w.f.Name())
-}
+func (w localWriter) Abort() error { return w.f.Abort() }
 
 // Stat describes path.
 func (LocalFS) Stat(ctx context.Context, path string) (FileInfo, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sagepipe/sagepipe/dataset"
+	"github.com/sagepipe/sagepipe/internal/atomicfile"
 )
 
 // features are the seed's nine housing columns, PRICE first.
@@ -72,7 +73,7 @@ func genBlock(seed uint64, lo, hi int) (*dataset.Block, error) {
 // columns) as one CSV file for pandas.
 func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed uint64, withCSV bool) error {
 	var csvw *bufio.Writer
-	var csvf *os.File
+	var csvf *atomicfile.File
 	if withCSV {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
@@ -81,13 +82,12 @@ func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed u
 		// A temporary file of its own in the same directory, renamed over
 		// housing.csv once synced: a cut run never leaves a partial file
 		// under the final name, and two runs never share a temporary.
-		if csvf, err = os.CreateTemp(dir, ".housing.csv.tmp-*"); err != nil {
+		if csvf, err = atomicfile.Create(filepath.Join(dir, "housing.csv"), 0o644); err != nil {
 			return err
 		}
 		defer func() {
 			if csvf != nil {
-				csvf.Close()
-				os.Remove(csvf.Name())
+				csvf.Abort()
 			}
 		}()
 		csvw = bufio.NewWriterSize(csvf, 1<<20)
@@ -117,7 +117,7 @@ func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed u
 		}
 	}
 	if csvw != nil {
-		if err := commitCSV(csvw, csvf, filepath.Join(dir, "housing.csv")); err != nil {
+		if err := commitCSV(csvw, csvf); err != nil {
 			return err
 		}
 		csvf = nil
@@ -125,22 +125,17 @@ func generate(ctx context.Context, dir string, rows, files, rowGroup int, seed u
 	return os.WriteFile(filepath.Join(dir, "parquet", doneMarker), nil, 0o644)
 }
 
-// commitCSV flushes w, syncs and closes f, and renames f to path. The
-// temporary file is removed if any step fails.
-func commitCSV(w *bufio.Writer, f *os.File, path string) error {
+// commitCSV flushes w and commits f; f's temporary file is removed if
+// either fails.
+func commitCSV(w *bufio.Writer, f *atomicfile.File) error {
 	err := w.Flush()
 	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
+		err = f.Commit()
+	} else {
+		f.Abort()
 	}
 	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", f.Path(), err)
 	}
 	return nil
 }
