@@ -32,9 +32,7 @@ func Transform(objective string, margin []float32, groups int) []float32 {
 func transformInPlace(objective string, x []float32, groups int) {
 	switch objective {
 	case ObjBinaryLogistic, ObjRegLogistic:
-		for i, m := range x {
-			x[i] = Sigmoid(m)
-		}
+		sigmoids(x, x)
 	case ObjCountPoisson, ObjRegGamma, ObjRegTweedie:
 		for i, m := range x {
 			x[i] = expf(m)
