@@ -315,9 +315,16 @@ func evalTransformParallel(threads int, objective string, margin []float32, grou
 	if threads <= 1 || rows < 1<<14 {
 		return evalTransform(objective, margin, groups)
 	}
+	if objective == ObjMultiSoftmax {
+		objective = ObjMultiSoftprob
+	}
 	out := make([]float32, len(margin))
 	parallelRange(threads, rows, 1<<13, func(lo, hi int) {
-		copy(out[lo*groups:hi*groups], evalTransform(objective, margin[lo*groups:hi*groups], groups))
+		// The eval transform keeps the shape: transform each range in
+		// place in the output.
+		o := out[lo*groups : hi*groups]
+		copy(o, margin[lo*groups:hi*groups])
+		transformInPlace(objective, o, groups)
 	})
 	return out
 }
