@@ -6,26 +6,35 @@ import (
 	"testing"
 )
 
-// TestEvalTransformParallelMatches checks the per-range in-place eval
-// transform against the one-call transform, bit for bit.
-func TestEvalTransformParallelMatches(t *testing.T) {
+// TestEvalSetTransformMatches checks the eval set's range-by-range,
+// buffer-reusing transform against the one-call eval transform, bit for
+// bit, calling it several times on one eval set as training does.
+func TestEvalSetTransformMatches(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 3))
+	var e evalSetRows
 	for _, tc := range []struct {
 		obj    string
 		groups int
-	}{{ObjBinaryLogistic, 1}, {ObjCountPoisson, 1}, {ObjMultiSoftmax, 3}, {ObjMultiSoftprob, 3}, {ObjSquaredError, 1}} {
-		margin := make([]float32, 50_000*tc.groups)
+		rows   int
+	}{
+		{ObjBinaryLogistic, 1, 50_000}, {ObjRegLogistic, 1, 100}, {ObjCountPoisson, 1, 50_000},
+		{ObjMultiSoftmax, 3, 40_000}, {ObjMultiSoftprob, 3, 20}, {ObjSquaredError, 1, 50_000},
+		{ObjBinaryLogistic, 1, 70_000},
+	} {
+		margin := make([]float32, tc.rows*tc.groups)
 		for i := range margin {
 			margin[i] = float32(r.NormFloat64() * 4)
 		}
 		want := evalTransform(tc.obj, margin, tc.groups)
-		got := evalTransformParallel(2, tc.obj, margin, tc.groups)
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d values, want %d", tc.obj, len(got), len(want))
-		}
-		for i := range got {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%s: value %d = %v, want %v", tc.obj, i, got[i], want[i])
+		for _, threads := range []int{1, 2} {
+			got := e.transform(threads, tc.obj, margin, tc.groups)
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d values, want %d", tc.obj, len(got), len(want))
+			}
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s threads %d: value %d = %v, want %v", tc.obj, threads, i, got[i], want[i])
+				}
 			}
 		}
 	}
@@ -38,10 +47,16 @@ func BenchmarkEvalTransform(b *testing.B) {
 	for i := range margin {
 		margin[i] = float32(r.NormFloat64() * 3)
 	}
+	b.Run("fresh", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			evalTransform(ObjBinaryLogistic, margin, 1)
+		}
+	})
 	for _, threads := range []int{1, 2} {
-		b.Run("threads="+string(rune('0'+threads)), func(b *testing.B) {
+		var e evalSetRows
+		b.Run("reused/threads="+string(rune('0'+threads)), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				evalTransformParallel(threads, ObjBinaryLogistic, margin, 1)
+				e.transform(threads, ObjBinaryLogistic, margin, 1)
 			}
 		})
 	}

@@ -307,24 +307,3 @@ func evalTransform(objective string, margin []float32, groups int) []float32 {
 	}
 	return Transform(objective, margin, groups)
 }
-
-// evalTransformParallel is evalTransform on up to threads goroutines, each
-// transforming a range of whole rows (the eval transform keeps the shape).
-func evalTransformParallel(threads int, objective string, margin []float32, groups int) []float32 {
-	rows := len(margin) / max(groups, 1)
-	if threads <= 1 || rows < 1<<14 {
-		return evalTransform(objective, margin, groups)
-	}
-	if objective == ObjMultiSoftmax {
-		objective = ObjMultiSoftprob
-	}
-	out := make([]float32, len(margin))
-	parallelRange(threads, rows, 1<<13, func(lo, hi int) {
-		// The eval transform keeps the shape: transform each range in
-		// place in the output.
-		o := out[lo*groups : hi*groups]
-		copy(o, margin[lo*groups:hi*groups])
-		transformInPlace(objective, o, groups)
-	})
-	return out
-}
