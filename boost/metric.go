@@ -38,6 +38,9 @@ type metric struct {
 	// (logarithms, square roots); terms is evalParallel's reused buffer.
 	costly bool
 	terms  []float64
+	// curve is set on auc and aucpr: eval with the sort on up to threads
+	// goroutines.
+	curve func(threads int, pred, label, weight []float32, groups int) float64
 }
 
 // Metric evaluates the named metric on predictions in output space (rows ×
@@ -98,6 +101,9 @@ func finishPointwise(sum, wsum float64, fin func(float64) float64) float64 {
 // threads goroutines. The terms are then summed in row order, so the value
 // is the same, bit for bit, as eval's.
 func (m *metric) evalParallel(threads int, pred, label, weight []float32, groups int) float64 {
+	if m.curve != nil {
+		return m.curve(threads, pred, label, weight, groups)
+	}
 	if m.loss == nil || !m.costly || threads <= 1 || len(label) < 1<<14 {
 		return m.eval(pred, label, weight, groups)
 	}
@@ -226,27 +232,31 @@ func newMetric(name string, c *Config) (*metric, error) {
 			return sum / wsum
 		}}, nil
 	case "auc":
-		return &metric{name: name, higherBetter: true, eval: func(pred, label, weight []float32, k int) float64 {
-			if k > 1 {
-				return multiOVR(pred, label, weight, k, rocArea, false)
-			}
-			return binaryCurve(pred, label, weight, 1, 0, rocArea, false)
-		}}, nil
+		return curveMetric(name, false), nil
 	case "aucpr":
-		return &metric{name: name, higherBetter: true, eval: func(pred, label, weight []float32, k int) float64 {
-			if k > 1 {
-				return multiOVR(pred, label, weight, k, prArea, true)
-			}
-			return binaryCurve(pred, label, weight, 1, 0, prArea, true)
-		}}, nil
+		return curveMetric(name, true), nil
 	}
 	return nil, &ParamError{Name: "eval_metric", Value: name, Allowed: metricsAllowed()}
 }
 
-// areaFn is the area of one segment of the curve between the points
-// (fpPrev, tpPrev) and (fp, tp); totalPos is the weight of positives.
-type areaFn func(fpPrev, fp, tpPrev, tp, totalPos float64) float64
+// curveMetric builds auc or aucpr (pr set): one-vs-rest over classes for
+// several groups. Its sort buffers are reused from one evaluation to the
+// next.
+func curveMetric(name string, pr bool) *metric {
+	var s scoreSorter
+	curve := func(threads int, pred, label, weight []float32, k int) float64 {
+		if k > 1 {
+			return multiOVR(&s, threads, pred, label, weight, k, pr)
+		}
+		return binaryCurve(&s, threads, pred, label, weight, 1, 0, pr)
+	}
+	return &metric{name: name, higherBetter: true, curve: curve, eval: func(pred, label, weight []float32, k int) float64 {
+		return curve(1, pred, label, weight, k)
+	}}
+}
 
+// rocArea is the area of one segment of the ROC curve between the points
+// (fpPrev, tpPrev) and (fp, tp).
 func rocArea(fpPrev, fp, tpPrev, tp, _ float64) float64 {
 	return math.Abs(fp-fpPrev) * (tp + tpPrev) / 2
 }
@@ -267,43 +277,11 @@ func prArea(fpPrev, fp, tpPrev, tp, totalPos float64) float64 {
 	return (pr - prPrev) / a
 }
 
-// binaryCurve computes the area under the ROC curve (pr=false, normalised
-// by positive × negative weight) or the precision-recall curve (pr=true;
-// recall is already normalised) of the scores pred[i*stride+off] against
-// 0/1 labels. Tied scores form one segment. It is NaN when either class
-// is absent.
-func binaryCurve(pred, label, weight []float32, stride, off int, area areaFn, pr bool) float64 {
-	idx := argsortDesc(pred, len(label), stride, off)
-	var totalPos float64
-	for i, y := range label {
-		totalPos += float64(wt(weight, i)) * float64(y)
-	}
-	var auc, tp, fp, tpPrev, fpPrev float64
-	for j, i := range idx {
-		if j > 0 && pred[int(i)*stride+off] != pred[int(idx[j-1])*stride+off] {
-			auc += area(fpPrev, fp, tpPrev, tp, totalPos)
-			tpPrev, fpPrev = tp, fp
-		}
-		w := float64(wt(weight, int(i)))
-		y := float64(label[i])
-		tp += w * y
-		fp += w * (1 - y)
-	}
-	auc += area(fpPrev, fp, tpPrev, tp, totalPos)
-	if tp <= 0 || fp <= 0 {
-		return math.NaN()
-	}
-	if pr {
-		return auc
-	}
-	return auc / (tp * fp)
-}
-
 // multiOVR averages one-vs-rest binary areas over classes as XGBoost 1.7
 // does: auc weights each class by the weight of its positives, aucpr
 // takes the plain mean, and a class without positives or negatives makes
 // the result NaN.
-func multiOVR(pred, label, weight []float32, k int, area areaFn, pr bool) float64 {
+func multiOVR(s *scoreSorter, threads int, pred, label, weight []float32, k int, pr bool) float64 {
 	bin := make([]float32, len(label))
 	var num, den float64
 	for c := 0; c < k; c++ {
@@ -315,7 +293,7 @@ func multiOVR(pred, label, weight []float32, k int, area areaFn, pr bool) float6
 				pos += float64(wt(weight, i))
 			}
 		}
-		a := binaryCurve(pred, bin, weight, k, c, area, pr)
+		a := binaryCurve(s, threads, pred, bin, weight, k, c, pr)
 		if math.IsNaN(a) {
 			return math.NaN()
 		}
@@ -338,59 +316,4 @@ func evalTransform(objective string, margin []float32, groups int) []float32 {
 		objective = ObjMultiSoftprob
 	}
 	return Transform(objective, margin, groups)
-}
-
-// evalTransformParallel is evalTransform on up to threads goroutines, each
-// transforming a range of whole rows (the eval transform keeps the shape).
-func evalTransformParallel(threads int, objective string, margin []float32, groups int) []float32 {
-	rows := len(margin) / max(groups, 1)
-	if threads <= 1 || rows < 1<<14 {
-		return evalTransform(objective, margin, groups)
-	}
-	out := make([]float32, len(margin))
-	parallelRange(threads, rows, 1<<13, func(lo, hi int) {
-		copy(out[lo*groups:hi*groups], evalTransform(objective, margin[lo*groups:hi*groups], groups))
-	})
-	return out
-}
-
-// argsortDesc returns the rows 0..n-1 ordered by descending score
-// pred[i*stride+off], ties in row order: a stable LSD radix sort on the
-// scores' order-preserving bit patterns (two 16-bit passes).
-func argsortDesc(pred []float32, n, stride, off int) []int32 {
-	keys := make([]uint32, n)
-	for i := range keys {
-		b := math.Float32bits(pred[i*stride+off])
-		if b>>31 != 0 {
-			b = ^b
-		} else {
-			b |= 1 << 31
-		}
-		keys[i] = ^b // ascending key = descending score
-	}
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	tmpK, tmpI := make([]uint32, n), make([]int32, n)
-	var count [1 << 16]int
-	for shift := uint(0); shift < 32; shift += 16 {
-		clear(count[:])
-		for _, k := range keys {
-			count[(k>>shift)&0xffff]++
-		}
-		sum := 0
-		for d, c := range count {
-			count[d] = sum
-			sum += c
-		}
-		for j, k := range keys {
-			d := (k >> shift) & 0xffff
-			tmpK[count[d]], tmpI[count[d]] = k, idx[j]
-			count[d]++
-		}
-		keys, tmpK = tmpK, keys
-		idx, tmpI = tmpI, idx
-	}
-	return idx
 }

@@ -218,7 +218,4 @@ func ProbToMargin(objective string, baseScore float32) (float32, error) {
 // logf emulates C's logf: the float64 log rounded to float32.
 func logf(x float32) float32 { return float32(math.Log(float64(x))) }
 
-// expf emulates C's expf: the float64 exp rounded to float32.
-func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
-
 func itoa(n int) string { return fmt.Sprint(n) }

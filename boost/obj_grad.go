@@ -37,15 +37,7 @@ func newObjective(c *Config) (*objective, error) {
 	o := &objective{name: c.Objective, groups: 1, labelOK: func(float32) bool { return true }, labelRange: "any number"}
 	spw := float32(c.ScalePosWeight)
 	logistic := func(margin, label, weight, g, h []float32, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			p := Sigmoid(margin[i])
-			w := wt(weight, i)
-			if label[i] == 1 {
-				w *= spw
-			}
-			g[i] = (p - label[i]) * w
-			h[i] = max(p*(1-p), 1e-16) * w
-		}
+		logisticGrad(spw, margin, label, weight, g, h, lo, hi)
 	}
 	unitLabel := func(y float32) bool { return y >= 0 && y <= 1 }
 	switch c.Objective {
@@ -190,6 +182,67 @@ func newObjective(c *Config) (*objective, error) {
 		return nil, &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of the names in ObjectiveNames()"}
 	}
 	return o, nil
+}
+
+// logisticGrad is the logistic loss's gradient for rows [lo, hi):
+// p = Sigmoid(margin), g = (p - y)·w, h = max(p(1-p), 1e-16)·w, with w
+// multiplied by scale_pos_weight for positive labels. The exponentials of
+// the sigmoid are computed a block at a time into g (see expfBlock), then
+// read back. The
+// weight is chosen without a branch: labels come in no order, and a
+// mispredicted branch per row costs as much as the sigmoid.
+func logisticGrad(spw float32, margin, label, weight, g, h []float32, lo, hi int) {
+	const block = 512
+	one := math.Float32bits(1)
+	flip := one ^ math.Float32bits(spw) // one^flip = spw
+	for b := lo; b < hi; b += block {
+		e := min(b+block, hi)
+		ps := g[b:e]
+		expfBlock(ps, margin[b:e], true)
+		ys, hs := label[b:e], h[b:e]
+		hs = hs[:len(ps)]
+		ys = ys[:len(ps)]
+		switch {
+		case weight == nil && spw == 1:
+			// w = 1: multiplying by it changes nothing.
+			for i, ex := range ps {
+				p := sigmoidFromExp(ex)
+				ps[i] = p - ys[i]
+				hs[i] = max(p*(1-p), 1e-16)
+			}
+		case weight == nil:
+			for i, ex := range ps {
+				p := sigmoidFromExp(ex)
+				y := ys[i]
+				w := math.Float32frombits(one ^ flip&mask32(y == 1))
+				ps[i] = (p - y) * w
+				hs[i] = max(p*(1-p), 1e-16) * w
+			}
+		default:
+			ws := weight[b:e]
+			ws = ws[:len(ps)]
+			for i, ex := range ps {
+				p := sigmoidFromExp(ex)
+				y := ys[i]
+				w := ws[i]
+				// w·1 = w, so multiplying every row gives w·spw only
+				// where y == 1.
+				w *= math.Float32frombits(one ^ flip&mask32(y == 1))
+				ps[i] = (p - y) * w
+				hs[i] = max(p*(1-p), 1e-16) * w
+			}
+		}
+	}
+}
+
+// mask32 is all ones when c holds and zero otherwise (a conditional move,
+// not a branch).
+func mask32(c bool) uint32 {
+	var m uint32
+	if c {
+		m = ^uint32(0)
+	}
+	return m
 }
 
 // checkLabels validates labels and weights for the objective.

@@ -26,15 +26,25 @@ func Transform(objective string, margin []float32, groups int) []float32 {
 	return out
 }
 
+// transformInto writes the transform of src (whole rows, an objective
+// whose output keeps the margin's shape) into dst, of the same length.
+func transformInto(objective string, dst, src []float32, groups int) {
+	switch objective {
+	case ObjBinaryLogistic, ObjRegLogistic:
+		sigmoids(dst, src)
+	default:
+		copy(dst, src)
+		transformInPlace(objective, dst, groups)
+	}
+}
+
 // transformInPlace is Transform for the objectives whose output has the
 // margin's shape (all but multi:softmax with several groups); x holds whole
 // rows.
 func transformInPlace(objective string, x []float32, groups int) {
 	switch objective {
 	case ObjBinaryLogistic, ObjRegLogistic:
-		for i, m := range x {
-			x[i] = Sigmoid(m)
-		}
+		sigmoids(x, x)
 	case ObjCountPoisson, ObjRegGamma, ObjRegTweedie:
 		for i, m := range x {
 			x[i] = expf(m)

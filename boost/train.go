@@ -403,7 +403,7 @@ func (t *trainer) evaluate(ctx context.Context, iter, groups int) (bool, error) 
 		m := t.evalMargin[e]
 		d := es.Data
 		t.evalRows[e].addTrees(t.threads(), newTrees, t.info[len(t.info)-groups:], groups, m)
-		pred := evalTransformParallel(t.threads(), t.cfg.Objective, m, groups)
+		pred := t.evalRows[e].transform(t.threads(), t.cfg.Objective, m, groups)
 		for _, mt := range t.metrics {
 			v := mt.evalParallel(t.threads(), pred, d.label, d.weight, groups)
 			scores = append(scores, EvalScore{Set: es.Name, Metric: mt.name, Value: v})

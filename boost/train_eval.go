@@ -15,6 +15,9 @@ type evalSetRows struct {
 	nf    int
 	rows  int
 	clean []bool // per block of predictBlockRows: no missing value
+	// pred is transform's output, kept from round to round: a fresh
+	// slice every round costs a page fault per page on first write.
+	pred []float32
 }
 
 func newEvalSetRows(d *DMatrix) *evalSetRows {
@@ -68,4 +71,27 @@ func (e *evalSetRows) addTrees(threads int, trees []Tree, info []int32, groups i
 			}
 		}
 	})
+}
+
+// transform returns the eval transform of the margins m (evalTransform's
+// values: probabilities for multi:softmax too) on up to threads
+// goroutines, each transforming a range of whole rows from m straight into
+// the output. The output is reused by the next call.
+func (e *evalSetRows) transform(threads int, objective string, m []float32, groups int) []float32 {
+	if objective == ObjMultiSoftmax {
+		objective = ObjMultiSoftprob
+	}
+	if cap(e.pred) < len(m) {
+		e.pred = make([]float32, len(m))
+	}
+	out := e.pred[:len(m)]
+	groups = max(groups, 1)
+	rows := len(m) / groups
+	if threads <= 1 || rows < 1<<14 {
+		threads = 1
+	}
+	parallelRange(threads, rows, 1<<13, func(lo, hi int) {
+		transformInto(objective, out[lo*groups:hi*groups], m[lo*groups:hi*groups], groups)
+	})
+	return out
 }
