@@ -244,22 +244,13 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			reqs[j] = splitReq{node: nd.id, left: int32(l), right: int32(r), feature: int32(b.feature),
 				bin: int32(b.bin), defaultLeft: b.defaultLeft,
 				final: !gr.needRows && cfg.MaxDepth > 0 && nd.depth+1 >= cfg.MaxDepth}
-			// The shards build the histogram of the child with the
-			// smaller hessian sum (in practice the one with fewer rows)
-			// as they partition; the other is the parent's minus it.
-			// Either choice gives the same exact histograms.
-			if cfg.MaxDepth == 0 || nd.depth+1 < cfg.MaxDepth {
-				reqs[j].hist = histRight
-				if b.left.h <= b.right.h {
-					reqs[j].hist = histLeft
-				}
-			}
 			leaves++
 		}
-		counts, hs, err := gr.split(ctx, reqs)
+		counts, err := gr.split(ctx, reqs, nodes)
 		if err != nil {
 			return nil, err
 		}
+		var small []int32
 		var withHist []int // indices into nodes of parents whose children get histograms
 		children := make([]*node, 0, 2*len(nodes))
 		for j, nd := range nodes {
@@ -267,17 +258,29 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			r := &node{id: reqs[j].right, depth: nd.depth + 1, sum: nd.best.right, rows: nd.rows - counts[j], stamp: stamp + 1}
 			stamp += 2
 			children = append(children, l, r)
-			if reqs[j].hist == histNone {
+			if cfg.MaxDepth > 0 && l.depth >= cfg.MaxDepth {
 				nd.hist = nil // the children are leaves: no histograms needed
 				continue
 			}
 			withHist = append(withHist, j)
+			if l.rows <= r.rows {
+				small = append(small, l.id)
+			} else {
+				small = append(small, r.id)
+			}
+		}
+		if len(small) == 0 {
+			return children, nil
+		}
+		hs, err := gr.hists(ctx, small)
+		if err != nil {
+			return nil, err
 		}
 		for s, j := range withHist {
 			nd := nodes[j]
 			l, r := children[2*j], children[2*j+1]
 			big, other := r, l
-			if reqs[j].hist == histLeft {
+			if small[s] == l.id {
 				l.hist = hs[s]
 			} else {
 				r.hist = hs[s]
@@ -350,11 +353,6 @@ func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sumHists(parts), nil
-}
-
-// sumHists adds up the shards' histograms into the first shard's.
-func sumHists(parts [][][]gpair) [][]gpair {
 	out := parts[0]
 	for _, p := range parts[1:] {
 		for j := range out {
@@ -363,21 +361,19 @@ func sumHists(parts [][][]gpair) [][]gpair {
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // split applies the splits on every shard and returns the global number
-// of rows sent left by each, and the summed histograms of the children
-// that the requests name (one per request with a hist, in order).
-func (gr *grower) split(ctx context.Context, reqs []splitReq) ([]int, [][]gpair, error) {
+// of rows sent left by each.
+func (gr *grower) split(ctx context.Context, reqs []splitReq, nodes []*node) ([]int, error) {
 	parts := make([][]int, gr.cl.numShards())
-	hparts := make([][][]gpair, gr.cl.numShards())
 	err := gr.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
-		parts[i], hparts[i] = s.applySplits(reqs)
+		parts[i] = s.applySplits(reqs)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	counts := make([]int, len(reqs))
 	for _, p := range parts {
@@ -385,7 +381,7 @@ func (gr *grower) split(ctx context.Context, reqs []splitReq) ([]int, [][]gpair,
 			counts[j] += c
 		}
 	}
-	return counts, sumHists(hparts), nil
+	return counts, nil
 }
 
 // nodeQueue orders lossguide candidates by gain, then creation order.

@@ -260,6 +260,10 @@ const histChunk = 1 << 13
 // buildHists returns the histograms of the given nodes, built in parallel:
 // each worker sums its tasks into private buffers that are then added.
 func (s *shard) buildHists(nodes []int32) [][]gpair {
+	if s.packed {
+		return s.buildHistsPacked(nodes)
+	}
+	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }
 	var tasks []task
 	for j, nd := range nodes {
@@ -269,18 +273,61 @@ func (s *shard) buildHists(nodes []int32) [][]gpair {
 		}
 	}
 	workers := max(1, min(s.threads, len(tasks)))
-	hs := s.newHistSet(workers, len(nodes))
-	identity := s.isIdentity()
+	bufs := make([][][]gpair, workers)
+	for w := range bufs {
+		bufs[w] = make([][]gpair, len(nodes))
+	}
+	// Worker 0's buffers become the results; the others come from and
+	// go back to the pool.
+	spare := make([][][]gpair, workers)
+	for w := 1; w < workers; w++ {
+		for range nodes {
+			if k := len(s.pool); k > 0 {
+				spare[w] = append(spare[w], s.pool[k-1])
+				s.pool = s.pool[:k-1]
+			} else {
+				spare[w] = append(spare[w], make([]gpair, slots))
+			}
+		}
+	}
 	parallelTasks(workers, len(tasks), func(w, t int) {
 		tk := tasks[t]
+		h := bufs[w][tk.node]
+		if h == nil {
+			if w == 0 {
+				h = make([]gpair, slots)
+			} else {
+				h = spare[w][tk.node]
+				clear(h)
+			}
+			bufs[w][tk.node] = h
+		}
 		nd := nodes[tk.node]
-		if identity && s.lo[nd] == 0 && int(s.hi[nd]) == s.n {
-			hs.addRange(w, tk.node, tk.lo, tk.hi)
+		if s.lo[nd] == 0 && int(s.hi[nd]) == s.n && s.isIdentity() {
+			s.histRange(h, tk.lo, tk.hi)
 		} else {
-			hs.addRows(w, tk.node, s.pos[tk.lo:tk.hi])
+			s.histRows(h, s.pos[tk.lo:tk.hi])
 		}
 	})
-	return hs.sum()
+	out := make([][]gpair, len(nodes))
+	for j := range nodes {
+		acc := bufs[0][j]
+		if acc == nil {
+			acc = make([]gpair, slots)
+		}
+		for w := 1; w < workers; w++ {
+			if b := bufs[w][j]; b != nil {
+				for i := range acc {
+					acc[i] = acc[i].add(b[i])
+				}
+			}
+		}
+		out[j] = acc
+	}
+	for w := 1; w < workers; w++ {
+		s.pool = append(s.pool, spare[w]...)
+	}
+	return out
 }
 
 // isIdentity reports whether pos is still the identity (before the first
@@ -379,39 +426,24 @@ func (s *shard) histRange(h []gpair, lo, hi int) {
 // A final split's children are leaves that need no histograms: the shard
 // does not partition its rows but remembers the split, and addLeaves
 // routes the rows to the two leaf values directly.
-//
-// hist names the child whose histogram the shard builds while it
-// partitions (histLeft, histRight), or none (histNone).
 type splitReq struct {
 	node, left, right int32
 	feature, bin      int32
 	defaultLeft       bool
 	final             bool
-	hist              int8
 }
-
-// Values of splitReq.hist.
-const (
-	histNone int8 = iota
-	histLeft
-	histRight
-)
 
 // partChunk is the number of rows one partition task covers.
 const partChunk = 1 << 15
 
 // applySplits partitions each split node's rows into its children and
-// returns the number of rows that went left for each, and the histograms
-// of the children named by the requests' hist fields (one per such
-// request, in request order). The order of rows inside a node does not
-// matter to the model (histogram sums are exact integers), so each task
-// writes its left rows upward from the start of its range of tmp and its
-// right rows downward from the end, then, once every task's left count is
-// known, copies both parts to their places in pos; both phases run in
-// parallel. A task adds the rows of the requested child to the histogram
-// right after partitioning them, while the row numbers are in cache: this
-// saves a separate pass over the child's rows.
-func (s *shard) applySplits(reqs []splitReq) ([]int, [][]gpair) {
+// returns the number of rows that went left for each. The order of rows
+// inside a node does not matter to the model (histogram sums are exact
+// integers), so each task writes its left rows upward from the start of
+// its range of tmp and its right rows downward from the end, then, once
+// every task's left count is known, copies both parts to their places in
+// pos; both phases run in parallel.
+func (s *shard) applySplits(reqs []splitReq) []int {
 	type task struct{ req, lo, hi, nLeft, dstL, dstR int }
 	var tasks []task
 	for _, r := range reqs {
@@ -433,21 +465,8 @@ func (s *shard) applySplits(reqs []splitReq) ([]int, [][]gpair) {
 			tasks = append(tasks, task{req: j, lo: lo, hi: hi})
 		}
 	}
-	hslot := make([]int, len(reqs))
-	nh := 0
-	for j, r := range reqs {
-		hslot[j] = -1
-		if !r.final && r.hist != histNone {
-			hslot[j] = nh
-			nh++
-		}
-	}
-	var hs *histSet
-	if nh > 0 {
-		hs = s.newHistSet(max(1, min(s.threads, len(tasks))), nh)
-	}
 	n := s.n
-	parallelTasks(s.threads, len(tasks), func(w, t int) {
+	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		r := reqs[tk.req]
 		f := int(r.feature)
@@ -485,13 +504,6 @@ func (s *shard) applySplits(reqs []splitReq) ([]int, [][]gpair) {
 			}
 		}
 		tk.nLeft = l
-		if slot := hslot[tk.req]; slot >= 0 {
-			if r.hist == histLeft {
-				hs.addRows(w, slot, dst[:l])
-			} else {
-				hs.addRows(w, slot, dst[l:])
-			}
-		}
 	})
 	counts := make([]int, len(reqs))
 	for t := 0; t < len(tasks); {
@@ -529,11 +541,7 @@ func (s *shard) applySplits(reqs []splitReq) ([]int, [][]gpair) {
 			out[len(out)-1-i] = row
 		}
 	})
-	var hists [][]gpair
-	if hs != nil {
-		hists = hs.sum()
-	}
-	return counts, hists
+	return counts
 }
 
 // boolInt converts a bool to 0 or 1 without a branch.

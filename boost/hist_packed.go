@@ -36,6 +36,62 @@ func unpack(v, hq int64) gpair {
 	return gpair{(v - c) >> countBits, c * hq}
 }
 
+// buildHistsPacked is buildHists for packed mode.
+func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
+	slots := s.cuts.totalSlots()
+	type task struct{ node, lo, hi int }
+	var tasks []task
+	for j, nd := range nodes {
+		lo, hi := int(s.lo[nd]), int(s.hi[nd])
+		for a := lo; a < hi; a += histChunk {
+			tasks = append(tasks, task{j, a, min(a+histChunk, hi)})
+		}
+	}
+	workers := max(1, min(s.threads, len(tasks)))
+	bufs := make([][][]int64, workers)
+	for w := range bufs {
+		bufs[w] = make([][]int64, len(nodes))
+		for j := range nodes {
+			if k := len(s.qpool); k > 0 {
+				bufs[w][j] = s.qpool[k-1]
+				s.qpool = s.qpool[:k-1]
+				clear(bufs[w][j])
+			} else {
+				bufs[w][j] = make([]int64, slots)
+			}
+		}
+	}
+	identity := s.isIdentity()
+	parallelTasks(workers, len(tasks), func(w, t int) {
+		tk := tasks[t]
+		h := bufs[w][tk.node]
+		nd := nodes[tk.node]
+		if identity && s.lo[nd] == 0 && int(s.hi[nd]) == s.n {
+			s.histRangePacked(h, tk.lo, tk.hi)
+		} else {
+			s.histRowsPacked(h, s.pos[tk.lo:tk.hi])
+		}
+	})
+	out := make([][]gpair, len(nodes))
+	for j := range nodes {
+		acc := bufs[0][j]
+		for w := 1; w < workers; w++ {
+			for i, v := range bufs[w][j] {
+				acc[i] += v
+			}
+		}
+		o := make([]gpair, slots)
+		for i, v := range acc {
+			o[i] = unpack(v, s.hq)
+		}
+		out[j] = o
+	}
+	for w := range bufs {
+		s.qpool = append(s.qpool, bufs[w]...)
+	}
+	return out
+}
+
 // histRowsPacked adds the listed rows to a packed histogram.
 func (s *shard) histRowsPacked(h []int64, rows []int32) {
 	nf := s.nf
