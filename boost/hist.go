@@ -250,6 +250,16 @@ func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampl
 		s.gp = make([]gpair, s.n)
 	}
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
+		if packed && g == 1 && sampleThr == math.MaxUint64 {
+			// The common case (squared error, no subsample) without the
+			// per-row tests.
+			pos, gq := s.pos[lo:hi], s.gq[lo:hi]
+			for i, v := range s.gf[lo:hi] {
+				pos[i] = int32(lo + i)
+				gq[i] = int64(math.RoundToEven(float64(v)*scaleG))<<countBits | 1
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
