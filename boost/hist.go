@@ -616,30 +616,44 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 	}
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := tasks[t]
+		rows := s.pos[tk.lo:tk.hi]
 		if tk.final == 0 {
 			v := values[tk.leaf]
-			for _, r := range s.pos[tk.lo:tk.hi] {
+			if g == 1 {
+				margin := s.margin[:s.n]
+				for _, r := range rows {
+					margin[r] += v
+				}
+				return
+			}
+			for _, r := range rows {
 				s.margin[int(r)*g+k] += v
 			}
 			return
 		}
 		r := s.finals[tk.final-1]
 		f := int(r.feature)
-		vl, vr := value[r.left], value[r.right]
+		// vs[1] is the left leaf's value: indexing by the side instead of
+		// branching on it avoids a mispredicted branch for about every
+		// other row.
+		vs := [2]float32{value[r.right], value[r.left]}
 		miss := s.cuts.hasMiss[f]
 		code := uint8(len(s.cuts.vals[f]))
 		col := s.colBins[f*s.n : (f+1)*s.n]
-		for _, row := range s.pos[tk.lo:tk.hi] {
+		if g == 1 && !miss {
+			margin := s.margin[:s.n]
+			for _, row := range rows {
+				margin[row] += vs[boolInt(int32(col[row]) <= r.bin)]
+			}
+			return
+		}
+		for _, row := range rows {
 			b := col[row]
 			left := int32(b) <= r.bin
 			if miss && b == code {
 				left = r.defaultLeft
 			}
-			v := vr
-			if left {
-				v = vl
-			}
-			s.margin[int(row)*g+k] += v
+			s.margin[int(row)*g+k] += vs[boolInt(left)]
 		}
 	})
 }
