@@ -36,6 +36,8 @@ type Predictor struct {
 	model     *Model
 	dnodes    []dnode      // dense-layout nodes of all dense trees
 	dright    []uint8      // 1 where a dense node sends missing values right
+	dthr      []float32    // dense nodes' thresholds, then 32 padding entries
+	dfeat     []uint32     // dense nodes' features, then 32 padding entries
 	nodes     []pnode      // sparse-layout nodes of all sparse trees
 	leafVal   []float32    // value of each leaf slot
 	leafID    []int32      // canonical node id of each leaf slot
@@ -90,6 +92,9 @@ func (m *Model) NewPredictor(opt PredictOptions) (*Predictor, error) {
 		p.groups = append(p.groups, m.TreeInfo[i])
 		p.treeIDs = append(p.treeIDs, i)
 	}
+	// The vector walk reads 32 entries from the start of any level.
+	p.dthr = append(p.dthr, make([]float32, 32)...)
+	p.dfeat = append(p.dfeat, make([]uint32, 32)...)
 	return p, nil
 }
 

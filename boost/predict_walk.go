@@ -21,9 +21,20 @@ import (
 // branching on the data, so that the walks of different rows overlap in
 // the processor. The walk ends on a leaf slot: an index into the tree's
 // range of leafVal/leafID.
+//
+// On amd64 processors with AVX-512, blocks without missing values walk
+// dense trees of depth <= maxVectorDepth sixteen rows at a time
+// (predict_walk_amd64.s): a level has at most 32 nodes, whose thresholds
+// and features are looked up in registers, and only the rows' values are
+// gathered from memory. The comparison is the scalar one (v >= thr, false
+// on a NaN padding threshold), so results are the same bit for bit.
 
 // maxDenseDepth bounds the dense layout to 2^9-1 nodes per tree.
 const maxDenseDepth = 8
+
+// maxVectorDepth bounds the trees of the vector walk: each level it
+// steps from has at most 32 nodes.
+const maxVectorDepth = 6
 
 // dnode is a node of the dense layout: 8 bytes. Whether missing values
 // go right is kept apart (Predictor.dright), as only rows with a missing
@@ -73,6 +84,8 @@ func (p *Predictor) addDense(t *Tree, depth int32) treeLayout {
 		}
 		p.dnodes = append(p.dnodes, nd)
 		p.dright = append(p.dright, right)
+		p.dthr = append(p.dthr, nd.thr)
+		p.dfeat = append(p.dfeat, nd.feat)
 	}
 	for i := inner; i < len(heap); i++ {
 		n := heap[i]
@@ -154,7 +167,14 @@ func (p *Predictor) walkBlock(w *treeLayout, x []float32, lo int, pos []int32, c
 	base := unsafe.Pointer(unsafe.SliceData(rows))
 	stride := uintptr(nf) * 4
 	if clean {
-		walkDenseClean(nodes, base, stride, w.depth, pos)
+		// The vector walk leaves its rows on leaf slots; the rest on heap
+		// indices.
+		done := p.walkDenseVector(w, base, stride, pos)
+		if done == len(pos) {
+			return
+		}
+		pos = pos[done:]
+		walkDenseClean(nodes, unsafe.Add(base, uintptr(done)*stride), stride, w.depth, pos)
 	} else {
 		right := p.dright[w.root:]
 		for r := range pos {
