@@ -117,7 +117,7 @@ func (p *Predictor) rows(x []float32) (int, error) {
 
 // predictBlockRows is the number of rows each tree is applied to at a time, so
 // that a tree's nodes stay in cache while a block is processed.
-const predictBlockRows = 64
+const predictBlockRows = 128
 
 // parallel runs fn over [0, rows) in blocks of predictBlockRows, on p.threads
 // goroutines, and stops early when ctx is done.
