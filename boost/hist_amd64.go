@@ -18,3 +18,15 @@ func histRows8(h, bins, gp unsafe.Pointer, rows []int32, off *[8]uintptr)
 //
 //go:noescape
 func histRange8(h, bins, gp unsafe.Pointer, n int, off *[8]uintptr)
+
+// histRowsPacked8 is histRows8 for packed histograms: the int64 gq[r] goes
+// to the int64 slot at byte offset off[f] + 8*bins[8r+f] of h.
+//
+//go:noescape
+func histRowsPacked8(h, bins, gq unsafe.Pointer, rows []int32, off *[8]uintptr)
+
+// histRangePacked8 is histRowsPacked8 for n consecutive rows starting at
+// bins and gq.
+//
+//go:noescape
+func histRangePacked8(h, bins, gq unsafe.Pointer, n int, off *[8]uintptr)

@@ -41,3 +41,32 @@ func histRow8(h, b unsafe.Pointer, p *gpair, off *[8]uintptr) {
 	e6.g, e6.h = e6.g+g, e6.h+hs
 	e7.g, e7.h = e7.g+g, e7.h+hs
 }
+
+// histRowsPacked8 is histRows8 for packed histograms: the int64 gq[r] goes
+// to the int64 slot at byte offset off[f] + 8*bins[8r+f] of h.
+func histRowsPacked8(h, bins, gq unsafe.Pointer, rows []int32, off *[8]uintptr) {
+	for _, r := range rows {
+		histRowPacked8(h, unsafe.Add(bins, uintptr(r)*8), *(*int64)(unsafe.Add(gq, uintptr(r)*8)), off)
+	}
+}
+
+// histRangePacked8 is histRowsPacked8 for n consecutive rows starting at
+// bins and gq.
+func histRangePacked8(h, bins, gq unsafe.Pointer, n int, off *[8]uintptr) {
+	for i := 0; i < n; i++ {
+		histRowPacked8(h, unsafe.Add(bins, uintptr(i)*8), *(*int64)(unsafe.Add(gq, uintptr(i)*8)), off)
+	}
+}
+
+// histRowPacked8 adds one row's packed value p to its eight slots; b
+// points to its bins.
+func histRowPacked8(h, b unsafe.Pointer, p int64, off *[8]uintptr) {
+	*(*int64)(unsafe.Add(h, off[0]+uintptr(*(*uint8)(b))*8)) += p
+	*(*int64)(unsafe.Add(h, off[1]+uintptr(*(*uint8)(unsafe.Add(b, 1)))*8)) += p
+	*(*int64)(unsafe.Add(h, off[2]+uintptr(*(*uint8)(unsafe.Add(b, 2)))*8)) += p
+	*(*int64)(unsafe.Add(h, off[3]+uintptr(*(*uint8)(unsafe.Add(b, 3)))*8)) += p
+	*(*int64)(unsafe.Add(h, off[4]+uintptr(*(*uint8)(unsafe.Add(b, 4)))*8)) += p
+	*(*int64)(unsafe.Add(h, off[5]+uintptr(*(*uint8)(unsafe.Add(b, 5)))*8)) += p
+	*(*int64)(unsafe.Add(h, off[6]+uintptr(*(*uint8)(unsafe.Add(b, 6)))*8)) += p
+	*(*int64)(unsafe.Add(h, off[7]+uintptr(*(*uint8)(unsafe.Add(b, 7)))*8)) += p
+}

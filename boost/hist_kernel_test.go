@@ -8,8 +8,9 @@ import (
 )
 
 // TestHistKernel8 checks the eight-feature histogram kernels (histRows8,
-// histRange8: assembly on amd64) against a plain loop over the same rows,
-// with gradient pairs of both signs and large magnitudes.
+// histRange8 and their packed forms: assembly on amd64) against a plain
+// loop over the same rows, with values of both signs and large
+// magnitudes.
 func TestHistKernel8(t *testing.T) {
 	const n = 5000
 	cols, price := benchHousing(n, 3)
@@ -24,6 +25,10 @@ func TestHistKernel8(t *testing.T) {
 	for i := range s.gp {
 		s.gp[i] = gpair{rng.Int64N(1<<50) - 1<<49, rng.Int64N(1 << 50)}
 	}
+	s.gq = make([]int64, n)
+	for i := range s.gq {
+		s.gq[i] = rng.Int64N(1<<50) - 1<<49
+	}
 	slots := c.totalSlots()
 	naive := func(rows []int32) []gpair {
 		h := make([]gpair, slots)
@@ -32,6 +37,15 @@ func TestHistKernel8(t *testing.T) {
 				e := &h[c.off[f]+int(s.bins[int(r)*8+f])]
 				e.g += s.gp[r].g
 				e.h += s.gp[r].h
+			}
+		}
+		return h
+	}
+	naivePacked := func(rows []int32) []int64 {
+		h := make([]int64, slots)
+		for _, r := range rows {
+			for f := 0; f < 8; f++ {
+				h[c.off[f]+int(s.bins[int(r)*8+f])] += s.gq[r]
 			}
 		}
 		return h
@@ -57,6 +71,11 @@ func TestHistKernel8(t *testing.T) {
 			if diff := cmp.Diff(naive(tc.rows), got, cmp.AllowUnexported(gpair{})); diff != "" {
 				t.Errorf("histRows (-want +got):\n%s", diff)
 			}
+			gotP := make([]int64, slots)
+			s.histRowsPacked(gotP, tc.rows)
+			if diff := cmp.Diff(naivePacked(tc.rows), gotP); diff != "" {
+				t.Errorf("histRowsPacked (-want +got):\n%s", diff)
+			}
 		})
 	}
 	for _, r := range [][2]int{{0, n}, {17, 18}, {100, 4321}, {n, n}} {
@@ -69,6 +88,11 @@ func TestHistKernel8(t *testing.T) {
 			s.histRange(got, r[0], r[1])
 			if diff := cmp.Diff(naive(rows), got, cmp.AllowUnexported(gpair{})); diff != "" {
 				t.Errorf("histRange(%d, %d) (-want +got):\n%s", r[0], r[1], diff)
+			}
+			gotP := make([]int64, slots)
+			s.histRangePacked(gotP, r[0], r[1])
+			if diff := cmp.Diff(naivePacked(rows), gotP); diff != "" {
+				t.Errorf("histRangePacked(%d, %d) (-want +got):\n%s", r[0], r[1], diff)
 			}
 		})
 	}
