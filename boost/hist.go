@@ -374,33 +374,12 @@ func (s *shard) isIdentity() bool { return len(s.lo) == 1 }
 func (s *shard) histRows(h []gpair, rows []int32) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 {
-		// As in histRowsPacked: every slot is in h, and gp[r] checks that
-		// row r is in bins.
-		hp, bp := unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins))
-		o0, o1, o2, o3 := uintptr(off[0])*16, uintptr(off[1])*16, uintptr(off[2])*16, uintptr(off[3])*16
-		o4, o5, o6, o7 := uintptr(off[4])*16, uintptr(off[5])*16, uintptr(off[6])*16, uintptr(off[7])*16
-		gp := s.gp[:s.n]
-		for _, r := range rows {
-			p := gp[r]
-			b := unsafe.Add(bp, uintptr(r)*8)
-			e0 := (*gpair)(unsafe.Add(hp, o0+uintptr(*(*uint8)(b))*16))
-			e1 := (*gpair)(unsafe.Add(hp, o1+uintptr(*(*uint8)(unsafe.Add(b, 1)))*16))
-			e2 := (*gpair)(unsafe.Add(hp, o2+uintptr(*(*uint8)(unsafe.Add(b, 2)))*16))
-			e3 := (*gpair)(unsafe.Add(hp, o3+uintptr(*(*uint8)(unsafe.Add(b, 3)))*16))
-			e0.g, e0.h = e0.g+p.g, e0.h+p.h
-			e1.g, e1.h = e1.g+p.g, e1.h+p.h
-			e2.g, e2.h = e2.g+p.g, e2.h+p.h
-			e3.g, e3.h = e3.g+p.g, e3.h+p.h
-			e4 := (*gpair)(unsafe.Add(hp, o4+uintptr(*(*uint8)(unsafe.Add(b, 4)))*16))
-			e5 := (*gpair)(unsafe.Add(hp, o5+uintptr(*(*uint8)(unsafe.Add(b, 5)))*16))
-			e6 := (*gpair)(unsafe.Add(hp, o6+uintptr(*(*uint8)(unsafe.Add(b, 6)))*16))
-			e7 := (*gpair)(unsafe.Add(hp, o7+uintptr(*(*uint8)(unsafe.Add(b, 7)))*16))
-			e4.g, e4.h = e4.g+p.g, e4.h+p.h
-			e5.g, e5.h = e5.g+p.g, e5.h+p.h
-			e6.g, e6.h = e6.g+p.g, e6.h+p.h
-			e7.g, e7.h = e7.g+p.g, e7.h+p.h
-		}
+	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 && len(s.gp) >= s.n && len(rows) > 0 {
+		// Every slot is in h, and every row in pos is below s.n, so in
+		// bins and gp (see histRows8).
+		offs := slotOffsets8(off, 16)
+		histRows8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins)),
+			unsafe.Pointer(unsafe.SliceData(s.gp)), rows, &offs)
 		return
 	}
 	for _, r := range rows {
@@ -414,34 +393,24 @@ func (s *shard) histRows(h []gpair, rows []int32) {
 	}
 }
 
+// slotOffsets8 returns the byte offsets of the first slots of eight
+// features in a histogram whose slots are size bytes long.
+func slotOffsets8(off []int, size uintptr) [8]uintptr {
+	var o [8]uintptr
+	for f := range o {
+		o[f] = uintptr(off[f]) * size
+	}
+	return o
+}
+
 // histRange adds rows [lo, hi) to h.
 func (s *shard) histRange(h []gpair, lo, hi int) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && lo >= 0 {
-		hp, bp := unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins))
-		o0, o1, o2, o3 := uintptr(off[0])*16, uintptr(off[1])*16, uintptr(off[2])*16, uintptr(off[3])*16
-		o4, o5, o6, o7 := uintptr(off[4])*16, uintptr(off[5])*16, uintptr(off[6])*16, uintptr(off[7])*16
-		for i, p := range s.gp[lo:hi] {
-			r := lo + i
-			b := unsafe.Add(bp, uintptr(r)*8)
-			e0 := (*gpair)(unsafe.Add(hp, o0+uintptr(*(*uint8)(b))*16))
-			e1 := (*gpair)(unsafe.Add(hp, o1+uintptr(*(*uint8)(unsafe.Add(b, 1)))*16))
-			e2 := (*gpair)(unsafe.Add(hp, o2+uintptr(*(*uint8)(unsafe.Add(b, 2)))*16))
-			e3 := (*gpair)(unsafe.Add(hp, o3+uintptr(*(*uint8)(unsafe.Add(b, 3)))*16))
-			e0.g, e0.h = e0.g+p.g, e0.h+p.h
-			e1.g, e1.h = e1.g+p.g, e1.h+p.h
-			e2.g, e2.h = e2.g+p.g, e2.h+p.h
-			e3.g, e3.h = e3.g+p.g, e3.h+p.h
-			e4 := (*gpair)(unsafe.Add(hp, o4+uintptr(*(*uint8)(unsafe.Add(b, 4)))*16))
-			e5 := (*gpair)(unsafe.Add(hp, o5+uintptr(*(*uint8)(unsafe.Add(b, 5)))*16))
-			e6 := (*gpair)(unsafe.Add(hp, o6+uintptr(*(*uint8)(unsafe.Add(b, 6)))*16))
-			e7 := (*gpair)(unsafe.Add(hp, o7+uintptr(*(*uint8)(unsafe.Add(b, 7)))*16))
-			e4.g, e4.h = e4.g+p.g, e4.h+p.h
-			e5.g, e5.h = e5.g+p.g, e5.h+p.h
-			e6.g, e6.h = e6.g+p.g, e6.h+p.h
-			e7.g, e7.h = e7.g+p.g, e7.h+p.h
-		}
+	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && len(s.gp) >= hi && lo >= 0 && lo < hi {
+		offs := slotOffsets8(off, 16)
+		histRange8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(&s.bins[lo*8]),
+			unsafe.Pointer(&s.gp[lo]), hi-lo, &offs)
 		return
 	}
 	for r := lo; r < hi; r++ {

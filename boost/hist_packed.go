@@ -96,27 +96,13 @@ func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
 func (s *shard) histRowsPacked(h []int64, rows []int32) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 {
+	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 && len(s.gq) >= s.n && len(rows) > 0 {
 		// Every slot off[f]+bin is below totalSlots (a feature's bins, its
 		// missing slot included, end below the next feature's offset), and
-		// gq[r] checks that row r is one of the n rows of bins, so the
-		// reads and writes below stay in bounds without checks.
-		hp, bp := unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins))
-		o0, o1, o2, o3 := uintptr(off[0])*8, uintptr(off[1])*8, uintptr(off[2])*8, uintptr(off[3])*8
-		o4, o5, o6, o7 := uintptr(off[4])*8, uintptr(off[5])*8, uintptr(off[6])*8, uintptr(off[7])*8
-		gq := s.gq[:s.n]
-		for _, r := range rows {
-			p := gq[r]
-			b := unsafe.Add(bp, uintptr(r)*8)
-			*(*int64)(unsafe.Add(hp, o0+uintptr(*(*uint8)(b))*8)) += p
-			*(*int64)(unsafe.Add(hp, o1+uintptr(*(*uint8)(unsafe.Add(b, 1)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o2+uintptr(*(*uint8)(unsafe.Add(b, 2)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o3+uintptr(*(*uint8)(unsafe.Add(b, 3)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o4+uintptr(*(*uint8)(unsafe.Add(b, 4)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o5+uintptr(*(*uint8)(unsafe.Add(b, 5)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o6+uintptr(*(*uint8)(unsafe.Add(b, 6)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o7+uintptr(*(*uint8)(unsafe.Add(b, 7)))*8)) += p
-		}
+		// every row in pos is below s.n, so in bins and gq.
+		offs := slotOffsets8(off, 8)
+		histRowsPacked8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins)),
+			unsafe.Pointer(unsafe.SliceData(s.gq)), rows, &offs)
 		return
 	}
 	for _, r := range rows {
@@ -132,23 +118,10 @@ func (s *shard) histRowsPacked(h []int64, rows []int32) {
 func (s *shard) histRangePacked(h []int64, lo, hi int) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && lo >= 0 {
-		// As in histRowsPacked; rows lo..hi-1 are in bins.
-		hp, bp := unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins))
-		o0, o1, o2, o3 := uintptr(off[0])*8, uintptr(off[1])*8, uintptr(off[2])*8, uintptr(off[3])*8
-		o4, o5, o6, o7 := uintptr(off[4])*8, uintptr(off[5])*8, uintptr(off[6])*8, uintptr(off[7])*8
-		for i, p := range s.gq[lo:hi] {
-			r := lo + i
-			b := unsafe.Add(bp, uintptr(r)*8)
-			*(*int64)(unsafe.Add(hp, o0+uintptr(*(*uint8)(b))*8)) += p
-			*(*int64)(unsafe.Add(hp, o1+uintptr(*(*uint8)(unsafe.Add(b, 1)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o2+uintptr(*(*uint8)(unsafe.Add(b, 2)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o3+uintptr(*(*uint8)(unsafe.Add(b, 3)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o4+uintptr(*(*uint8)(unsafe.Add(b, 4)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o5+uintptr(*(*uint8)(unsafe.Add(b, 5)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o6+uintptr(*(*uint8)(unsafe.Add(b, 6)))*8)) += p
-			*(*int64)(unsafe.Add(hp, o7+uintptr(*(*uint8)(unsafe.Add(b, 7)))*8)) += p
-		}
+	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && len(s.gq) >= hi && lo >= 0 && lo < hi {
+		offs := slotOffsets8(off, 8)
+		histRangePacked8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(&s.bins[lo*8]),
+			unsafe.Pointer(&s.gq[lo]), hi-lo, &offs)
 		return
 	}
 	for r := lo; r < hi; r++ {
