@@ -1,3 +1,5 @@
+//go:build amd64 && !purego
+
 #include "textflag.h"
 
 // Lane numbers 0..15, multiplied by the row length to address sixteen rows.
