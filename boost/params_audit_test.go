@@ -90,7 +90,7 @@ func TestParameterBoundsAccepted(t *testing.T) {
 	for _, p := range []map[string]any{
 		{"eta": 0}, {"max_depth": 31}, {"min_child_weight": 0}, {"lambda": 0}, {"subsample": 1},
 		{"colsample_bytree": 1e-9}, {"max_bin": 2}, {"max_bin": 256}, {"max_depth": 0, "grow_policy": "lossguide"},
-		{"objective": "binary:logistic", "base_score": 0.999}, {"seed": 1 << 40}, {"nthread": 0},
+		{"objective": "binary:logistic", "base_score": 0.999}, {"seed": int64(1 << 40)}, {"nthread": 0},
 		{"objective": "reg:tweedie", "tweedie_variance_power": 1.999}, {"eval_metric": "error@0.9,tweedie-nloglik@1.1"},
 		{"tree_method": "approx"}, {"booster": "gbtree"}, {"verbosity": 2}, {"num_boost_round": 0},
 	} {
