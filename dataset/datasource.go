@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DefaultBlockRows is the default upper bound on the rows of a block that a
@@ -312,4 +313,28 @@ func mergeFileSchema(acc Schema, accFile string, s Schema, file string) (Schema,
 		}
 	}
 	return acc, nil
+}
+
+// planOnce holds a datasource's plan, made on first use and kept, error
+// included, for every later caller. A making cut short by its caller's
+// context is not kept: the next caller tries again.
+type planOnce[P any] struct {
+	mu   sync.Mutex
+	done bool
+	plan P
+	err  error
+}
+
+func (o *planOnce[P]) get(ctx context.Context, make func(context.Context) (P, error)) (P, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.done {
+		return o.plan, o.err
+	}
+	p, err := make(ctx)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return p, err
+	}
+	o.plan, o.err, o.done = p, err, true
+	return p, err
 }

@@ -53,9 +53,7 @@ type CSVDatasource struct {
 	paths []string
 	opts  CSVOptions
 
-	mu   sync.Mutex // guards plan and err
-	plan *csvPlan
-	err  error
+	plan planOnce[*csvPlan]
 }
 
 type csvPlan struct {
@@ -99,18 +97,7 @@ func (s *CSVDatasource) Schema(ctx context.Context) (Schema, error) {
 }
 
 func (s *CSVDatasource) planned(ctx context.Context) (*csvPlan, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.plan == nil && s.err == nil {
-		s.plan, s.err = s.makePlan(ctx)
-		if errors.Is(s.err, context.Canceled) || errors.Is(s.err, context.DeadlineExceeded) {
-			// a cancelled caller does not spoil the source for others
-			p, err := s.plan, s.err
-			s.plan, s.err = nil, nil
-			return p, err
-		}
-	}
-	return s.plan, s.err
+	return s.plan.get(ctx, s.makePlan)
 }
 
 // sniff is what the sample of one file says.

@@ -32,9 +32,7 @@ type ParquetDatasource struct {
 	paths []string
 	opts  ParquetOptions
 
-	mu   sync.Mutex // guards plan and err
-	plan *parquetPlan
-	err  error
+	plan planOnce[*parquetPlan]
 }
 
 type parquetPlan struct {
@@ -73,18 +71,7 @@ func (s *ParquetDatasource) Schema(ctx context.Context) (Schema, error) {
 }
 
 func (s *ParquetDatasource) planned(ctx context.Context) (*parquetPlan, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.plan == nil && s.err == nil {
-		s.plan, s.err = s.makePlan(ctx)
-		if errors.Is(s.err, context.Canceled) || errors.Is(s.err, context.DeadlineExceeded) {
-			// a cancelled caller does not spoil the source for others
-			p, err := s.plan, s.err
-			s.plan, s.err = nil, nil
-			return p, err
-		}
-	}
-	return s.plan, s.err
+	return s.plan.get(ctx, s.makePlan)
 }
 
 func (s *ParquetDatasource) makePlan(ctx context.Context) (*parquetPlan, error) {
