@@ -27,10 +27,7 @@ func (d *Dataset) SplitAt(ctx context.Context, indices ...int) ([]*Dataset, erro
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, b := range blocks {
-		total += b.NumRows()
-	}
+	total := totalRows(blocks)
 	bounds := []int{0}
 	for _, x := range indices {
 		bounds = append(bounds, min(x, total))
@@ -41,28 +38,9 @@ func (d *Dataset) SplitAt(ctx context.Context, indices ...int) ([]*Dataset, erro
 
 // splitBlocks cuts blocks at the global row bounds into datasets of views.
 func (d *Dataset) splitBlocks(blocks []*Block, bounds []int) []*Dataset {
-	out := make([]*Dataset, len(bounds)-1)
-	bi, off := 0, 0
-	for i := range out {
-		lo, hi := bounds[i], bounds[i+1]
-		var parts []*Block
-		for lo < hi {
-			for off+blocks[bi].NumRows() <= lo {
-				off += blocks[bi].NumRows()
-				bi++
-			}
-			b := blocks[bi]
-			end := min(hi, off+b.NumRows())
-			if lo-off == 0 && end-off == b.NumRows() {
-				parts = append(parts, b)
-			} else {
-				parts = append(parts, b.Slice(lo-off, end-off))
-			}
-			lo = end
-		}
-		if len(parts) == 0 && len(blocks) > 0 {
-			parts = []*Block{blocks[0].Slice(0, 0)}
-		}
+	ranges := rangeViews(blocks, bounds)
+	out := make([]*Dataset, len(ranges))
+	for i, parts := range ranges {
 		out[i] = fromBlocks(d.sys, d.opts, fmt.Sprintf("Split[%d]", i), parts)
 	}
 	return out
@@ -79,18 +57,7 @@ func (d *Dataset) Split(ctx context.Context, n int, equal bool) ([]*Dataset, err
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, b := range blocks {
-		total += b.NumRows()
-	}
-	bounds := make([]int, n+1)
-	for i := 1; i <= n; i++ {
-		bounds[i] = bounds[i-1] + total/n
-		if !equal && i <= total%n {
-			bounds[i]++
-		}
-	}
-	return d.splitBlocks(blocks, bounds), nil
+	return d.splitBlocks(blocks, nearEqualBounds(totalRows(blocks), n, equal)), nil
 }
 
 // SplitProportionately splits the dataset into len(ps)+1 parts, the first
@@ -118,10 +85,7 @@ func (d *Dataset) SplitProportionately(ctx context.Context, ps []float64) ([]*Da
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, b := range blocks {
-		total += b.NumRows()
-	}
+	total := totalRows(blocks)
 	idx, err := proportionIndices(total, ps)
 	if err != nil {
 		return nil, err

@@ -25,18 +25,7 @@ func (d *Dataset) Repartition(n int) *Dataset {
 			if n <= 0 {
 				return nil, fmt.Errorf("%w: Repartition(%d): need at least one block", ErrSchemaMismatch, n)
 			}
-			total := 0
-			for _, b := range blocks {
-				total += b.NumRows()
-			}
-			bounds := make([]int, n+1)
-			for i := 1; i <= n; i++ {
-				bounds[i] = bounds[i-1] + total/n
-				if i <= total%n {
-					bounds[i]++
-				}
-			}
-			return sliceRanges(blocks, bounds)
+			return sliceRanges(blocks, nearEqualBounds(totalRows(blocks), n, false))
 		}})
 }
 
@@ -44,41 +33,75 @@ func (d *Dataset) Repartition(n int) *Dataset {
 // bounds[i+1]) of the concatenation of blocks: views when a range lies in
 // one block, a copy otherwise.
 func sliceRanges(blocks []*Block, bounds []int) ([]*Block, error) {
-	var live []*Block
-	for _, b := range blocks {
-		if b.NumRows() > 0 {
-			live = append(live, b)
+	ranges := rangeViews(blocks, bounds)
+	out := make([]*Block, 0, len(ranges))
+	for _, parts := range ranges {
+		if len(parts) == 0 {
+			continue // no blocks at all
 		}
+		b, err := Concat(parts...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
 	}
-	out := make([]*Block, 0, len(bounds)-1)
+	return out, nil
+}
+
+// rangeViews cuts the concatenation of blocks at the global row bounds:
+// for each range [bounds[i], bounds[i+1]) the blocks that hold its rows,
+// whole when a block lies inside the range and sliced (a view) otherwise.
+// An empty range gets one zero-row view, so that it keeps the schema,
+// unless there are no blocks at all.
+func rangeViews(blocks []*Block, bounds []int) [][]*Block {
+	out := make([][]*Block, len(bounds)-1)
 	bi, off := 0, 0 // current block, its first row's global index
-	for i := 0; i+1 < len(bounds); i++ {
+	for i := range out {
 		lo, hi := bounds[i], bounds[i+1]
 		var parts []*Block
 		for lo < hi {
-			for bi < len(live) && off+live[bi].NumRows() <= lo {
-				off += live[bi].NumRows()
+			for off+blocks[bi].NumRows() <= lo {
+				off += blocks[bi].NumRows()
 				bi++
 			}
-			b := live[bi]
+			b := blocks[bi]
 			end := min(hi, off+b.NumRows())
-			parts = append(parts, b.Slice(lo-off, end-off))
+			if lo == off && end-off == b.NumRows() {
+				parts = append(parts, b)
+			} else {
+				parts = append(parts, b.Slice(lo-off, end-off))
+			}
 			lo = end
 		}
-		switch len(parts) {
-		case 0:
-			if len(blocks) > 0 {
-				out = append(out, blocks[0].Slice(0, 0))
-			}
-		default:
-			b, err := Concat(parts...)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, b)
+		if len(parts) == 0 && len(blocks) > 0 {
+			parts = []*Block{blocks[0].Slice(0, 0)}
+		}
+		out[i] = parts
+	}
+	return out
+}
+
+// totalRows is the number of rows in blocks.
+func totalRows(blocks []*Block) int {
+	n := 0
+	for _, b := range blocks {
+		n += b.NumRows()
+	}
+	return n
+}
+
+// nearEqualBounds returns the n+1 row bounds that cut total rows into n
+// contiguous parts of total/n rows, the first total%n parts getting one
+// more; with dropRemainder those total%n rows are left out instead.
+func nearEqualBounds(total, n int, dropRemainder bool) []int {
+	bounds := make([]int, n+1)
+	for i := 1; i <= n; i++ {
+		bounds[i] = bounds[i-1] + total/n
+		if !dropRemainder && i <= total%n {
+			bounds[i]++
 		}
 	}
-	return out, nil
+	return bounds
 }
 
 // RandomizeBlockOrder shuffles the order of the blocks (not the rows
@@ -103,11 +126,7 @@ func (d *Dataset) RandomizeBlockOrder(seed uint64) *Dataset {
 func (d *Dataset) RandomShuffle(seed uint64) *Dataset {
 	return d.with(&node{kind: kAllToAll, name: fmt.Sprintf("RandomShuffle(seed=%d)", seed), in: []*node{d.plan},
 		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
-			total := 0
-			for _, b := range blocks {
-				total += b.NumRows()
-			}
-			return e.shuffle(ctx, blocks, total, seed, d.opts.blockRows())
+			return e.shuffle(ctx, blocks, totalRows(blocks), seed, d.opts.blockRows())
 		}})
 }
 
