@@ -199,8 +199,6 @@ func (s *shard) gradients(o *objective) (maxG, maxH, minH []float64) {
 	return maxG, maxH, minH
 }
 
-func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
-
 // gradStats returns the largest |g|, the largest |h| and the smallest h.
 // The magnitudes are compared as bit patterns (for non-negative floats the
 // same order, with any NaN above +Inf, so a NaN still comes out as NaN),
