@@ -32,6 +32,28 @@ func walkTree(t *Tree, x []float32) int32 {
 	return n
 }
 
+// walkModel predicts the rows of x by walking every tree with walkTree,
+// summing in float32 from the base margin 0.5 in tree order: the
+// reference the predictor's walks are checked against. It returns the
+// margins (rows x groups) and the leaf of every row in every tree.
+func walkModel(m *Model, x []float32) (margin []float32, leaves []int32) {
+	g, nt, nf := m.NumGroups(), len(m.Trees), m.NumFeature
+	rows := len(x) / nf
+	margin, leaves = make([]float32, rows*g), make([]int32, rows*nt)
+	for r := range rows {
+		row := x[r*nf : (r+1)*nf]
+		for k := range g {
+			margin[r*g+k] = 0.5
+		}
+		for ti := range m.Trees {
+			leaf := walkTree(&m.Trees[ti], row)
+			leaves[r*nt+ti] = leaf
+			margin[r*g+int(m.TreeInfo[ti])] += m.Trees[ti].SplitCond[leaf]
+		}
+	}
+	return margin, leaves
+}
+
 func TestPredictorMatchesTreeWalk(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -68,20 +90,9 @@ func TestPredictorMatchesTreeWalk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := m.NumGroups()
-			want := make([]float32, len(margin))
-			for r := 0; r < 1000; r++ {
-				row := x[r*7 : (r+1)*7]
-				for k := 0; k < g; k++ {
-					want[r*g+k] = 0.5
-				}
-				for ti := range m.Trees {
-					leaf := walkTree(&m.Trees[ti], row)
-					if leaves[r*len(m.Trees)+ti] != leaf {
-						t.Fatalf("%s threads=%d row %d tree %d: leaf %d, want %d", c.obj, threads, r, ti, leaves[r*len(m.Trees)+ti], leaf)
-					}
-					want[r*g+int(m.TreeInfo[ti])] += m.Trees[ti].SplitCond[leaf]
-				}
+			want, wantLeaves := walkModel(m, x)
+			if diff := cmp.Diff(wantLeaves, leaves); diff != "" {
+				t.Fatalf("%s threads=%d: leaves differ (-walk +predictor):\n%s", c.obj, threads, diff)
 			}
 			if diff := cmp.Diff(bitsOf(want), bitsOf(margin)); diff != "" {
 				t.Fatalf("%s threads=%d: margins differ (-walk +predictor):\n%s", c.obj, threads, diff)

@@ -41,18 +41,7 @@ func TestCleanWalkMatchesTreeWalk(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				nt := len(m.Trees)
-				wantLeaves := make([]int32, rows*nt)
-				want := make([]float32, rows)
-				for r := range rows {
-					row := x[r*m.NumFeature : (r+1)*m.NumFeature]
-					want[r] = 0.5
-					for ti := range m.Trees {
-						leaf := walkTree(&m.Trees[ti], row)
-						wantLeaves[r*nt+ti] = leaf
-						want[r] += m.Trees[ti].SplitCond[leaf]
-					}
-				}
+				want, wantLeaves := walkModel(m, x)
 				if diff := cmp.Diff(wantLeaves, leaves); diff != "" {
 					t.Fatalf("leaves differ (-walk +predictor):\n%s", diff)
 				}
