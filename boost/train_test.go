@@ -69,15 +69,15 @@ func b2f(b bool) float64 {
 func TestTrainMatchesXGBoostReference(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name, file string
-		logistic   bool
-		metrics    []string
-		want       []float64
-		tol        []float64 // relative
+		name, file, log string // log: XGBoost's per-round metrics for this model
+		logistic        bool
+		metrics         []string
+		want            []float64
+		tol             []float64 // relative
 	}{
-		{"reg", "housing_10000.csv", false, []string{"rmse", "mae"}, []float64{32198.965232737377, 25063.6488984375}, []float64{0.01, 0.01}},
-		{"missing", "housing_10000_missing.csv", false, []string{"rmse", "mae"}, []float64{33967.53170843124, 26160.4224375}, []float64{0.01, 0.01}},
-		{"logistic", "housing_10000.csv", true, []string{"logloss", "auc", "error"}, []float64{0.2925607002292235, 0.9542696741854637, 0.1185}, []float64{0.03, 0.002, 0.05}},
+		{"reg", "housing_10000.csv", "eval_log_reg.csv", false, []string{"rmse", "mae"}, []float64{32198.965232737377, 25063.6488984375}, []float64{0.01, 0.01}},
+		{"missing", "housing_10000_missing.csv", "eval_log_missing.csv", false, []string{"rmse", "mae"}, []float64{33967.53170843124, 26160.4224375}, []float64{0.01, 0.01}},
+		{"logistic", "housing_10000.csv", "eval_log_logistic.csv", true, []string{"logloss", "auc", "error"}, []float64{0.2925607002292235, 0.9542696741854637, 0.1185}, []float64{0.03, 0.002, 0.05}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +96,7 @@ func TestTrainMatchesXGBoostReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkEvalLog(t, res, tc.log, tc.metrics)
 			for i, m := range tc.metrics {
 				vals := res.Evals["valid"][m]
 				got := vals[len(vals)-1]
