@@ -125,47 +125,38 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 	nblocks := (rows + predictBlockRows - 1) / predictBlockRows
 	threads := min(p.threads, nblocks)
 	if threads <= 1 {
-		return serialBlocks(ctx, nblocks, rows, fn)
+		return runBlocks(ctx, 0, nblocks, rows, fn)
 	}
 	// Contiguous ranges of blocks per goroutine; each checks ctx as it goes.
+	errs := make([]error, threads)
 	var wg sync.WaitGroup
-	var once sync.Once
-	var perr error
-	for t := 0; t < threads; t++ {
-		b0, b1 := nblocks*t/threads, nblocks*(t+1)/threads
+	for t := range threads {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					once.Do(func() { perr = newPanicError(ErrPredict, "predict worker", r) })
-				}
-			}()
-			for b := b0; b < b1; b++ {
-				if (b-b0)%64 == 0 && ctx.Err() != nil {
-					return
-				}
-				fn(b*predictBlockRows, min((b+1)*predictBlockRows, rows))
-			}
+			errs[t] = runBlocks(ctx, nblocks*t/threads, nblocks*(t+1)/threads, rows, fn)
 		}()
 	}
 	wg.Wait()
-	if perr != nil {
-		return perr
+	for _, err := range errs {
+		if _, ok := err.(*PanicError); ok {
+			return err
+		}
 	}
 	return ctx.Err()
 }
 
-// serialBlocks is parallel on the calling goroutine; a panic in fn is
-// returned as a *PanicError, as on the multi-threaded path.
-func serialBlocks(ctx context.Context, nblocks, rows int, fn func(lo, hi int)) (err error) {
+// runBlocks runs fn over blocks [b0, b1) on the calling goroutine,
+// checking ctx every 64 blocks; a panic in fn is returned as a
+// *PanicError.
+func runBlocks(ctx context.Context, b0, b1, rows int, fn func(lo, hi int)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = newPanicError(ErrPredict, "predict worker", r)
 		}
 	}()
-	for b := 0; b < nblocks; b++ {
-		if b%64 == 0 {
+	for b := b0; b < b1; b++ {
+		if (b-b0)%64 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
