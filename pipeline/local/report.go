@@ -5,7 +5,8 @@ package local
 // WriteReport renders one execution record as a single self-contained HTML
 // page: no external URL is fetched, the styles are inline CSS, the DAG and
 // the metric charts inline SVG, and a few lines of inline script open a
-// step's section when its box in the DAG is clicked. The page shows the
+// step's section when its box in the DAG is clicked (or the page is opened
+// at "#step-N") and then mark the root element data-ready. The page shows the
 // execution's status, times, parameters and failure reason; the DAG laid
 // out in layers (a step's layer is the length of the longest path to it),
 // each step coloured by its status, DependsOn edges solid, data edges

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -88,6 +89,9 @@ func chartSVG(s metricSeries) (string, error) {
 	}
 	p := plot.New()
 	p.X.Label.Text = label
+	p.X.Label.TextStyle.Font.Size = vg.Points(10)
+	p.X.Tick.Marker = compactTicks{}
+	p.Y.Tick.Marker = compactTicks{}
 	p.Add(plotter.NewGrid())
 	line, err := plotter.NewLine(pts)
 	if err != nil {
@@ -115,4 +119,18 @@ func chartSVG(s metricSeries) (string, error) {
 		out = out[i:]
 	}
 	return out, nil
+}
+
+// compactTicks are gonum's default ticks labelled in the shortest form
+// ("25", not "25.00").
+type compactTicks struct{}
+
+func (compactTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
 }

@@ -76,7 +76,7 @@ details.step > summary .dur { color: #616161; font-weight: 400; margin-left: 8px
 details.step[open] > summary { border-bottom: 1px solid #eee; }
 pre { background: #f6f8fa; border: 1px solid #eaecef; border-radius: 4px; padding: 8px 10px; margin: 4px 0 10px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow: auto; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
-.chart { background: #fff; border: 1px solid #eee; border-radius: 4px; padding: 4px 6px; }
+.chart { margin: 0; background: #fff; border: 1px solid #eee; border-radius: 4px; padding: 4px 6px; }
 .chart h4 { margin: 2px 4px; font-size: 12px; overflow-wrap: anywhere; }
 .chart svg { display: block; max-width: 100%; height: auto; }
 .muted { color: #9e9e9e; }
@@ -148,6 +148,7 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; over
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
+  document.documentElement.setAttribute("data-ready", "");
 })();
 </script>
 </body>
