@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sagepipe/sagepipe/pipeline"
@@ -138,115 +134,5 @@ func TestProgressConcurrentEvents(t *testing.T) {
 	}
 	if want := "execution e: 16 running"; lines[len(lines)-1] != want {
 		t.Errorf("summary %q, want %q", lines[len(lines)-1], want)
-	}
-}
-
-// On a terminal the view is drawn by Bubble Tea and redrawn in place
-// (cursor up, lines rewritten); the last drawing of each step's line shows
-// its final state; control characters in names are escaped; Close leaves
-// no goroutine behind.
-func TestProgressTerminal(t *testing.T) {
-	t.Setenv("TERM", "xterm-256color")
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal here: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 140}); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		io.Copy(&out, ptmx) // ends when the terminal side is closed
-	}()
-	before := runtime.NumGoroutine()
-
-	const evil = "evil\x1b[2J\x1b]0;title\a"
-	p := local.NewProgress(tty, fixturePipeline().Graph())
-	events := fixtureEvents()
-	for i, e := range events {
-		p.Event(e)
-		if i == 5 {
-			// Let a frame with TrainModel retrying be drawn.
-			time.Sleep(150 * time.Millisecond)
-		}
-	}
-	p.Event(pipeline.Event{Time: at(80 * time.Second), Execution: execID, Step: evil, Kind: pipeline.EventStarted, Attempt: 1})
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p.Event(events[1]) // after Close: dropped, does not block
-
-	deadline := time.Now().Add(3 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines left after Close:\n%s", n-before, buf[:runtime.Stack(buf, true)])
-	}
-
-	tty.Close()
-	select {
-	case <-readDone:
-	case <-time.After(5 * time.Second):
-		t.Fatal("reading the terminal did not end")
-	}
-	raw := out.String()
-	if !regexp.MustCompile(`\x1b\[\d*A`).MatchString(raw) {
-		t.Errorf("the view was not redrawn in place (no cursor-up sequence):\n%q", raw)
-	}
-	if strings.Contains(raw, "\x1b[2J") || strings.Contains(raw, "\x1b]0;title") {
-		t.Errorf("a step name's escape sequence reached the terminal")
-	}
-	text := ansi.Strip(raw)
-	lines := regexp.MustCompile(`\r\n|\r|\n`).Split(text, -1)
-	// last returns the last line drawn for the step whose name starts
-	// with prefix.
-	last := func(prefix string) string {
-		re := regexp.MustCompile(`^\s*[✓✗●↻■–·] ` + regexp.QuoteMeta(prefix))
-		var found string
-		for _, l := range lines {
-			if re.MatchString(l) {
-				found = l
-			}
-		}
-		return found
-	}
-	for _, c := range []struct{ step, want string }{
-		{"Preprocess", `✓ Preprocess\s+Succeeded\s+11\.9s$`},
-		{"Baseline", `✓ Baseline\s+Cached\s+0s\s+from exec-20260101-220000-11aa$`},
-		{"TrainModel", `✓ TrainModel\s+Succeeded\s+40s\s+3 attempts$`},
-		{"EvaluateModel", `✓ EvaluateModel\s+Succeeded\s+11s$`},
-		{"CheckRMSE", `✓ CheckRMSE\s+Succeeded\s+5ms$`},
-		{"RegisterModel", `– RegisterModel\s+Not run\s+if branch of CheckRMSE not taken$`},
-		{"RMSEFail", `✗ RMSEFail\s+Failed\s+12s\s+Execution failed due to RMSE > 15000.0\\n\\x1b]0;pwned\\a$`},
-		{hostile[:39], `– ` + regexp.QuoteMeta(hostile[:39]) + `…\s+Not run`},
-		{`evil\x1b[2J`, `● evil\\x1b\[2J\\x1b]0;title\\a\s+Executing`},
-	} {
-		l := last(c.step)
-		if !regexp.MustCompile(c.want).MatchString(strings.TrimRight(l, " ")) {
-			t.Errorf("step %q: last line drawn %q, want it to match %s", c.step, l, c.want)
-		}
-	}
-	if !regexp.MustCompile(`↻ TrainModel\s+Retrying\s+\S+\s+attempt 1: CAPACITY_ERROR`).MatchString(text) {
-		t.Errorf("TrainModel was never drawn retrying")
-	}
-	var header string
-	for _, l := range lines {
-		if strings.HasPrefix(l, "execution "+execID) {
-			header = l
-		}
-	}
-	if !strings.Contains(header, "Failed  1m15s") {
-		t.Errorf("header %q does not say the execution failed after 1m15s", header)
-	}
-	// The steps are indented by layer: the condition's branch steps sit
-	// deeper than the condition.
-	if !regexp.MustCompile(`\n {6}✓ CheckRMSE`).MatchString("\n"+strings.Join(lines, "\n")) ||
-		!regexp.MustCompile(`\n {8}– RegisterModel`).MatchString("\n"+strings.Join(lines, "\n")) {
-		t.Errorf("steps are not indented by layer:\n%s", text)
 	}
 }
