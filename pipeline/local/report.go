@@ -171,7 +171,7 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 		if err != nil {
 			return nil, err
 		}
-		if i := layout.index[name]; len(layout.Nodes) > 0 && layout.Nodes[i].Name == name {
+		if i, ok := layout.index[name]; ok {
 			sv.Type = layout.Nodes[i].Type
 		}
 		byName[name] = sv
@@ -191,7 +191,8 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 	setTimeline(e, v.Steps)
 	if len(layout.Nodes) > 0 {
 		v.HasDAG = true
-		v.DAG = template.HTML(drawDAG(layout, func(name string) svgNodeInfo { // #nosec: drawDAG escapes all text
+		// drawDAG escapes every text it writes.
+		v.DAG = template.HTML(drawDAG(layout, func(name string) svgNodeInfo {
 			sv := byName[name]
 			detail := sv.Duration
 			if sv.Attempts > 1 {
@@ -238,7 +239,9 @@ func newStepView(i int, name string, e *pipeline.Execution) (*stepView, error) {
 			Name:  s.Name,
 			Last:  strconv.FormatFloat(s.Values[len(s.Values)-1].Value, 'g', 6, 64),
 			Count: len(s.Values),
-			Chart: template.HTML(chart), // #nosec: gonum's SVG escapes its text, and it holds only numbers
+			// gonum's SVG canvas escapes its text, which here is numbers
+			// and the axis name.
+			Chart: template.HTML(chart),
 		})
 	}
 	sv.Failure = r.FailureReason
