@@ -105,6 +105,7 @@ type stepView struct {
 	Class      string
 	Start, End string
 	StartTitle string
+	EndTitle   string
 	Duration   string
 	Attempts   int
 	CachedFrom string
@@ -220,6 +221,7 @@ func newStepView(i int, name string, e *pipeline.Execution) (*stepView, error) {
 	sv.Start = formatOffset(e.Start, r.Start)
 	sv.StartTitle = formatTime(r.Start)
 	sv.End = formatOffset(e.Start, r.End)
+	sv.EndTitle = formatTime(r.End)
 	if !r.Start.IsZero() && !r.End.IsZero() {
 		sv.Duration = formatDuration(r.End.Sub(r.Start))
 	}

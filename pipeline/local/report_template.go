@@ -26,6 +26,8 @@ h3 { font-size: 14px; margin: 14px 0 6px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 0; }
 dl.facts dt { color: #616161; } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .reason { margin: 10px 0 0; padding: 8px 12px; background: #ffebee; border-left: 4px solid var(--failed); white-space: pre-wrap; overflow-wrap: anywhere; }
+.reason.notrun, .reason.pending { background: #f5f5f5; border-left-color: var(--notrun); }
+.reason.stopped { background: #fff3e0; border-left-color: var(--stopped); }
 .counts span { margin-right: 10px; }
 table { border-collapse: collapse; background: #fff; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #eee; vertical-align: top; }
@@ -118,12 +120,12 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; over
 <summary><span class="badge {{.Class}}">{{.Status}}</span> <span class="step-name">{{.Name}}</span><span class="type">{{.Type}}</span>{{with .Duration}}<span class="dur">{{.}}</span>{{end}}</summary>
 <dl class="facts">
 {{with .StartTitle}}<dt>Started</dt><dd>{{.}}</dd>{{end}}
-{{with .End}}<dt>Ended</dt><dd>{{.}} after the execution started</dd>{{end}}
+{{with .EndTitle}}<dt>Ended</dt><dd>{{.}}</dd>{{end}}
 {{with .Duration}}<dt>Duration</dt><dd>{{.}}</dd>{{end}}
 {{if .Attempts}}<dt>Attempts</dt><dd>{{.Attempts}}</dd>{{end}}
 {{with .CachedFrom}}<dt>Cached from</dt><dd><code>{{.}}</code></dd>{{end}}
 </dl>
-{{with .Failure}}<div class="reason">{{.}}</div>{{end}}
+{{if .Failure}}<div class="reason {{.Class}}">{{.Failure}}</div>{{end}}
 {{if .Outputs}}<h3>Outputs</h3>
 <table><tr><th>Output</th><th>URI</th></tr>
 {{range .Outputs}}<tr><td class="name">{{.Key}}</td><td><code>{{.Value}}</code></td></tr>
