@@ -42,9 +42,12 @@ import (
 )
 
 // Progress shows an execution's progress on a writer, from the events an
-// engine reports. Its methods are safe for concurrent use. Close it when
-// the execution ends: on a terminal it draws the final view and stops its
-// goroutines.
+// engine reports: its Event method fits an engine's event callback. Its
+// methods are safe for concurrent use. Close it when the execution ends:
+// on a terminal it draws the final view, shows the cursor again and stops
+// its goroutines. While it draws on a terminal, nothing else should write
+// to that terminal (send logs to a file or another stream), or the view
+// and the other lines overwrite each other.
 type Progress struct {
 	mu     sync.Mutex
 	closed bool

@@ -21,6 +21,7 @@ package local
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,7 +134,7 @@ type metricView struct {
 // newReportView gathers what the page shows.
 func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error) {
 	v := &reportView{
-		Title:       e.Pipeline,
+		Title:       cmp.Or(e.Pipeline, "Pipeline execution"),
 		E:           e,
 		StatusClass: execClass(e.Status),
 		Start:       formatTime(e.Start),
