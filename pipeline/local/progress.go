@@ -65,15 +65,15 @@ type Progress struct {
 // the view is redrawn in place; otherwise each event is one line.
 func NewProgress(w io.Writer, g *pipeline.Graph) *Progress {
 	p := &Progress{w: w, state: newProgressState(g)}
-	if isTerminal(w) {
+	if isTerminalWriter(w) {
 		p.live = startLiveView(w.(*os.File), p.state)
 	}
 	return p
 }
 
-// isTerminal reports whether w is a terminal that understands cursor
+// isTerminalWriter reports whether w is a terminal that understands cursor
 // movement.
-func isTerminal(w io.Writer) bool {
+func isTerminalWriter(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok || os.Getenv("TERM") == "dumb" {
 		return false
@@ -126,8 +126,8 @@ func (p *Progress) Close() error {
 	return p.err
 }
 
-// stepState is what the view knows of one step.
-type stepState struct {
+// progressStep is what the view knows of one step.
+type progressStep struct {
 	name    string // escaped for display
 	layer   int
 	kind    pipeline.EventKind // the last event; "" when none yet
@@ -146,8 +146,8 @@ type progressState struct {
 	execStart time.Time
 	execEnd   time.Time
 	execNote  string
-	steps     []*stepState
-	index     map[string]*stepState
+	steps     []*progressStep
+	index     map[string]*progressStep
 	nameWidth int
 	// lastEvent is the latest event time seen and lastWall the wall-clock
 	// time it was seen at: running durations are measured on the events'
@@ -164,7 +164,7 @@ func (s *progressState) clock(wall time.Time) time.Time {
 }
 
 func newProgressState(g *pipeline.Graph) *progressState {
-	s := &progressState{index: map[string]*stepState{}}
+	s := &progressState{index: map[string]*progressStep{}}
 	l := layoutDAG(g)
 	var order []string
 	if g != nil {
@@ -183,8 +183,8 @@ func newProgressState(g *pipeline.Graph) *progressState {
 }
 
 // add appends a step to the view.
-func (s *progressState) add(name string) *stepState {
-	st := &stepState{name: clean(name)}
+func (s *progressState) add(name string) *progressStep {
+	st := &progressStep{name: escapeControl(name)}
 	s.steps = append(s.steps, st)
 	s.index[name] = st
 	s.nameWidth = min(max(s.nameWidth, utf8.RuneCountInString(st.name)), 40)
@@ -194,7 +194,7 @@ func (s *progressState) add(name string) *stepState {
 // apply records e and returns its plain line.
 func (s *progressState) apply(e pipeline.Event) string {
 	if s.execution == "" {
-		s.execution = clean(e.Execution)
+		s.execution = escapeControl(e.Execution)
 	}
 	if s.execStart.IsZero() {
 		s.execStart = e.Time
@@ -202,14 +202,14 @@ func (s *progressState) apply(e pipeline.Event) string {
 	if e.Time.After(s.lastEvent) {
 		s.lastEvent, s.lastWall = e.Time, time.Now()
 	}
-	msg := clean(e.Message)
+	msg := escapeControl(e.Message)
 	if e.Step == "" {
 		s.execKind = e.Kind
 		if e.Kind != pipeline.EventStarted && e.Kind != pipeline.EventRetried {
 			s.execEnd = e.Time
 		}
 		s.execNote = msg
-		return plainLine(e.Time, e.Kind, "execution "+s.execution, join(durationOf(s.execStart, e.Time, e.Kind), msg))
+		return plainLine(e.Time, e.Kind, "execution "+s.execution, joinNote(durationOf(s.execStart, e.Time, e.Kind), msg))
 	}
 	st := s.index[e.Step]
 	if st == nil {
@@ -230,9 +230,9 @@ func (s *progressState) apply(e pipeline.Event) string {
 		if e.Attempt > 1 {
 			st.note = "attempt " + strconv.Itoa(e.Attempt)
 		}
-		detail = join(st.note, msg)
+		detail = joinNote(st.note, msg)
 	case pipeline.EventRetried:
-		st.note = join("attempt "+strconv.Itoa(st.attempt), msg)
+		st.note = joinNote("attempt "+strconv.Itoa(st.attempt), msg)
 		detail = st.note
 	case pipeline.EventCached:
 		st.start, st.end = e.Time, e.Time
@@ -248,9 +248,9 @@ func (s *progressState) apply(e pipeline.Event) string {
 		st.end = e.Time
 		st.note = msg
 		if st.attempt > 1 {
-			st.note = join(strconv.Itoa(st.attempt)+" attempts", msg)
+			st.note = joinNote(strconv.Itoa(st.attempt)+" attempts", msg)
 		}
-		detail = join(durationOf(st.start, st.end, e.Kind), st.note)
+		detail = joinNote(durationOf(st.start, st.end, e.Kind), st.note)
 	}
 	return plainLine(e.Time, e.Kind, st.name, detail)
 }
@@ -260,10 +260,10 @@ func durationOf(start, end time.Time, kind pipeline.EventKind) string {
 	if start.IsZero() || end.IsZero() || kind == pipeline.EventStarted {
 		return ""
 	}
-	return formatDuration(end.Sub(start))
+	return shortDuration(end.Sub(start))
 }
 
-func join(a, b string) string {
+func joinNote(a, b string) string {
 	switch {
 	case a == "":
 		return b
@@ -283,7 +283,7 @@ func plainLine(t time.Time, kind pipeline.EventKind, who, detail string) string 
 
 // progressClass sorts a step for counting: succeeded, cached, failed,
 // stopped, not run, running, pending.
-func (st *stepState) class() string {
+func (st *progressStep) class() string {
 	switch st.kind {
 	case pipeline.EventSucceeded:
 		return "succeeded"
@@ -336,7 +336,7 @@ func (s *progressState) summaryLine() string {
 
 // clean escapes control characters (a newline, an escape sequence) so that
 // s stays on one line and cannot drive the terminal.
-func clean(s string) string {
+func escapeControl(s string) string {
 	if strings.IndexFunc(s, unicode.IsControl) < 0 && utf8.ValidString(s) {
 		return s
 	}

@@ -206,7 +206,7 @@ func (m *liveModel) header(now time.Time) string {
 		if end.IsZero() {
 			end = now
 		}
-		line += "  " + formatDuration(end.Sub(s.execStart))
+		line += "  " + shortDuration(end.Sub(s.execStart))
 	}
 	if c := s.counts(); c != "" {
 		line += m.styles.dim.Render("  (" + c + ")")
@@ -225,11 +225,11 @@ func orDash(s string) string {
 }
 
 // indentOf is a step's indentation: two spaces a layer, at most 16.
-func indentOf(st *stepState) int { return 2 * min(st.layer, 8) }
+func indentOf(st *progressStep) int { return 2 * min(st.layer, 8) }
 
 // stepLine draws one step: mark, name, state, duration and note, in
 // columns.
-func (m *liveModel) stepLine(st *stepState, now time.Time, maxIndent int) string {
+func (m *liveModel) stepLine(st *progressStep, now time.Time, maxIndent int) string {
 	mark, label, style := "·", "Pending", m.styles.pending
 	switch st.class() {
 	case "succeeded":
@@ -251,7 +251,7 @@ func (m *liveModel) stepLine(st *stepState, now time.Time, maxIndent int) string
 	indent := indentOf(st)
 	name := st.name
 	if n := utf8.RuneCountInString(name); n > m.state.nameWidth {
-		name = ellipsis(name, m.state.nameWidth)
+		name = truncateRunes(name, m.state.nameWidth)
 	}
 	pad := m.state.nameWidth + maxIndent - indent - utf8.RuneCountInString(name)
 	var dur string
@@ -260,7 +260,7 @@ func (m *liveModel) stepLine(st *stepState, now time.Time, maxIndent int) string
 		if end.IsZero() {
 			end = now
 		}
-		dur = formatDuration(end.Sub(st.start))
+		dur = shortDuration(end.Sub(st.start))
 	}
 	line := strings.Repeat(" ", indent) + style.Render(mark) + " " + name + strings.Repeat(" ", max(pad, 0)) +
 		"  " + style.Render(padRight(label, 9)) + "  " + padLeft(dur, 7)

@@ -90,7 +90,7 @@ func TestProgressTerminal(t *testing.T) {
 				time.Sleep(150 * time.Millisecond)
 			}
 		}
-		p.Event(pipeline.Event{Time: at(80 * time.Second), Execution: execID, Step: evil, Kind: pipeline.EventStarted, Attempt: 1})
+		p.Event(pipeline.Event{Time: fixtureAt(80 * time.Second), Execution: fixtureExecID, Step: evil, Kind: pipeline.EventStarted, Attempt: 1})
 	})
 	if !regexp.MustCompile(`\x1b\[\d*A`).MatchString(raw) {
 		t.Errorf("the view was not redrawn in place (no cursor-up sequence):\n%q", raw)
@@ -120,7 +120,7 @@ func TestProgressTerminal(t *testing.T) {
 		{"CheckRMSE", `✓ CheckRMSE\s+Succeeded\s+5ms$`},
 		{"RegisterModel", `– RegisterModel\s+Not run\s+if branch of CheckRMSE not taken$`},
 		{"RMSEFail", `✗ RMSEFail\s+Failed\s+12s\s+Execution failed due to RMSE > 15000.0\\n\\x1b]0;pwned\\a$`},
-		{hostile[:39], `– ` + regexp.QuoteMeta(hostile[:39]) + `…\s+Not run`},
+		{hostileName[:39], `– ` + regexp.QuoteMeta(hostileName[:39]) + `…\s+Not run`},
 		{`evil\x1b[2J`, `● evil\\x1b\[2J\\x1b]0;title\\a\s+Executing`},
 	} {
 		l := last(c.step)
@@ -133,7 +133,7 @@ func TestProgressTerminal(t *testing.T) {
 	}
 	var header string
 	for _, l := range lines {
-		if strings.HasPrefix(l, "execution "+execID) {
+		if strings.HasPrefix(l, "execution "+fixtureExecID) {
 			header = l
 		}
 	}
@@ -153,7 +153,7 @@ func TestProgressTerminal(t *testing.T) {
 func TestProgressTerminalCompact(t *testing.T) {
 	raw := onTerminal(t, 8, 100, nil, func(p *local.Progress) {
 		for i := range 30 {
-			p.Event(pipeline.Event{Time: at(0), Execution: "e", Step: fmt.Sprintf("step-%02d", i), Kind: pipeline.EventStarted, Attempt: 1})
+			p.Event(pipeline.Event{Time: fixtureAt(0), Execution: "e", Step: fmt.Sprintf("step-%02d", i), Kind: pipeline.EventStarted, Attempt: 1})
 		}
 		for i := range 30 {
 			kind := pipeline.EventSucceeded
@@ -161,7 +161,7 @@ func TestProgressTerminalCompact(t *testing.T) {
 				kind = pipeline.EventFailed
 			}
 			if i < 28 {
-				p.Event(pipeline.Event{Time: at(time.Second), Execution: "e", Step: fmt.Sprintf("step-%02d", i), Kind: kind, Attempt: 1, Message: "x"})
+				p.Event(pipeline.Event{Time: fixtureAt(time.Second), Execution: "e", Step: fmt.Sprintf("step-%02d", i), Kind: kind, Attempt: 1, Message: "x"})
 			}
 		}
 	})

@@ -16,13 +16,13 @@ import (
 	"github.com/sagepipe/sagepipe/pipeline/local"
 )
 
-const execID = "exec-20260102-030405-7f3a"
+const fixtureExecID = "exec-20260102-030405-7f3a"
 
 // fixtureEvents are the events of fixtureExecution, in the order an engine
 // reports them.
 func fixtureEvents() []pipeline.Event {
 	ev := func(d time.Duration, step string, kind pipeline.EventKind, attempt int, msg string) pipeline.Event {
-		return pipeline.Event{Time: at(d), Execution: execID, Step: step, Kind: kind, Attempt: attempt, Message: msg}
+		return pipeline.Event{Time: fixtureAt(d), Execution: fixtureExecID, Step: step, Kind: kind, Attempt: attempt, Message: msg}
 	}
 	s, ms := time.Second, time.Millisecond
 	return []pipeline.Event{
@@ -41,7 +41,7 @@ func fixtureEvents() []pipeline.Event {
 		ev(63*s, "CheckRMSE", pipeline.EventStarted, 1, ""),
 		ev(63*s+5*ms, "CheckRMSE", pipeline.EventSucceeded, 1, ""),
 		ev(63*s+5*ms, "RegisterModel", pipeline.EventSkipped, 0, "if branch of CheckRMSE not taken"),
-		ev(63*s+5*ms, hostile, pipeline.EventSkipped, 0, "if branch of CheckRMSE not taken"),
+		ev(63*s+5*ms, hostileName, pipeline.EventSkipped, 0, "if branch of CheckRMSE not taken"),
 		ev(63*s+5*ms, "RMSEFail", pipeline.EventStarted, 1, ""),
 		ev(75*s, "RMSEFail", pipeline.EventFailed, 1, "Execution failed due to RMSE > 15000.0\n\x1b]0;pwned\a"),
 		ev(75*s, "", pipeline.EventFailed, 0, "Step RMSEFail failed"),
@@ -75,7 +75,7 @@ func TestProgressPlain(t *testing.T) {
 03:05:08.000 started   CheckRMSE
 03:05:08.005 succeeded CheckRMSE  5ms
 03:05:08.005 skipped   RegisterModel  if branch of CheckRMSE not taken
-03:05:08.005 skipped   ` + hostile + `  if branch of CheckRMSE not taken
+03:05:08.005 skipped   ` + hostileName + `  if branch of CheckRMSE not taken
 03:05:08.005 started   RMSEFail
 03:05:20.000 failed    RMSEFail  12s: Execution failed due to RMSE > 15000.0\n\x1b]0;pwned\a
 03:05:20.000 failed    execution exec-20260102-030405-7f3a  1m15s: Step RMSEFail failed
@@ -89,13 +89,13 @@ execution exec-20260102-030405-7f3a failed in 1m15s: 4 succeeded, 1 cached, 1 fa
 	}
 }
 
-type failingWriter struct{}
+type progressFailingWriter struct{}
 
-func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+func (progressFailingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 // A write error is kept and returned by Close.
 func TestProgressPlainWriteError(t *testing.T) {
-	p := local.NewProgress(failingWriter{}, nil)
+	p := local.NewProgress(progressFailingWriter{}, nil)
 	p.Event(fixtureEvents()[0])
 	if err := p.Close(); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("Close = %v, want the write error", err)
@@ -114,7 +114,7 @@ func TestProgressConcurrentEvents(t *testing.T) {
 			defer wg.Done()
 			for k := range 50 {
 				step := fmt.Sprintf("step-%02d", i)
-				p.Event(pipeline.Event{Time: at(time.Duration(k) * time.Millisecond), Execution: "e", Step: step, Kind: pipeline.EventStarted, Attempt: k + 1})
+				p.Event(pipeline.Event{Time: fixtureAt(time.Duration(k) * time.Millisecond), Execution: "e", Step: step, Kind: pipeline.EventStarted, Attempt: k + 1})
 			}
 		}()
 	}

@@ -85,21 +85,21 @@ type reportView struct {
 	StatusClass string
 	Start, End  string
 	Duration    string
-	Params      []keyValue
+	Params      []reportKV
 	DAG         template.HTML
-	Steps       []*stepView
-	Counts      []statusCount
+	Steps       []*reportStep
+	Counts      []reportCount
 	HasDAG      bool
 }
 
-type keyValue struct{ Key, Value string }
+type reportKV struct{ Key, Value string }
 
-type statusCount struct {
+type reportCount struct {
 	Class, Label string
 	N            int
 }
 
-type stepView struct {
+type reportStep struct {
 	Anchor     string
 	Name, Type string
 	Status     string
@@ -112,8 +112,8 @@ type stepView struct {
 	CachedFrom string
 	Arguments  string
 	Properties string
-	Outputs    []keyValue
-	Metrics    []metricView
+	Outputs    []reportKV
+	Metrics    []reportMetric
 	Failure    string
 	Log        string
 	LogLines   int
@@ -124,7 +124,7 @@ type stepView struct {
 	HasBar            bool
 }
 
-type metricView struct {
+type reportMetric struct {
 	Name  string
 	Last  string
 	Count int
@@ -137,14 +137,14 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 		Title:       cmp.Or(e.Pipeline, "Pipeline execution"),
 		E:           e,
 		StatusClass: execClass(e.Status),
-		Start:       formatTime(e.Start),
-		End:         formatTime(e.End),
+		Start:       reportTime(e.Start),
+		End:         reportTime(e.End),
 	}
 	if !e.Start.IsZero() && !e.End.IsZero() {
-		v.Duration = formatDuration(e.End.Sub(e.Start))
+		v.Duration = shortDuration(e.End.Sub(e.Start))
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
-		v.Params = append(v.Params, keyValue{k, prettyJSON(e.Parameters[k])})
+		v.Params = append(v.Params, reportKV{k, indentJSON(e.Parameters[k])})
 	}
 
 	layout := layoutDAG(g)
@@ -166,10 +166,10 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 			names = append(names, s.Name)
 		}
 	}
-	byName := map[string]*stepView{}
+	byName := map[string]*reportStep{}
 	counts := map[string]int{}
 	for i, name := range names {
-		sv, err := newStepView(i, name, e)
+		sv, err := newReportStep(i, name, e)
 		if err != nil {
 			return nil, err
 		}
@@ -180,7 +180,7 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 		v.Steps = append(v.Steps, sv)
 		counts[sv.Class]++
 	}
-	for _, c := range []statusCount{
+	for _, c := range []reportCount{
 		{Class: "succeeded", Label: "succeeded"}, {Class: "cached", Label: "cached"},
 		{Class: "failed", Label: "failed"}, {Class: "executing", Label: "executing"},
 		{Class: "stopped", Label: "stopped"}, {Class: "notrun", Label: "not run"},
@@ -206,9 +206,9 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 	return v, nil
 }
 
-// newStepView gathers one step's section.
-func newStepView(i int, name string, e *pipeline.Execution) (*stepView, error) {
-	sv := &stepView{Anchor: "step-" + strconv.Itoa(i), Name: name}
+// newReportStep gathers one step's section.
+func newReportStep(i int, name string, e *pipeline.Execution) (*reportStep, error) {
+	sv := &reportStep{Anchor: "step-" + strconv.Itoa(i), Name: name}
 	r := e.Step(name)
 	if r == nil {
 		sv.Class, sv.Status = "pending", "Pending"
@@ -219,26 +219,26 @@ func newStepView(i int, name string, e *pipeline.Execution) (*stepView, error) {
 	}
 	sv.Type = r.Type
 	sv.Class, sv.Status = stepClass(r)
-	sv.Start = formatOffset(e.Start, r.Start)
-	sv.StartTitle = formatTime(r.Start)
-	sv.End = formatOffset(e.Start, r.End)
-	sv.EndTitle = formatTime(r.End)
+	sv.Start = reportOffset(e.Start, r.Start)
+	sv.StartTitle = reportTime(r.Start)
+	sv.End = reportOffset(e.Start, r.End)
+	sv.EndTitle = reportTime(r.End)
 	if !r.Start.IsZero() && !r.End.IsZero() {
-		sv.Duration = formatDuration(r.End.Sub(r.Start))
+		sv.Duration = shortDuration(r.End.Sub(r.Start))
 	}
 	sv.Attempts = r.Attempts
 	sv.CachedFrom = r.CachedFrom
-	sv.Arguments = prettyJSON(r.Arguments)
-	sv.Properties = prettyJSON(r.Properties)
+	sv.Arguments = indentJSON(r.Arguments)
+	sv.Properties = indentJSON(r.Properties)
 	for _, k := range slices.Sorted(maps.Keys(r.Outputs)) {
-		sv.Outputs = append(sv.Outputs, keyValue{k, r.Outputs[k]})
+		sv.Outputs = append(sv.Outputs, reportKV{k, r.Outputs[k]})
 	}
 	for _, s := range groupMetrics(r.Metrics) {
 		chart, err := chartSVG(s)
 		if err != nil {
 			return nil, fmt.Errorf("step %q: %w", name, err)
 		}
-		sv.Metrics = append(sv.Metrics, metricView{
+		sv.Metrics = append(sv.Metrics, reportMetric{
 			Name:  s.Name,
 			Last:  strconv.FormatFloat(s.Values[len(s.Values)-1].Value, 'g', 6, 64),
 			Count: len(s.Values),
@@ -256,7 +256,7 @@ func newStepView(i int, name string, e *pipeline.Execution) (*stepView, error) {
 
 // setTimeline places each step that ran on the span from the execution's
 // start to its end (or to the last step's end while it runs).
-func setTimeline(e *pipeline.Execution, steps []*stepView) {
+func setTimeline(e *pipeline.Execution, steps []*reportStep) {
 	t0, t1 := e.Start, e.End
 	for _, s := range e.Steps {
 		if t0.IsZero() || (!s.Start.IsZero() && s.Start.Before(t0)) {
@@ -319,8 +319,8 @@ func execClass(s pipeline.ExecutionStatus) string {
 	return "executing"
 }
 
-// prettyJSON indents a JSON value; what is not valid JSON is shown as is.
-func prettyJSON(raw json.RawMessage) string {
+// indentJSON indents a JSON value; what is not valid JSON is shown as is.
+func indentJSON(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
@@ -331,30 +331,30 @@ func prettyJSON(raw json.RawMessage) string {
 	return buf.String()
 }
 
-func formatTime(t time.Time) string {
+func reportTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04:05.000 UTC")
 }
 
-// formatOffset writes t as an offset from the execution's start.
-func formatOffset(start, t time.Time) string {
+// reportOffset writes t as an offset from the execution's start.
+func reportOffset(start, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	if start.IsZero() {
-		return formatTime(t)
+		return reportTime(t)
 	}
-	return "+" + formatDuration(t.Sub(start))
+	return "+" + shortDuration(t.Sub(start))
 }
 
-// formatDuration rounds d for people: milliseconds under a second, tenths
+// shortDuration rounds d for people: milliseconds under a second, tenths
 // of a second under a minute, seconds above.
-func formatDuration(d time.Duration) string {
+func shortDuration(d time.Duration) string {
 	switch {
 	case d < 0:
-		return "-" + formatDuration(-d)
+		return "-" + shortDuration(-d)
 	case d < time.Second:
 		return d.Round(time.Millisecond).String()
 	case d < time.Minute:

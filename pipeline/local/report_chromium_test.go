@@ -18,7 +18,7 @@ import (
 // chromium returns the headless browser to test the report with, or skips
 // the test when none is installed (and fails it under CI, where .ci/install
 // installs Debian's chromium).
-func chromium(t *testing.T) string {
+func findChromium(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -32,13 +32,13 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// consoleLine matches a console message in Chromium's log.
-var consoleLine = regexp.MustCompile(`CONSOLE[^\]]*\] (.*)`)
+// chromiumConsoleLine matches a console message in Chromium's log.
+var chromiumConsoleLine = regexp.MustCompile(`CONSOLE[^\]]*\] (.*)`)
 
-// browse opens url in headless Chromium and returns the DOM after its
+// browseChromium opens url in headless Chromium and returns the DOM after its
 // scripts ran, the console messages and script errors it logged, and a
 // screenshot of the window.
-func browse(t *testing.T, bin, url string) (dom string, console []string, shot []byte) {
+func browseChromium(t *testing.T, bin, url string) (dom string, console []string, shot []byte) {
 	t.Helper()
 	dir := t.TempDir()
 	shotPath := filepath.Join(dir, "screenshot.png")
@@ -54,7 +54,7 @@ func browse(t *testing.T, bin, url string) (dom string, console []string, shot [
 		t.Fatalf("chromium on %s: %v\n%s", url, err, stderr.String())
 	}
 	for _, line := range strings.Split(stderr.String(), "\n") {
-		if m := consoleLine.FindStringSubmatch(line); m != nil {
+		if m := chromiumConsoleLine.FindStringSubmatch(line); m != nil {
 			console = append(console, m[1])
 		} else if strings.Contains(line, "Uncaught") {
 			console = append(console, line)
@@ -67,9 +67,9 @@ func browse(t *testing.T, bin, url string) (dom string, console []string, shot [
 	return stdout.String(), console, shot
 }
 
-// serializeText escapes text as the HTML serialisation of a text node
+// serializeDOMText escapes text as the HTML serialisation of a text node
 // does, as in Chromium's --dump-dom output.
-var serializeText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\u00a0", "&nbsp;").Replace
+var serializeDOMText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\u00a0", "&nbsp;").Replace
 
 // The report of a realistic execution (succeeded, failed, cached, not-run
 // and retried steps, metric series, hostile names) renders in Chromium:
@@ -77,13 +77,13 @@ var serializeText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", 
 // and opens the section the URL points at, and nothing a record holds runs
 // as script.
 func TestReportInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := findChromium(t)
 	g, e := fixturePipeline().Graph(), fixtureExecution()
 	path := filepath.Join(t.TempDir(), "report.html")
 	if err := local.WriteReportFile(path, g, e); err != nil {
 		t.Fatal(err)
 	}
-	dom, console, shot := browse(t, bin, "file://"+path+"#step-1")
+	dom, console, shot := browseChromium(t, bin, "file://"+path+"#step-1")
 
 	if len(console) > 0 {
 		t.Errorf("the page logged to the console:\n%s", strings.Join(console, "\n"))
@@ -101,7 +101,7 @@ func TestReportInChromium(t *testing.T) {
 		t.Errorf("an image element from the record reached the DOM")
 	}
 	for _, n := range g.Nodes {
-		want := `<span class="step-name">` + serializeText(n.Step.Name()) + `</span>`
+		want := `<span class="step-name">` + serializeDOMText(n.Step.Name()) + `</span>`
 		if !strings.Contains(dom, want) {
 			t.Errorf("step %q is not shown: the DOM lacks %s", n.Step.Name(), want)
 		}
@@ -133,13 +133,13 @@ func TestReportInChromium(t *testing.T) {
 // The console check above sees script errors: a page whose script throws
 // is caught.
 func TestChromiumConsoleCheckSeesErrors(t *testing.T) {
-	bin := chromium(t)
+	bin := findChromium(t)
 	path := filepath.Join(t.TempDir(), "broken.html")
 	page := `<!DOCTYPE html><html><body><p>broken</p><script>noSuchFunction();</script></body></html>`
 	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, console, _ := browse(t, bin, "file://"+path)
+	_, console, _ := browseChromium(t, bin, "file://"+path)
 	if len(console) == 0 || !strings.Contains(strings.Join(console, "\n"), "noSuchFunction") {
 		t.Errorf("a script error was not seen; console: %q", console)
 	}

@@ -11,14 +11,14 @@ import (
 	"github.com/sagepipe/sagepipe/steps"
 )
 
-// hostile is a step name that would run script if it reached the page
+// hostileName is a step name that would run script if it reached the page
 // unescaped.
-const hostile = `<script>alert("step")</script><img src=x onerror=alert(1)> & "Notify" 'it'`
+const hostileName = `<script>alert("step")</script><img src=x onerror=alert(1)> & "Notify" 'it'`
 
-// t0 is when the fixture's execution starts.
-var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+// fixtureT0 is when the fixture's execution starts.
+var fixtureT0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func at(d time.Duration) time.Time { return t0.Add(d) }
+func fixtureAt(d time.Duration) time.Time { return fixtureT0.Add(d) }
 
 // fixturePipeline is a small training pipeline: preprocessing, a cached
 // baseline, training, evaluation and a condition whose branches register
@@ -65,7 +65,7 @@ func fixturePipeline() *pipeline.Pipeline {
 	register := steps.Lambda("RegisterModel", "arn:aws:lambda:us-east-1:111122223333:function:register",
 		[]steps.Member{{Key: "model", Value: train.Properties().Output("model").S3URI()}},
 		steps.OutputParameter{Name: "version"})
-	notify := steps.Callback(hostile, "https://sqs.us-east-1.amazonaws.com/111122223333/notify",
+	notify := steps.Callback(hostileName, "https://sqs.us-east-1.amazonaws.com/111122223333/notify",
 		[]steps.Member{{Key: "rmse", Value: rmse}}).DependsOn(register)
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", threshold))
 	check := steps.When("CheckRMSE", steps.LessThanOrEqualTo(rmse, threshold)).Then(register, notify).Else(fail)
@@ -87,8 +87,8 @@ func fixtureExecution() *pipeline.Execution {
 	var trainMetrics []pipeline.Metric
 	for i := range 30 {
 		trainMetrics = append(trainMetrics,
-			pipeline.Metric{Name: "train:rmse", Value: 40000*math.Exp(-float64(i)/8) + 9000, Step: i, Time: at(20*time.Second + time.Duration(i)*time.Second)},
-			pipeline.Metric{Name: "validation:rmse", Value: 42000*math.Exp(-float64(i)/9) + 16000, Step: i, Time: at(20*time.Second + time.Duration(i)*time.Second)})
+			pipeline.Metric{Name: "train:rmse", Value: 40000*math.Exp(-float64(i)/8) + 9000, Step: i, Time: fixtureAt(20*time.Second + time.Duration(i)*time.Second)},
+			pipeline.Metric{Name: "validation:rmse", Value: 42000*math.Exp(-float64(i)/9) + 16000, Step: i, Time: fixtureAt(20*time.Second + time.Duration(i)*time.Second)})
 	}
 	trainMetrics = append(trainMetrics, pipeline.Metric{Name: `</title><script>alert("metric")</script>`, Value: 1, Step: -1})
 	var trainLog []string
@@ -101,8 +101,8 @@ func fixtureExecution() *pipeline.Execution {
 		DisplayName:   "nightly <b>retrain</b>",
 		Status:        pipeline.ExecutionFailed,
 		FailureReason: "Step RMSEFail failed: Execution failed due to RMSE > 15000.0",
-		Start:         t0,
-		End:           at(75 * time.Second),
+		Start:         fixtureT0,
+		End:           fixtureAt(75 * time.Second),
 		Parameters: map[string]json.RawMessage{
 			"RMSEThreshold":             raw(15000.0),
 			"InputData":                 raw("s3://bucket/raw/house_pricing.csv"),
@@ -113,7 +113,7 @@ func fixtureExecution() *pipeline.Execution {
 		Steps: []pipeline.StepRecord{
 			{
 				Name: "Preprocess", Type: "Processing", Status: pipeline.StepSucceeded,
-				Start: at(100 * time.Millisecond), End: at(12 * time.Second), Attempts: 1,
+				Start: fixtureAt(100 * time.Millisecond), End: fixtureAt(12 * time.Second), Attempts: 1,
 				Arguments: raw(map[string]any{"ProcessingJobName": "Preprocess-abc", "AppSpecification": map[string]any{"ImageUri": "sklearn", "ContainerEntrypoint": []string{"python3", "/opt/ml/processing/input/code/preprocess.py"}}}),
 				Outputs: map[string]string{
 					"train":      "s3://bucket/housing/exec-20260102-030405-7f3a/Preprocess/output/train",
@@ -125,12 +125,12 @@ func fixtureExecution() *pipeline.Execution {
 			},
 			{
 				Name: "Baseline", Type: "Processing", Status: pipeline.StepSucceeded,
-				Start: at(12 * time.Second), End: at(12*time.Second + 20*time.Millisecond), CachedFrom: "exec-20260101-220000-11aa",
+				Start: fixtureAt(12 * time.Second), End: fixtureAt(12*time.Second + 20*time.Millisecond), CachedFrom: "exec-20260101-220000-11aa",
 				Outputs: map[string]string{"baseline": "s3://bucket/housing/exec-20260101-220000-11aa/Baseline/output/baseline"},
 			},
 			{
 				Name: "TrainModel", Type: "Processing", Status: pipeline.StepSucceeded,
-				Start: at(12 * time.Second), End: at(52 * time.Second), Attempts: 3,
+				Start: fixtureAt(12 * time.Second), End: fixtureAt(52 * time.Second), Attempts: 3,
 				Arguments: raw(map[string]any{"ProcessingJobName": "TrainModel-def", "ProcessingResources": map[string]any{"ClusterConfig": map[string]any{"InstanceCount": 1, "InstanceType": "ml.m5.xlarge"}}}),
 				Outputs:   map[string]string{"model": "s3://bucket/housing/exec-20260102-030405-7f3a/TrainModel/output/model"},
 				Metrics:   trainMetrics,
@@ -138,21 +138,21 @@ func fixtureExecution() *pipeline.Execution {
 			},
 			{
 				Name: "EvaluateModel", Type: "Processing", Status: pipeline.StepSucceeded,
-				Start: at(52 * time.Second), End: at(63 * time.Second), Attempts: 1,
+				Start: fixtureAt(52 * time.Second), End: fixtureAt(63 * time.Second), Attempts: 1,
 				Outputs:    map[string]string{"evaluation": `s3://bucket/housing/"><script>alert(5)</script>/evaluation`},
 				Metrics:    []pipeline.Metric{{Name: "test:rmse", Value: 18250.5, Step: -1}},
 				Properties: raw(map[string]any{"ProcessingJobStatus": "Completed"}),
 			},
 			{
 				Name: "CheckRMSE", Type: "Condition", Status: pipeline.StepSucceeded,
-				Start: at(63 * time.Second), End: at(63*time.Second + 5*time.Millisecond), Attempts: 1,
+				Start: fixtureAt(63 * time.Second), End: fixtureAt(63*time.Second + 5*time.Millisecond), Attempts: 1,
 				Properties: raw(map[string]any{"Outcome": false}),
 			},
 			{Name: "RegisterModel", Type: "Lambda", Status: pipeline.StepNotRun, FailureReason: "on the if branch of CheckRMSE, which was not taken"},
-			{Name: hostile, Type: "Callback", Status: pipeline.StepNotRun, FailureReason: `<img src=x onerror=alert("reason")> not taken`},
+			{Name: hostileName, Type: "Callback", Status: pipeline.StepNotRun, FailureReason: `<img src=x onerror=alert("reason")> not taken`},
 			{
 				Name: "RMSEFail", Type: "Fail", Status: pipeline.StepFailed,
-				Start: at(63 * time.Second), End: at(75 * time.Second), Attempts: 1,
+				Start: fixtureAt(63 * time.Second), End: fixtureAt(75 * time.Second), Attempts: 1,
 				FailureReason: "Execution failed due to RMSE > 15000.0",
 			},
 		},

@@ -29,11 +29,11 @@ type dagEdge struct {
 	Kind     pipeline.EdgeKind
 	// Via holds, for an edge that spans several layers, the top of its
 	// lane through each layer in between.
-	Via []point
+	Via []layoutPoint
 }
 
-// point is a position in the layout.
-type point struct{ X, Y float64 }
+// layoutPoint is a position in the layout.
+type layoutPoint struct{ X, Y float64 }
 
 // dagLayout is a laid-out DAG, in pixels.
 type dagLayout struct {
@@ -242,7 +242,7 @@ func (l *dagLayout) place() {
 	}
 	for k, chain := range chains {
 		for _, v := range chain {
-			l.Edges[k].Via = append(l.Edges[k].Via, point{items[v].x, layerY(items[v].layer)})
+			l.Edges[k].Via = append(l.Edges[k].Via, layoutPoint{items[v].x, layerY(items[v].layer)})
 		}
 	}
 	l.Width = total + 2*padding

@@ -2,6 +2,7 @@ package local
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 
@@ -12,9 +13,9 @@ import (
 	"github.com/sagepipe/sagepipe/steps"
 )
 
-// randomDAG returns a pipeline of n Lambda steps, each depending on up to
+// randomLayoutDAG returns a pipeline of n Lambda steps, each depending on up to
 // three earlier ones, with a condition whose branches hold two more.
-func randomDAG(n int, seed uint64) *pipeline.Graph {
+func randomLayoutDAG(n int, seed uint64) *pipeline.Graph {
 	r := rand.New(rand.NewPCG(seed, 1))
 	var all []steps.Entity
 	var names []string
@@ -42,7 +43,7 @@ func randomDAG(n int, seed uint64) *pipeline.Graph {
 func TestLayoutDAG(t *testing.T) {
 	for _, n := range []int{1, 2, 10, 60} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			g := randomDAG(n, uint64(n))
+			g := randomLayoutDAG(n, uint64(n))
 			l := layoutDAG(g)
 			if len(l.Nodes) != n+3 {
 				t.Fatalf("%d nodes, want %d", len(l.Nodes), n+3)
@@ -84,7 +85,7 @@ func TestLayoutDAG(t *testing.T) {
 // The branch steps of a condition sit one layer below it, and edges keep
 // their kinds.
 func TestLayoutDAGBranches(t *testing.T) {
-	l := layoutDAG(randomDAG(3, 7))
+	l := layoutDAG(randomLayoutDAG(3, 7))
 	layer := map[string]int{}
 	for _, n := range l.Nodes {
 		layer[n.Name] = n.Layer
@@ -108,21 +109,17 @@ func TestLayoutDAGBranches(t *testing.T) {
 
 func BenchmarkWriteReport(b *testing.B) {
 	for _, n := range []int{200, 1000} {
-		g := randomDAG(n, 1)
+		g := randomLayoutDAG(n, 1)
 		e := &pipeline.Execution{ID: "e", Pipeline: "p", Status: pipeline.ExecutionSucceeded}
 		for _, nd := range g.Nodes {
 			e.Steps = append(e.Steps, pipeline.StepRecord{Name: nd.Step.Name(), Type: string(nd.Step.Type()), Status: pipeline.StepSucceeded, Attempts: 1})
 		}
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
-				if err := WriteReport(discard{}, g, e); err != nil {
+				if err := WriteReport(io.Discard, g, e); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -109,17 +109,17 @@ func drawNode(b *strings.Builder, n dagNode, in svgNodeInfo) {
 	} else {
 		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="8"/>`, n.X, n.Y, nodeW, nodeH)
 	}
-	fmt.Fprintf(b, `<text class="name" x="%.1f" y="%.1f">%s</text>`, n.X+nodeW/2, n.Y+22, html.EscapeString(ellipsis(n.Name, 26)))
+	fmt.Fprintf(b, `<text class="name" x="%.1f" y="%.1f">%s</text>`, n.X+nodeW/2, n.Y+22, html.EscapeString(truncateRunes(n.Name, 26)))
 	detail := in.Status
 	if in.Detail != "" {
 		detail += " · " + in.Detail
 	}
-	fmt.Fprintf(b, `<text class="detail" x="%.1f" y="%.1f">%s</text>`, n.X+nodeW/2, n.Y+40, html.EscapeString(ellipsis(detail, 36)))
+	fmt.Fprintf(b, `<text class="detail" x="%.1f" y="%.1f">%s</text>`, n.X+nodeW/2, n.Y+40, html.EscapeString(truncateRunes(detail, 36)))
 	b.WriteString(`</a>`)
 }
 
-// ellipsis shortens s to at most n runes, ending it with "…" when cut.
-func ellipsis(s string, n int) string {
+// truncateRunes shortens s to at most n runes, ending it with "…" when cut.
+func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s

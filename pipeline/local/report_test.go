@@ -38,7 +38,7 @@ func TestReportEscapesEverything(t *testing.T) {
 		}
 	}
 	for _, s := range []string{
-		template.HTMLEscapeString(hostile),
+		template.HTMLEscapeString(hostileName),
 		template.HTMLEscapeString(`</pre><script>alert("log")</script>`),
 		template.HTMLEscapeString(`</title><script>alert("metric")</script>`),
 		template.HTMLEscapeString(`<script>alert(3)</script>`),
