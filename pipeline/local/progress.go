@@ -62,7 +62,8 @@ type Progress struct {
 // NewProgress returns a Progress that writes to w and knows the steps of
 // the DAG g (which may be nil: steps then appear as their events arrive).
 // When w is a terminal (an *os.File on a terminal, and TERM is not "dumb")
-// the view is redrawn in place; otherwise each event is one line.
+// the view is redrawn in place; otherwise each event is one line. To get
+// plain lines on a terminal, pass a writer that is not an *os.File.
 func NewProgress(w io.Writer, g *pipeline.Graph) *Progress {
 	p := &Progress{w: w, state: newProgressState(g)}
 	if isTerminalWriter(w) {
@@ -281,7 +282,7 @@ func plainLine(t time.Time, kind pipeline.EventKind, who, detail string) string 
 	return line + "\n"
 }
 
-// progressClass sorts a step for counting: succeeded, cached, failed,
+// class sorts a step for counting: succeeded, cached, failed,
 // stopped, not run, running, pending.
 func (st *progressStep) class() string {
 	switch st.kind {
