@@ -151,20 +151,24 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 	// Steps in layout order first (the DAG's topological order), then any
 	// the record holds that the graph does not.
 	var names []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
 	if g != nil {
-		if order, _ := g.Order(); len(order) > 0 {
-			names = order
+		order, _ := g.Order() // on a cycle, the steps left out follow
+		for _, name := range order {
+			add(name)
 		}
 		for _, n := range layout.Nodes {
-			if !slices.Contains(names, n.Name) {
-				names = append(names, n.Name)
-			}
+			add(n.Name)
 		}
 	}
 	for _, s := range e.Steps {
-		if _, ok := layout.index[s.Name]; !ok {
-			names = append(names, s.Name)
-		}
+		add(s.Name)
 	}
 	byName := map[string]*reportStep{}
 	counts := map[string]int{}
@@ -198,7 +202,7 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 			sv := byName[name]
 			detail := sv.Duration
 			if sv.Attempts > 1 {
-				detail += " · " + strconv.Itoa(sv.Attempts) + " attempts"
+				detail = strings.TrimPrefix(detail+" · "+strconv.Itoa(sv.Attempts)+" attempts", " · ")
 			}
 			return svgNodeInfo{Class: sv.Class, Status: sv.Status, Detail: detail, Anchor: sv.Anchor}
 		}))
