@@ -210,7 +210,7 @@ func (s *progressState) apply(e pipeline.Event) string {
 			s.execEnd = e.Time
 		}
 		s.execNote = msg
-		return plainLine(e.Time, e.Kind, "execution "+s.execution, joinNote(durationOf(s.execStart, e.Time, e.Kind), msg))
+		return progressLine(e.Time, e.Kind, "execution "+s.execution, joinNote(progressDuration(s.execStart, e.Time, e.Kind), msg))
 	}
 	st := s.index[e.Step]
 	if st == nil {
@@ -251,13 +251,13 @@ func (s *progressState) apply(e pipeline.Event) string {
 		if st.attempt > 1 {
 			st.note = joinNote(strconv.Itoa(st.attempt)+" attempts", msg)
 		}
-		detail = joinNote(durationOf(st.start, st.end, e.Kind), st.note)
+		detail = joinNote(progressDuration(st.start, st.end, e.Kind), st.note)
 	}
-	return plainLine(e.Time, e.Kind, st.name, detail)
+	return progressLine(e.Time, e.Kind, st.name, detail)
 }
 
-// durationOf formats the time from start to end, or "" when it has none.
-func durationOf(start, end time.Time, kind pipeline.EventKind) string {
+// progressDuration formats the time from start to end, or "" when it has none.
+func progressDuration(start, end time.Time, kind pipeline.EventKind) string {
 	if start.IsZero() || end.IsZero() || kind == pipeline.EventStarted {
 		return ""
 	}
@@ -274,7 +274,7 @@ func joinNote(a, b string) string {
 	return a + ": " + b
 }
 
-func plainLine(t time.Time, kind pipeline.EventKind, who, detail string) string {
+func progressLine(t time.Time, kind pipeline.EventKind, who, detail string) string {
 	line := t.Format("15:04:05.000") + " " + fmt.Sprintf("%-9s", kind) + " " + who
 	if detail != "" {
 		line += "  " + detail
@@ -302,8 +302,8 @@ func (st *progressStep) class() string {
 	return "pending"
 }
 
-// countClasses is the order counts are written in.
-var countClasses = []string{"succeeded", "cached", "failed", "stopped", "not run", "running", "pending"}
+// progressClasses is the order counts are written in.
+var progressClasses = []string{"succeeded", "cached", "failed", "stopped", "not run", "running", "pending"}
 
 // counts returns "4 succeeded, 1 cached, ..." over every step.
 func (s *progressState) counts() string {
@@ -312,7 +312,7 @@ func (s *progressState) counts() string {
 		n[st.class()]++
 	}
 	var parts []string
-	for _, c := range countClasses {
+	for _, c := range progressClasses {
 		if n[c] > 0 {
 			parts = append(parts, strconv.Itoa(n[c])+" "+c)
 		}
@@ -329,7 +329,7 @@ func (s *progressState) summaryLine() string {
 	if s.execKind != "" && s.execKind != pipeline.EventStarted {
 		line += " " + string(s.execKind)
 	}
-	if d := durationOf(s.execStart, s.execEnd, s.execKind); d != "" {
+	if d := progressDuration(s.execStart, s.execEnd, s.execKind); d != "" {
 		line += " in " + d
 	}
 	return line + ": " + s.counts() + "\n"

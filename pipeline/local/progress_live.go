@@ -34,9 +34,9 @@ type liveView struct {
 }
 
 type (
-	eventMsg pipeline.Event
-	tickMsg  struct{}
-	closeMsg struct{}
+	liveEventMsg pipeline.Event
+	liveTickMsg  struct{}
+	liveCloseMsg struct{}
 )
 
 // startLiveView starts drawing s on the terminal f. The program reads no
@@ -71,7 +71,7 @@ func (v *liveView) tick() {
 		case <-v.done:
 			return
 		case <-t.C:
-			v.prog.Send(tickMsg{})
+			v.prog.Send(liveTickMsg{})
 		}
 	}
 }
@@ -82,7 +82,7 @@ func (v *liveView) send(e pipeline.Event) {
 	closed := v.closed
 	v.mu.Unlock()
 	if !closed {
-		v.prog.Send(eventMsg(e)) // returns at once once the program has ended
+		v.prog.Send(liveEventMsg(e)) // returns at once once the program has ended
 	}
 }
 
@@ -94,7 +94,7 @@ func (v *liveView) close() error {
 	v.mu.Unlock()
 	close(v.stop)
 	<-v.tickDone
-	v.prog.Send(closeMsg{})
+	v.prog.Send(liveCloseMsg{})
 	<-v.done
 	return v.runErr
 }
@@ -129,11 +129,11 @@ func (m *liveModel) Init() tea.Cmd { return nil }
 
 func (m *liveModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case eventMsg:
+	case liveEventMsg:
 		m.state.apply(pipeline.Event(msg))
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-	case closeMsg:
+	case liveCloseMsg:
 		m.closing = true
 		return m, tea.Quit
 	}
@@ -166,7 +166,7 @@ func (m *liveModel) View() string {
 	}
 	maxIndent := 0
 	for _, st := range shown {
-		maxIndent = max(maxIndent, indentOf(st))
+		maxIndent = max(maxIndent, liveIndent(st))
 	}
 	for _, st := range shown {
 		b.WriteString("\n")
@@ -200,7 +200,7 @@ func (m *liveModel) header(now time.Time) string {
 	default:
 		state = string(s.execKind)
 	}
-	line := m.styles.bold.Render("execution "+orDash(s.execution)) + "  " + state
+	line := m.styles.bold.Render("execution "+liveOrDash(s.execution)) + "  " + state
 	if !s.execStart.IsZero() {
 		end := s.execEnd
 		if end.IsZero() {
@@ -217,15 +217,15 @@ func (m *liveModel) header(now time.Time) string {
 	return line
 }
 
-func orDash(s string) string {
+func liveOrDash(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
 }
 
-// indentOf is a step's indentation: two spaces a layer, at most 16.
-func indentOf(st *progressStep) int { return 2 * min(st.layer, 8) }
+// liveIndent is a step's indentation: two spaces a layer, at most 16.
+func liveIndent(st *progressStep) int { return 2 * min(st.layer, 8) }
 
 // stepLine draws one step: mark, name, state, duration and note, in
 // columns.
@@ -248,7 +248,7 @@ func (m *liveModel) stepLine(st *progressStep, now time.Time, maxIndent int) str
 			mark, label, style = "↻", "Retrying", m.styles.retry
 		}
 	}
-	indent := indentOf(st)
+	indent := liveIndent(st)
 	name := st.name
 	if n := utf8.RuneCountInString(name); n > m.state.nameWidth {
 		name = truncateRunes(name, m.state.nameWidth)
@@ -263,17 +263,17 @@ func (m *liveModel) stepLine(st *progressStep, now time.Time, maxIndent int) str
 		dur = shortDuration(end.Sub(st.start))
 	}
 	line := strings.Repeat(" ", indent) + style.Render(mark) + " " + name + strings.Repeat(" ", max(pad, 0)) +
-		"  " + style.Render(padRight(label, 9)) + "  " + padLeft(dur, 7)
+		"  " + style.Render(livePadRight(label, 9)) + "  " + livePadLeft(dur, 7)
 	if st.note != "" {
 		line += "  " + m.styles.dim.Render(st.note)
 	}
 	return line
 }
 
-func padRight(s string, n int) string {
+func livePadRight(s string, n int) string {
 	return s + strings.Repeat(" ", max(n-utf8.RuneCountInString(s), 0))
 }
 
-func padLeft(s string, n int) string {
+func livePadLeft(s string, n int) string {
 	return strings.Repeat(" ", max(n-utf8.RuneCountInString(s), 0)) + s
 }

@@ -136,7 +136,7 @@ func newReportView(g *pipeline.Graph, e *pipeline.Execution) (*reportView, error
 	v := &reportView{
 		Title:       cmp.Or(e.Pipeline, "Pipeline execution"),
 		E:           e,
-		StatusClass: execClass(e.Status),
+		StatusClass: reportExecClass(e.Status),
 		Start:       reportTime(e.Start),
 		End:         reportTime(e.End),
 	}
@@ -222,7 +222,7 @@ func newReportStep(i int, name string, e *pipeline.Execution) (*reportStep, erro
 		return sv, nil
 	}
 	sv.Type = r.Type
-	sv.Class, sv.Status = stepClass(r)
+	sv.Class, sv.Status = reportStepClass(r)
 	sv.Start = reportOffset(e.Start, r.Start)
 	sv.StartTitle = reportTime(r.Start)
 	sv.End = reportOffset(e.Start, r.End)
@@ -291,8 +291,8 @@ func setTimeline(e *pipeline.Execution, steps []*reportStep) {
 	}
 }
 
-// stepClass returns a step's CSS class and status label.
-func stepClass(r *pipeline.StepRecord) (class, label string) {
+// reportStepClass returns a step's CSS class and status label.
+func reportStepClass(r *pipeline.StepRecord) (class, label string) {
 	switch r.Status {
 	case pipeline.StepSucceeded:
 		if r.CachedFrom != "" {
@@ -311,7 +311,7 @@ func stepClass(r *pipeline.StepRecord) (class, label string) {
 	return "pending", string(r.Status)
 }
 
-func execClass(s pipeline.ExecutionStatus) string {
+func reportExecClass(s pipeline.ExecutionStatus) string {
 	switch s {
 	case pipeline.ExecutionSucceeded:
 		return "succeeded"

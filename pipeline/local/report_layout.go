@@ -46,14 +46,14 @@ type dagLayout struct {
 
 // The geometry of the layout, in pixels.
 const (
-	nodeW = 210.0
-	nodeH = 54.0
-	gapX  = 30.0
-	// virtualW is the width of an edge's lane through a layer.
-	virtualW = 8.0
-	laneGap  = 12.0
-	gapY     = 70.0
-	padding  = 16.0
+	dagNodeW = 210.0
+	dagNodeH = 54.0
+	dagGapX  = 30.0
+	// dagLaneW is the width of an edge's lane through a layer.
+	dagLaneW   = 8.0
+	dagLaneGap = 12.0
+	dagGapY    = 70.0
+	dagPad     = 16.0
 )
 
 // layoutDAG places every step of g. Steps come in definition order; a step
@@ -142,7 +142,7 @@ func (l *dagLayout) place() {
 	items := make([]item, n)
 	nLayers := 0
 	for i, nd := range l.Nodes {
-		items[i] = item{layer: nd.Layer, w: nodeW}
+		items[i] = item{layer: nd.Layer, w: dagNodeW}
 		nLayers = max(nLayers, nd.Layer+1)
 	}
 	preds := make([][]int, n)
@@ -162,7 +162,7 @@ func (l *dagLayout) place() {
 		}
 		prev := e.From
 		for layer := from + 1; layer < to; layer++ {
-			items = append(items, item{layer: layer, w: virtualW})
+			items = append(items, item{layer: layer, w: dagLaneW})
 			v := len(items) - 1
 			chains[k] = append(chains[k], v)
 			link(prev, v)
@@ -178,10 +178,10 @@ func (l *dagLayout) place() {
 		rows[it.layer] = append(rows[it.layer], i)
 	}
 	gap := func(a, b int) float64 {
-		if items[a].w == nodeW && items[b].w == nodeW {
-			return gapX
+		if items[a].w == dagNodeW && items[b].w == dagNodeW {
+			return dagGapX
 		}
-		return laneGap
+		return dagLaneGap
 	}
 	rowWidth := func(r []int) float64 {
 		var w float64
@@ -198,7 +198,7 @@ func (l *dagLayout) place() {
 		total = max(total, rowWidth(r))
 	}
 	setX := func(r []int) {
-		x := padding + (total-rowWidth(r))/2
+		x := dagPad + (total-rowWidth(r))/2
 		for k, i := range r {
 			if k > 0 {
 				x += gap(r[k-1], i)
@@ -235,9 +235,9 @@ func (l *dagLayout) place() {
 			sweep(rows[k], succs)
 		}
 	}
-	layerY := func(layer int) float64 { return padding + float64(layer)*(nodeH+gapY) }
+	layerY := func(layer int) float64 { return dagPad + float64(layer)*(dagNodeH+dagGapY) }
 	for i := range l.Nodes {
-		l.Nodes[i].X = items[i].x - nodeW/2
+		l.Nodes[i].X = items[i].x - dagNodeW/2
 		l.Nodes[i].Y = layerY(l.Nodes[i].Layer)
 	}
 	for k, chain := range chains {
@@ -245,6 +245,6 @@ func (l *dagLayout) place() {
 			l.Edges[k].Via = append(l.Edges[k].Via, layoutPoint{items[v].x, layerY(items[v].layer)})
 		}
 	}
-	l.Width = total + 2*padding
-	l.Height = float64(nLayers)*nodeH + float64(nLayers-1)*gapY + 2*padding
+	l.Width = total + 2*dagPad
+	l.Height = float64(nLayers)*dagNodeH + float64(nLayers-1)*dagGapY + 2*dagPad
 }

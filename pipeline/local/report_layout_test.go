@@ -69,11 +69,11 @@ func TestLayoutDAG(t *testing.T) {
 				}
 			}
 			for i, a := range l.Nodes {
-				if a.X < 0 || a.Y < 0 || a.X+nodeW > l.Width || a.Y+nodeH > l.Height {
+				if a.X < 0 || a.Y < 0 || a.X+dagNodeW > l.Width || a.Y+dagNodeH > l.Height {
 					t.Errorf("%s lies outside the drawing", a.Name)
 				}
 				for _, b := range l.Nodes[i+1:] {
-					if a.X < b.X+nodeW && b.X < a.X+nodeW && a.Y < b.Y+nodeH && b.Y < a.Y+nodeH {
+					if a.X < b.X+dagNodeW && b.X < a.X+dagNodeW && a.Y < b.Y+dagNodeH && b.Y < a.Y+dagNodeH {
 						t.Errorf("%s and %s overlap", a.Name, b.Name)
 					}
 				}

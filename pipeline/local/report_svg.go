@@ -62,21 +62,21 @@ func drawEdge(b *strings.Builder, l *dagLayout, e dagEdge) {
 	f, t := l.Nodes[e.From], l.Nodes[e.To]
 	cls := edgeClass(e.Kind)
 	var d strings.Builder
-	x1, y1 := f.X+nodeW/2, f.Y+nodeH
-	x2, y2 := t.X+nodeW/2, t.Y
+	x1, y1 := f.X+dagNodeW/2, f.Y+dagNodeH
+	x2, y2 := t.X+dagNodeW/2, t.Y
 	if t.Layer <= f.Layer { // only on a cycle: go up, beside the steps
-		x1, y1 = f.X+nodeW, f.Y+nodeH/2
-		x2, y2 = t.X+nodeW, t.Y+nodeH/2
-		dx := gapX
+		x1, y1 = f.X+dagNodeW, f.Y+dagNodeH/2
+		x2, y2 = t.X+dagNodeW, t.Y+dagNodeH/2
+		dx := dagGapX
 		fmt.Fprintf(&d, "M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", x1, y1, x1+dx, y1, x2+dx, y2, x2, y2)
 	} else {
 		fmt.Fprintf(&d, "M%.1f,%.1f", x1, y1)
 		for _, v := range e.Via {
-			curve(&d, x1, y1, v.X, v.Y)
-			fmt.Fprintf(&d, " L%.1f,%.1f", v.X, v.Y+nodeH)
-			x1, y1 = v.X, v.Y+nodeH
+			dagCurve(&d, x1, y1, v.X, v.Y)
+			fmt.Fprintf(&d, " L%.1f,%.1f", v.X, v.Y+dagNodeH)
+			x1, y1 = v.X, v.Y+dagNodeH
 		}
-		curve(&d, x1, y1, x2, y2)
+		dagCurve(&d, x1, y1, x2, y2)
 	}
 	fmt.Fprintf(b, `<path class="edge edge-%s" d="%s" marker-end="url(#arrow-%s)"><title>%s → %s (%s)</title></path>`,
 		cls, d.String(), cls, html.EscapeString(f.Name), html.EscapeString(t.Name), e.Kind)
@@ -91,8 +91,8 @@ func drawEdge(b *strings.Builder, l *dagLayout, e dagEdge) {
 	}
 }
 
-// curve appends a vertical S-curve from (x1, y1) down to (x2, y2).
-func curve(d *strings.Builder, x1, y1, x2, y2 float64) {
+// dagCurve appends a vertical S-curve from (x1, y1) down to (x2, y2).
+func dagCurve(d *strings.Builder, x1, y1, x2, y2 float64) {
 	dy := (y2 - y1) / 2
 	fmt.Fprintf(d, " C%.1f,%.1f %.1f,%.1f %.1f,%.1f", x1, y1+dy, x2, y2-dy, x2, y2)
 }
@@ -105,16 +105,16 @@ func drawNode(b *strings.Builder, n dagNode, in svgNodeInfo) {
 	if n.Condition {
 		const s = 14.0
 		fmt.Fprintf(b, `<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f"/>`,
-			n.X+s, n.Y, n.X+nodeW-s, n.Y, n.X+nodeW, n.Y+nodeH/2, n.X+nodeW-s, n.Y+nodeH, n.X+s, n.Y+nodeH, n.X, n.Y+nodeH/2)
+			n.X+s, n.Y, n.X+dagNodeW-s, n.Y, n.X+dagNodeW, n.Y+dagNodeH/2, n.X+dagNodeW-s, n.Y+dagNodeH, n.X+s, n.Y+dagNodeH, n.X, n.Y+dagNodeH/2)
 	} else {
-		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="8"/>`, n.X, n.Y, nodeW, nodeH)
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="8"/>`, n.X, n.Y, dagNodeW, dagNodeH)
 	}
-	fmt.Fprintf(b, `<text class="name" x="%.1f" y="%.1f">%s</text>`, n.X+nodeW/2, n.Y+22, html.EscapeString(truncateRunes(n.Name, 26)))
+	fmt.Fprintf(b, `<text class="name" x="%.1f" y="%.1f">%s</text>`, n.X+dagNodeW/2, n.Y+22, html.EscapeString(truncateRunes(n.Name, 26)))
 	detail := in.Status
 	if in.Detail != "" {
 		detail += " · " + in.Detail
 	}
-	fmt.Fprintf(b, `<text class="detail" x="%.1f" y="%.1f">%s</text>`, n.X+nodeW/2, n.Y+40, html.EscapeString(truncateRunes(detail, 36)))
+	fmt.Fprintf(b, `<text class="detail" x="%.1f" y="%.1f">%s</text>`, n.X+dagNodeW/2, n.Y+40, html.EscapeString(truncateRunes(detail, 36)))
 	b.WriteString(`</a>`)
 }
 
