@@ -15,22 +15,22 @@ var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 :root { --succeeded: #2e7d32; --cached: #00838f; --failed: #c62828; --executing: #1565c0; --stopped: #ef6c00; --notrun: #9e9e9e; --pending: #757575; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; margin: 0; color: #212121; background: #fafafa; }
-header { dagPad: 20px 28px 12px; background: #fff; border-bottom: 1px solid #e0e0e0; }
-main { dagPad: 8px 28px 40px; }
+header { padding: 20px 28px 12px; background: #fff; border-bottom: 1px solid #e0e0e0; }
+main { padding: 8px 28px 40px; }
 h1 { font-size: 22px; margin: 0 0 6px; overflow-wrap: anywhere; }
 h2 { font-size: 17px; margin: 26px 0 10px; }
 h3 { font-size: 14px; margin: 14px 0 6px; }
-.badge { display: inline-block; dagPad: 1px 9px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; vertical-align: middle; white-space: nowrap; }
+.badge { display: inline-block; padding: 1px 9px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; vertical-align: middle; white-space: nowrap; }
 .badge.succeeded { background: var(--succeeded); } .badge.cached { background: var(--cached); } .badge.failed { background: var(--failed); }
 .badge.executing { background: var(--executing); } .badge.stopped { background: var(--stopped); } .badge.notrun { background: var(--notrun); } .badge.pending { background: var(--pending); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 0; }
 dl.facts dt { color: #616161; } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.reason { margin: 10px 0 0; dagPad: 8px 12px; background: #ffebee; border-left: 4px solid var(--failed); white-space: pre-wrap; overflow-wrap: anywhere; }
+.reason { margin: 10px 0 0; padding: 8px 12px; background: #ffebee; border-left: 4px solid var(--failed); white-space: pre-wrap; overflow-wrap: anywhere; }
 .reason.notrun, .reason.pending { background: #f5f5f5; border-left-color: var(--notrun); }
 .reason.stopped { background: #fff3e0; border-left-color: var(--stopped); }
 .counts span { margin-right: 10px; }
 table { border-collapse: collapse; background: #fff; }
-th, td { text-align: left; dagPad: 4px 10px; border-bottom: 1px solid #eee; vertical-align: top; }
+th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #eee; vertical-align: top; }
 th { font-weight: 600; color: #424242; background: #f5f5f5; }
 td.name { overflow-wrap: anywhere; max-width: 360px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -68,17 +68,17 @@ svg.dag .node:hover rect, svg.dag .node:hover polygon { stroke-width: 3.5; }
 .line { display: inline-block; width: 26px; height: 0; vertical-align: middle; margin-right: 4px; border-top: 2px solid; }
 .line.dependson { border-color: #546e7a; } .line.data { border-color: #90a4ae; border-top-style: dashed; }
 .line.if { border-color: #5e35b1; } .line.else { border-color: #8d6e63; border-top-style: dotted; }
-details.step { background: #fff; border: 1px solid #e0e0e0; border-left: 5px solid var(--pending); border-radius: 6px; margin: 10px 0; dagPad: 0 14px; }
+details.step { background: #fff; border: 1px solid #e0e0e0; border-left: 5px solid var(--pending); border-radius: 6px; margin: 10px 0; padding: 0 14px; }
 details.step.succeeded { border-left-color: var(--succeeded); } details.step.cached { border-left-color: var(--cached); }
 details.step.failed { border-left-color: var(--failed); } details.step.executing { border-left-color: var(--executing); }
 details.step.stopped { border-left-color: var(--stopped); } details.step.notrun { border-left-color: var(--notrun); }
-details.step > summary { cursor: pointer; dagPad: 10px 0; font-weight: 600; overflow-wrap: anywhere; }
+details.step > summary { cursor: pointer; padding: 10px 0; font-weight: 600; overflow-wrap: anywhere; }
 details.step > summary .type { color: #757575; font-weight: 400; margin-left: 6px; }
 details.step > summary .dur { color: #616161; font-weight: 400; margin-left: 8px; }
 details.step[open] > summary { border-bottom: 1px solid #eee; }
-pre { background: #f6f8fa; border: 1px solid #eaecef; border-radius: 4px; dagPad: 8px 10px; margin: 4px 0 10px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow: auto; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+pre { background: #f6f8fa; border: 1px solid #eaecef; border-radius: 4px; padding: 8px 10px; margin: 4px 0 10px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow: auto; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
-.chart { margin: 0; background: #fff; border: 1px solid #eee; border-radius: 4px; dagPad: 4px 6px; }
+.chart { margin: 0; background: #fff; border: 1px solid #eee; border-radius: 4px; padding: 4px 6px; }
 .chart h4 { margin: 2px 4px; font-size: 12px; overflow-wrap: anywhere; }
 .chart svg { display: block; max-width: 100%; height: auto; }
 .muted { color: #9e9e9e; }
