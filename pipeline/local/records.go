@@ -1,0 +1,159 @@
+package local
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/sagepipe/sagepipe/internal/atomicfile"
+	"github.com/sagepipe/sagepipe/pipeline"
+)
+
+// Layout of an execution's directory under <root>/executions/<id>/.
+const (
+	recordFile     = "execution.json"
+	definitionFile = "definition.json"
+)
+
+func executionDir(root, id string) string { return filepath.Join(root, "executions", id) }
+
+// recorder owns an execution record and writes it after every change.
+// Changes are coalesced: a writer goroutine writes the latest state
+// whenever something changed since its last write, so a burst of changes
+// costs one write, and close writes the final state.
+type recorder struct {
+	id   string
+	path string
+
+	mu    sync.Mutex
+	ex    *pipeline.Execution
+	err   error // the first write error
+	dirty chan struct{}
+	done  chan struct{}
+}
+
+func newRecorder(root string, ex *pipeline.Execution) (*recorder, error) {
+	dir := executionDir(root, ex.ID)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	r := &recorder{id: ex.ID, path: filepath.Join(dir, recordFile), ex: ex,
+		dirty: make(chan struct{}, 1), done: make(chan struct{})}
+	if err := r.write(); err != nil {
+		return nil, err
+	}
+	go r.loop()
+	return r, nil
+}
+
+// update changes the record under the recorder's lock.
+func (r *recorder) update(f func(ex *pipeline.Execution)) {
+	r.mu.Lock()
+	f(r.ex)
+	r.mu.Unlock()
+	select {
+	case r.dirty <- struct{}{}:
+	default:
+	}
+}
+
+// read calls f with the record under the recorder's lock.
+func (r *recorder) read(f func(ex *pipeline.Execution)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(r.ex)
+}
+
+func (r *recorder) loop() {
+	defer close(r.done)
+	for range r.dirty {
+		_ = r.write()
+	}
+}
+
+func (r *recorder) write() error {
+	r.mu.Lock()
+	data, err := json.Marshal(r.ex)
+	r.mu.Unlock()
+	if err == nil {
+		err = atomicfile.WriteFile(r.path, data, 0o644)
+	}
+	if err != nil {
+		r.mu.Lock()
+		if r.err == nil {
+			r.err = fmt.Errorf("local: writing execution record: %w", err)
+		}
+		r.mu.Unlock()
+	}
+	return err
+}
+
+// close stops the writer after a final write and returns the first write
+// error.
+func (r *recorder) close() error {
+	close(r.dirty)
+	<-r.done
+	_ = r.write()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Load reads the record of execution id from the engine root root.
+func Load(root, id string) (*pipeline.Execution, error) {
+	root = rootOrDefault(root)
+	if id == "" || filepath.Base(id) != id || id[0] == '.' {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	data, err := os.ReadFile(filepath.Join(executionDir(root, id), recordFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %q under %s", ErrNotFound, id, root)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ex pipeline.Execution
+	if err := json.Unmarshal(data, &ex); err != nil {
+		return nil, fmt.Errorf("local: execution %q: %w", id, err)
+	}
+	return &ex, nil
+}
+
+// Executions returns the records of every execution under root, most
+// recent start first.
+func Executions(root string) ([]*pipeline.Execution, error) {
+	root = rootOrDefault(root)
+	entries, err := os.ReadDir(filepath.Join(root, "executions"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*pipeline.Execution
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		ex, err := Load(root, e.Name())
+		if errors.Is(err, ErrNotFound) {
+			continue // a directory being created
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ex)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.After(out[j].Start)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
