@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/sagepipe/sagepipe/actor"
 	"github.com/sagepipe/sagepipe/pipeline"
@@ -43,6 +44,12 @@ type Config struct {
 	Account string
 	// Region is the region in those ARNs; empty means "local".
 	Region string
+	// StopGrace is how long a stopped execution waits (on the wall clock)
+	// for running step functions to return after their context is done;
+	// one that does not is recorded as stopped and left behind, and
+	// nothing it writes afterwards reaches the store or the record. Zero
+	// means 30 seconds.
+	StopGrace time.Duration
 }
 
 // Engine runs pipelines on this machine. Bind step implementations with
@@ -67,6 +74,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.StopGrace <= 0 {
+		cfg.StopGrace = 30 * time.Second
 	}
 	if cfg.Region == "" {
 		cfg.Region = "local"

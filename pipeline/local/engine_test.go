@@ -394,3 +394,39 @@ func TestRetryAfterFailure(t *testing.T) {
 		t.Errorf("Executions: %v, %v", all, err)
 	}
 }
+
+func TestStopLeavesStepsThatIgnoreTheirContext(t *testing.T) {
+	e, _ := testEngine(t, local.Config{StopGrace: 50 * time.Millisecond})
+	if err := e.Stage(writeTemp(t, "x"), "s3://bucket/in/data.txt"); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	returned := make(chan struct{})
+	started := make(chan struct{})
+	e.Processing("a.py", func(ctx context.Context, job *local.ProcessingJob) error {
+		defer close(returned)
+		close(started)
+		<-release // ignores ctx
+		return os.WriteFile(filepath.Join(job.Outputs["out"].Dir, "data.txt"), []byte("late"), 0o644)
+	})
+	e.Canned("B", local.Canned{})
+	ctx, cancel := context.WithCancel(ctxT(t))
+	go func() { <-started; cancel() }()
+	ex, err := e.Run(ctx, chain(steps.CacheConfig{}), local.RunOptions{})
+	if !errors.Is(err, local.ErrStopped) {
+		t.Fatalf("err = %v", err)
+	}
+	if a := ex.Step("A"); a.Status != pipeline.StepStopped || !strings.Contains(a.FailureReason, "did not return") {
+		t.Errorf("A: %+v", a)
+	}
+	close(release)
+	<-returned
+	time.Sleep(20 * time.Millisecond)
+	loaded, err := local.Load(e.Root(), ex.ID)
+	if err != nil || loaded.Step("A").Status != pipeline.StepStopped {
+		t.Fatalf("loaded: %v %v", loaded, err)
+	}
+	if _, err := os.Stat(filepath.Join(e.Root(), "s3", "bucket", "chain", ex.ID, "A")); !os.IsNotExist(err) {
+		t.Errorf("A's late output reached the store: %v", err)
+	}
+}

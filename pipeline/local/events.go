@@ -15,6 +15,9 @@ func (x *execution) emit(ev pipeline.Event) {
 	ev.Execution = x.rec.id
 	x.emitMu.Lock()
 	defer x.emitMu.Unlock()
+	if x.ended {
+		return // a step function left behind by a stop returned late
+	}
 	if x.e.cfg.OnEvent != nil {
 		x.e.cfg.OnEvent(ev)
 	}

@@ -30,11 +30,12 @@ type recorder struct {
 	id   string
 	path string
 
-	mu    sync.Mutex
-	ex    *pipeline.Execution
-	err   error // the first write error
-	dirty chan struct{}
-	done  chan struct{}
+	mu     sync.Mutex
+	ex     *pipeline.Execution
+	err    error // the first write error
+	closed bool
+	dirty  chan struct{}
+	done   chan struct{}
 }
 
 func newRecorder(root string, ex *pipeline.Execution) (*recorder, error) {
@@ -52,14 +53,20 @@ func newRecorder(root string, ex *pipeline.Execution) (*recorder, error) {
 }
 
 // update changes the record under the recorder's lock.
+// After close it does nothing: a step function that did not return when
+// its execution stopped cannot change the final record.
 func (r *recorder) update(f func(ex *pipeline.Execution)) {
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
 	f(r.ex)
-	r.mu.Unlock()
-	select {
+	select { // under the lock, so close cannot close the channel meanwhile
 	case r.dirty <- struct{}{}:
 	default:
 	}
+	r.mu.Unlock()
 }
 
 // read calls f with the record under the recorder's lock.
@@ -96,7 +103,10 @@ func (r *recorder) write() error {
 // close stops the writer after a final write and returns the first write
 // error.
 func (r *recorder) close() error {
+	r.mu.Lock()
+	r.closed = true
 	close(r.dirty)
+	r.mu.Unlock()
 	<-r.done
 	_ = r.write()
 	r.mu.Lock()

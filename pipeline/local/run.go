@@ -57,6 +57,7 @@ type execution struct {
 	outputs  []map[string]string // output URIs of finished steps
 	status   []pipeline.StepStatus
 	emitMu   sync.Mutex
+	ended    bool   // under emitMu: the final event was sent
 	failStep string // the Fail step that ended the execution
 	failMsg  string
 }
@@ -314,6 +315,9 @@ func (x *execution) execute(ctx context.Context, ex *pipeline.Execution) (*pipel
 		ev = pipeline.Event{Kind: pipeline.EventStopped, Message: reason}
 	}
 	x.emit(ev)
+	x.emitMu.Lock()
+	x.ended = true
+	x.emitMu.Unlock()
 	werr := x.rec.close()
 	out := x.rec.ex
 	if werr != nil {

@@ -3,7 +3,9 @@ package local
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"time"
 
 	"github.com/sagepipe/sagepipe/pipeline"
 )
@@ -45,6 +47,8 @@ func (x *execution) schedule(ctx context.Context) {
 	}
 	results := make(chan stepOutcome, n)
 	running := 0
+	inFlight := map[int]bool{}
+	var grace <-chan time.Time
 	halted := false
 	ctxDone := ctx.Done()
 
@@ -76,14 +80,17 @@ func (x *execution) schedule(ctx context.Context) {
 			x.status[i] = pipeline.StepExecuting
 			x.mu.Unlock()
 			running++
+			inFlight[i] = true
 			go func() { results <- x.runStep(ctx, i) }()
 		}
 		if running == 0 {
 			break
 		}
+		abandon := false
 		select {
 		case r := <-results:
 			running--
+			delete(inFlight, r.index)
 			x.mu.Lock()
 			x.status[r.index], x.props[r.index], x.outputs[r.index] = r.status, r.props, r.outputs
 			if x.failStep != "" {
@@ -93,6 +100,20 @@ func (x *execution) schedule(ctx context.Context) {
 			finish(r.index)
 		case <-ctxDone:
 			ctxDone = nil
+			t := time.NewTimer(x.e.cfg.StopGrace)
+			defer t.Stop()
+			grace = t.C
+		case <-grace:
+			abandon = true
+		}
+		if abandon {
+			// Step functions that ignore their context: record them as
+			// stopped and return; whatever they write later is dropped.
+			for _, i := range slices.Sorted(maps.Keys(inFlight)) {
+				x.abandon(i)
+				done[i] = true
+			}
+			break
 		}
 	}
 	// What is left did not run: the execution stopped or failed at a Fail
@@ -154,4 +175,19 @@ func (x *execution) notRun(i int, reason string) {
 		r.Status, r.FailureReason = pipeline.StepNotRun, reason
 	})
 	x.emit(pipeline.Event{Step: x.def.steps[i].name, Kind: pipeline.EventSkipped, Message: reason})
+}
+
+// abandon records a step whose function did not return within StopGrace
+// of the execution being stopped.
+func (x *execution) abandon(i int) {
+	x.mu.Lock()
+	x.status[i] = pipeline.StepStopped
+	x.mu.Unlock()
+	end := x.e.cfg.Clock.Now().UTC()
+	reason := fmt.Sprintf("the step function did not return within %s of the execution being stopped", x.e.cfg.StopGrace)
+	x.rec.update(func(ex *pipeline.Execution) {
+		r := &ex.Steps[i]
+		r.Status, r.End, r.FailureReason = pipeline.StepStopped, end, reason
+	})
+	x.emit(pipeline.Event{Step: x.def.steps[i].name, Kind: pipeline.EventStopped, Message: reason})
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
@@ -67,7 +68,7 @@ func (x *execution) propertyFileURI(step, file string) (string, error) {
 		if !ok {
 			return "", resolveErr("property file %s.%s: step %q has no output %q", step, file, step, pf.output)
 		}
-		return uri + "/" + pf.path, nil
+		return strings.TrimRight(uri, "/") + "/" + strings.TrimLeft(pf.path, "/"), nil
 	}
 	return "", resolveErr("step %q declares no property file %q", step, file)
 }
@@ -369,6 +370,9 @@ func (x *execution) attempt(ctx context.Context, ex executor, impl any, a *attem
 	}()
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // stopped: what it wrote is dropped with the scratch directory
 	}
 	for _, c := range a.commits {
 		if err := x.store.put(c.dir, c.uri); err != nil {

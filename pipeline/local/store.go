@@ -24,12 +24,18 @@ func (s store) path(uri string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: %q does not start with s3://", ErrURI, uri)
 	}
-	rest = strings.TrimRight(rest, "/")
-	segs := strings.Split(rest, "/")
-	for _, seg := range segs {
-		if seg == "" || seg == "." || seg == ".." || strings.HasPrefix(seg, ".sagepipe-") {
-			return "", fmt.Errorf("%w: %q has an empty, ., .. or reserved segment", ErrURI, uri)
+	var segs []string
+	for _, seg := range strings.Split(rest, "/") {
+		switch {
+		case seg == "":
+			continue // a//b and a trailing slash name the same folder here
+		case seg == "." || seg == ".." || strings.HasPrefix(seg, ".sagepipe-"):
+			return "", fmt.Errorf("%w: %q has a ., .. or reserved segment", ErrURI, uri)
 		}
+		segs = append(segs, seg)
+	}
+	if len(segs) == 0 {
+		return "", fmt.Errorf("%w: %q names no bucket", ErrURI, uri)
 	}
 	return filepath.Join(s.root, "s3", filepath.Join(segs...)), nil
 }
