@@ -43,7 +43,7 @@ type attempt struct {
 	number  int
 	jobName string
 	log     *slog.Logger
-	scratch string // removed after the attempt
+	scratch string // made on first use by scratchDir, removed after the attempt
 	// commits are the outputs to move into the store once the attempt
 	// succeeds: temporary directory -> S3 URI.
 	commits []commit
@@ -95,4 +95,17 @@ var executors = map[string]executor{
 	"Processing": processingExecutor{},
 	"Lambda":     callExecutor{typ: "Lambda"},
 	"Callback":   callExecutor{typ: "Callback"},
+}
+
+// scratchDir returns the attempt's private directory for work in
+// progress, making it on first use (most no-op and call steps need none).
+func (a *attempt) scratchDir() (string, error) {
+	if a.scratch == "" {
+		dir, err := a.x.store.tmpDir(a.x.rec.id + "-" + a.step.name + "-*")
+		if err != nil {
+			return "", err
+		}
+		a.scratch = dir
+	}
+	return a.scratch, nil
 }

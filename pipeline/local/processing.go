@@ -23,7 +23,8 @@ type ProcessingJob struct {
 	Job
 	// Inputs are the job's inputs by input name, each materialised as a
 	// local directory. Treat them as read-only: they may be the artifact
-	// store's own directories.
+	// store's own directories. The "code" input's Dir is empty when the
+	// code was not staged in the store (the function stands for it).
 	Inputs map[string]Input
 	// Outputs are the job's outputs by output name, each an empty
 	// directory that becomes the output's S3 URI when the job succeeds.
@@ -181,7 +182,11 @@ func (processingExecutor) run(ctx context.Context, a *attempt, impl any) (*resul
 		if _, err := a.x.store.path(uri); err != nil {
 			return nil, fmt.Errorf("output %q: %w", name, err)
 		}
-		dir := filepath.Join(a.scratch, "output", strconv.Itoa(i))
+		scratch, err := a.scratchDir()
+		if err != nil {
+			return nil, err
+		}
+		dir := filepath.Join(scratch, "output", strconv.Itoa(i))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
@@ -219,29 +224,32 @@ func stringList(v any) []string {
 // materialise returns a local directory holding the input at uri: the
 // store's directory itself, or a directory holding a link to the file
 // stored there. A missing input fails the step, except the code input,
-// which the Go function replaces.
+// which the Go function replaces: its Dir is then empty.
 func (a *attempt) materialise(name string, i int, uri string, optional bool) (string, error) {
 	p, err := a.x.store.path(uri)
 	if err != nil {
 		return "", fmt.Errorf("input %q: %w", name, err)
 	}
 	info, err := os.Stat(p)
-	if err == nil && info.IsDir() {
-		return p, nil
-	}
-	dir := filepath.Join(a.scratch, "input", strconv.Itoa(i))
-	if mkErr := os.MkdirAll(dir, 0o755); mkErr != nil {
-		return "", mkErr
-	}
 	switch {
-	case err == nil:
-		if err := linkOrCopy(p, filepath.Join(dir, filepath.Base(p))); err != nil {
-			return "", fmt.Errorf("input %q: %w", name, err)
-		}
+	case err == nil && info.IsDir():
+		return p, nil
 	case os.IsNotExist(err) && optional:
+		return "", nil
 	case os.IsNotExist(err):
 		return "", fmt.Errorf("%w: input %q: nothing at %s", ErrInput, name, uri)
-	default:
+	case err != nil:
+		return "", fmt.Errorf("input %q: %w", name, err)
+	}
+	scratch, err := a.scratchDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(scratch, "input", strconv.Itoa(i))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := linkOrCopy(p, filepath.Join(dir, filepath.Base(p))); err != nil {
 		return "", fmt.Errorf("input %q: %w", name, err)
 	}
 	return dir, nil

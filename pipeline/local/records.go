@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/sagepipe/sagepipe/internal/atomicfile"
 	"github.com/sagepipe/sagepipe/pipeline"
@@ -45,7 +46,7 @@ func newRecorder(root string, ex *pipeline.Execution) (*recorder, error) {
 	}
 	r := &recorder{id: ex.ID, path: filepath.Join(dir, recordFile), ex: ex,
 		dirty: make(chan struct{}, 1), done: make(chan struct{})}
-	if err := r.write(); err != nil {
+	if err := r.write(true); err != nil {
 		return nil, err
 	}
 	go r.loop()
@@ -76,19 +77,30 @@ func (r *recorder) read(f func(ex *pipeline.Execution)) {
 	f(r.ex)
 }
 
+// writeEvery spaces the writes of a record in progress: a write holds
+// every change made before it, so a burst of step changes costs one
+// write, and a reader sees the state of at most this long ago.
+const writeEvery = 20 * time.Millisecond
+
 func (r *recorder) loop() {
 	defer close(r.done)
 	for range r.dirty {
-		_ = r.write()
+		_ = r.write(false)
+		time.Sleep(writeEvery)
 	}
 }
 
-func (r *recorder) write() error {
+// write writes the record: replaced atomically by a rename, and synced to
+// disk when durable (the first and the final write; syncing every write
+// would make other file operations wait on the file system's journal).
+func (r *recorder) write(durable bool) error {
 	r.mu.Lock()
 	data, err := json.Marshal(r.ex)
 	r.mu.Unlock()
-	if err == nil {
+	if err == nil && durable {
 		err = atomicfile.WriteFile(r.path, data, 0o644)
+	} else if err == nil {
+		err = replaceFile(r.path, data)
 	}
 	if err != nil {
 		r.mu.Lock()
@@ -108,10 +120,33 @@ func (r *recorder) close() error {
 	close(r.dirty)
 	r.mu.Unlock()
 	<-r.done
-	_ = r.write()
+	_ = r.write(true)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.err
+}
+
+// replaceFile writes data to a temporary file beside path and renames it
+// over path, so a reader sees the old or the new content, never a part.
+func replaceFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // Load reads the record of execution id from the engine root root.

@@ -354,11 +354,11 @@ func (x *execution) retryDelay(s *stepDef, err error, counts []int, first time.T
 // attempt runs one attempt in a scratch directory that is removed after
 // it; the outputs of a successful attempt are moved into the store.
 func (x *execution) attempt(ctx context.Context, ex executor, impl any, a *attempt) (res *result, err error) {
-	a.scratch, err = x.store.tmpDir(x.rec.id + "-" + a.step.name + "-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(a.scratch)
+	defer func() {
+		if a.scratch != "" {
+			os.RemoveAll(a.scratch)
+		}
+	}()
 	func() {
 		defer func() {
 			if v := recover(); v != nil {
