@@ -105,13 +105,13 @@ func outputValue(typ string, v any) (any, error) {
 		if s, ok := v.(string); ok {
 			return s, nil
 		}
-	case "Integer":
-		return convertParam("Integer", v)
-	case "Float":
+	case "Integer", "Float":
 		if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
 			return nil, fmt.Errorf("%v has no JSON form", f)
 		}
-		return convertParam("Float", v)
+		if c, err := convertParam(typ, v); err == nil {
+			return c, nil
+		}
 	case "Boolean":
 		if b, ok := v.(bool); ok {
 			return b, nil

@@ -202,3 +202,13 @@ func Executions(root string) ([]*pipeline.Execution, error) {
 	})
 	return out, nil
 }
+
+// Definition returns the definition JSON execution id ran (pipeline.Parse
+// reads it back, for its DAG).
+func Definition(root, id string) ([]byte, error) {
+	root = rootOrDefault(root)
+	if _, err := Load(root, id); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(filepath.Join(executionDir(root, id), definitionFile))
+}
