@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
@@ -95,7 +96,7 @@ func (processingExecutor) keys(s *stepDef) []string {
 			keys = append(keys, path.Base(last))
 		}
 	}
-	return keys
+	return slices.Compact(keys)
 }
 
 func asObject(v any) *pyjson.Object {
