@@ -277,7 +277,7 @@ func (x *execution) execute(ctx context.Context, ex *pipeline.Execution) (*pipel
 		}()
 	}
 	x.emit(pipeline.Event{Kind: pipeline.EventStarted, Message: "execution started"})
-	x.schedule(ctx)
+	interrupted := x.schedule(ctx)
 
 	var status pipeline.ExecutionStatus
 	var reason string
@@ -293,7 +293,7 @@ func (x *execution) execute(ctx context.Context, ex *pipeline.Execution) (*pipel
 		if x.failStep != "" {
 			status, reason = pipeline.ExecutionFailed, x.failMsg
 		}
-		if ctx.Err() != nil {
+		if interrupted {
 			status, reason = pipeline.ExecutionStopped, "stopped: "+context.Cause(ctx).Error()
 		}
 	})

@@ -22,8 +22,10 @@ type stepOutcome struct {
 // each as soon as the steps it depends on are done, at most maxParallel
 // at once, until none can run. Steps whose dependencies did not succeed,
 // steps on the branch a condition did not take, and steps left when the
-// context is done or a Fail step ran are recorded as not run.
-func (x *execution) schedule(ctx context.Context) {
+// context is done or a Fail step ran are recorded as not run. It reports
+// whether the context's end interrupted the execution: a step was
+// stopped, or steps were left that would have run.
+func (x *execution) schedule(ctx context.Context) (interrupted bool) {
 	steps := x.def.steps
 	n := len(steps)
 	done := make([]bool, n)
@@ -90,6 +92,7 @@ func (x *execution) schedule(ctx context.Context) {
 		select {
 		case r := <-results:
 			running--
+			interrupted = interrupted || r.status == pipeline.StepStopped
 			delete(inFlight, r.index)
 			x.mu.Lock()
 			x.status[r.index], x.props[r.index], x.outputs[r.index] = r.status, r.props, r.outputs
@@ -113,6 +116,7 @@ func (x *execution) schedule(ctx context.Context) {
 				x.abandon(i)
 				done[i] = true
 			}
+			interrupted = true
 			break
 		}
 	}
@@ -128,8 +132,10 @@ func (x *execution) schedule(ctx context.Context) {
 	for i := range steps {
 		if !done[i] {
 			x.notRun(i, reason)
+			interrupted = interrupted || ctx.Err() != nil
 		}
 	}
+	return interrupted
 }
 
 // blocked reports whether step i may run, given its finished
