@@ -95,7 +95,7 @@ func (x *execution) runStep(ctx context.Context, i int) stepOutcome {
 	})
 	out := stepOutcome{index: i}
 	var attempts int
-	var cachedFrom string
+	var cachedFrom, failMsg string
 	var err error
 	switch s.typ {
 	case "Condition":
@@ -105,7 +105,7 @@ func (x *execution) runStep(ctx context.Context, i int) stepOutcome {
 	case "Fail":
 		x.emit(pipeline.Event{Step: s.name, Kind: pipeline.EventStarted, Attempt: 1})
 		attempts = 1
-		err = x.runFail(s)
+		failMsg, err = x.runFail(s)
 	default:
 		var res *result
 		res, attempts, cachedFrom, err = x.runJob(ctx, s)
@@ -134,7 +134,7 @@ func (x *execution) runStep(ctx context.Context, i int) stepOutcome {
 	if err != nil {
 		reason = err.Error()
 		if errors.Is(err, errFailStep) {
-			reason = x.failMsg
+			reason = failMsg
 		}
 		out.props, out.outputs = nil, nil
 	}
@@ -213,26 +213,27 @@ func (x *execution) runCondition(s *stepDef) (any, error) {
 	return pyjson.NewObject().Set("Outcome", ok), nil
 }
 
-// runFail resolves a Fail step's message and ends the execution with it.
-func (x *execution) runFail(s *stepDef) error {
+// runFail resolves a Fail step's message and ends the execution with it;
+// the error is errFailStep once the message is known.
+func (x *execution) runFail(s *stepDef) (string, error) {
 	sc := x.scope(x.jobName(s))
 	msg, err := sc.resolve(get(asObject(s.args), "ErrorMessage"))
 	if err != nil {
-		return err
+		return "", err
 	}
 	text := pyStr(msg)
 	if msg == nil {
 		text = ""
 	}
 	if err := x.setArguments(s.index, pyjson.NewObject().Set("ErrorMessage", text)); err != nil {
-		return err
+		return "", err
 	}
 	x.mu.Lock()
 	if x.failStep == "" {
 		x.failStep, x.failMsg = s.name, text
 	}
 	x.mu.Unlock()
-	return errFailStep
+	return text, errFailStep
 }
 
 // runJob runs a job step: resolves its arguments, takes a cache hit when
