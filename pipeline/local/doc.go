@@ -51,7 +51,9 @@
 // retry policies matches it: then the step is retried after
 // IntervalSeconds × BackoffRate^(k−1) (on the engine's Clock) while
 // MaxAttempts retries or ExpireAfterMin minutes from the first attempt
-// allow, as SageMaker does. A function that panics fails its step with the
+// allow, as SageMaker does. ErrServiceFault and ErrThrottling are retried
+// even without a policy naming them (after 1 s, doubling, at most 5
+// times), as SageMaker retries them by default. A function that panics fails its step with the
 // panic value and stack as the failure reason.
 //
 // # The artifact store

@@ -221,6 +221,10 @@ func TestRetryPolicies(t *testing.T) {
 		{"expire after", []steps.RetryPolicy{{ExceptionTypes: []string{steps.JobInternalError}, IntervalSeconds: 60, BackoffRate: 2, ExpireAfterMin: 4}},
 			map[int]error{1: local.ErrJobInternal, 2: local.ErrJobInternal, 3: local.ErrJobInternal, 4: local.ErrJobInternal},
 			pipeline.StepFailed, 3, 3 * time.Minute, "expired after 4 minutes"},
+		{"service faults are retried by default", nil, map[int]error{1: local.ErrServiceFault, 2: local.ErrServiceFault},
+			pipeline.StepSucceeded, 3, 3 * time.Second, ""},
+		{"default retries end after 5", nil, map[int]error{1: local.ErrThrottling, 2: local.ErrThrottling, 3: local.ErrThrottling,
+			4: local.ErrThrottling, 5: local.ErrThrottling, 6: local.ErrThrottling}, pipeline.StepFailed, 6, 31 * time.Second, "5 retry attempts exhausted"},
 		{"second policy matches", []steps.RetryPolicy{capacity, {ExceptionTypes: []string{steps.StepThrottling}, MaxAttempts: 1}},
 			map[int]error{1: local.ErrThrottling}, pipeline.StepSucceeded, 2, time.Second, ""},
 	}

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -275,7 +276,7 @@ func (x *execution) runJob(ctx context.Context, s *stepDef) (*result, int, strin
 	}
 	log := x.stepLogger(s)
 	first := x.e.cfg.Clock.Now()
-	counts := make([]int, len(s.retry))
+	counts := make([]int, len(s.retry)+1) // the last counts the default policy
 	for n := 1; ; n++ {
 		x.emit(pipeline.Event{Step: s.name, Kind: pipeline.EventStarted, Attempt: n})
 		x.rec.update(func(e *pipeline.Execution) { e.Steps[s.index].Attempts = n })
@@ -317,6 +318,11 @@ func (x *execution) runJob(ctx context.Context, s *stepDef) (*result, int, strin
 	}
 }
 
+// defaultRetry is how SageMaker retries Step.SERVICE_FAULT and
+// Step.THROTTLING when no policy of the step names them: after 1 s,
+// doubling, at most 5 times (the SDK's policy defaults).
+var defaultRetry = retryPolicy{backoff: 2, interval: 1, maxAttempts: 5, hasMax: true}
+
 // retryDelay returns how long to wait before retrying after err, or a
 // reason not to retry ("-" when no policy matches at all).
 func (x *execution) retryDelay(s *stepDef, err error, counts []int, first time.Time) (time.Duration, string) {
@@ -324,32 +330,32 @@ func (x *execution) retryDelay(s *stepDef, err error, counts []int, first time.T
 	if t == nil {
 		return 0, "-"
 	}
-	for k, p := range s.retry {
-		matches := false
-		for _, name := range p.types {
-			matches = matches || name == t.Name()
-		}
-		if !matches {
-			continue
-		}
-		if s.typ == "Tuning" && t == ErrJobInternal {
-			return 0, "tuning steps are not retried on " + t.Name()
-		}
-		counts[k]++
-		delay := time.Duration(float64(p.interval) * math.Pow(p.backoff, float64(counts[k]-1)) * float64(time.Second))
-		if p.expireAfterMin > 0 {
-			limit := time.Duration(p.expireAfterMin) * time.Minute
-			if x.e.cfg.Clock.Now().Add(delay).Sub(first) > limit {
-				return 0, fmt.Sprintf("retry policy expired after %d minutes", p.expireAfterMin)
-			}
-			return delay, ""
-		}
-		if counts[k] > p.maxAttempts {
-			return 0, fmt.Sprintf("%d retry attempts exhausted", p.maxAttempts)
+	k := slices.IndexFunc(s.retry, func(p retryPolicy) bool { return slices.Contains(p.types, t.Name()) })
+	var p retryPolicy
+	switch {
+	case k >= 0:
+		p = s.retry[k]
+	case t == ErrServiceFault || t == ErrThrottling:
+		k, p = len(s.retry), defaultRetry
+	default:
+		return 0, "-"
+	}
+	if s.typ == "Tuning" && t == ErrJobInternal {
+		return 0, "tuning steps are not retried on " + t.Name()
+	}
+	counts[k]++
+	delay := time.Duration(float64(p.interval) * math.Pow(p.backoff, float64(counts[k]-1)) * float64(time.Second))
+	if p.expireAfterMin > 0 {
+		limit := time.Duration(p.expireAfterMin) * time.Minute
+		if x.e.cfg.Clock.Now().Add(delay).Sub(first) > limit {
+			return 0, fmt.Sprintf("retry policy expired after %d minutes", p.expireAfterMin)
 		}
 		return delay, ""
 	}
-	return 0, "-"
+	if counts[k] > p.maxAttempts {
+		return 0, fmt.Sprintf("%d retry attempts exhausted", p.maxAttempts)
+	}
+	return delay, ""
 }
 
 // attempt runs one attempt in a scratch directory that is removed after
