@@ -114,7 +114,9 @@
 // step type, the resolved arguments SageMaker compares (for processing:
 // AppSpecification, Environment, ProcessingInputs) and the content of the
 // inputs. A hit reuses the earlier run's properties and outputs, and the
-// record names the execution they came from.
+// record names the execution they came from. The key cannot see the Go
+// function bound to the step: after changing a step's function, change
+// one of its arguments (or its code's S3 URI) or disable its cache.
 //
 // # Testing pipelines
 //
