@@ -179,11 +179,9 @@ func TestFullPipelineFailBranch(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	src := filepath.Join(t.TempDir(), "data.csv")
 	writeFile(t, src, "a,b\n1,2\n")
-	if err := e.Stage(src, "s3://bucket/raw/data.csv"); err != nil {
-		t.Fatal(err)
-	}
 	bindFull(e, 9000.5)
-	ex, err := e.Run(ctxT(t), fullPipeline(), local.RunOptions{Parameters: map[string]any{"Threshold": 5000}})
+	ex, err := e.Run(ctxT(t), fullPipeline(), local.RunOptions{Parameters: map[string]any{"Threshold": 5000},
+		Stage: map[string]string{"s3://bucket/raw/data.csv": src}})
 	if !errors.Is(err, local.ErrFailed) {
 		t.Fatalf("err = %v, want ErrFailed", err)
 	}

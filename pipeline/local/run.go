@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +27,9 @@ type RunOptions struct {
 	Parameters map[string]any
 	// DisplayName is recorded as the execution's display name.
 	DisplayName string
+	// Stage maps S3 URIs to local files or folders that are put there
+	// (see Stage) after the checks and before the first step starts.
+	Stage map[string]string
 	// MaxParallel bounds the steps that run at once for this run,
 	// overriding Config.MaxParallel (SageMaker's ParallelismConfiguration);
 	// 0 keeps the engine's.
@@ -93,6 +98,11 @@ func (e *Engine) Run(ctx context.Context, p *pipeline.Pipeline, opts RunOptions)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for _, uri := range slices.Sorted(maps.Keys(opts.Stage)) {
+		if err := e.Stage(opts.Stage[uri], uri); err != nil {
+			return nil, err
+		}
 	}
 	now := e.cfg.Clock.Now().UTC()
 	id := e.newID()
