@@ -79,14 +79,17 @@ func (r *recorder) read(f func(ex *pipeline.Execution)) {
 
 // writeEvery spaces the writes of a record in progress: a write holds
 // every change made before it, so a burst of step changes costs one
-// write, and a reader sees the state of at most this long ago.
+// write, and a reader sees the state of at most this long ago. A record
+// that takes long to write (long logs) is written less often, so that
+// writing takes at most a tenth of the writer's time.
 const writeEvery = 20 * time.Millisecond
 
 func (r *recorder) loop() {
 	defer close(r.done)
 	for range r.dirty {
+		start := time.Now()
 		_ = r.write(false)
-		time.Sleep(writeEvery)
+		time.Sleep(max(writeEvery, 9*time.Since(start)))
 	}
 }
 
