@@ -36,6 +36,7 @@ type recorder struct {
 	err    error // the first write error
 	closed bool
 	dirty  chan struct{}
+	stop   chan struct{} // closed by close: the writer stops waiting
 	done   chan struct{}
 }
 
@@ -45,7 +46,7 @@ func newRecorder(root string, ex *pipeline.Execution) (*recorder, error) {
 		return nil, err
 	}
 	r := &recorder{id: ex.ID, path: filepath.Join(dir, recordFile), ex: ex,
-		dirty: make(chan struct{}, 1), done: make(chan struct{})}
+		dirty: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := r.write(true); err != nil {
 		return nil, err
 	}
@@ -89,7 +90,12 @@ func (r *recorder) loop() {
 	for range r.dirty {
 		start := time.Now()
 		_ = r.write(false)
-		time.Sleep(max(writeEvery, 9*time.Since(start)))
+		t := time.NewTimer(max(writeEvery, 9*time.Since(start)))
+		select {
+		case <-t.C:
+		case <-r.stop:
+			t.Stop()
+		}
 	}
 }
 
@@ -120,6 +126,7 @@ func (r *recorder) write(durable bool) error {
 func (r *recorder) close() error {
 	r.mu.Lock()
 	r.closed = true
+	close(r.stop)
 	close(r.dirty)
 	r.mu.Unlock()
 	<-r.done
