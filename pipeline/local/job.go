@@ -72,8 +72,18 @@ type result struct {
 	outputs map[string]string
 }
 
-// executor runs the jobs of one step type. Step types plug into the
-// engine by adding an executor to executors.
+// executor runs the jobs of one step type. A step type plugs into the
+// engine with an executor in executors and an Engine method that binds
+// its typed function (as Processing does with e.bind). The engine does
+// the rest for every type: the binding check before the start, argument
+// resolution, the cache (when cacheable), attempts under the retry
+// policies, panics, outputs and the record. In run, an executor reads the
+// resolved arguments (a.args), materialises inputs (a.materialise), asks
+// for private space (a.scratchDir), registers each output directory with
+// the S3 URI it becomes (a.commits, moved into the store only when the
+// attempt succeeds and the execution is not stopped), gives the function
+// a.job() for its Job, and returns the step's property tree (the
+// Describe response of its job) and its outputs by name.
 type executor interface {
 	// keys returns the binding keys that select a step's implementation,
 	// most specific first: its name, then the code it runs.
