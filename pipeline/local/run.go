@@ -78,6 +78,9 @@ func (e *Engine) Run(ctx context.Context, p *pipeline.Pipeline, opts RunOptions)
 	if p == nil {
 		return nil, errors.New("local: nil pipeline")
 	}
+	if p.Name() == "" {
+		return nil, fmt.Errorf("%w: the pipeline has no name (a parsed definition has none: set one with WithName)", ErrDefinition)
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

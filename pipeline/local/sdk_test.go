@@ -43,6 +43,21 @@ func TestSDKDefinitionRuns(t *testing.T) {
 	}
 }
 
+func TestPipelineNeedsAName(t *testing.T) {
+	data, err := os.ReadFile("../testdata/parse/fail-join-condition-outcome.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := testEngine(t, local.Config{})
+	if _, err := e.Run(ctxT(t), p, local.RunOptions{}); !errors.Is(err, local.ErrDefinition) || !strings.Contains(err.Error(), "WithName") {
+		t.Errorf("unnamed pipeline: %v", err)
+	}
+}
+
 // Every step the engine cannot run yet is listed before anything starts,
 // for SDK definitions too.
 func TestSDKDefinitionsListUnboundSteps(t *testing.T) {
