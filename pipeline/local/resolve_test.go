@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -125,7 +126,8 @@ func TestResolveErrorsFailTheStep(t *testing.T) {
 func TestEventsAndConcurrencyBound(t *testing.T) {
 	var mu sync.Mutex
 	var events []string
-	e, _ := testEngine(t, local.Config{MaxParallel: 2, OnEvent: func(ev pipeline.Event) {
+	var logs syncBuffer
+	e, _ := testEngine(t, local.Config{MaxParallel: 2, Logger: slog.New(slog.NewTextHandler(&logs, nil)), OnEvent: func(ev pipeline.Event) {
 		mu.Lock()
 		defer mu.Unlock()
 		events = append(events, fmt.Sprintf("%s %s %d", ev.Step, ev.Kind, ev.Attempt))
@@ -169,6 +171,28 @@ func TestEventsAndConcurrencyBound(t *testing.T) {
 	if !slicesContain(events, "Stop skipped 0") {
 		t.Errorf("no skipped event for Stop: %v", events)
 	}
+	for _, want := range []string{"msg=started execution=exec1 step=S0 attempt=1", "msg=skipped execution=exec1 step=Stop message=", "msg=succeeded execution=exec1 message=\"execution succeeded\""} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func slicesContain(s []string, v string) bool {
