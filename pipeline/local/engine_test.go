@@ -434,3 +434,80 @@ func TestStopLeavesStepsThatIgnoreTheirContext(t *testing.T) {
 		t.Errorf("A's late output reached the store: %v", err)
 	}
 }
+
+// A retry interval waits on the wall clock, and a stop ends the wait.
+func TestStopDuringRetryWait(t *testing.T) {
+	e := local.New(local.Config{Root: t.TempDir()})
+	if err := e.Stage(writeTemp(t, "x"), "s3://bucket/in/data.txt"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(ctxT(t))
+	e.Processing("a.py", func(ctx context.Context, job *local.ProcessingJob) error {
+		time.AfterFunc(20*time.Millisecond, cancel)
+		return local.ErrCapacity
+	})
+	e.Canned("B", local.Canned{})
+	policy := steps.RetryPolicy{ExceptionTypes: []string{steps.JobCapacityError}, IntervalSeconds: 3600, MaxAttempts: 3}
+	start := time.Now()
+	ex, err := e.Run(ctx, chain(steps.CacheConfig{}, policy), local.RunOptions{})
+	if !errors.Is(err, local.ErrStopped) {
+		t.Fatalf("err = %v", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("the stop took %v", time.Since(start))
+	}
+	if a := ex.Step("A"); a.Status != pipeline.StepStopped || a.Attempts != 1 {
+		t.Errorf("A: %+v", a)
+	}
+	if b := ex.Step("B"); b.Status != pipeline.StepNotRun {
+		t.Errorf("B: %+v", b)
+	}
+}
+
+// Executions of one engine may run at once; Executions lists them, newest
+// first.
+func TestConcurrentRunsAndExecutions(t *testing.T) {
+	e, clock := testEngine(t, local.Config{})
+	if err := e.Stage(writeTemp(t, "x"), "s3://bucket/in/data.txt"); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	calls := 0
+	e.Processing("a.py", copyStep(&calls, &mu))
+	e.Processing("b.py", copyStep(&calls, &mu))
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.Run(ctxT(t), chain(steps.CacheConfig{}), local.RunOptions{})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.Advance(time.Minute)
+	last, err := e.Run(ctxT(t), chain(steps.CacheConfig{}), local.RunOptions{DisplayName: "last"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := local.Executions(e.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 5 || all[0].ID != last.ID || all[0].DisplayName != "last" || calls != 10 {
+		t.Fatalf("%d executions, first %s, %d calls", len(all), all[0].ID, calls)
+	}
+	for _, ex := range all {
+		if ex.Status != pipeline.ExecutionSucceeded {
+			t.Errorf("%s: %s", ex.ID, ex.Status)
+		}
+		if got := readStore(t, e.Root(), ex.Step("B").Outputs["out"]+"/data.txt"); got != "xAB" {
+			t.Errorf("%s: B wrote %q", ex.ID, got)
+		}
+	}
+}
