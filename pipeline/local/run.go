@@ -295,6 +295,9 @@ func (x *execution) execute(ctx context.Context, ex *pipeline.Execution) (*pipel
 	var status pipeline.ExecutionStatus
 	var reason string
 	var kind error
+	x.mu.Lock()
+	failStep, failMsg := x.failStep, x.failMsg
+	x.mu.Unlock()
 	x.rec.read(func(ex *pipeline.Execution) {
 		status, reason = pipeline.ExecutionSucceeded, ""
 		for i := range ex.Steps {
@@ -303,8 +306,8 @@ func (x *execution) execute(ctx context.Context, ex *pipeline.Execution) (*pipel
 				status, reason = pipeline.ExecutionFailed, fmt.Sprintf("step %q failed: %s", r.Name, r.FailureReason)
 			}
 		}
-		if x.failStep != "" {
-			status, reason = pipeline.ExecutionFailed, x.failMsg
+		if failStep != "" {
+			status, reason = pipeline.ExecutionFailed, failMsg
 		}
 		if interrupted {
 			status, reason = pipeline.ExecutionStopped, "stopped: "+context.Cause(ctx).Error()
