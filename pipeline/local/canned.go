@@ -1,9 +1,12 @@
 package local
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,8 +30,8 @@ type Canned struct {
 	OutputParameters map[string]any
 	// Properties set members of the step's property tree after it
 	// succeeds, by dotted path ("ProcessingJobStatus",
-	// "OutputParameters.flag"), as Go values: string, integer types,
-	// float64, bool.
+	// "BestTrainingJob.TrainingJobName"), as Go values: string, integer
+	// types, float64, bool, and map[string]any and []any of them.
 	Properties map[string]any
 	// Metrics are logged, in order, on every attempt.
 	Metrics []pipeline.Metric
@@ -43,8 +46,12 @@ type Canned struct {
 // Files maps relative file paths to their contents.
 type Files map[string][]byte
 
-// Canned binds a canned result to the named step, whatever its type
-// (among the types the engine runs); it wins over every other binding.
+// Canned binds a canned result to the named step, whatever its type; it
+// wins over every other binding. A step of a type the engine cannot run
+// yet (Training, Tuning, Model, RegisterModel, Transform) runs with a
+// canned result too: its property tree is its resolved arguments plus
+// Canned.Properties (which may hold whole maps and slices, such as a
+// tuning step's TrainingJobSummaries), and it has no outputs.
 func (e *Engine) Canned(step string, c Canned) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -142,7 +149,8 @@ func (c Canned) overlay(props *pyjson.Object) error {
 	return nil
 }
 
-// treeValue converts a Go value to the tree model of resolved values.
+// treeValue converts a Go value to the tree model of resolved values:
+// maps become objects (keys sorted), slices arrays.
 func treeValue(v any) (any, error) {
 	switch t := v.(type) {
 	case string, bool, nil, int64, float64:
@@ -151,8 +159,57 @@ func treeValue(v any) (any, error) {
 		return convertParam("Integer", t)
 	case float32:
 		return float64(t), nil
+	case map[string]any:
+		o := pyjson.NewObject()
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			x, err := treeValue(t[k])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			o.Set(k, x)
+		}
+		return o, nil
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			x, err := treeValue(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = x
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("unsupported Go type %T", v)
+}
+
+// cannedExecutor stands for step types the engine cannot run yet, for
+// steps with a canned result: the step's property tree is its resolved
+// arguments, plus the canned properties.
+type cannedExecutor struct{}
+
+func (cannedExecutor) cacheable() bool                              { return false }
+func (cannedExecutor) keys(s *stepDef) []string                     { return []string{s.name} }
+func (cannedExecutor) canned(c Canned) any                          { return c }
+func (cannedExecutor) cacheKey(args *pyjson.Object) (any, []string) { return args, nil }
+
+func (cannedExecutor) run(ctx context.Context, a *attempt, impl any) (*result, error) {
+	c, ok := impl.(Canned)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s steps cannot run locally yet", ErrUnbound, a.step.typ)
+	}
+	j := a.job()
+	if err := c.apply(&j); err != nil {
+		return nil, err
+	}
+	if len(c.Outputs)+len(c.OutputsFrom) > 0 {
+		return nil, fmt.Errorf("canned outputs: %s steps have no local outputs yet (give properties instead)", a.step.typ)
+	}
+	props := pyjson.NewObject()
+	for k, v := range a.args.Members() {
+		props.Set(k, v)
+	}
+	return &result{properties: props}, nil
 }
 
 func (e *Engine) cannedFor(step string) (Canned, bool) {

@@ -43,7 +43,7 @@
 // actor.System. Condition and Fail steps are run by the engine. A step
 // type with no local implementation yet (Training, Tuning, Model,
 // RegisterModel, Transform) is reported by Run before the start, with
-// every unbound step.
+// every unbound step, unless it has a canned result.
 //
 // A function that returns an error fails its step, unless the error wraps
 // one of the exception types (ErrServiceFault, ErrThrottling,
@@ -126,5 +126,9 @@
 // local files), output parameters, properties, metrics, log lines, and an
 // error to return on attempt k — and a VirtualClock makes retry intervals
 // and cache ages take no time. The test runs the pipeline and asserts on
-// the record with plain Go; see the Fail-branch example.
+// the record with plain Go; see the Fail-branch example. A canned result
+// also stands in for a step of a type the engine cannot run yet, with the
+// properties it is given (a tuning step's TrainingJobSummaries, a
+// registration's ModelPackageArn), so the logic of a whole pipeline can be
+// tested today.
 package local

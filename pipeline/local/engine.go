@@ -151,3 +151,12 @@ func (e *Engine) newID() string {
 	}
 	return randomID(12)
 }
+
+// executorFor returns the executor of a step type: its own, or the one
+// that runs canned results of types the engine cannot run yet.
+func executorFor(typ string) (executor, bool) {
+	if x, ok := executors[typ]; ok {
+		return x, true
+	}
+	return cannedExecutor{}, false
+}

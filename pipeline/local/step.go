@@ -242,7 +242,7 @@ func (x *execution) runFail(s *stepDef) (string, error) {
 // step's retry policies. It returns the result, the number of attempts
 // and the execution a cache hit came from.
 func (x *execution) runJob(ctx context.Context, s *stepDef) (*result, int, string, error) {
-	ex := executors[s.typ]
+	ex, _ := executorFor(s.typ)
 	impl, ok := x.e.implementation(ex, s)
 	if !ok {
 		return nil, 0, "", fmt.Errorf("%w: no %s function bound", ErrUnbound, s.typ)
