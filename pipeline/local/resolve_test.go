@@ -136,13 +136,25 @@ func TestEventsAndConcurrencyBound(t *testing.T) {
 	for i := range 6 {
 		entities = append(entities, processing(fmt.Sprintf("S%d", i), "s3://bucket/code/noop.py", nil, nil))
 	}
-	running, peak := 0, 0
+	running, peak, calls := 0, 0, 0
+	second := make(chan struct{})
 	e.Processing("noop.py", func(ctx context.Context, job *local.ProcessingJob) error {
 		mu.Lock()
 		running++
+		calls++
+		n := calls
 		peak = max(peak, running)
 		mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
+		switch n {
+		case 1: // wait for the second step, so both are known to run at once
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+			}
+		case 2:
+			close(second)
+		}
+		time.Sleep(2 * time.Millisecond)
 		mu.Lock()
 		running--
 		mu.Unlock()
