@@ -155,3 +155,12 @@ func TestInputs(t *testing.T) {
 		t.Errorf("missing input: %v, %q", err, r.FailureReason)
 	}
 }
+
+func TestCannedConditionIsRefused(t *testing.T) {
+	e, _ := testEngine(t, local.Config{})
+	e.Canned("Check", local.Canned{})
+	p := pipeline.New("p").Steps(steps.When("Check", steps.Equals[int](params.Lit(1), params.Lit(1)))).Env(env)
+	if _, err := e.Run(ctxT(t), p, local.RunOptions{}); !errors.Is(err, local.ErrDefinition) || !strings.Contains(err.Error(), `step "Check"`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -232,6 +232,10 @@ func (e *Engine) checkBindings(d *definition) error {
 	for _, s := range d.steps {
 		switch s.typ {
 		case "Condition", "Fail":
+			if _, ok := e.cannedFor(s.name); ok {
+				errs = append(errs, &pipeline.StepError{Step: s.name,
+					Err: fmt.Errorf("%w: a canned result cannot replace a %s step: the engine runs it", ErrDefinition, s.typ)})
+			}
 			continue
 		}
 		x, ok := executorFor(s.typ)
