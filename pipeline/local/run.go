@@ -226,7 +226,8 @@ func (e *Engine) maxParallel(n int) int {
 }
 
 // checkBindings returns an error listing every step that has no local
-// implementation.
+// implementation, and every canned result bound to a step the engine
+// runs itself.
 func (e *Engine) checkBindings(d *definition) error {
 	var errs []error
 	for _, s := range d.steps {
