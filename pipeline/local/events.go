@@ -43,10 +43,11 @@ func (x *execution) emit(ev pipeline.Event) {
 }
 
 // stepLogger returns a logger whose lines, in logfmt without the time,
-// are appended to step s's log in the record.
+// are appended to step s's log in the record, and which also go to the
+// engine's logger with the execution and step as attributes.
 func (x *execution) stepLogger(s *stepDef) *slog.Logger {
 	w := &logWriter{x: x, i: s.index}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+	rec := slog.NewTextHandler(w, &slog.HandlerOptions{
 		Level: slog.LevelDebug,
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if len(groups) == 0 && a.Key == slog.TimeKey {
@@ -54,7 +55,49 @@ func (x *execution) stepLogger(s *stepDef) *slog.Logger {
 			}
 			return a
 		},
-	}))
+	})
+	eng := x.e.cfg.Logger.Handler().WithAttrs([]slog.Attr{slog.String("execution", x.rec.id), slog.String("step", s.name)})
+	return slog.New(fanout{rec, eng})
+}
+
+// fanout sends each record to every handler that takes its level.
+type fanout []slog.Handler
+
+func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
+	for _, h := range f {
+		if h.Enabled(ctx, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f fanout) Handle(ctx context.Context, r slog.Record) error {
+	var first error
+	for _, h := range f {
+		if h.Enabled(ctx, r.Level) {
+			if err := h.Handle(ctx, r.Clone()); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithAttrs(as)
+	}
+	return out
+}
+
+func (f fanout) WithGroup(name string) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithGroup(name)
+	}
+	return out
 }
 
 // logWriter appends each write (one record of a text handler) to a

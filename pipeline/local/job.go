@@ -21,7 +21,7 @@ type Job struct {
 	// Attempt counts the step's attempts, from 1.
 	Attempt int
 	// Log is the step's logger: its lines become the step's log in the
-	// execution record.
+	// execution record, and go to the engine's Config.Logger too.
 	Log *slog.Logger
 	// System is the engine's actor system.
 	System *actor.System

@@ -154,6 +154,7 @@ func TestEventsAndConcurrencyBound(t *testing.T) {
 		case 2:
 			close(second)
 		}
+		job.Log.Info("step log line", "n", n)
 		time.Sleep(2 * time.Millisecond)
 		mu.Lock()
 		running--
@@ -183,7 +184,7 @@ func TestEventsAndConcurrencyBound(t *testing.T) {
 	if !slicesContain(events, "Stop skipped 0") {
 		t.Errorf("no skipped event for Stop: %v", events)
 	}
-	for _, want := range []string{"msg=started execution=exec1 step=S0 attempt=1", "msg=skipped execution=exec1 step=Stop message=", "msg=succeeded execution=exec1 message=\"execution succeeded\""} {
+	for _, want := range []string{"msg=started execution=exec1 step=S0 attempt=1", "msg=skipped execution=exec1 step=Stop message=", "msg=succeeded execution=exec1 message=\"execution succeeded\"", "msg=\"step log line\" execution=exec1 step=S"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
