@@ -81,7 +81,8 @@
 // compare by value, strings lexically. Std:Join renders values as Python's
 // str() does (15000.0, True). The steps of the branch not taken, and steps
 // whose dependencies did not succeed, are recorded as not run (with the
-// reason). A Fail step ends the execution as Failed with its resolved
+// reason); steps that do not depend on a failed step still run, and the
+// execution ends Failed. A Fail step ends the execution as Failed with its resolved
 // message: steps already running finish, no others start.
 //
 // # Execution records
