@@ -34,6 +34,9 @@ type StepStatus string
 
 // The statuses a step goes through.
 const (
+	// StepPending is a step of the definition that has not started yet
+	// (SageMaker does not list such steps).
+	StepPending   StepStatus = "Pending"
 	StepStarting  StepStatus = "Starting"
 	StepExecuting StepStatus = "Executing"
 	StepStopping  StepStatus = "Stopping"

@@ -1,0 +1,135 @@
+// Package local runs SageMaker pipelines on this machine, as SageMaker
+// would run them: concurrently, with SageMaker's properties, conditions,
+// retry policies and step cache, an artifact store standing in for S3,
+// execution records on disk, and Go functions doing each step's work.
+//
+// # Running a pipeline
+//
+// An Engine runs the pipeline's compiled definition: Run validates the
+// pipeline, compiles it with Definition and interprets that JSON, so a
+// pipeline built in Go and one read with pipeline.Parse from a definition
+// the SageMaker Python SDK wrote run the same way. Every Get, Std:Join,
+// Std:JsonGet, execution variable and parameter is resolved when its step
+// starts.
+//
+//	engine := local.New(local.Config{Root: ".sagepipe"})
+//	engine.Processing("preprocess.py", preprocess)
+//	ex, err := engine.Run(ctx, p, local.RunOptions{
+//		Parameters: map[string]any{"TrainSize": "0.7"},
+//	})
+//
+// Before anything starts, Run checks the parameter overrides against the
+// declarations (the Go type of each value, enum values, parameters with no
+// default and no value) and that every step has an implementation; each
+// problem is a *pipeline.ParameterError or *pipeline.StepError wrapping
+// ErrParameter or ErrUnbound, all returned together.
+//
+// # Step functions
+//
+// A step's work is a Go function bound by step name or by the code the
+// step runs, so that one binding serves every step running a script:
+//
+//   - Processing binds a ProcessingFunc by step name, code S3 URI or code
+//     file name. It gets a ProcessingJob: its inputs as local directories
+//     (by input name, with their container paths), empty output
+//     directories, the container arguments and entrypoint, environment,
+//     instance type and count;
+//   - Lambda and Callback bind a CallFunc by step name, FunctionArn or
+//     SqsQueueUrl; it gets the resolved inputs and returns the output
+//     parameters, checked against the declared names and types.
+//
+// Every function also gets, in its Job, a *slog.Logger whose lines become
+// the step's log, LogMetric, the attempt number and the engine's
+// actor.System. Condition and Fail steps are run by the engine. A step
+// type with no local implementation yet (Training, Tuning, Model,
+// RegisterModel, Transform) is reported by Run before the start, with
+// every unbound step, unless it has a canned result.
+//
+// A function that returns an error fails its step, unless the error wraps
+// one of the exception types (ErrServiceFault, ErrThrottling,
+// ErrJobInternal, ErrCapacity, ErrResourceLimit) and one of the step's
+// retry policies matches it: then the step is retried after
+// IntervalSeconds × BackoffRate^(k−1) (on the engine's Clock) while
+// MaxAttempts retries or ExpireAfterMin minutes from the first attempt
+// allow, as SageMaker does. ErrServiceFault and ErrThrottling are retried
+// even without a policy naming them (after 1 s, doubling, at most 5
+// times), as SageMaker retries them by default. A function that panics fails its step with the
+// panic value and stack as the failure reason.
+//
+// # The artifact store
+//
+// s3://bucket/key is the path <root>/s3/bucket/key. Literal S3 URIs,
+// default output locations (which contain the execution id) and property
+// files all live there; Stage puts a local file or folder at an S3 URI
+// before a run. An input naming a folder is given to the function as that
+// folder, one naming a file as a folder holding it. Outputs are written
+// to a temporary directory and moved into place only when the job
+// succeeds, so a failed or stopped step leaves nothing half-written and
+// earlier outputs intact.
+//
+// # Properties, conditions and branches
+//
+// A succeeded step's property tree is what SageMaker's Describe call for
+// its job returns: a processing step's resolved request plus
+// ProcessingJobName, ProcessingJobArn and ProcessingJobStatus (so
+// ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri resolves);
+// OutputParameters for Lambda and Callback steps; Outcome (a boolean) for
+// a condition. Property files are read from the step's output when a
+// JsonGet needs them. Conditions come in all the definition's shapes
+// (Equals, GreaterThan, GreaterThanOrEqualTo, LessThan,
+// LessThanOrEqualTo, In, Not, Or; the list is a conjunction); numbers
+// compare by value, strings lexically. Std:Join renders values as Python's
+// str() does (15000.0, True). The steps of the branch not taken, and steps
+// whose dependencies did not succeed, are recorded as not run (with the
+// reason); steps that do not depend on a failed step still run, and the
+// execution ends Failed. A Fail step ends the execution as Failed with its resolved
+// message: steps already running finish, no others start.
+//
+// # Execution records
+//
+// Run returns a *pipeline.Execution: status, resolved parameters, and per
+// step its status, times, attempts, cache source, resolved arguments,
+// properties, outputs, metrics, failure reason and log. The record is
+// written atomically under <root>/executions/<id>/ as it changes (writes
+// are coalesced), together with the definition; Executions lists the
+// records under a root and Load reads one back. An execution that did
+// not succeed comes back with an *ExecutionError wrapping ErrFailed or
+// ErrStopped. Events (started, succeeded, failed, cached, retried,
+// skipped, stopped) go to Config.OnEvent and Config.Logger as they happen.
+//
+// Ready steps run at once, up to Config.MaxParallel (RunOptions.MaxParallel
+// for one run). Cancelling the context stops the execution: running step
+// functions see their context done, their steps and the execution are
+// recorded as stopped, and the steps that had not started as not run.
+// Retry re-runs a failed or stopped execution in place, as SageMaker's
+// RetryPipelineExecution does: its failed, stopped and not-run steps run
+// again while the succeeded ones keep their outputs and properties.
+//
+// # The cache
+//
+// A step whose CacheConfig is enabled (Processing here; Training, Tuning
+// and Transform where their executors cache) is not run when an earlier
+// successful run of the same step of the same pipeline had the same key
+// and is younger than ExpireAfter (an ISO 8601 duration in the forms
+// SageMaker accepts: PT12H, P30D, 30d, T16m, ...). The key covers the
+// step type, the resolved arguments SageMaker compares (for processing:
+// AppSpecification, Environment, ProcessingInputs) and the content of the
+// inputs. A hit reuses the earlier run's properties and outputs, and the
+// record names the execution they came from. The key cannot see the Go
+// function bound to the step: after changing a step's function, change
+// one of its arguments (or its code's S3 URI) or disable its cache.
+//
+// # Testing pipelines
+//
+// The engine is also the test environment for pipelines in a user's
+// repository, in the manner of Temporal's test suite: Canned binds a
+// step's result given in advance — files for its outputs (from bytes or
+// local files), output parameters, properties, metrics, log lines, and an
+// error to return on attempt k — and a VirtualClock makes retry intervals
+// and cache ages take no time. The test runs the pipeline and asserts on
+// the record with plain Go; see the Fail-branch example. A canned result
+// also stands in for a step of a type the engine cannot run yet, with the
+// properties it is given (a tuning step's TrainingJobSummaries, a
+// registration's ModelPackageArn), so the logic of a whole pipeline can be
+// tested today.
+package local

@@ -1,0 +1,4 @@
+package local
+
+// ParseExpireAfter exposes parseExpireAfter to the tests.
+var ParseExpireAfter = parseExpireAfter
