@@ -122,10 +122,6 @@ func (p *Param[T]) Expr() Expr {
 	return Get{ref: Ref{Kind: RefParameter, Param: p}}
 }
 
-// PyJSON returns the Get's definition tree, so a parameter can stand in an
-// argument tree where an expression is expected.
-func (p *Param[T]) PyJSON() any { return p.Expr().PyJSON() }
-
 // Refs yields the reference to the parameter.
 func (p *Param[T]) Refs() iter.Seq[Ref] { return p.Expr().Refs() }
 
@@ -165,9 +161,6 @@ func (v ExecutionVariable) Expr() Expr {
 	return Get{ref: Ref{Kind: RefExecution, Path: string(v)}}
 }
 
-// PyJSON returns the Get's definition tree.
-func (v ExecutionVariable) PyJSON() any { return v.Expr().PyJSON() }
-
 // Value returns the variable as a string value.
 func (v ExecutionVariable) Value() Value[string] { return Value[string]{e: v.Expr()} }
 
@@ -185,9 +178,6 @@ const (
 func (f ExperimentField) Expr() Expr {
 	return Get{ref: Ref{Kind: RefExperiment, Path: string(f)}}
 }
-
-// PyJSON returns the Get's definition tree.
-func (f ExperimentField) PyJSON() any { return f.Expr().PyJSON() }
 
 // Value returns the field as a string value.
 func (f ExperimentField) Value() Value[string] { return Value[string]{e: f.Expr()} }

@@ -58,14 +58,6 @@ func (v Value[T]) Expr() Expr { return v.e }
 // IsZero reports whether v is the zero (unset) Value.
 func (v Value[T]) IsZero() bool { return v.e == nil }
 
-// PyJSON returns the expression's definition tree (null when unset).
-func (v Value[T]) PyJSON() any {
-	if v.e == nil {
-		return nil
-	}
-	return v.e.PyJSON()
-}
-
 // Refs yields what the value refers to.
 func (v Value[T]) Refs() iter.Seq[Ref] {
 	if v.e == nil {

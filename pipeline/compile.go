@@ -7,23 +7,19 @@ import (
 	"runtime/debug"
 	"slices"
 
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
-// branched is implemented by condition steps.
-type branched interface {
-	Branches() (ifs, elses []steps.Step)
-}
+// protocol is package steps' rendering protocol.
+type protocol = stepdef.Protocol[steps.Step, steps.Env]
 
-// propertyFiler is implemented by steps that declare property files.
-type propertyFiler interface {
-	DeclaredPropertyFiles() []steps.PropertyFile
-}
+func stepProtocol() *protocol { return stepdef.Get[steps.Step, steps.Env]() }
 
-// outputNamer is implemented by steps with named outputs.
-type outputNamer interface {
-	OutputNames() []string
+// branches returns a condition step's branch steps.
+func (c *compiled) branches(s steps.Step) (ifs, elses []steps.Step, ok bool) {
+	return c.proto.Branches(s)
 }
 
 // node is one step of the compiled pipeline.
@@ -33,15 +29,16 @@ type node struct {
 	branch   EdgeKind // IfEdge or ElseEdge for a branch step
 	appended bool     // referenced but not listed
 	refs     []params.Ref
-	stepErrs []error        // the step's own Problems
-	args     any            // Arguments, rendered once
-	trailer  []steps.Member // Trailer, rendered once
+	stepErrs []error          // the step's own Problems
+	args     any              // Arguments, rendered once
+	trailer  []stepdef.Member // Trailer, rendered once
 }
 
 // compiled is the result of walking a pipeline the way SDK 2.257.6's step
 // compiler does: listed steps first, then referenced-but-unlisted steps in
 // breadth-first discovery order, branch steps inside their conditions.
 type compiled struct {
+	proto    *protocol
 	env      steps.Env
 	top      []*node
 	nodes    []*node
@@ -119,6 +116,7 @@ func (p *Pipeline) compile() *compiled {
 
 func newCompiled(p *Pipeline) *compiled {
 	return &compiled{
+		proto:    stepProtocol(),
 		env:      p.Environment(),
 		byName:   map[string]*node{},
 		names:    map[string]steps.Step{},
@@ -220,8 +218,7 @@ func (c *compiled) register(s steps.Step, where string) {
 			c.warn(stepErr(name, fmt.Errorf("%w: step names must be 1 to 64 letters, digits, '-' or '_'", ErrInvalidName)))
 		}
 	}
-	if b, ok := s.(branched); ok {
-		ifs, elses := b.Branches()
+	if ifs, elses, ok := c.branches(s); ok {
 		for _, bs := range slices.Concat(ifs, elses) {
 			if bs != nil {
 				c.register(bs, "in a branch of "+name)
@@ -243,8 +240,7 @@ func (c *compiled) push(s steps.Step) {
 }
 
 func (c *compiled) markBranches(s steps.Step) {
-	if b, ok := s.(branched); ok {
-		ifs, elses := b.Branches()
+	if ifs, elses, ok := c.branches(s); ok {
 		for _, bs := range slices.Concat(ifs, elses) {
 			if bs != nil {
 				c.known[identity(bs)] = true
@@ -300,7 +296,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		c.byName[name] = n
 	}
 
-	env := s.Envelope()
+	env := c.proto.Envelope(s)
 	objs := map[string]steps.Step{}
 	for _, d := range env.DependsOnSteps {
 		if d != nil {
@@ -328,9 +324,9 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		}
 	}
 
-	n.args = s.Arguments(&c.env)
-	n.trailer = s.Trailer(&c.env)
-	var sc scan
+	n.args = c.proto.Arguments(s, &c.env)
+	n.trailer = c.proto.Trailer(s, &c.env)
+	sc := scan{branch: c.proto.Branch}
 	sc.text(name)
 	sc.text(string(s.Type()))
 	sc.envelope(env)
@@ -355,7 +351,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		c.push(dep)
 	}
 
-	n.stepErrs = s.Problems()
+	n.stepErrs = c.proto.Problems(s)
 	for _, err := range n.stepErrs {
 		if errors.Is(err, steps.ErrPropertyFile) {
 			c.warn(stepErr(name, fmt.Errorf("%w: %w", ErrPropertyFile, err)))
@@ -366,8 +362,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		}
 	}
 
-	if b, ok := s.(branched); ok {
-		ifs, elses := b.Branches()
+	if ifs, elses, ok := c.branches(s); ok {
 		for _, br := range []struct {
 			kind EdgeKind
 			ss   []steps.Step
@@ -419,7 +414,7 @@ func (c *compiled) checkReferences() {
 				if dep == nil {
 					continue // reported as an unknown step
 				}
-				if !declares(dep, ref.PropertyFile) {
+				if !c.declares(dep, ref.PropertyFile) {
 					c.warn(stepErr(name, fmt.Errorf("%w: JsonGet reads property file %q of step %q, which does not declare it", ErrPropertyFile, ref.PropertyFile, dep.Name())))
 				}
 			}
@@ -427,16 +422,11 @@ func (c *compiled) checkReferences() {
 		if slices.ContainsFunc(n.stepErrs, func(err error) bool { return errors.Is(err, steps.ErrPropertyFile) }) {
 			continue // the step reported its own property file problems
 		}
-		pf, ok1 := n.step.(propertyFiler)
-		on, ok2 := n.step.(outputNamer)
-		if !ok1 {
+		files, outs, ok := c.proto.PropertyFiles(n.step)
+		if !ok {
 			continue
 		}
-		var outs []string
-		if ok2 {
-			outs = on.OutputNames()
-		}
-		for _, f := range pf.DeclaredPropertyFiles() {
+		for _, f := range files {
 			if !slices.Contains(outs, f.OutputName) {
 				c.warn(stepErr(name, fmt.Errorf("%w: property file %q names output %q, which the step lacks", ErrPropertyFile, f.Name, f.OutputName)))
 			}
@@ -444,12 +434,9 @@ func (c *compiled) checkReferences() {
 	}
 }
 
-func declares(s steps.Step, file string) bool {
-	pf, ok := s.(propertyFiler)
-	if !ok {
-		return false
-	}
-	return slices.ContainsFunc(pf.DeclaredPropertyFiles(), func(f steps.PropertyFile) bool { return f.Name == file })
+func (c *compiled) declares(s steps.Step, file string) bool {
+	files, _, ok := c.proto.PropertyFiles(s)
+	return ok && slices.ContainsFunc(files, func(f stepdef.PropertyFile) bool { return f.Name == file })
 }
 
 func (c *compiled) checkExperiment(exp experiment) {

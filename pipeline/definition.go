@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -65,7 +66,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 	}
 	ss := make([]any, len(c.top))
 	for i, n := range c.top {
-		ss[i] = stepObject(n)
+		ss[i] = c.stepObject(n)
 	}
 	doc := pyjson.NewObject().
 		Set("Version", definitionVersion).
@@ -73,7 +74,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		Set("Parameters", ps).
 		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
 		Set("Steps", ss)
-	b, err := pyjson.Append(make([]byte, 0, 1024+512*len(ss)), doc)
+	b, err := stepdef.Append(make([]byte, 0, 1024+512*len(ss)), doc)
 	if err != nil {
 		return nil, p.encodeError(c, err)
 	}
@@ -93,27 +94,27 @@ func (p *Pipeline) encodeError(c *compiled, err error) error {
 		if isNil(prm) {
 			continue
 		}
-		if _, e := pyjson.Marshal(parameterObject(prm)); e != nil {
+		if _, e := stepdef.Marshal(parameterObject(prm)); e != nil {
 			return &ParameterError{Parameter: prm.Name(), Err: wrap(e)}
 		}
 	}
 	for _, n := range c.top {
-		if _, e := pyjson.Marshal(stepObject(n)); e != nil {
+		if _, e := stepdef.Marshal(c.stepObject(n)); e != nil {
 			return stepErr(n.step.Name(), wrap(e))
 		}
 	}
 	return wrap(err)
 }
 
-// stepObject writes a step as steps.Render does (Name, Type, Arguments,
+// stepObject writes a step as the protocol's Render does (Name, Type, Arguments,
 // envelope, trailer), reusing the arguments and trailer rendered during
 // compilation so that each step is rendered once.
-func stepObject(n *node) *pyjson.Object {
+func (c *compiled) stepObject(n *node) *pyjson.Object {
 	o := pyjson.NewObject()
 	o.Set("Name", n.step.Name())
 	o.Set("Type", string(n.step.Type()))
 	o.Set("Arguments", n.args)
-	for k, v := range n.step.Envelope().Members() {
+	for k, v := range c.proto.Envelope(n.step).Members() {
 		o.Set(k, v)
 	}
 	for _, m := range n.trailer {

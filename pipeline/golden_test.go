@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/steps"
@@ -30,8 +31,8 @@ type emptyArgs struct{}
 func (emptyArgs) Members() iter.Seq2[string, any] { return func(func(string, any) bool) {} }
 
 // bare is a step known only by name and type, with empty arguments.
-func bare(name string, typ steps.Type) *steps.Raw {
-	return steps.NewRaw(steps.RawSpec{Name: name, Type: typ, Arguments: emptyArgs{}})
+func bare(name string, typ steps.Type) steps.Step {
+	return newRaw(stepdef.RawSpec[steps.Step]{Name: name, Type: string(typ), Arguments: emptyArgs{}})
 }
 
 func lit(s string) params.Value[string] { return params.Lit(s) }

@@ -5,9 +5,12 @@
 // # Steps and entities
 //
 // A [Step] is one object of a definition's "Steps" list: a name, a [Type],
-// the "Arguments", an [Envelope] (DependsOn, DisplayName, Description,
-// RetryPolicies) and type-specific trailing keys (CacheConfig,
-// PropertyFiles, FunctionArn, ...). An [Entity] is what a pipeline lists: a
+// the "Arguments", the common optional keys (DependsOn, DisplayName,
+// Description, RetryPolicies) and type-specific trailing keys (CacheConfig,
+// PropertyFiles, FunctionArn, ...). Step is sealed: the steps of this
+// package are its only implementations, and the pipeline compiler and the
+// engines read them through an internal rendering protocol, so nothing of
+// the rendering is part of this API. An [Entity] is what a pipeline lists: a
 // step, or a step collection such as a [ModelStep], which expands to several
 // steps. Depending on a collection means depending on all its steps; its
 // properties are those of its last step.

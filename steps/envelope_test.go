@@ -34,7 +34,7 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 			if len(ss) != 1 {
 				t.Fatalf("%d steps", len(ss))
 			}
-			env := ss[0].Envelope()
+			env := proto.Envelope(ss[0])
 			if !cmp.Equal(env.DependsOn, []string{"Before", "Other"}) {
 				t.Errorf("DependsOn = %v", env.DependsOn)
 			}
@@ -50,26 +50,6 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 				t.Errorf("DependsOn does not follow Arguments:\n%s", js)
 			}
 		})
-	}
-}
-
-func TestConditionExprs(t *testing.T) {
-	a, b := params.Integer("A"), params.Integer("B")
-	c := steps.Or(steps.Not(steps.Equals(a, b)), steps.In(a, params.Lit(1), b), steps.GreaterThan(a, params.Lit(0)), steps.GreaterThanOrEqualTo(b, a))
-	var got []string
-	for _, e := range c.Exprs() {
-		got = append(got, e.String())
-	}
-	want := []string{"Parameters.A", "Parameters.B", "Parameters.A", "1", "Parameters.B", "Parameters.A", "0", "Parameters.B", "Parameters.A"}
-	if !cmp.Equal(got, want) {
-		t.Errorf("Exprs = %v, want %v", got, want)
-	}
-	cond := steps.When("C", c)
-	if n := len(cond.Conditions()); n != 1 {
-		t.Errorf("Conditions has %d entries", n)
-	}
-	if got := steps.Not(nil).Exprs(); len(got) != 1 {
-		t.Errorf("Not(nil).Exprs = %v, want one invalid node", got)
 	}
 }
 
@@ -151,7 +131,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 	if d := cmp.Diff(want, at(t, p, testEnv(), "Arguments")); d != "" {
 		t.Errorf("Processing (-want +got):\n%s", d)
 	}
-	if got := p.OutputNames(); !cmp.Equal(got, []string{"output-1"}) {
+	if _, got, _ := proto.PropertyFiles(p); !cmp.Equal(got, []string{"output-1"}) {
 		t.Errorf("OutputNames = %v", got)
 	}
 }

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 	"math"
 	"path"
 	"reflect"
@@ -79,9 +78,9 @@ type Estimator struct {
 // its values in the training log.
 type MetricDefinition struct{ Name, Regex string }
 
-// Members renders {"Name", "Regex"}.
-func (m MetricDefinition) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("Name", m.Name).Set("Regex", m.Regex).Members()
+// object renders {"Name", "Regex"}.
+func (m MetricDefinition) object() *pyjson.Object {
+	return pyjson.NewObject().Set("Name", m.Name).Set("Regex", m.Regex)
 }
 
 // Framework holds the script-mode settings of a framework estimator.
@@ -195,7 +194,7 @@ func (e *Estimator) stoppingCondition() *pyjson.Object {
 func (e *Estimator) metricDefinitions() []any {
 	out := make([]any, len(e.MetricDefinitions))
 	for i, m := range e.MetricDefinitions {
-		out[i] = m
+		out[i] = m.object()
 	}
 	return out
 }
@@ -213,8 +212,10 @@ func (e *Estimator) spot() (any, bool) {
 		return nil, false
 	}
 	x := e.UseSpotInstances.Value().Expr()
-	if b, ok := x.PyJSON().(bool); ok {
-		return b, b
+	if l, ok := x.(params.Literal); ok {
+		if b, ok := l.Value().(bool); ok {
+			return b, b
+		}
 	}
 	return x, true
 }

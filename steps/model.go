@@ -2,11 +2,11 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 	"path"
 	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -94,13 +94,13 @@ type MetricsSource struct {
 	ContentDigest string
 }
 
-// Members renders the source.
-func (m MetricsSource) Members() iter.Seq2[string, any] {
+// object renders the source.
+func (m MetricsSource) object() *pyjson.Object {
 	o := pyjson.NewObject().Set("ContentType", m.ContentType).Set("S3Uri", exprOf(m.S3URI))
 	if m.ContentDigest != "" {
 		o.Set("ContentDigest", m.ContentDigest)
 	}
-	return o.Members()
+	return o
 }
 
 // FileSource is a file of drift check baselines:
@@ -111,8 +111,8 @@ type FileSource struct {
 	ContentType   string
 }
 
-// Members renders the source.
-func (f FileSource) Members() iter.Seq2[string, any] {
+// object renders the source.
+func (f FileSource) object() *pyjson.Object {
 	o := pyjson.NewObject().Set("S3Uri", exprOf(f.S3URI))
 	if f.ContentDigest != "" {
 		o.Set("ContentDigest", f.ContentDigest)
@@ -120,7 +120,7 @@ func (f FileSource) Members() iter.Seq2[string, any] {
 	if f.ContentType != "" {
 		o.Set("ContentType", f.ContentType)
 	}
-	return o.Members()
+	return o
 }
 
 // ModelMetrics are the quality reports attached to a model package. Bias
@@ -135,15 +135,15 @@ type ModelMetrics struct {
 
 func setIf[S any, P interface {
 	*S
-	Members() iter.Seq2[string, any]
+	object() *pyjson.Object
 }](o *pyjson.Object, key string, v P) {
 	if v != nil {
-		o.Set(key, *v)
+		o.Set(key, v.object())
 	}
 }
 
-// Members renders the metrics.
-func (m ModelMetrics) Members() iter.Seq2[string, any] {
+// object renders the metrics.
+func (m ModelMetrics) object() *pyjson.Object {
 	o := pyjson.NewObject()
 	q := pyjson.NewObject()
 	setIf(q, "Statistics", m.ModelStatistics)
@@ -165,7 +165,7 @@ func (m ModelMetrics) Members() iter.Seq2[string, any] {
 	x := pyjson.NewObject()
 	setIf(x, "Report", m.Explainability)
 	o.Set("Explainability", x)
-	return o.Members()
+	return o
 }
 
 // DriftCheckBaselines are the baselines drift checks compare against. Only
@@ -180,8 +180,8 @@ type DriftCheckBaselines struct {
 	ExplainabilityConfigFile                  *FileSource
 }
 
-// Members renders the baselines.
-func (m DriftCheckBaselines) Members() iter.Seq2[string, any] {
+// object renders the baselines.
+func (m DriftCheckBaselines) object() *pyjson.Object {
 	o := pyjson.NewObject()
 	group := func(key string, fill func(*pyjson.Object)) {
 		g := pyjson.NewObject()
@@ -207,7 +207,7 @@ func (m DriftCheckBaselines) Members() iter.Seq2[string, any] {
 		setIf(g, "Constraints", m.ExplainabilityConstraints)
 		setIf(g, "ConfigFile", m.ExplainabilityConfigFile)
 	})
-	return o.Members()
+	return o
 }
 
 // Registration is what model.register(...) takes: where and how a model
@@ -299,12 +299,12 @@ func (s *ModelStep) DependsOnNames(names ...string) *ModelStep {
 
 // DisplayName returns a copy of s with the display name set.
 func (s *ModelStep) DisplayName(v string) *ModelStep {
-	return s.with(func(m *modelSubStep) { m.env.DisplayName = v })
+	return s.with(func(m *modelSubStep) { m.env.displayName = v })
 }
 
 // Description returns a copy of s with the description set.
 func (s *ModelStep) Description(v string) *ModelStep {
-	return s.with(func(m *modelSubStep) { m.env.Description = v })
+	return s.with(func(m *modelSubStep) { m.env.description = v })
 }
 
 // Retry returns a copy of s with retry policies added.
@@ -315,7 +315,7 @@ func (s *ModelStep) Retry(ps ...RetryPolicy) *ModelStep {
 func (m *modelSubStep) Type() Type    { return m.typ }
 func (m *modelSubStep) Steps() []Step { return []Step{m} }
 
-func (m *modelSubStep) Problems() []error {
+func (m *modelSubStep) defProblems() []error {
 	out := m.commonProblems()
 	if m.model.ImageURI == "" {
 		out = append(out, fmt.Errorf("%w: model needs an ImageURI", ErrInvalid))
@@ -326,9 +326,9 @@ func (m *modelSubStep) Problems() []error {
 	return out
 }
 
-func (m *modelSubStep) Trailer(env *Env) []Member { return nil }
+func (m *modelSubStep) defTrailer(env *Env) []stepdef.Member { return nil }
 
-func (m *modelSubStep) Arguments(env *Env) any {
+func (m *modelSubStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	if m.typ == TypeModel {
 		return m.createArgs(env)
@@ -366,10 +366,10 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 		a.Set("Tags", tagList(r.Tags))
 	}
 	if r.Metrics != nil {
-		a.Set("ModelMetrics", *r.Metrics)
+		a.Set("ModelMetrics", r.Metrics.object())
 	}
-	if r.DriftCheck != nil && membersLen(r.DriftCheck.Members()) > 0 {
-		a.Set("DriftCheckBaselines", *r.DriftCheck)
+	if r.DriftCheck != nil && r.DriftCheck.object().Len() > 0 {
+		a.Set("DriftCheckBaselines", r.DriftCheck.object())
 	}
 	if r.CustomerMetadata != nil {
 		a.Set("CustomerMetadataProperties", membersObject(r.CustomerMetadata))
@@ -404,14 +404,6 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	}
 	a.Set("SkipModelValidation", orString(r.SkipModelValidation, "None"))
 	return a
-}
-
-func membersLen(m iter.Seq2[string, any]) int {
-	n := 0
-	for range m {
-		n++
-	}
-	return n
 }
 
 // ModelStepProperties is the property model of a model step: that of

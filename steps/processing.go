@@ -2,11 +2,11 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 	"path"
 	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -75,8 +75,8 @@ type NetworkConfig struct {
 	Subnets                               []string
 }
 
-// Members renders the config as the SDK does.
-func (n NetworkConfig) Members() iter.Seq2[string, any] {
+// object renders the config as the SDK does.
+func (n NetworkConfig) object() *pyjson.Object {
 	o := pyjson.NewObject()
 	o.Set("EnableNetworkIsolation", n.EnableNetworkIsolation)
 	if n.EnableInterContainerTrafficEncryption != nil {
@@ -92,15 +92,15 @@ func (n NetworkConfig) Members() iter.Seq2[string, any] {
 		}
 		o.Set("VpcConfig", vpc)
 	}
-	return o.Members()
+	return o
 }
 
 // Tag is a resource tag.
 type Tag struct{ Key, Value string }
 
-// Members renders {"Key": ..., "Value": ...}.
-func (t Tag) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("Key", t.Key).Set("Value", t.Value).Members()
+// object renders {"Key": ..., "Value": ...}.
+func (t Tag) object() *pyjson.Object {
+	return pyjson.NewObject().Set("Key", t.Key).Set("Value", t.Value)
 }
 
 // ProcessingInput is one input of a processing job. Empty fields take the
@@ -165,9 +165,9 @@ type PropertyFile struct {
 	Path string
 }
 
-// Members renders {"PropertyFileName", "OutputName", "FilePath"}.
-func (p PropertyFile) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("PropertyFileName", p.Name).Set("OutputName", p.OutputName).Set("FilePath", p.Path).Members()
+// object renders {"PropertyFileName", "OutputName", "FilePath"}.
+func (p PropertyFile) object() *pyjson.Object {
+	return pyjson.NewObject().Set("PropertyFileName", p.Name).Set("OutputName", p.OutputName).Set("FilePath", p.Path)
 }
 
 // ProcessingStep runs a processing job.
@@ -207,14 +207,14 @@ func (s *ProcessingStep) DependsOnNames(names ...string) *ProcessingStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *ProcessingStep) DisplayName(v string) *ProcessingStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *ProcessingStep) Description(v string) *ProcessingStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -239,8 +239,11 @@ func (s *ProcessingStep) PropertyFiles(pfs ...PropertyFile) *ProcessingStep {
 	return c
 }
 
-// DeclaredPropertyFiles returns the property files the step declares.
-func (s *ProcessingStep) DeclaredPropertyFiles() []PropertyFile { return cloneSlice(s.pfs) }
+// propertyFiles returns the property files the step declares and the names
+// of its outputs, defaults applied.
+func (s *ProcessingStep) propertyFiles() ([]PropertyFile, []string) {
+	return cloneSlice(s.pfs), s.outputNames()
+}
 
 // Type returns TypeProcessing.
 func (s *ProcessingStep) Type() Type { return TypeProcessing }
@@ -248,8 +251,7 @@ func (s *ProcessingStep) Type() Type { return TypeProcessing }
 // Steps returns the step itself.
 func (s *ProcessingStep) Steps() []Step { return []Step{s} }
 
-// OutputNames returns the names of the outputs, defaults applied.
-func (s *ProcessingStep) OutputNames() []string {
+func (s *ProcessingStep) outputNames() []string {
 	out := make([]string, len(s.job.Outputs))
 	for i, o := range s.job.Outputs {
 		out[i] = outputName(o, i)
@@ -267,8 +269,8 @@ func outputName(o ProcessingOutput, i int) string {
 // Problems reports invalid settings: missing sizes, inputs without source,
 // unreadable local code. (Whether each property file names one of the
 // step's outputs is checked by pipeline validation, through
-// DeclaredPropertyFiles and OutputNames, since the SDK does not refuse it.)
-func (s *ProcessingStep) Problems() []error {
+// the rendering protocol, since the SDK does not refuse it.)
+func (s *ProcessingStep) defProblems() []error {
 	out := s.commonProblems()
 	if s.proc.InstanceType == nil || s.proc.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: processor needs InstanceType and InstanceCount", ErrInvalid))
@@ -299,8 +301,8 @@ func (s *ProcessingStep) jobName(env *Env) string {
 	return env.JobName(base)
 }
 
-// Arguments renders the CreateProcessingJob request minus the job name.
-func (s *ProcessingStep) Arguments(env *Env) any {
+// defArguments renders the CreateProcessingJob request minus the job name.
+func (s *ProcessingStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	var job string
 	if s.job.Layout == LayoutJob {
@@ -382,7 +384,7 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 		a.Set("Environment", membersObject(p.Environment))
 	}
 	if p.Network != nil {
-		a.Set("NetworkConfig", *p.Network)
+		a.Set("NetworkConfig", p.Network.object())
 	}
 	if p.MaxRuntimeInSeconds > 0 {
 		a.Set("StoppingCondition", pyjson.NewObject().Set("MaxRuntimeInSeconds", p.MaxRuntimeInSeconds))
@@ -423,15 +425,15 @@ func (s *ProcessingStep) codeURI(env *Env, job string) any {
 	return env.s3(env.PipelineName, "code", sum, path.Base(code))
 }
 
-// Trailer returns CacheConfig and PropertyFiles when set.
-func (s *ProcessingStep) Trailer(env *Env) []Member {
+// defTrailer returns CacheConfig and PropertyFiles when set.
+func (s *ProcessingStep) defTrailer(env *Env) []stepdef.Member {
 	out := s.cacheTrailer()
 	if len(s.pfs) > 0 {
 		pfs := make([]any, len(s.pfs))
 		for i, p := range s.pfs {
-			pfs[i] = p
+			pfs[i] = p.object()
 		}
-		out = append(out, Member{"PropertyFiles", pfs})
+		out = append(out, stepdef.Member{Key: "PropertyFiles", Value: pfs})
 	}
 	return out
 }

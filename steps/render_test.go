@@ -9,12 +9,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
 var lit = params.Lit[string]
+
+// proto is the rendering protocol the engines read steps through.
+var proto = stepdef.Get[steps.Step, steps.Env]()
 
 func testEnv() *steps.Env {
 	return &steps.Env{
@@ -27,7 +31,7 @@ func testEnv() *steps.Env {
 // encode renders a step as the definition writes it.
 func encode(t *testing.T, s steps.Step, env *steps.Env) string {
 	t.Helper()
-	b, err := pyjson.Marshal(steps.Render(s, env))
+	b, err := stepdef.Marshal(proto.Render(s, env))
 	if err != nil {
 		t.Fatalf("%s: %v", s.Name(), err)
 	}
@@ -175,7 +179,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if ps := tt.step.Problems(); len(ps) > 0 {
+			if ps := proto.Problems(tt.step); len(ps) > 0 {
 				t.Errorf("Problems: %v", ps)
 			}
 			if d := cmp.Diff(tt.want, encode(t, tt.step, testEnv())); d != "" {
@@ -208,7 +212,7 @@ func TestFrameworkTraining(t *testing.T) {
 	// becoming an empty string.
 	env := testEnv()
 	env.Region = "us-\xff"
-	if _, err := pyjson.Marshal(steps.Render(steps.Training("Train", est), env)); !errors.Is(err, pyjson.ErrInvalidUTF8) {
+	if _, err := stepdef.Marshal(proto.Render(steps.Training("Train", est), env)); !errors.Is(err, pyjson.ErrInvalidUTF8) {
 		t.Errorf("region with invalid UTF-8: err = %v, want ErrInvalidUTF8", err)
 	}
 }
@@ -307,7 +311,7 @@ func TestTopModelS3URI(t *testing.T) {
 		{"models", `{"Std:Join": {"On": "/", "Values": ["s3:/", "b", "models", {"Get": "Steps.Tune.TrainingJobSummaries[2].TrainingJobName"}, "output/model.tar.gz"]}}`},
 		{"", `{"Std:Join": {"On": "/", "Values": ["s3:/", "b", {"Get": "Steps.Tune.TrainingJobSummaries[2].TrainingJobName"}, "output/model.tar.gz"]}}`},
 	} {
-		b, err := pyjson.Marshal(s.TopModelS3URI(2, "b", tt.prefix).Expr())
+		b, err := stepdef.Marshal(s.TopModelS3URI(2, "b", tt.prefix).Expr())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,13 +369,13 @@ func TestBuildersAreImmutable(t *testing.T) {
 	if got := encode(t, base, env); got != before {
 		t.Errorf("base changed:\n%s", cmp.Diff(before, got))
 	}
-	if got := a.Envelope().DependsOn; !cmp.Equal(got, []string{"X"}) {
+	if got := proto.Envelope(a).DependsOn; !cmp.Equal(got, []string{"X"}) {
 		t.Errorf("a depends on %v", got)
 	}
-	if got := b.Envelope().DependsOn; !cmp.Equal(got, []string{"Y"}) {
+	if got := proto.Envelope(b).DependsOn; !cmp.Equal(got, []string{"Y"}) {
 		t.Errorf("b depends on %v", got)
 	}
-	if got := c.Envelope().DependsOn; !cmp.Equal(got, []string{"X", "Z"}) {
+	if got := proto.Envelope(c).DependsOn; !cmp.Equal(got, []string{"X", "Z"}) {
 		t.Errorf("c depends on %v", got)
 	}
 	if strings.Contains(encode(t, a, env), "PropertyFiles") || strings.Contains(encode(t, b, env), "CacheConfig") {
@@ -380,7 +384,7 @@ func TestBuildersAreImmutable(t *testing.T) {
 	// Dependencies on a collection expand to its steps, once each.
 	reg := steps.RegisterModel("Reg", steps.Model{ImageURI: "img"}, steps.Registration{ModelPackageGroupName: lit("g")})
 	d := base.DependsOn(reg, reg).DependsOnNames("Reg-RegisterModel")
-	if got := d.Envelope().DependsOn; !cmp.Equal(got, []string{"Reg-RegisterModel"}) {
+	if got := proto.Envelope(d).DependsOn; !cmp.Equal(got, []string{"Reg-RegisterModel"}) {
 		t.Errorf("d depends on %v", got)
 	}
 }
@@ -409,7 +413,7 @@ func TestProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps := tt.step.Problems()
+			ps := proto.Problems(tt.step)
 			if tt.want == nil {
 				if len(ps) != 0 {
 					t.Errorf("Problems = %v, want none", ps)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 )
 
 // TrainingStep runs a training job.
@@ -46,14 +47,14 @@ func (s *TrainingStep) DependsOnNames(names ...string) *TrainingStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *TrainingStep) DisplayName(v string) *TrainingStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *TrainingStep) Description(v string) *TrainingStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -88,8 +89,8 @@ func (s *TrainingStep) Type() Type { return TypeTraining }
 // Steps returns the step itself.
 func (s *TrainingStep) Steps() []Step { return []Step{s} }
 
-// Problems reports missing sizes and unreadable local code.
-func (s *TrainingStep) Problems() []error {
+// defProblems reports missing sizes and unreadable local code.
+func (s *TrainingStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.est.problems()...)
 	if s.code != nil {
@@ -137,7 +138,7 @@ func (s *TrainingStep) submitDir(env *Env) any {
 
 // Arguments renders the CreateTrainingJob request minus the job name, with
 // sagemaker_job_name left out of the hyperparameters.
-func (s *TrainingStep) Arguments(env *Env) any {
+func (s *TrainingStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	e := &s.est
 	a := pyjson.NewObject()
@@ -218,5 +219,5 @@ func (s *TrainingStep) Arguments(env *Env) any {
 	return a
 }
 
-// Trailer returns CacheConfig when set.
-func (s *TrainingStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+// defTrailer returns CacheConfig when set.
+func (s *TrainingStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrailer() }

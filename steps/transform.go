@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -75,14 +76,14 @@ func (s *TransformStep) DependsOnNames(names ...string) *TransformStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *TransformStep) DisplayName(v string) *TransformStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *TransformStep) Description(v string) *TransformStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -106,8 +107,8 @@ func (s *TransformStep) Type() Type { return TypeTransform }
 // Steps returns the step itself.
 func (s *TransformStep) Steps() []Step { return []Step{s} }
 
-// Problems reports missing required settings.
-func (s *TransformStep) Problems() []error {
+// defProblems reports missing required settings.
+func (s *TransformStep) defProblems() []error {
 	out := s.commonProblems()
 	t := &s.t
 	for _, f := range []struct {
@@ -124,8 +125,8 @@ func (s *TransformStep) Problems() []error {
 	return out
 }
 
-// Arguments renders the CreateTransformJob request minus the job name.
-func (s *TransformStep) Arguments(env *Env) any {
+// defArguments renders the CreateTransformJob request minus the job name.
+func (s *TransformStep) defArguments(env *Env) any {
 	t := &s.t
 	in := pyjson.NewObject().Set("DataSource", pyjson.NewObject().Set("S3DataSource",
 		pyjson.NewObject().Set("S3DataType", orString(t.DataType, "S3Prefix")).Set("S3Uri", exprOf(t.Data))))
@@ -180,8 +181,8 @@ func (s *TransformStep) Arguments(env *Env) any {
 	return a
 }
 
-// Trailer returns CacheConfig when set.
-func (s *TransformStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+// defTrailer returns CacheConfig when set.
+func (s *TransformStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrailer() }
 
 // TransformProperties is the property model of a transform step
 // (DescribeTransformJobResponse).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -161,14 +162,14 @@ func (s *TuningStep) DependsOnNames(names ...string) *TuningStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *TuningStep) DisplayName(v string) *TuningStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *TuningStep) Description(v string) *TuningStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -192,8 +193,8 @@ func (s *TuningStep) Type() Type { return TypeTuning }
 // Steps returns the step itself.
 func (s *TuningStep) Steps() []Step { return []Step{s} }
 
-// Problems reports an invalid estimator or tuner.
-func (s *TuningStep) Problems() []error {
+// defProblems reports an invalid estimator or tuner.
+func (s *TuningStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.tuner.Estimator.problems()...)
 	if s.tuner.ObjectiveMetric == "" {
@@ -209,7 +210,7 @@ func (s *TuningStep) Problems() []error {
 
 // Arguments renders the CreateHyperParameterTuningJob request minus the
 // job name.
-func (s *TuningStep) Arguments(env *Env) any {
+func (s *TuningStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	t := &s.tuner
 	e := &t.Estimator
@@ -305,7 +306,7 @@ func (s *TuningStep) Arguments(env *Env) any {
 	if len(t.MetricDefinitions) > 0 {
 		md := make([]any, len(t.MetricDefinitions))
 		for i, m := range t.MetricDefinitions {
-			md[i] = m
+			md[i] = m.object()
 		}
 		alg.Set("MetricDefinitions", md)
 	}
@@ -358,8 +359,8 @@ func (s *TuningStep) Arguments(env *Env) any {
 	return a
 }
 
-// Trailer returns CacheConfig when set.
-func (s *TuningStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+// defTrailer returns CacheConfig when set.
+func (s *TuningStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrailer() }
 
 // TopModelS3URI returns the S3 URI of the model.tar.gz of the k-th best
 // training job (0 = best), the SDK's get_top_model_s3_uri: the Join of

@@ -64,7 +64,7 @@ func membersObject(ms []Member) *pyjson.Object {
 func tagList(ts []Tag) []any {
 	out := make([]any, len(ts))
 	for i, t := range ts {
-		out[i] = t
+		out[i] = t.object()
 	}
 	return out
 }
