@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 
+	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
@@ -29,9 +30,12 @@ type node struct {
 	branch   EdgeKind // IfEdge or ElseEdge for a branch step
 	appended bool     // referenced but not listed
 	refs     []params.Ref
-	stepErrs []error          // the step's own Problems
-	args     any              // Arguments, rendered once
-	trailer  []stepdef.Member // Trailer, rendered once
+	stepErrs []error                      // the step's own Problems
+	env      stepdef.Envelope[steps.Step] // the envelope, read once
+	json     []byte                       // the step object as the definition writes it
+	encErr   error                        // why the step object cannot be written
+	pending  bool                         // json waits for the branch steps
+	obj      *pyjson.Object               // the step object, kept while json is pending or failed
 }
 
 // compiled is the result of walking a pipeline the way SDK 2.257.6's step
@@ -43,10 +47,12 @@ type compiled struct {
 	top      []*node
 	nodes    []*node
 	byName   map[string]*node
+	nodeOf   map[steps.Step]*node
+	arena    []byte                  // the written step objects, one after another
 	names    map[string]steps.Step   // every step name known so far
 	input    map[string]steps.Step   // listed steps and their branches (what DependsOn names may name)
 	groups   map[string][]steps.Step // listed step collections by name
-	known    map[any]bool
+	known    map[steps.Step]bool     // every step of package steps is a pointer
 	queue    []steps.Step
 	listed   int
 	edges    []Edge
@@ -54,25 +60,6 @@ type compiled struct {
 	problems []problem
 	declared map[string]params.Parameter
 	current  string // the step being compiled, for panic reports
-}
-
-// identity returns a map key that is the same for the same step value.
-func identity(s steps.Step) any {
-	rv := reflect.ValueOf(s)
-	if rv.Kind() == reflect.Pointer {
-		return struct {
-			t reflect.Type
-			p uintptr
-		}{rv.Type(), rv.Pointer()}
-	}
-	if rv.Comparable() {
-		return s
-	}
-	// A value that cannot be compared is known by its type and name.
-	return struct {
-		t    reflect.Type
-		name string
-	}{rv.Type(), s.Name()}
 }
 
 func (c *compiled) refuse(err error) {
@@ -115,16 +102,22 @@ func (p *Pipeline) compile() *compiled {
 }
 
 func newCompiled(p *Pipeline) *compiled {
+	n := len(p.entities) // most entities are one step
 	return &compiled{
 		proto:    stepProtocol(),
 		env:      p.Environment(),
-		byName:   map[string]*node{},
-		names:    map[string]steps.Step{},
-		input:    map[string]steps.Step{},
+		nodes:    make([]*node, 0, n),
+		top:      make([]*node, 0, n),
+		byName:   make(map[string]*node, n),
+		nodeOf:   make(map[steps.Step]*node, n),
+		arena:    make([]byte, 0, 2048*n),
+		names:    make(map[string]steps.Step, n),
+		input:    make(map[string]steps.Step, n),
 		groups:   map[string][]steps.Step{},
-		known:    map[any]bool{},
-		edgeSet:  map[Edge]bool{},
-		declared: map[string]params.Parameter{},
+		known:    make(map[steps.Step]bool, n),
+		edges:    make([]Edge, 0, 2*n),
+		edgeSet:  make(map[Edge]bool, 2*n),
+		declared: make(map[string]params.Parameter, len(p.params)),
 	}
 }
 
@@ -230,11 +223,10 @@ func (c *compiled) register(s steps.Step, where string) {
 // push queues s for compilation unless it is known already; a condition's
 // branch steps become known with it.
 func (c *compiled) push(s steps.Step) {
-	k := identity(s)
-	if c.known[k] {
+	if c.known[s] {
 		return
 	}
-	c.known[k] = true
+	c.known[s] = true
 	c.queue = append(c.queue, s)
 	c.markBranches(s)
 }
@@ -243,7 +235,7 @@ func (c *compiled) markBranches(s steps.Step) {
 	if ifs, elses, ok := c.branches(s); ok {
 		for _, bs := range slices.Concat(ifs, elses) {
 			if bs != nil {
-				c.known[identity(bs)] = true
+				c.known[bs] = true
 				c.markBranches(bs)
 			}
 		}
@@ -259,7 +251,7 @@ func (c *compiled) resolve(src params.Source) steps.Step {
 	case nil:
 		return nil
 	case steps.Step:
-		if c.known[identity(x)] {
+		if c.known[x] {
 			return x
 		}
 		if s, ok := c.names[x.Name()]; ok {
@@ -295,12 +287,19 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 	if _, ok := c.byName[name]; !ok {
 		c.byName[name] = n
 	}
+	if _, ok := c.nodeOf[s]; !ok {
+		c.nodeOf[s] = n
+	}
 
 	env := c.proto.Envelope(s)
-	objs := map[string]steps.Step{}
-	for _, d := range env.DependsOnSteps {
-		if d != nil {
-			objs[d.Name()] = d
+	n.env = env
+	var objs map[string]steps.Step
+	if len(env.DependsOnSteps) > 0 {
+		objs = make(map[string]steps.Step, len(env.DependsOnSteps))
+		for _, d := range env.DependsOnSteps {
+			if d != nil {
+				objs[d.Name()] = d
+			}
 		}
 	}
 	for _, dn := range env.DependsOn {
@@ -324,21 +323,34 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		}
 	}
 
-	n.args = c.proto.Arguments(s, &c.env)
-	n.trailer = c.proto.Trailer(s, &c.env)
-	sc := scan{branch: c.proto.Branch}
-	sc.text(name)
-	sc.text(string(s.Type()))
-	sc.envelope(env)
-	sc.value(n.args, 0)
-	for _, m := range n.trailer {
-		sc.value(m.Value, 0)
+	args := c.proto.Arguments(s, &c.env)
+	trailer := c.proto.Trailer(s, &c.env)
+	obj := stepObject(s, args, env, trailer)
+	if c.encodeStep(n, obj, true) {
+		if n.pending {
+			n.obj = obj // written again once its branch steps are
+		}
+	} else {
+		// The step cannot be written: walk it to report every problem
+		// (the encoder stops at the first) and to find its references.
+		n.obj = obj
+		sc := scan{branch: c.proto.Branch}
+		sc.text(name)
+		sc.text(string(s.Type()))
+		sc.envelope(env)
+		sc.value(args, 0)
+		for _, m := range trailer {
+			sc.value(m.Value, 0)
+		}
+		n.refs = sc.refs
+		for _, err := range sc.problems {
+			c.refuse(stepErr(name, err))
+		}
+		if len(sc.problems) == 0 {
+			c.refuse(stepErr(name, encodeErr(n.encErr)))
+		}
 	}
-	n.refs = sc.refs
-	for _, err := range sc.problems {
-		c.refuse(stepErr(name, err))
-	}
-	for _, ref := range sc.refs {
+	for _, ref := range n.refs {
 		if ref.Kind != params.RefProperty && ref.Kind != params.RefPropertyFile {
 			continue
 		}
@@ -376,6 +388,10 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 				c.process(bs, n, br.kind, appended)
 				c.current = name
 			}
+		}
+		if n.pending && n.encErr == nil {
+			c.encodeStep(n, n.obj, false)
+			n.obj = nil
 		}
 	}
 	return n

@@ -26,7 +26,7 @@ func TestStepObjectMatchesRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range c.top {
-		got, err1 := stepdef.Marshal(c.stepObject(n))
+		got, err1 := n.json, n.encErr
 		want, err2 := stepdef.Marshal(c.proto.Render(n.step, &c.env))
 		if err1 != nil || err2 != nil || string(got) != string(want) {
 			t.Errorf("step %s:\n got %s (%v)\nwant %s (%v)", n.step.Name(), got, err1, want, err2)

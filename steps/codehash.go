@@ -99,8 +99,25 @@ func hashFile(h hash.Hash, p string) error {
 // isLocal reports whether code is a local path or file:// URL (hashed and
 // staged by the SDK) rather than a remote URL.
 func isLocal(code string) bool {
+	if rest, ok := strings.CutPrefix(code, "s3://"); ok && plainURL(rest) {
+		return false // what url.Parse reads as scheme s3, without parsing
+	}
 	u, err := url.Parse(code)
 	return err != nil || u.Scheme == "" || u.Scheme == "file"
+}
+
+// plainURL reports whether s has only unreserved URL characters and '/',
+// which url.Parse accepts after a scheme in every position.
+func plainURL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // codeHash hashes local code once, lazily, and remembers the outcome so

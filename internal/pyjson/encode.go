@@ -35,6 +35,10 @@ const MaxDepth = 1000
 // PyJSONer is implemented by values that stand for another JSON tree.
 type PyJSONer interface{ PyJSON() any }
 
+// RawJSON is JSON text written as it is: the caller guarantees that it is
+// json.dumps output.
+type RawJSON []byte
+
 // Membered is implemented by values that are written as an ordered object.
 type Membered interface {
 	Members() iter.Seq2[string, any]
@@ -107,7 +111,7 @@ func wrapAt(err error, seg string) error {
 	return &pathError{segs: []string{seg}, err: err}
 }
 
-func (enc *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
+func (enc encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	if depth > MaxDepth {
 		return dst, ErrDepth
 	}
@@ -161,6 +165,8 @@ func (enc *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			return append(dst, "null"...), nil
 		}
 		return x.Append(dst, 10), nil
+	case RawJSON:
+		return append(dst, x...), nil
 	}
 	if enc.ext != nil {
 		out, ok, err := enc.ext(dst, v)
@@ -179,7 +185,7 @@ func (enc *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	return enc.appendReflect(dst, v, depth)
 }
 
-func (enc *encoder) appendObject(dst []byte, o *Object, depth int) ([]byte, error) {
+func (enc encoder) appendObject(dst []byte, o *Object, depth int) ([]byte, error) {
 	dst = append(dst, '{')
 	var err error
 	for i, m := range o.members {
@@ -197,7 +203,7 @@ func (enc *encoder) appendObject(dst []byte, o *Object, depth int) ([]byte, erro
 	return append(dst, '}'), nil
 }
 
-func (enc *encoder) appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, error) {
+func (enc encoder) appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, error) {
 	dst = append(dst, '{')
 	first := true
 	var err error
@@ -218,7 +224,7 @@ func (enc *encoder) appendMembers(dst []byte, m iter.Seq2[string, any], depth in
 }
 
 // appendReflect handles named basic types and slices of other element types.
-func (enc *encoder) appendReflect(dst []byte, v any, depth int) ([]byte, error) {
+func (enc encoder) appendReflect(dst []byte, v any, depth int) ([]byte, error) {
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.String:
@@ -296,6 +302,24 @@ var safeByte = func() (t [256]bool) {
 
 // AppendString appends s as a JSON string with ensure_ascii escapes.
 func AppendString(dst []byte, s string) ([]byte, error) { return appendString(dst, s) }
+
+// AppendStrings appends one JSON string holding the concatenation of
+// parts, exactly as AppendString of the joined parts would, without
+// building the concatenation when every part is plain printable ASCII.
+func AppendStrings(dst []byte, parts ...string) ([]byte, error) {
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			if !safeByte[p[i]] {
+				return appendString(dst, strings.Join(parts, ""))
+			}
+		}
+	}
+	dst = append(dst, '"')
+	for _, p := range parts {
+		dst = append(dst, p...)
+	}
+	return append(dst, '"'), nil
+}
 
 func appendString(dst []byte, s string) ([]byte, error) {
 	dst = append(dst, '"')

@@ -2,6 +2,7 @@ package stepdef
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -42,10 +43,22 @@ func AppendExpr(dst []byte, e params.Expr) ([]byte, error) {
 	case nil:
 		return append(dst, "null"...), nil
 	case params.Literal:
+		switch v := x.Value().(type) {
+		case nil:
+			return append(dst, "null"...), nil
+		case string:
+			return pyjson.AppendString(dst, v)
+		case int64:
+			return strconv.AppendInt(dst, v, 10), nil
+		case float64:
+			return pyjson.AppendFloat(dst, v)
+		case bool:
+			return strconv.AppendBool(dst, v), nil
+		}
 		return pyjson.Append(dst, x.Value())
 	case params.Get:
 		dst = append(dst, `{"Get": `...)
-		if dst, err = pyjson.AppendString(dst, x.Ref().String()); err != nil {
+		if dst, err = appendRef(dst, x.Ref()); err != nil {
 			return dst, err
 		}
 		return append(dst, '}'), nil
@@ -72,7 +85,7 @@ func AppendExpr(dst []byte, e params.Expr) ([]byte, error) {
 		} else {
 			ref, _ := x.PropertyFile()
 			dst = append(dst, `"PropertyFile": {"Get": `...)
-			if dst, err = pyjson.AppendString(dst, ref.String()); err == nil {
+			if dst, err = appendRef(dst, ref); err == nil {
 				dst = append(dst, '}')
 			}
 		}
@@ -88,4 +101,28 @@ func AppendExpr(dst []byte, e params.Expr) ([]byte, error) {
 		return dst, x.Err()
 	}
 	return dst, fmt.Errorf("%w: expression %T", pyjson.ErrUnsupported, e)
+}
+
+// appendRef appends the Get path of r as a JSON string: r.String() without
+// building it.
+func appendRef(dst []byte, r params.Ref) ([]byte, error) {
+	switch r.Kind {
+	case params.RefParameter:
+		if r.Param != nil {
+			return pyjson.AppendStrings(dst, "Parameters.", r.Param.Name())
+		}
+	case params.RefExecution:
+		return pyjson.AppendStrings(dst, "Execution.", r.Path)
+	case params.RefProperty:
+		if r.Path != "" && r.Source != nil {
+			return pyjson.AppendStrings(dst, "Steps.", r.Source.Name(), ".", r.Path)
+		}
+	case params.RefPropertyFile:
+		if r.Source != nil {
+			return pyjson.AppendStrings(dst, "Steps.", r.Source.Name(), ".PropertyFiles.", r.PropertyFile)
+		}
+	case params.RefExperiment:
+		return pyjson.AppendStrings(dst, "PipelineExperimentConfig.", r.Path)
+	}
+	return pyjson.AppendString(dst, r.String())
 }

@@ -1,9 +1,6 @@
 package stepdef
 
-import (
-	"iter"
-	"slices"
-)
+import "iter"
 
 // Member is one key/value pair of an ordered JSON object.
 type Member struct {
@@ -28,10 +25,11 @@ type Envelope[S any] struct {
 }
 
 // Members yields the envelope fields that follow "Arguments" in definition
-// order: DependsOn, DisplayName, Description, RetryPolicies.
+// order: DependsOn, DisplayName, Description, RetryPolicies. The slices it
+// yields are e's own, for the encoder to read.
 func (e Envelope[S]) Members() iter.Seq2[string, any] {
 	return func(yield func(string, any) bool) {
-		if len(e.DependsOn) > 0 && !yield("DependsOn", slices.Clone(e.DependsOn)) {
+		if len(e.DependsOn) > 0 && !yield("DependsOn", e.DependsOn) {
 			return
 		}
 		if e.DisplayName != "" && !yield("DisplayName", e.DisplayName) {
@@ -41,7 +39,7 @@ func (e Envelope[S]) Members() iter.Seq2[string, any] {
 			return
 		}
 		if len(e.RetryPolicies) > 0 {
-			yield("RetryPolicies", slices.Clone(e.RetryPolicies))
+			yield("RetryPolicies", e.RetryPolicies)
 		}
 	}
 }
