@@ -28,7 +28,7 @@ func generated(n int) *pipeline.Pipeline {
 		job := steps.ProcessingJob{
 			Code:    fmt.Sprintf("s3://bucket/code/step-%d/script.py", i),
 			Outputs: []steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
-			Arguments: []params.Input[string]{
+			Arguments: []params.Exprer{
 				params.Lit("--index"), params.Lit(fmt.Sprint(i)),
 				params.Lit("--threshold"), threshold.Value().ToString(),
 			},

@@ -218,7 +218,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 			DistributionType: "ShardedByS3Key",
 		}},
 		Code: cfg.ingestCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), fg, lit("--num_actors"), lit("10"),
 			lit("--bucket_prefix"), prefix, lit("--role_arn"), lit(seedRole), lit("--region"), lit(seedRegion),
 		},
@@ -234,7 +234,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	preprocess := steps.Processing("PreprocessData", sklearn, steps.ProcessingJob{
 		Outputs: outputs,
 		Code:    cfg.preprocessCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), fg, lit("--train_size"), trainSize, lit("--val_size"), valSize,
 			lit("--test_size"), testSize, lit("--role_arn"), lit(seedRole), lit("--region"), lit(seedRegion),
 		},
@@ -248,7 +248,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 			Role:            seedRole,
 			InstanceType:    lit("ml.c5.xlarge"),
 			InstanceCount:   params.Lit(3),
-			OutputPath:      "s3://" + seedBucket + "/" + seedPrefix + "/",
+			OutputPath:      params.Lit("s3://" + seedBucket + "/" + seedPrefix + "/"),
 			BaseJobName:     "XGBoost-model",
 			HyperParameters: []steps.Member{{Key: "role_arn", Value: seedRole}, {Key: "region", Value: seedRegion}},
 			Framework:       steps.XGBoost("script.py", "./pipeline_scripts/train/"),

@@ -140,7 +140,7 @@ func TestTrainingOptions(t *testing.T) {
 	seed := 3
 	s := steps.Training("T", steps.Estimator{
 		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
-		MaxRuntimeInSeconds: 60, OutputPath: "s3://b/o/", OutputKMSKeyID: "ok", InputMode: "Pipe",
+		MaxRuntimeInSeconds: 60, OutputPath: lit("s3://b/o/"), OutputKMSKeyID: "ok", InputMode: "Pipe",
 		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
 		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
 		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},

@@ -32,9 +32,12 @@ type Estimator struct {
 	MaxRuntimeInSeconds int
 	// MaxWaitInSeconds (spot training) renders when positive.
 	MaxWaitInSeconds int
-	// OutputPath defaults to s3://<bucket>/ (s3://<bucket>/<prefix>/ with
-	// Env.BucketPrefix).
-	OutputPath string
+	// OutputPath is where the model artifacts go (and the debugger and
+	// profiler outputs). Unset means s3://<bucket>/ (s3://<bucket>/<prefix>/
+	// with Env.BucketPrefix). It may be a variable, such as a Join of a
+	// parameter and params.PipelineExecutionID for one folder per
+	// execution.
+	OutputPath params.Input[string]
 	// OutputKMSKeyID encrypts the model artifacts when set.
 	OutputKMSKeyID string
 	// InputMode defaults to "File".
@@ -167,8 +170,13 @@ func renderInputs(ins []TrainingInput) []any {
 
 func (e *Estimator) role(env *Env) string { return orString(e.Role, env.Role) }
 
-func (e *Estimator) outputPath(env *Env) string {
-	return orString(e.OutputPath, env.s3("")) // s3://<bucket>[/<prefix>]/
+func (e *Estimator) outputPath(env *Env) any {
+	if e.OutputPath != nil {
+		if x := e.OutputPath.Value().Expr(); x != nil {
+			return x
+		}
+	}
+	return env.s3("") // s3://<bucket>[/<prefix>]/
 }
 
 func (e *Estimator) baseJobName() string {

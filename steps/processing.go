@@ -148,8 +148,11 @@ type ProcessingJob struct {
 	// job name, see Layout) or an s3:// URI (used as is). Empty: no code
 	// input, the processor's Entrypoint runs.
 	Code string
-	// Arguments are the container arguments.
-	Arguments []params.Input[string]
+	// Arguments are the container arguments. As in the SDK's
+	// Processor.run, each may be a value of any type (a String, Integer or
+	// Float parameter, a Join, a step property), written in place: an
+	// Integer parameter is not turned into a string.
+	Arguments []params.Exprer
 	// Layout chooses code and default output locations.
 	Layout Layout
 }
@@ -323,7 +326,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	if len(s.job.Arguments) > 0 {
 		args := make([]any, len(s.job.Arguments))
 		for i, x := range s.job.Arguments {
-			args[i] = exprOf(x)
+			args[i] = exprOfAny(x)
 		}
 		app.Set("ContainerArguments", args)
 	}

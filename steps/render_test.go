@@ -90,7 +90,7 @@ func TestRender(t *testing.T) {
 					{Source: "/opt/ml/processing/other", Destination: lit("s3://b/other")},
 				},
 				Code:      "testdata/code/train.py",
-				Arguments: []params.Input[string]{lit("--n"), count.Value().ToString()},
+				Arguments: []params.Exprer{lit("--n"), count.Value().ToString()},
 			}),
 			want: `{"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}}, ` +
 				`"AppSpecification": {"ImageUri": "img", "ContainerArguments": ["--n", {"Std:Join": {"On": "", "Values": [{"Get": "Parameters.N"}]}}], "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/train.py"]}, "RoleArn": "R", ` +
@@ -361,7 +361,7 @@ func TestProperties(t *testing.T) {
 func TestBuildersAreImmutable(t *testing.T) {
 	env := testEnv()
 	base := steps.Processing("Prep", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
-		steps.ProcessingJob{Arguments: []params.Input[string]{lit("a")}})
+		steps.ProcessingJob{Arguments: []params.Exprer{lit("a")}})
 	before := encode(t, base, env)
 	a := base.DependsOnNames("X").DisplayName("A").Cache(steps.CacheConfig{Enabled: true})
 	b := base.DependsOnNames("Y").PropertyFiles(steps.PropertyFile{Name: "F", OutputName: "o", Path: "f.json"})

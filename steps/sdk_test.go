@@ -98,7 +98,7 @@ func sdkProcessingStepArgs(t *testing.T) *pipeline.Pipeline {
 			{Source: "/opt/ml/processing/other", Destination: lit("s3://my-bucket/other")},
 		},
 		Code:      "testdata/code/train.py",
-		Arguments: []params.Input[string]{lit("--n"), lit("3")},
+		Arguments: []params.Exprer{lit("--n"), lit("3")},
 	})
 	return pipeline.New("MyPipeline").Parameters(data).Steps(prep).Env(sdkEnv())
 }
@@ -163,7 +163,7 @@ func sdkFrameworkProcessor(t *testing.T) *pipeline.Pipeline {
 				Destination: "/opt/ml/processing/input/entrypoint"},
 		},
 		Outputs:   []steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
-		Arguments: []params.Input[string]{lit("--k"), lit("v")},
+		Arguments: []params.Exprer{lit("--k"), lit("v")},
 	})
 	return pipeline.New("MyPipeline").Steps(fw).Env(sdkEnv())
 }
@@ -229,7 +229,7 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 	seed := 3
 	train := steps.Training("T", steps.Estimator{
 		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
-		MaxRuntimeInSeconds: 60, MaxWaitInSeconds: 120, OutputPath: "s3://my-bucket/o/", OutputKMSKeyID: "ok", InputMode: "Pipe",
+		MaxRuntimeInSeconds: 60, MaxWaitInSeconds: 120, OutputPath: lit("s3://my-bucket/o/"), OutputKMSKeyID: "ok", InputMode: "Pipe",
 		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
 		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
 		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
@@ -339,17 +339,26 @@ func TestSDKReference(t *testing.T) {
 		"register-full.sdk-2.257.6.json":        sdkRegisterFull,
 		"tuning-generic.sdk-2.257.6.json":       sdkTuningGeneric,
 	}
+	for name, build := range sdkVariableBuilders {
+		tests[name] = build
+	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != len(tests) {
-		t.Errorf("%d reference files, %d builders", len(files), len(tests))
+	if len(files) != len(tests)+len(sdkPending) {
+		t.Errorf("%d reference files, %d builders, %d pending", len(files), len(tests), len(sdkPending))
 	}
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			build, ok := tests[name]
+			if reason, pending := sdkPending[name]; pending {
+				if ok {
+					t.Fatal("has a builder: remove it from sdkPending")
+				}
+				t.Skipf("no DSL builder yet: %s", reason)
+			}
 			if !ok {
 				t.Fatal("no builder for this file")
 			}
@@ -367,6 +376,13 @@ func TestSDKReference(t *testing.T) {
 			}
 			if err := p.Validate(); err != nil {
 				t.Errorf("Validate: %v", err)
+			}
+			q, err := pipeline.Parse(want)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if again, err := q.Definition(); err != nil || string(again) != string(want) {
+				t.Errorf("Parse round trip differs (%v)", err)
 			}
 		})
 	}

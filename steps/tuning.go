@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
@@ -365,13 +366,40 @@ func (s *TuningStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrail
 // TopModelS3URI returns the S3 URI of the model.tar.gz of the k-th best
 // training job (0 = best), the SDK's get_top_model_s3_uri: the Join of
 // "s3:/", bucket, prefix (left out when empty), the job name of
-// TrainingJobSummaries[k] and "output/model.tar.gz". It assumes the
-// estimator's output path is s3://<bucket>/<prefix>/.
+// TrainingJobSummaries[k] and "output/model.tar.gz", for an estimator
+// whose output path is s3://<bucket>/<prefix>/.
+//
+// With an empty bucket the location is taken from the estimator's
+// OutputPath, which the SDK cannot see: a literal s3://<bucket>/<prefix>/
+// gives the same Join as passing bucket and prefix; a variable output path
+// (which should not end in "/") gives the Join of it, the job name and
+// "output/model.tar.gz". An unset OutputPath means the session's default
+// bucket, which is known only when the pipeline is compiled: then the
+// bucket must be given, and the value records the problem for Validate.
 func (s *TuningStep) TopModelS3URI(k int, bucket, prefix string) params.Value[string] {
+	job := s.Properties().TrainingJobSummaries(k).TrainingJobName()
+	if bucket == "" {
+		var out params.Expr
+		if s.tuner.Estimator.OutputPath != nil {
+			out = s.tuner.Estimator.OutputPath.Value().Expr()
+		}
+		if lit, ok := out.(params.Literal); ok {
+			str, _ := lit.Value().(string)
+			rest, ok := strings.CutPrefix(str, "s3://")
+			if !ok {
+				return params.Unchecked[string](params.Invalid(fmt.Errorf("%w: step %q: TopModelS3URI: the estimator's output path %q is not an s3:// URI", ErrInvalid, s.name, str)))
+			}
+			bucket, prefix, _ = strings.Cut(strings.Trim(rest, "/"), "/")
+		} else if out != nil {
+			return params.Join("/", out, job, "output/model.tar.gz")
+		} else {
+			return params.Unchecked[string](params.Invalid(fmt.Errorf("%w: step %q: TopModelS3URI: the estimator has no OutputPath, so the bucket must be given", ErrInvalid, s.name)))
+		}
+	}
 	vals := []any{"s3:/", bucket}
 	if prefix != "" {
 		vals = append(vals, prefix)
 	}
-	vals = append(vals, s.Properties().TrainingJobSummaries(k).TrainingJobName(), "output/model.tar.gz")
+	vals = append(vals, job, "output/model.tar.gz")
 	return params.Join("/", vals...)
 }

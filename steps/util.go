@@ -30,6 +30,18 @@ func exprOf[T params.Primitive](in params.Input[T]) any {
 	return in.Value().Expr()
 }
 
+// exprOfAny is exprOf for a value of any type: nil (JSON null) when
+// unset.
+func exprOfAny(x params.Exprer) any {
+	if x == nil {
+		return nil
+	}
+	if e := x.Expr(); e != nil {
+		return e
+	}
+	return nil
+}
+
 func orInt(v, def int) int {
 	if v == 0 {
 		return def

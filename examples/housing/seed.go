@@ -161,7 +161,7 @@ func Build(cfg Config) (*Seed, error) {
 			DistributionType: "ShardedByS3Key",
 		}},
 		Code: ingestCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), s.FeatureGroupName,
 			lit("--num_actors"), lit("10"),
 			lit("--bucket_prefix"), s.BucketPrefix,
@@ -184,7 +184,7 @@ func Build(cfg Config) (*Seed, error) {
 	s.Preprocess = steps.Processing("PreprocessData", proc, steps.ProcessingJob{
 		Outputs: outputs,
 		Code:    preprocessCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), s.FeatureGroupName,
 			lit("--train_size"), s.TrainSize,
 			lit("--val_size"), s.ValidationSize,
@@ -202,7 +202,7 @@ func Build(cfg Config) (*Seed, error) {
 			Role:          role,
 			InstanceType:  lit("ml.c5.xlarge"),
 			InstanceCount: params.Lit(3),
-			OutputPath:    "s3://" + bucket + "/" + s3Prefix + "/",
+			OutputPath:    params.Lit("s3://" + bucket + "/" + s3Prefix + "/"),
 			BaseJobName:   "XGBoost-model",
 			HyperParameters: []steps.Member{
 				{Key: "role_arn", Value: role},
