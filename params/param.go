@@ -53,7 +53,10 @@ func String(name string) *Param[string] { return &Param[string]{name: name, typ:
 func Integer(name string) *Param[int] { return &Param[int]{name: name, typ: TypeInteger} }
 
 // Float declares a Float parameter. Its default is always written as a
-// float: WithDefault(15000) prints 15000.0.
+// float: WithDefault(15000) prints 15000.0, WithDefault(math.Copysign(0, -1))
+// prints -0.0 (the Go constant -0.0 is plain zero). A NaN or infinite
+// default is recorded as a problem (ErrNaN), which Validate reports naming
+// the parameter.
 func Float(name string) *Param[float64] { return &Param[float64]{name: name, typ: TypeFloat} }
 
 // Boolean declares a Boolean parameter.

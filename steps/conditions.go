@@ -37,11 +37,22 @@ func compare[T params.Primitive](typ string, l, r params.Input[T]) Condition {
 // inputExpr returns an input's expression, or an Invalid node when unset.
 func inputExpr[T params.Primitive](in params.Input[T], what string) params.Expr {
 	if in != nil {
-		if e := in.Value().Expr(); e != nil {
-			return e
-		}
+		return named(in.Value().Expr(), what)
 	}
-	return params.Invalid(fmt.Errorf("%w: %s is unset", ErrInvalid, what))
+	return named(nil, what)
+}
+
+// named returns e, or an Invalid node naming the operand what when e is
+// unset or records a problem (a NaN or infinity, which the SDK would write
+// as the non-JSON tokens NaN and Infinity).
+func named(e params.Expr, what string) params.Expr {
+	if e == nil {
+		return params.Invalid(fmt.Errorf("%w: %s is unset", ErrInvalid, what))
+	}
+	for err := range params.Problems(e) {
+		return params.Invalid(fmt.Errorf("%s: %w", what, err))
+	}
+	return e
 }
 
 // Equals holds when l == r.
@@ -70,11 +81,30 @@ type in struct {
 	values []params.Expr
 }
 
-// In holds when q equals one of values.
+// In holds when q equals one of values, all of q's type. InAny takes a list
+// of mixed kinds, as the SDK's ConditionIn does.
 func In[T params.Primitive](q params.Input[T], values ...params.Input[T]) Condition {
 	c := in{q: inputExpr(q, "In query value")}
 	for i, v := range values {
 		c.values = append(c.values, inputExpr(v, fmt.Sprintf("In value %d", i)))
+	}
+	return c
+}
+
+// InAny holds when q equals one of values, which may mix kinds as the SDK's
+// ConditionIn allows: Go constants (string, integers, float64, bool, nil for
+// JSON null), each written with its own JSON kind (1 and 1.0 differ), and
+// expressions (parameters, execution variables, step properties, Joins).
+// A NaN or infinity, or a value of another Go type, is reported by
+// Validate naming its position.
+func InAny(q params.Exprer, values ...any) Condition {
+	var qe params.Expr
+	if q != nil {
+		qe = q.Expr()
+	}
+	c := in{q: named(qe, "In query value")}
+	for i, v := range values {
+		c.values = append(c.values, named(params.From(v), fmt.Sprintf("In value %d", i)))
 	}
 	return c
 }

@@ -1,6 +1,9 @@
 package steps_test
 
 import (
+	"errors"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/sagepipe/sagepipe/params"
@@ -15,6 +18,7 @@ var sdkVariableBuilders = map[string]func(*testing.T) *pipeline.Pipeline{
 	"processing-variable-args.sdk-2.257.6.json":       sdkProcessingVariableArgs,
 	"tuning-variable-instances.sdk-2.257.6.json":      sdkTuningVariableInstances,
 	"transform-output-from-property.sdk-2.257.6.json": sdkTransformOutputFromProperty,
+	"condition-in-mixed.sdk-2.257.6.json":             sdkConditionInMixed,
 }
 
 // An output path joined from a parameter and the execution id.
@@ -104,4 +108,51 @@ func sdkTransformOutputFromProperty(t *testing.T) *pipeline.Pipeline {
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	})
 	return pipeline.New("MyPipeline").Steps(prep, train, create, score, batch).Env(sdkEnv())
+}
+
+// ConditionIn over values of mixed kinds, and negative zero.
+func sdkConditionInMixed(t *testing.T) *pipeline.Pipeline {
+	negZero := math.Copysign(0, -1)
+	kind := params.String("Kind").WithDefault("a")
+	other := params.String("Other").WithDefault("b")
+	count := params.Integer("Count").WithDefault(0)
+	flag := params.Boolean("Flag").WithDefault(false)
+	nz := params.Float("NegZero").WithDefault(negZero)
+	check := steps.When("Check",
+		steps.InAny(kind, "a", 1, 2.5, true, other, negZero),
+		steps.InAny(count, 0, 1.0, false, "2", count),
+		steps.InAny(flag, true, nil),
+		steps.Equals[float64](nz, params.Lit(negZero)),
+		steps.GreaterThanOrEqualTo(params.Lit(negZero), params.Lit(0.0)),
+	).Then(steps.Fail("Yes", lit("all held"))).Else(steps.Fail("No", lit("a condition failed")))
+	return pipeline.New("MyPipeline").Parameters(kind, other, count, flag, nz).Steps(check).Env(sdkEnv())
+}
+
+// TestNonFiniteRefused builds the pipeline of
+// condition-nonfinite.sdk-2.257.6.json: the SDK writes the tokens NaN and
+// Infinity, which are not JSON, so Definition and Validate refuse every one
+// of them, naming the parameter or the operand.
+func TestNonFiniteRefused(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	pn := params.Float("NaN").WithDefault(nan)
+	pi := params.Float("Inf").WithDefault(inf)
+	pm := params.Float("NegInf").WithDefault(-inf)
+	check := steps.When("Check",
+		steps.Not(steps.Equals[float64](pn, params.Lit(nan))),
+		steps.LessThan[float64](pi, params.Lit(inf)),
+		steps.GreaterThan[float64](pm, params.Lit(-inf)),
+		steps.InAny(pi, inf, -inf, nan),
+	).Then(steps.Fail("Yes", lit("all held"))).Else(steps.Fail("No", lit("a condition failed")))
+	p := pipeline.New("MyPipeline").Parameters(pn, pi, pm).Steps(check).Env(sdkEnv())
+	for _, err := range []error{p.Validate(), func() error { _, err := p.Definition(); return err }()} {
+		if !errors.Is(err, pipeline.ErrNaN) {
+			t.Fatalf("error = %v, want ErrNaN", err)
+		}
+		for _, want := range []string{`"NaN"`, `"Inf"`, `"NegInf"`, "Equals right value", "LessThan right value",
+			"GreaterThan right value", "In value 0", "In value 1", "In value 2"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error does not name %s:\n%v", want, err)
+			}
+		}
+	}
 }
