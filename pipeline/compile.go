@@ -363,6 +363,9 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		c.push(dep)
 	}
 
+	for _, err := range c.proto.Warnings(s) {
+		c.warn(stepErr(name, fmt.Errorf("%w: %w", ErrInvalidValue, err)))
+	}
 	n.stepErrs = c.proto.Problems(s)
 	for _, err := range n.stepErrs {
 		if errors.Is(err, steps.ErrPropertyFile) {

@@ -152,3 +152,42 @@ func (c *codeHash) get() (string, error) {
 	c.once.Do(func() { c.sum, c.err = HashCode(c.paths...) })
 	return c.sum, c.err
 }
+
+// localCodeProblems reports the local code of a framework estimator or
+// model that does not exist, naming the field, as the SDK refuses it when
+// it stages the code: a local SourceDir and the EntryPoint inside it, or a
+// local EntryPoint without a SourceDir, and local Dependencies. S3 (and
+// other remote) locations are not checked.
+func localCodeProblems(what, entryPoint, sourceDir string, deps []string) []error {
+	var out []error
+	check := func(field, p string) {
+		if err := checkExists(p); err != nil {
+			out = append(out, fmt.Errorf("%s %s %q: %w", what, field, p, err))
+		}
+	}
+	switch {
+	case sourceDir != "" && isLocal(sourceDir):
+		check("SourceDir", sourceDir)
+		if len(out) == 0 && entryPoint != "" && isLocal(entryPoint) && !filepath.IsAbs(entryPoint) {
+			check("EntryPoint", filepath.Join(localPath(sourceDir), entryPoint))
+		}
+	case sourceDir == "" && entryPoint != "" && isLocal(entryPoint):
+		check("EntryPoint", entryPoint)
+	}
+	for _, d := range deps {
+		if isLocal(d) {
+			check("Dependencies", d)
+		}
+	}
+	return out
+}
+
+// localPath returns the file system path of a local path or file:// URL.
+func localPath(p string) string {
+	if strings.HasPrefix(strings.ToLower(p), "file://") {
+		if u, err := url.Parse(p); err == nil {
+			return u.Path
+		}
+	}
+	return p
+}

@@ -315,6 +315,14 @@ func (s *ModelStep) Retry(ps ...RetryPolicy) *ModelStep {
 func (m *modelSubStep) Type() Type    { return m.typ }
 func (m *modelSubStep) Steps() []Step { return []Step{m} }
 
+// defWarnings reports the model's local code that does not exist.
+func (m *modelSubStep) defWarnings() []error {
+	if m.model.EntryPoint != "" {
+		return localCodeProblems("model", m.model.EntryPoint, m.model.SourceDir, nil)
+	}
+	return nil
+}
+
 func (m *modelSubStep) defProblems() []error {
 	out := m.commonProblems()
 	if m.model.ImageURI == "" {

@@ -11,6 +11,12 @@ func init() {
 		Arguments: func(s Step, env *Env) any { return s.defArguments(env) },
 		Trailer:   func(s Step, env *Env) []stepdef.Member { return s.defTrailer(env) },
 		Problems:  func(s Step) []error { return s.defProblems() },
+		Warnings: func(s Step) []error {
+			if w, ok := s.(warner); ok {
+				return w.defWarnings()
+			}
+			return nil
+		},
 		Branches: func(s Step) ([]Step, []Step, bool) {
 			if b, ok := s.(brancher); ok {
 				return b.branches()
@@ -36,6 +42,11 @@ func init() {
 		Render: func(s Step, env *Env) any { return render(s, env) },
 		NewRaw: newRaw,
 	})
+}
+
+// warner is implemented by steps with problems only Validate reports.
+type warner interface {
+	defWarnings() []error
 }
 
 // brancher is implemented by condition steps.

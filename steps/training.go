@@ -89,6 +89,14 @@ func (s *TrainingStep) Type() Type { return TypeTraining }
 // Steps returns the step itself.
 func (s *TrainingStep) Steps() []Step { return []Step{s} }
 
+// defWarnings reports a local entry point missing from its source dir.
+func (s *TrainingStep) defWarnings() []error {
+	if f := s.est.Framework; f != nil && (s.code == nil || checkExists(s.code.paths...) == nil) {
+		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+	}
+	return nil
+}
+
 // defProblems reports missing sizes and unreadable local code.
 func (s *TrainingStep) defProblems() []error {
 	out := s.commonProblems()

@@ -194,6 +194,14 @@ func (s *TuningStep) Type() Type { return TypeTuning }
 // Steps returns the step itself.
 func (s *TuningStep) Steps() []Step { return []Step{s} }
 
+// defWarnings reports the estimator's local code that does not exist.
+func (s *TuningStep) defWarnings() []error {
+	if f := s.tuner.Estimator.Framework; f != nil {
+		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+	}
+	return nil
+}
+
 // defProblems reports an invalid estimator or tuner.
 func (s *TuningStep) defProblems() []error {
 	out := s.commonProblems()

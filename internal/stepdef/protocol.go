@@ -83,6 +83,11 @@ type Protocol[S, E any] struct {
 	Trailer func(s S, env *E) []Member
 	// Problems returns what the builders recorded as wrong with the step.
 	Problems func(S) []error
+	// Warnings returns what is wrong with the step although the definition
+	// can be written (local code that does not exist where the definition
+	// does not need its contents): Validate reports it, Definition does
+	// not.
+	Warnings func(S) []error
 	// Branches returns a condition step's branch steps; ok is false for
 	// other steps.
 	Branches func(S) (ifs, elses []S, ok bool)
