@@ -139,12 +139,12 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 func TestTrainingOptions(t *testing.T) {
 	seed := 3
 	s := steps.Training("T", steps.Estimator{
-		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
-		MaxRuntimeInSeconds: 60, OutputPath: lit("s3://b/o/"), OutputKMSKeyID: "ok", InputMode: "Pipe",
+		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
+		MaxRuntimeInSeconds: params.Lit(60), OutputPath: lit("s3://b/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
 		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
-		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
+		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
 		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
-		CheckpointS3URI: "s3://b/ck", CheckpointLocalPath: "/ck", MaxRetryAttempts: 2,
+		CheckpointS3URI: lit("s3://b/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 		DisableProfiler: true, DisableDebugHook: true,
 	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://b/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",

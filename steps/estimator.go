@@ -25,13 +25,14 @@ type Estimator struct {
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
 	// VolumeSizeInGB defaults to 30.
-	VolumeSizeInGB int
+	VolumeSizeInGB params.Input[int]
 	// VolumeKMSKeyID encrypts the volume when set.
-	VolumeKMSKeyID string
+	VolumeKMSKeyID params.Input[string]
 	// MaxRuntimeInSeconds defaults to 86400.
-	MaxRuntimeInSeconds int
-	// MaxWaitInSeconds (spot training) renders when positive.
-	MaxWaitInSeconds int
+	MaxRuntimeInSeconds params.Input[int]
+	// MaxWaitInSeconds (spot training) renders when set and not a literal
+	// zero.
+	MaxWaitInSeconds params.Input[int]
 	// OutputPath is where the model artifacts go (and the debugger and
 	// profiler outputs). Unset means s3://<bucket>/ (s3://<bucket>/<prefix>/
 	// with Env.BucketPrefix). It may be a variable, such as a Join of a
@@ -39,9 +40,9 @@ type Estimator struct {
 	// execution.
 	OutputPath params.Input[string]
 	// OutputKMSKeyID encrypts the model artifacts when set.
-	OutputKMSKeyID string
+	OutputKMSKeyID params.Input[string]
 	// InputMode defaults to "File".
-	InputMode string
+	InputMode params.Input[string]
 	// BaseJobName is the prefix of timestamped job names; empty means the
 	// image's base name.
 	BaseJobName string
@@ -53,18 +54,19 @@ type Estimator struct {
 	// UseSpotInstances renders EnableManagedSpotTraining unless it is a
 	// literal false (or nil).
 	UseSpotInstances params.Input[bool]
-	// EnableNetworkIsolation and EncryptInterContainerTraffic render only
-	// when true.
-	EnableNetworkIsolation       bool
-	EncryptInterContainerTraffic bool
+	// EnableNetworkIsolation and EncryptInterContainerTraffic render
+	// unless unset or a literal false.
+	EnableNetworkIsolation       params.Input[bool]
+	EncryptInterContainerTraffic params.Input[bool]
 	// Subnets and SecurityGroupIDs render a VpcConfig when both are set.
 	Subnets          []string
 	SecurityGroupIDs []string
 	// CheckpointS3URI and CheckpointLocalPath render a CheckpointConfig.
-	CheckpointS3URI     string
-	CheckpointLocalPath string
-	// MaxRetryAttempts renders a RetryStrategy when positive.
-	MaxRetryAttempts int
+	CheckpointS3URI     params.Input[string]
+	CheckpointLocalPath params.Input[string]
+	// MaxRetryAttempts renders a RetryStrategy when set and not a literal
+	// zero.
+	MaxRetryAttempts params.Input[int]
 	// Environment variables of the container (nil: none).
 	Environment []Member
 	// Tags of the job.
@@ -185,17 +187,23 @@ func (e *Estimator) baseJobName() string {
 
 func (e *Estimator) outputDataConfig(env *Env) *pyjson.Object {
 	o := pyjson.NewObject().Set("S3OutputPath", e.outputPath(env))
-	if e.OutputKMSKeyID != "" {
-		o.Set("KmsKeyId", e.OutputKMSKeyID)
-	}
+	setOpt(o, "KmsKeyId", e.OutputKMSKeyID)
 	return o
 }
 
-func (e *Estimator) stoppingCondition() *pyjson.Object {
-	o := pyjson.NewObject().Set("MaxRuntimeInSeconds", orInt(e.MaxRuntimeInSeconds, 86400))
-	if e.MaxWaitInSeconds > 0 {
-		o.Set("MaxWaitTimeInSeconds", e.MaxWaitInSeconds)
+func (e *Estimator) checkpointConfig() *pyjson.Object {
+	uri, ok := optional(e.CheckpointS3URI)
+	if !ok {
+		return nil
 	}
+	cp := pyjson.NewObject().Set("S3Uri", uri)
+	setOpt(cp, "LocalPath", e.CheckpointLocalPath)
+	return cp
+}
+
+func (e *Estimator) stoppingCondition() *pyjson.Object {
+	o := pyjson.NewObject().Set("MaxRuntimeInSeconds", orValue(e.MaxRuntimeInSeconds, 86400))
+	setOpt(o, "MaxWaitTimeInSeconds", e.MaxWaitInSeconds)
 	return o
 }
 

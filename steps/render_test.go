@@ -276,7 +276,7 @@ func TestTuningRanges(t *testing.T) {
 func TestTuningExtras(t *testing.T) {
 	seed, target := 7, 0.9
 	s := steps.Tuning("Tune", steps.Tuner{
-		Estimator:           steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: 2},
+		Estimator:           steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(2)},
 		ObjectiveMetric:     "m",
 		Strategy:            "Hyperband",
 		MaxRuntimeInSeconds: 3600,

@@ -228,12 +228,12 @@ func sdkFrameworkModel(t *testing.T) *pipeline.Pipeline {
 func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 	seed := 3
 	train := steps.Training("T", steps.Estimator{
-		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
-		MaxRuntimeInSeconds: 60, MaxWaitInSeconds: 120, OutputPath: lit("s3://my-bucket/o/"), OutputKMSKeyID: "ok", InputMode: "Pipe",
+		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
+		MaxRuntimeInSeconds: params.Lit(60), MaxWaitInSeconds: params.Lit(120), OutputPath: lit("s3://my-bucket/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
 		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
-		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
+		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
 		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
-		CheckpointS3URI: "s3://my-bucket/ck", CheckpointLocalPath: "/ck", MaxRetryAttempts: 2,
+		CheckpointS3URI: lit("s3://my-bucket/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",
 		CompressionType: "Gzip", ContentType: "text/csv", RecordWrapperType: "RecordIO", InputMode: "FastFile",
@@ -303,7 +303,7 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 	lr := params.Float("LR").WithDefault(0.1)
 	tune := steps.Tuning("Tune", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: 1,
+			ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(1),
 			HyperParameters: []steps.Member{{Key: "lr", Value: lr}, {Key: "layers", Value: []int{64, 32}}, {Key: "opt", Value: "sgd"}, {Key: "depth", Value: 3}},
 			Environment:     []steps.Member{{Key: "E", Value: "x"}},
 		},

@@ -151,7 +151,7 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	e := &s.est
 	a := pyjson.NewObject()
 	alg := pyjson.NewObject().
-		Set("TrainingInputMode", orString(e.InputMode, "File")).
+		Set("TrainingInputMode", orValue(e.InputMode, "File")).
 		Set("TrainingImage", e.ImageURI)
 	if len(e.MetricDefinitions) > 0 {
 		alg.Set("MetricDefinitions", e.metricDefinitions())
@@ -159,10 +159,8 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	a.Set("AlgorithmSpecification", alg)
 	a.Set("OutputDataConfig", e.outputDataConfig(env))
 	a.Set("StoppingCondition", e.stoppingCondition())
-	res := pyjson.NewObject().Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
-	if e.VolumeKMSKeyID != "" {
-		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
-	}
+	res := pyjson.NewObject().Set("VolumeSizeInGB", orValue(e.VolumeSizeInGB, 30))
+	setOpt(res, "VolumeKmsKeyId", e.VolumeKMSKeyID)
 	res.Set("InstanceCount", exprOf(e.InstanceCount)).Set("InstanceType", exprOf(e.InstanceType))
 	a.Set("ResourceConfig", res)
 	a.Set("RoleArn", e.role(env))
@@ -195,20 +193,12 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	if vpc := e.vpcConfig(); vpc != nil {
 		a.Set("VpcConfig", vpc)
 	}
-	if e.EnableNetworkIsolation {
-		a.Set("EnableNetworkIsolation", true)
-	}
-	if e.EncryptInterContainerTraffic {
-		a.Set("EnableInterContainerTrafficEncryption", true)
-	}
+	setOpt(a, "EnableNetworkIsolation", e.EnableNetworkIsolation)
+	setOpt(a, "EnableInterContainerTrafficEncryption", e.EncryptInterContainerTraffic)
 	if v, ok := e.spot(); ok {
 		a.Set("EnableManagedSpotTraining", v)
 	}
-	if e.CheckpointS3URI != "" {
-		cp := pyjson.NewObject().Set("S3Uri", e.CheckpointS3URI)
-		if e.CheckpointLocalPath != "" {
-			cp.Set("LocalPath", e.CheckpointLocalPath)
-		}
+	if cp := e.checkpointConfig(); cp != nil {
 		a.Set("CheckpointConfig", cp)
 	}
 	if !e.DisableDebugHook {
@@ -221,8 +211,8 @@ func (s *TrainingStep) defArguments(env *Env) any {
 			Set("S3OutputPath", e.outputPath(env)).
 			Set("DisableProfiler", false))
 	}
-	if e.MaxRetryAttempts > 0 {
-		a.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", e.MaxRetryAttempts))
+	if v, ok := optional(e.MaxRetryAttempts); ok {
+		a.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", v))
 	}
 	return a
 }

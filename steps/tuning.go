@@ -304,14 +304,12 @@ func (s *TuningStep) defArguments(env *Env) any {
 	def.Set("OutputDataConfig", e.outputDataConfig(env))
 	def.Set("StoppingCondition", e.stoppingCondition())
 	res := pyjson.NewObject()
-	if e.VolumeKMSKeyID != "" {
-		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
-	}
+	setOpt(res, "VolumeKmsKeyId", e.VolumeKMSKeyID)
 	res.Set("InstanceCount", exprOf(e.InstanceCount)).
 		Set("InstanceType", exprOf(e.InstanceType)).
-		Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
+		Set("VolumeSizeInGB", orValue(e.VolumeSizeInGB, 30))
 	def.Set("HyperParameterTuningResourceConfig", res)
-	alg := pyjson.NewObject().Set("TrainingInputMode", orString(e.InputMode, "File"))
+	alg := pyjson.NewObject().Set("TrainingInputMode", orValue(e.InputMode, "File"))
 	if len(t.MetricDefinitions) > 0 {
 		md := make([]any, len(t.MetricDefinitions))
 		for i, m := range t.MetricDefinitions {
@@ -327,24 +325,16 @@ func (s *TuningStep) defArguments(env *Env) any {
 	if vpc := e.vpcConfig(); vpc != nil {
 		def.Set("VpcConfig", vpc)
 	}
-	if e.EnableNetworkIsolation {
-		def.Set("EnableNetworkIsolation", true)
-	}
-	if e.EncryptInterContainerTraffic {
-		def.Set("EnableInterContainerTrafficEncryption", true)
-	}
+	setOpt(def, "EnableNetworkIsolation", e.EnableNetworkIsolation)
+	setOpt(def, "EnableInterContainerTrafficEncryption", e.EncryptInterContainerTraffic)
 	if v, ok := e.spot(); ok {
 		def.Set("EnableManagedSpotTraining", v)
 	}
-	if e.CheckpointS3URI != "" {
-		cp := pyjson.NewObject().Set("S3Uri", e.CheckpointS3URI)
-		if e.CheckpointLocalPath != "" {
-			cp.Set("LocalPath", e.CheckpointLocalPath)
-		}
+	if cp := e.checkpointConfig(); cp != nil {
 		def.Set("CheckpointConfig", cp)
 	}
-	if e.MaxRetryAttempts > 0 {
-		def.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", e.MaxRetryAttempts))
+	if v, ok := optional(e.MaxRetryAttempts); ok {
+		def.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", v))
 	}
 	if e.Environment != nil {
 		def.Set("Environment", membersObject(e.Environment))

@@ -42,6 +42,49 @@ func exprOfAny(x params.Exprer) any {
 	return nil
 }
 
+// orValue returns the input's expression, or def when it is unset.
+func orValue[T params.Primitive](in params.Input[T], def T) any {
+	if in != nil {
+		if e := in.Value().Expr(); e != nil {
+			return e
+		}
+	}
+	return def
+}
+
+// optional returns the input's expression and true, unless the input is
+// unset or a literal zero value ("", 0, false), which the SDK leaves out
+// as it leaves out falsy settings.
+func optional[T params.Primitive](in params.Input[T]) (any, bool) {
+	if in == nil {
+		return nil, false
+	}
+	e := in.Value().Expr()
+	if e == nil {
+		return nil, false
+	}
+	if l, ok := e.(params.Literal); ok {
+		switch v := l.Value().(type) {
+		case string:
+			return v, v != ""
+		case int64:
+			return v, v != 0
+		case float64:
+			return v, v != 0
+		case bool:
+			return v, v
+		}
+	}
+	return e, true
+}
+
+// setOpt sets key to the input's value when optional reports it.
+func setOpt[T params.Primitive](o *pyjson.Object, key string, in params.Input[T]) {
+	if v, ok := optional(in); ok {
+		o.Set(key, v)
+	}
+}
+
 func orInt(v, def int) int {
 	if v == 0 {
 		return def
