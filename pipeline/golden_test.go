@@ -264,8 +264,8 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 		MaxJobs:         4,
 		MaxParallelJobs: 4,
 	},
-		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: "text/csv"},
-		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: "text/csv"},
+		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: params.Lit("text/csv")},
+		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: params.Lit("text/csv")},
 	).DependsOn(preprocess).Cache(cache)
 
 	topModel := tuning.TopModelS3URI(0, seedBucket, seedPrefix)

@@ -147,9 +147,9 @@ func TestTrainingOptions(t *testing.T) {
 		CheckpointS3URI: lit("s3://b/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 		DisableProfiler: true, DisableDebugHook: true,
-	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://b/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",
-		CompressionType: "Gzip", ContentType: "text/csv", RecordWrapperType: "RecordIO", InputMode: "FastFile",
-		TargetAttributeName: "y", ShuffleSeed: &seed})
+	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://b/c"), DataType: params.Lit("S3Object"), DistributionType: params.Lit("ShardedByS3Key"),
+		CompressionType: params.Lit("Gzip"), ContentType: params.Lit("text/csv"), RecordWrapperType: params.Lit("RecordIO"), InputMode: params.Lit("FastFile"),
+		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	want := `{"AlgorithmSpecification": {"TrainingInputMode": "Pipe", "TrainingImage": "img", "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}]}, ` +
 		`"OutputDataConfig": {"S3OutputPath": "s3://b/o/", "KmsKeyId": "ok"}, "StoppingCondition": {"MaxRuntimeInSeconds": 60}, ` +
 		`"ResourceConfig": {"VolumeSizeInGB": 30, "VolumeKmsKeyId": "vk", "InstanceCount": 1, "InstanceType": "t"}, "RoleArn": "TR", ` +

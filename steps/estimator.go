@@ -124,37 +124,31 @@ type TrainingInput struct {
 	// S3Data is the S3 URI (or prefix) to read.
 	S3Data params.Input[string]
 	// DataType defaults to "S3Prefix".
-	DataType string
+	DataType params.Input[string]
 	// DistributionType defaults to "FullyReplicated".
-	DistributionType string
+	DistributionType params.Input[string]
 	// CompressionType, ContentType, RecordWrapperType, InputMode,
-	// TargetAttributeName render only when set.
-	CompressionType     string
-	ContentType         string
-	RecordWrapperType   string
-	InputMode           string
-	TargetAttributeName string
+	// TargetAttributeName render only when set (and not "").
+	CompressionType     params.Input[string]
+	ContentType         params.Input[string]
+	RecordWrapperType   params.Input[string]
+	InputMode           params.Input[string]
+	TargetAttributeName params.Input[string]
 	// ShuffleSeed renders a ShuffleConfig when non-nil.
 	ShuffleSeed *int
 }
 
 func (t TrainingInput) render() *pyjson.Object {
 	src := pyjson.NewObject().
-		Set("S3DataType", orString(t.DataType, "S3Prefix")).
+		Set("S3DataType", orValue(t.DataType, "S3Prefix")).
 		Set("S3Uri", exprOf(t.S3Data)).
-		Set("S3DataDistributionType", orString(t.DistributionType, "FullyReplicated"))
+		Set("S3DataDistributionType", orValue(t.DistributionType, "FullyReplicated"))
 	o := pyjson.NewObject().Set("DataSource", pyjson.NewObject().Set("S3DataSource", src))
-	for _, kv := range []struct{ k, v string }{
-		{"CompressionType", t.CompressionType},
-		{"ContentType", t.ContentType},
-		{"RecordWrapperType", t.RecordWrapperType},
-		{"InputMode", t.InputMode},
-		{"TargetAttributeName", t.TargetAttributeName},
-	} {
-		if kv.v != "" {
-			o.Set(kv.k, kv.v)
-		}
-	}
+	setOpt(o, "CompressionType", t.CompressionType)
+	setOpt(o, "ContentType", t.ContentType)
+	setOpt(o, "RecordWrapperType", t.RecordWrapperType)
+	setOpt(o, "InputMode", t.InputMode)
+	setOpt(o, "TargetAttributeName", t.TargetAttributeName)
 	if t.ShuffleSeed != nil {
 		o.Set("ShuffleConfig", pyjson.NewObject().Set("Seed", *t.ShuffleSeed))
 	}

@@ -138,8 +138,8 @@ func TestRender(t *testing.T) {
 		{
 			name: "transform",
 			step: steps.Transform("T", steps.Transformer{
-				ModelName: model.Properties().ModelName(), Data: lit("s3://b/in"), ContentType: "text/csv", SplitType: "Line",
-				OutputPath: lit("s3://b/out"), AssembleWith: "Line", Accept: "text/csv",
+				ModelName: model.Properties().ModelName(), Data: lit("s3://b/in"), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),
+				OutputPath: lit("s3://b/out"), AssembleWith: params.Lit("Line"), Accept: params.Lit("text/csv"),
 				InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 			}),
 			want: `{"Name": "T", "Type": "Transform", "Arguments": {"ModelName": {"Get": "Steps.M-CreateModel.ModelName"}, ` +

@@ -39,7 +39,7 @@ func sdkTrainingSteps(t *testing.T) *pipeline.Pipeline {
 			{Key: "a", Value: false}, {Key: "b", Value: nil}, {Key: "c", Value: []int{64, 32}},
 			{Key: "d", Value: 0.5}, {Key: "e", Value: 1.0}, {Key: "f", Value: n},
 		},
-	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: "text/csv"})
+	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: params.Lit("text/csv")})
 	xgb := steps.Training("TrainXGB", steps.Estimator{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		HyperParameters: []steps.Member{{Key: "max_depth", Value: 5}, {Key: "region", Value: "x"}},
@@ -64,8 +64,8 @@ func sdkModelTransform(t *testing.T) *pipeline.Pipeline {
 	}).DisplayName("Register it").Description("registers")
 	transform := steps.Transform("T", steps.Transformer{
 		ModelName: create.Properties().ModelName(),
-		Data:      lit("s3://my-bucket/in"), ContentType: "text/csv", SplitType: "Line",
-		OutputPath: lit("s3://my-bucket/out"), Accept: "text/csv", AssembleWith: "Line",
+		Data:      lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),
+		OutputPath: lit("s3://my-bucket/out"), Accept: params.Lit("text/csv"), AssembleWith: params.Lit("Line"),
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	})
 	return pipeline.New("MyPipeline").Parameters(approval).Steps(train, create, reg, transform).Env(sdkEnv())
@@ -235,9 +235,9 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
 		CheckpointS3URI: lit("s3://my-bucket/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",
-		CompressionType: "Gzip", ContentType: "text/csv", RecordWrapperType: "RecordIO", InputMode: "FastFile",
-		TargetAttributeName: "y", ShuffleSeed: &seed})
+	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: params.Lit("S3Object"), DistributionType: params.Lit("ShardedByS3Key"),
+		CompressionType: params.Lit("Gzip"), ContentType: params.Lit("text/csv"), RecordWrapperType: params.Lit("RecordIO"), InputMode: params.Lit("FastFile"),
+		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	proc := steps.Processing("P", steps.Processor{
 		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: 50, VolumeKMSKeyID: "vk", OutputKMSKeyID: "ok", MaxRuntimeInSeconds: 600,
@@ -250,12 +250,12 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: "Continuous"}},
 	})
 	transform := steps.Transform("X", steps.Transformer{
-		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: "text/csv", CompressionType: "Gzip", SplitType: "Line",
-		OutputPath: lit("s3://my-bucket/out"), KMSKeyID: "ok", AssembleWith: "Line", Accept: "text/csv",
+		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"), CompressionType: params.Lit("Gzip"), SplitType: params.Lit("Line"),
+		OutputPath: lit("s3://my-bucket/out"), KMSKeyID: params.Lit("ok"), AssembleWith: params.Lit("Line"), Accept: params.Lit("text/csv"),
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
-		Strategy: "MultiRecord", MaxConcurrentTransforms: 4, MaxPayloadInMB: 6,
+		Strategy: params.Lit("MultiRecord"), MaxConcurrentTransforms: params.Lit(4), MaxPayloadInMB: params.Lit(6),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-		InputFilter: "$[1:]", OutputFilter: "$[0]", JoinSource: "Input",
+		InputFilter: params.Lit("$[1:]"), OutputFilter: params.Lit("$[0]"), JoinSource: params.Lit("Input"),
 	})
 	return pipeline.New("MyPipeline").Steps(train, proc, transform).Env(sdkEnv())
 }

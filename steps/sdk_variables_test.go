@@ -27,7 +27,7 @@ func sdkVariableOutputPath(t *testing.T) *pipeline.Pipeline {
 	out := params.Join("/", "s3://my-bucket", run, params.PipelineExecutionID)
 	train := steps.Training("Train", steps.Estimator{
 		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: out,
-	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: "text/csv"})
+	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: params.Lit("text/csv")})
 	xgb := steps.Training("TrainXGB", steps.Estimator{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: out,
 		Framework: steps.XGBoost("main.py", "testdata/code/src"),
@@ -97,14 +97,14 @@ func sdkTransformOutputFromProperty(t *testing.T) *pipeline.Pipeline {
 	create := steps.CreateModel("M", steps.Model{ImageURI: "fakeimage", ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()})
 	score := steps.Transform("Score", steps.Transformer{
 		ModelName: create.Properties().ModelName(),
-		Data:      out.Output("test").S3URI(), ContentType: "text/csv", SplitType: "Line",
+		Data:      out.Output("test").S3URI(), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),
 		OutputPath:   out.Output("scored").S3URI(),
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	})
 	batch := steps.Transform("Batch", steps.Transformer{
 		ModelName: create.Properties().ModelName(),
-		Data:      lit("s3://my-bucket/in"), ContentType: "text/csv",
-		OutputPath: params.Join("/", train.Properties().OutputPath(), "batch"), Accept: "text/csv", AssembleWith: "Line",
+		Data:      lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"),
+		OutputPath: params.Join("/", train.Properties().OutputPath(), "batch"), Accept: params.Lit("text/csv"), AssembleWith: params.Lit("Line"),
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	})
 	return pipeline.New("MyPipeline").Steps(prep, train, create, score, batch).Env(sdkEnv())

@@ -221,8 +221,8 @@ func Build(cfg Config) (*Seed, error) {
 		MaxJobs:         4,
 		MaxParallelJobs: 4,
 	},
-		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: "text/csv"},
-		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: "text/csv"},
+		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: params.Lit("text/csv")},
+		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: params.Lit("text/csv")},
 	).DependsOn(s.Preprocess).Cache(cache)
 
 	// 4. Evaluate the best model on the test split (deprecated
