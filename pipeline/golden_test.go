@@ -126,17 +126,17 @@ func tuningSingleAlgo() *pipeline.Pipeline {
 	}
 	tuner := steps.Tuner{
 		Estimator:       est,
-		ObjectiveMetric: "val:accuracy",
-		ObjectiveType:   "Maximize",
+		ObjectiveMetric: params.Lit("val:accuracy"),
+		ObjectiveType:   params.Lit("Maximize"),
 		Ranges: []steps.Range{
 			steps.ContinuousRange{Name: "learning_rate", Min: 0.0001, Max: 0.05},
 			steps.ContinuousRange{Name: "momentum", Min: 0.0, Max: 0.99},
 			steps.ContinuousRange{Name: "weight_decay", Min: 0.0, Max: 0.99},
 		},
-		MaxJobs:           5,
-		MaxParallelJobs:   2,
-		EarlyStoppingType: "OFF",
-		Strategy:          "Bayesian",
+		MaxJobs:           params.Lit(5),
+		MaxParallelJobs:   params.Lit(2),
+		EarlyStoppingType: params.Lit("OFF"),
+		Strategy:          params.Lit("Bayesian"),
 		WarmStart:         &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []string{"parent-hpo"}},
 	}
 	step := steps.Tuning("MyTuningStep", tuner, steps.TrainingInput{S3Data: data})
@@ -215,7 +215,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 		Inputs: []steps.ProcessingInput{{
 			Source:           lit("s3://" + seedBucket + "/" + seedPrefix + "/data/raw/house_pricing.csv"),
 			Destination:      "/opt/ml/processing/input",
-			DistributionType: "ShardedByS3Key",
+			DistributionType: params.Lit("ShardedByS3Key"),
 		}},
 		Code: cfg.ingestCode,
 		Arguments: []params.Exprer{
@@ -253,16 +253,16 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 			HyperParameters: []steps.Member{{Key: "role_arn", Value: seedRole}, {Key: "region", Value: seedRegion}},
 			Framework:       steps.XGBoost("script.py", "./pipeline_scripts/train/"),
 		},
-		ObjectiveMetric: "validation:rmse",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("validation:rmse"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
 			steps.ContinuousRange{Name: "eta", Min: 0.2, Max: 1},
 			steps.ContinuousRange{Name: "subsample", Min: 0.2, Max: 1},
 			steps.IntegerRange{Name: "max_depth", Min: 1, Max: 8},
 			steps.IntegerRange{Name: "min_child_weight", Min: 0, Max: 120},
 		},
-		MaxJobs:         4,
-		MaxParallelJobs: 4,
+		MaxJobs:         params.Lit(4),
+		MaxParallelJobs: params.Lit(4),
 	},
 		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: params.Lit("text/csv")},
 		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: params.Lit("text/csv")},

@@ -22,7 +22,7 @@ func TestMissingFrameworkCode(t *testing.T) {
 	}
 	in := steps.TrainingInput{S3Data: lit("s3://b/train")}
 	tuner := func(f *steps.Framework) steps.Tuner {
-		return steps.Tuner{Estimator: est(f), ObjectiveMetric: "m", Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}}}
+		return steps.Tuner{Estimator: est(f), ObjectiveMetric: params.Lit("m"), Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}}}
 	}
 	tests := []struct {
 		name string
@@ -62,7 +62,7 @@ func TestTopModelS3URIFromOutputPath(t *testing.T) {
 	tuner := func(out params.Input[string]) *steps.TuningStep {
 		return steps.Tuning("Tune", steps.Tuner{
 			Estimator:       steps.Estimator{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1), OutputPath: out},
-			ObjectiveMetric: "m", Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}},
+			ObjectiveMetric: params.Lit("m"), Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}},
 		})
 	}
 	run := params.String("Run")

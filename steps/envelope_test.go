@@ -20,7 +20,7 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 	}{
 		{"processing", steps.Processing("S", proc, steps.ProcessingJob{}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"training", steps.Training("S", est).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
-		{"tuning", steps.Tuning("S", steps.Tuner{Estimator: est, ObjectiveMetric: "m"}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
+		{"tuning", steps.Tuning("S", steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m")}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"condition", steps.When("S").DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"fail", steps.Fail("S", nil).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"model", steps.CreateModel("S", steps.Model{ImageURI: "i"}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
@@ -112,14 +112,14 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 
 	p := steps.Processing("P", steps.Processor{
 		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
-		VolumeSizeInGB: 50, VolumeKMSKeyID: "vk", OutputKMSKeyID: "ok", MaxRuntimeInSeconds: 600,
+		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}, {Key: "B", Value: params.String("B")}},
 		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: "/in", DataType: "ManifestFile",
-			InputMode: "Pipe", DistributionType: "ShardedByS3Key", CompressionType: "Gzip", AppManaged: true}},
-		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://b/out"), UploadMode: "Continuous"}},
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
+			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: true}},
+		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://b/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	want = `{"ProcessingResources": {"ClusterConfig": {"InstanceType": "t", "InstanceCount": 2, "VolumeSizeInGB": 50, "VolumeKmsKeyId": "vk"}}, ` +
 		`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": ["/bin/run"]}, "RoleArn": "R", ` +
@@ -175,7 +175,7 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 		HyperParameters: []steps.Member{{Key: "a", Value: 1}},
 		Framework:       steps.XGBoost("train.py", "s3://b/src.tar.gz"),
 	}
-	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: "m",
+	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m"),
 		Ranges:    []steps.Range{steps.CategoricalRange{Name: "c", Values: []any{"x"}}},
 		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p"}}}
 	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),

@@ -65,7 +65,7 @@ func ExampleWhen() {
 
 // The best model of a tuning job, by the SDK's path convention.
 func ExampleTuningStep_TopModelS3URI() {
-	tune := steps.Tuning("HPTuning", steps.Tuner{ObjectiveMetric: "validation:rmse", ObjectiveType: "Minimize"})
+	tune := steps.Tuning("HPTuning", steps.Tuner{ObjectiveMetric: params.Lit("validation:rmse"), ObjectiveType: params.Lit("Minimize")})
 	fmt.Println(tune.TopModelS3URI(0, "my-bucket", "models"))
 	// Output:
 	// Join("/", ["s3:/", "my-bucket", "models", Steps.HPTuning.TrainingJobSummaries[0].TrainingJobName, "output/model.tar.gz"])

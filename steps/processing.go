@@ -48,13 +48,13 @@ type Processor struct {
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
 	// VolumeSizeInGB defaults to 30.
-	VolumeSizeInGB int
+	VolumeSizeInGB params.Input[int]
 	// VolumeKMSKeyID encrypts the volume when set.
-	VolumeKMSKeyID string
+	VolumeKMSKeyID params.Input[string]
 	// OutputKMSKeyID encrypts the outputs when set.
-	OutputKMSKeyID string
+	OutputKMSKeyID params.Input[string]
 	// MaxRuntimeInSeconds adds a StoppingCondition when positive.
-	MaxRuntimeInSeconds int
+	MaxRuntimeInSeconds params.Input[int]
 	// BaseJobName names the job in LayoutJob; empty means the image's
 	// base name ("sagemaker-scikit-learn"), as the SDK does.
 	BaseJobName string
@@ -113,13 +113,13 @@ type ProcessingInput struct {
 	// Destination is the container path.
 	Destination string
 	// DataType defaults to "S3Prefix".
-	DataType string
+	DataType params.Input[string]
 	// InputMode defaults to "File".
-	InputMode string
+	InputMode params.Input[string]
 	// DistributionType defaults to "FullyReplicated".
-	DistributionType string
+	DistributionType params.Input[string]
 	// CompressionType defaults to "None".
-	CompressionType string
+	CompressionType params.Input[string]
 	// AppManaged is rendered as is (false by default).
 	AppManaged bool
 }
@@ -134,7 +134,7 @@ type ProcessingOutput struct {
 	// a location under the pipeline execution (see Layout).
 	Destination params.Input[string]
 	// UploadMode defaults to "EndOfJob".
-	UploadMode string
+	UploadMode params.Input[string]
 	// AppManaged is rendered as is (false by default).
 	AppManaged bool
 }
@@ -316,10 +316,8 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	cluster := pyjson.NewObject().
 		Set("InstanceType", exprOf(p.InstanceType)).
 		Set("InstanceCount", exprOf(p.InstanceCount)).
-		Set("VolumeSizeInGB", orInt(p.VolumeSizeInGB, 30))
-	if p.VolumeKMSKeyID != "" {
-		cluster.Set("VolumeKmsKeyId", p.VolumeKMSKeyID)
-	}
+		Set("VolumeSizeInGB", orValue(p.VolumeSizeInGB, 30))
+	setOpt(cluster, "VolumeKmsKeyId", p.VolumeKMSKeyID)
 	a.Set("ProcessingResources", pyjson.NewObject().Set("ClusterConfig", cluster))
 
 	app := pyjson.NewObject().Set("ImageUri", p.ImageURI)
@@ -371,16 +369,14 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 			s3 := pyjson.NewObject().
 				Set("S3Uri", dest).
 				Set("LocalPath", o.Source).
-				Set("S3UploadMode", orString(o.UploadMode, "EndOfJob"))
+				Set("S3UploadMode", orValue(o.UploadMode, "EndOfJob"))
 			outs[i] = pyjson.NewObject().
 				Set("OutputName", name).
 				Set("AppManaged", o.AppManaged).
 				Set("S3Output", s3)
 		}
 		cfg := pyjson.NewObject().Set("Outputs", outs)
-		if p.OutputKMSKeyID != "" {
-			cfg.Set("KmsKeyId", p.OutputKMSKeyID)
-		}
+		setOpt(cfg, "KmsKeyId", p.OutputKMSKeyID)
 		a.Set("ProcessingOutputConfig", cfg)
 	}
 	if p.Environment != nil {
@@ -389,8 +385,8 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	if p.Network != nil {
 		a.Set("NetworkConfig", p.Network.object())
 	}
-	if p.MaxRuntimeInSeconds > 0 {
-		a.Set("StoppingCondition", pyjson.NewObject().Set("MaxRuntimeInSeconds", p.MaxRuntimeInSeconds))
+	if v, ok := optional(p.MaxRuntimeInSeconds); ok {
+		a.Set("StoppingCondition", pyjson.NewObject().Set("MaxRuntimeInSeconds", v))
 	}
 	if p.Tags != nil {
 		a.Set("Tags", tagList(p.Tags))
@@ -402,10 +398,10 @@ func processingInput(name string, uri any, in ProcessingInput) *pyjson.Object {
 	s3 := pyjson.NewObject().
 		Set("S3Uri", uri).
 		Set("LocalPath", in.Destination).
-		Set("S3DataType", orString(in.DataType, "S3Prefix")).
-		Set("S3InputMode", orString(in.InputMode, "File")).
-		Set("S3DataDistributionType", orString(in.DistributionType, "FullyReplicated")).
-		Set("S3CompressionType", orString(in.CompressionType, "None"))
+		Set("S3DataType", orValue(in.DataType, "S3Prefix")).
+		Set("S3InputMode", orValue(in.InputMode, "File")).
+		Set("S3DataDistributionType", orValue(in.DistributionType, "FullyReplicated")).
+		Set("S3CompressionType", orValue(in.CompressionType, "None"))
 	return pyjson.NewObject().
 		Set("InputName", name).
 		Set("AppManaged", in.AppManaged).

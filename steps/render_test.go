@@ -250,7 +250,7 @@ func TestTuningRanges(t *testing.T) {
 					HyperParameters: []steps.Member{{Key: "epochs", Value: 10}, {Key: "lr", Value: 0.1}, {Key: "flag", Value: false}, {Key: "depth", Value: 3}},
 					Framework:       tt.framework,
 				},
-				ObjectiveMetric: "validation:auc",
+				ObjectiveMetric: params.Lit("validation:auc"),
 				Ranges: []steps.Range{
 					steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
 					steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: lr, Scaling: steps.ScalingLogarithmic},
@@ -277,9 +277,9 @@ func TestTuningExtras(t *testing.T) {
 	seed, target := 7, 0.9
 	s := steps.Tuning("Tune", steps.Tuner{
 		Estimator:           steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(2)},
-		ObjectiveMetric:     "m",
-		Strategy:            "Hyperband",
-		MaxRuntimeInSeconds: 3600,
+		ObjectiveMetric:     params.Lit("m"),
+		Strategy:            params.Lit("Hyperband"),
+		MaxRuntimeInSeconds: params.Lit(3600),
 		RandomSeed:          &seed,
 		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
 		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},

@@ -115,20 +115,20 @@ func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
 			},
 			Framework: steps.XGBoost("main.py", "testdata/code/src"),
 		},
-		ObjectiveMetric: "validation:auc",
+		ObjectiveMetric: params.Lit("validation:auc"),
 		Ranges: []steps.Range{
 			steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
 			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: steps.ScalingLogarithmic},
 			steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
 		},
 		MetricDefinitions:   []steps.MetricDefinition{{Name: "validation:auc", Regex: "auc=(.*)"}},
-		Strategy:            "Hyperband",
+		Strategy:            params.Lit("Hyperband"),
 		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
 		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},
-		MaxJobs:             6,
-		MaxParallelJobs:     2,
+		MaxJobs:             params.Lit(6),
+		MaxParallelJobs:     params.Lit(2),
 		RandomSeed:          &seed,
-		MaxRuntimeInSeconds: 3600,
+		MaxRuntimeInSeconds: params.Lit(3600),
 	}, steps.TrainingInput{Channel: "train", S3Data: lit("s3://my-bucket/train")})
 	eval := steps.Processing("Eval", steps.Processor{
 		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
@@ -189,7 +189,7 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 		Framework: steps.XGBoost("main.py", "testdata/code/src")}
 	trainXGB := steps.Training("TrainXGB", xgb, data)
 	xgb.BaseJobName = "hp"
-	tune := steps.Tuning("Tune", steps.Tuner{Estimator: xgb, ObjectiveMetric: "m",
+	tune := steps.Tuning("Tune", steps.Tuner{Estimator: xgb, ObjectiveMetric: params.Lit("m"),
 		Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}}}, data)
 	reg := steps.RegisterModel("Reg", steps.Model{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), ModelData: tune.TopModelS3URI(0, "my-bucket", "pre/fix"),
@@ -240,14 +240,14 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	proc := steps.Processing("P", steps.Processor{
 		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
-		VolumeSizeInGB: 50, VolumeKMSKeyID: "vk", OutputKMSKeyID: "ok", MaxRuntimeInSeconds: 600,
+		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}},
 		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: "ManifestFile",
-			InputMode: "Pipe", DistributionType: "ShardedByS3Key", CompressionType: "Gzip", AppManaged: true}},
-		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: "Continuous"}},
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
+			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: true}},
+		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	transform := steps.Transform("X", steps.Transformer{
 		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"), CompressionType: params.Lit("Gzip"), SplitType: params.Lit("Line"),
@@ -307,15 +307,15 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 			HyperParameters: []steps.Member{{Key: "lr", Value: lr}, {Key: "layers", Value: []int{64, 32}}, {Key: "opt", Value: "sgd"}, {Key: "depth", Value: 3}},
 			Environment:     []steps.Member{{Key: "E", Value: "x"}},
 		},
-		ObjectiveMetric: "loss",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("loss"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
 			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: steps.ScalingLinear},
 			steps.CategoricalRange{Name: "opt", Values: []any{"sgd", "adam", 1}},
 		},
 		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
-		EarlyStoppingType: "Auto",
-		MaxJobs:           3,
+		EarlyStoppingType: params.Lit("Auto"),
+		MaxJobs:           params.Lit(3),
 		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p1"}},
 		Tags:              []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})

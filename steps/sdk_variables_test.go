@@ -64,15 +64,15 @@ func sdkTuningVariableInstances(t *testing.T) *pipeline.Pipeline {
 			ImageURI: "fakeimage", InstanceType: itype, InstanceCount: icount,
 			HyperParameters: []steps.Member{{Key: "epochs", Value: 10}},
 		},
-		ObjectiveMetric: "val:rmse",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("val:rmse"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
 			steps.IntegerRange{Name: "depth", Min: 2, Max: 8},
 			steps.ContinuousRange{Name: "lr", Min: 0.001, Max: 0.1},
 		},
 		MetricDefinitions: []steps.MetricDefinition{{Name: "val:rmse", Regex: "rmse=([0-9.]+)"}},
-		MaxJobs:           4,
-		MaxParallelJobs:   2,
+		MaxJobs:           params.Lit(4),
+		MaxParallelJobs:   params.Lit(2),
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
 	return pipeline.New("MyPipeline").Parameters(itype, icount).Steps(tune).Env(sdkEnv())
 }

@@ -81,22 +81,22 @@ type Tuner struct {
 	Estimator Estimator
 	// ObjectiveMetric is the metric to optimise; ObjectiveType defaults
 	// to "Maximize".
-	ObjectiveMetric string
-	ObjectiveType   string
+	ObjectiveMetric params.Input[string]
+	ObjectiveType   params.Input[string]
 	// Ranges in order; they are emitted grouped as Continuous,
 	// Categorical, Integer, each group keeping this order.
 	Ranges []Range
 	// MetricDefinitions of the tuner (the estimator's are not used).
 	MetricDefinitions []MetricDefinition
 	// Strategy defaults to "Bayesian" ("Random", "Hyperband", "Grid").
-	Strategy string
+	Strategy params.Input[string]
 	// MaxJobs and MaxParallelJobs default to 1.
-	MaxJobs         int
-	MaxParallelJobs int
+	MaxJobs         params.Input[int]
+	MaxParallelJobs params.Input[int]
 	// MaxRuntimeInSeconds limits the whole tuning job when positive.
-	MaxRuntimeInSeconds int
+	MaxRuntimeInSeconds params.Input[int]
 	// EarlyStoppingType defaults to "Off"; the string is passed through.
-	EarlyStoppingType string
+	EarlyStoppingType params.Input[string]
 	// RandomSeed renders when non-nil.
 	RandomSeed *int
 	// Hyperband renders a StrategyConfig when non-nil.
@@ -206,7 +206,7 @@ func (s *TuningStep) defWarnings() []error {
 func (s *TuningStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.tuner.Estimator.problems()...)
-	if s.tuner.ObjectiveMetric == "" {
+	if _, ok := optional(s.tuner.ObjectiveMetric); !ok {
 		out = append(out, fmt.Errorf("%w: tuner needs an ObjectiveMetric", ErrInvalid))
 	}
 	for i, r := range s.tuner.Ranges {
@@ -224,21 +224,19 @@ func (s *TuningStep) defArguments(env *Env) any {
 	t := &s.tuner
 	e := &t.Estimator
 
-	cfg := pyjson.NewObject().Set("Strategy", orString(t.Strategy, "Bayesian"))
+	cfg := pyjson.NewObject().Set("Strategy", orValue(t.Strategy, "Bayesian"))
 	limits := pyjson.NewObject().
-		Set("MaxNumberOfTrainingJobs", orInt(t.MaxJobs, 1)).
-		Set("MaxParallelTrainingJobs", orInt(t.MaxParallelJobs, 1))
-	if t.MaxRuntimeInSeconds > 0 {
-		limits.Set("MaxRuntimeInSeconds", t.MaxRuntimeInSeconds)
-	}
+		Set("MaxNumberOfTrainingJobs", orValue(t.MaxJobs, 1)).
+		Set("MaxParallelTrainingJobs", orValue(t.MaxParallelJobs, 1))
+	setOpt(limits, "MaxRuntimeInSeconds", t.MaxRuntimeInSeconds)
 	cfg.Set("ResourceLimits", limits)
-	cfg.Set("TrainingJobEarlyStoppingType", orString(t.EarlyStoppingType, "Off"))
+	cfg.Set("TrainingJobEarlyStoppingType", orValue(t.EarlyStoppingType, "Off"))
 	if t.RandomSeed != nil {
 		cfg.Set("RandomSeed", *t.RandomSeed)
 	}
 	cfg.Set("HyperParameterTuningJobObjective", pyjson.NewObject().
-		Set("Type", orString(t.ObjectiveType, "Maximize")).
-		Set("MetricName", t.ObjectiveMetric))
+		Set("Type", orValue(t.ObjectiveType, "Maximize")).
+		Set("MetricName", exprOf(t.ObjectiveMetric)))
 	cont, cat, ints := []any{}, []any{}, []any{}
 	tuned := map[string]bool{}
 	for _, r := range t.Ranges {
