@@ -158,8 +158,8 @@ func registerModel() *pipeline.Pipeline {
 			ContentType: "text/csv", S3URI: lit("s3://my-bucket/metrics.csv")}},
 		DriftCheck: &steps.DriftCheckBaselines{ModelConstraints: &steps.MetricsSource{
 			ContentType: "text/csv", S3URI: lit("s3://my-bucket/constraints_metrics.csv")}},
-		SamplePayloadURL:   "s3://test-bucket/model",
-		Task:               "IMAGE_CLASSIFICATION",
+		SamplePayloadURL:   params.Lit("s3://test-bucket/model"),
+		Task:               params.Lit("IMAGE_CLASSIFICATION"),
 		ContentTypes:       []string{"content_type"},
 		ResponseTypes:      []string{"response_type"},
 		InferenceInstances: []string{"inference_instance"},

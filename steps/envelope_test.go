@@ -76,8 +76,8 @@ func TestModelRegistrationFull(t *testing.T) {
 			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
 		},
 		CustomerMetadata: []steps.Member{{Key: "team", Value: "ml"}},
-		Domain:           "MACHINE_LEARNING", SourceURI: "s3://b/src",
-		SkipModelValidation: "All",
+		Domain:           params.Lit("MACHINE_LEARNING"), SourceURI: params.Lit("s3://b/src"),
+		SkipModelValidation: params.Lit("All"),
 	})
 	want := `{"ModelPackageGroupName": "g", ` +
 		`"ModelMetrics": {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/ms"}, "Constraints": {"ContentType": "application/json", "S3Uri": "s3://b/mc"}}, ` +

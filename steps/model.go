@@ -222,10 +222,11 @@ type Registration struct {
 	DriftCheck  *DriftCheckBaselines
 	// CustomerMetadata renders CustomerMetadataProperties when non-nil.
 	CustomerMetadata []Member
-	Domain           string
-	SamplePayloadURL string
-	Task             string
-	SourceURI        string
+	// Domain, SamplePayloadURL, Task and SourceURI render when set.
+	Domain           params.Input[string]
+	SamplePayloadURL params.Input[string]
+	Task             params.Input[string]
+	SourceURI        params.Input[string]
 	// ContentTypes, ResponseTypes, InferenceInstances and
 	// TransformInstances fill the InferenceSpecification (each rendered
 	// when non-nil).
@@ -236,7 +237,7 @@ type Registration struct {
 	// ApprovalStatus defaults to "PendingManualApproval".
 	ApprovalStatus params.Input[string]
 	// SkipModelValidation defaults to the string "None".
-	SkipModelValidation string
+	SkipModelValidation params.Input[string]
 }
 
 // ModelStep is a step collection that creates or registers a model (the
@@ -382,14 +383,10 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	if r.CustomerMetadata != nil {
 		a.Set("CustomerMetadataProperties", membersObject(r.CustomerMetadata))
 	}
-	for _, kv := range []struct{ k, v string }{
-		{"Domain", r.Domain}, {"SamplePayloadUrl", r.SamplePayloadURL},
-		{"Task", r.Task}, {"SourceUri", r.SourceURI},
-	} {
-		if kv.v != "" {
-			a.Set(kv.k, kv.v)
-		}
-	}
+	setOpt(a, "Domain", r.Domain)
+	setOpt(a, "SamplePayloadUrl", r.SamplePayloadURL)
+	setOpt(a, "Task", r.Task)
+	setOpt(a, "SourceUri", r.SourceURI)
 	spec := pyjson.NewObject().Set("Containers", []any{m.model.container(env, true)})
 	for _, kv := range []struct {
 		k string
@@ -410,7 +407,7 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	} else {
 		a.Set("ModelApprovalStatus", "PendingManualApproval")
 	}
-	a.Set("SkipModelValidation", orString(r.SkipModelValidation, "None"))
+	a.Set("SkipModelValidation", orValue(r.SkipModelValidation, "None"))
 	return a
 }
 

@@ -283,16 +283,16 @@ func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
 		},
 		CustomerMetadata:    []steps.Member{{Key: "team", Value: "ml"}},
-		Domain:              "MACHINE_LEARNING",
-		Task:                "REGRESSION",
-		SamplePayloadURL:    "s3://b/sample",
-		SourceURI:           "s3://b/src",
+		Domain:              params.Lit("MACHINE_LEARNING"),
+		Task:                params.Lit("REGRESSION"),
+		SamplePayloadURL:    params.Lit("s3://b/sample"),
+		SourceURI:           params.Lit("s3://b/src"),
 		ContentTypes:        []string{"text/csv"},
 		ResponseTypes:       []string{"application/json"},
 		InferenceInstances:  []string{"ml.m5.xlarge"},
 		TransformInstances:  []string{"ml.m5.xlarge"},
 		ApprovalStatus:      lit("Approved"),
-		SkipModelValidation: "All",
+		SkipModelValidation: params.Lit("All"),
 	})
 	return pipeline.New("MyPipeline").Steps(reg).Env(sdkEnv())
 }
