@@ -18,7 +18,7 @@ func Example() {
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          "arn:aws:iam::111122223333:role/SageMakerRole",
+		Role:          params.Lit("arn:aws:iam::111122223333:role/SageMakerRole"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{

@@ -88,7 +88,7 @@ func processingPropertyFileCache() *pipeline.Pipeline {
 	typ := params.String("InstanceType").WithDefault("ml.m4.4xlarge")
 	count := params.Integer("InstanceCount").WithDefault(1)
 	t1, t2, t3 := bare("TestStep", steps.TypeTraining), bare("SecondTestStep", steps.TypeTraining), bare("ThirdTestStep", steps.TypeTraining)
-	proc := steps.Processor{ImageURI: "fakeimage", Role: "DummyRole", InstanceType: typ, InstanceCount: count}
+	proc := steps.Processor{ImageURI: "fakeimage", Role: params.Lit("DummyRole"), InstanceType: typ, InstanceCount: count}
 	step := steps.Processing("MyProcessingStep", proc, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{Source: uri, Destination: "processing_manifest"}},
 		Layout: steps.LayoutJob,
@@ -137,7 +137,7 @@ func tuningSingleAlgo() *pipeline.Pipeline {
 		MaxParallelJobs:   params.Lit(2),
 		EarlyStoppingType: params.Lit("OFF"),
 		Strategy:          params.Lit("Bayesian"),
-		WarmStart:         &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []string{"parent-hpo"}},
+		WarmStart:         &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []params.Input[string]{params.Lit("parent-hpo")}},
 	}
 	step := steps.Tuning("MyTuningStep", tuner, steps.TrainingInput{S3Data: data})
 	return pipeline.New("MyPipeline").Parameters(data, spot).Steps(step).Env(testEnv())
@@ -155,9 +155,9 @@ func registerModel() *pipeline.Pipeline {
 		Description:           "description",
 		Tags:                  []steps.Tag{{Key: "myKey", Value: "myValue"}},
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
-			ContentType: "text/csv", S3URI: lit("s3://my-bucket/metrics.csv")}},
+			ContentType: params.Lit("text/csv"), S3URI: lit("s3://my-bucket/metrics.csv")}},
 		DriftCheck: &steps.DriftCheckBaselines{ModelConstraints: &steps.MetricsSource{
-			ContentType: "text/csv", S3URI: lit("s3://my-bucket/constraints_metrics.csv")}},
+			ContentType: params.Lit("text/csv"), S3URI: lit("s3://my-bucket/constraints_metrics.csv")}},
 		SamplePayloadURL:   params.Lit("s3://test-bucket/model"),
 		Task:               params.Lit("IMAGE_CLASSIFICATION"),
 		ContentTypes:       []string{"content_type"},
@@ -206,7 +206,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	sklearn := steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          seedRole,
+		Role:          params.Lit(seedRole),
 		InstanceType:  lit("ml.m5.2xlarge"),
 		InstanceCount: count,
 		BaseJobName:   "feature-store-ingestion",
@@ -280,7 +280,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          seedRole,
+		Role:          params.Lit(seedRole),
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: count,
 		BaseJobName:   "evaluation",
@@ -298,12 +298,12 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 		ImageURI:   xgbImage,
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
-		Framework:  "XGBOOST",
+		Framework:  params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit(env.UniqueName("synthetic-housing-models-ray-")),
 		Description:           "XGBoost model to predict synthetic housing prices",
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
-			ContentType: "application/json",
+			ContentType: params.Lit("application/json"),
 			S3URI:       lit("s3://" + seedBucket + "/" + evalJob + "/output/evaluation/evaluation.json"),
 		}},
 		ContentTypes:       []string{"text/csv"},

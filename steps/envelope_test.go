@@ -55,13 +55,13 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 
 func TestModelRegistrationFull(t *testing.T) {
 	src := func(u string) *steps.MetricsSource {
-		return &steps.MetricsSource{ContentType: "application/json", S3URI: lit(u)}
+		return &steps.MetricsSource{ContentType: params.Lit("application/json"), S3URI: lit(u)}
 	}
-	digest := &steps.MetricsSource{ContentType: "text/csv", S3URI: lit("s3://b/d"), ContentDigest: "sha"}
+	digest := &steps.MetricsSource{ContentType: params.Lit("text/csv"), S3URI: lit("s3://b/d"), ContentDigest: params.Lit("sha")}
 	reg := steps.RegisterModel("R", steps.Model{
 		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"),
 		EntryPoint: "code/infer.py", Environment: []steps.Member{{Key: "X", Value: "1"}},
-		Framework: "XGBOOST", FrameworkVersion: "1.7-1", NearestModelName: "near",
+		Framework: params.Lit("XGBOOST"), FrameworkVersion: params.Lit("1.7-1"), NearestModelName: params.Lit("near"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("g"),
 		Metrics: &steps.ModelMetrics{
@@ -71,9 +71,9 @@ func TestModelRegistrationFull(t *testing.T) {
 			Explainability: digest,
 		},
 		DriftCheck: &steps.DriftCheckBaselines{
-			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: "application/json"},
+			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: params.Lit("application/json")},
 			ExplainabilityConstraints: src("s3://b/ec"),
-			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
+			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: params.Lit("d")},
 		},
 		CustomerMetadata: []steps.Member{{Key: "team", Value: "ml"}},
 		Domain:           params.Lit("MACHINE_LEARNING"), SourceURI: params.Lit("s3://b/src"),
@@ -102,7 +102,7 @@ func TestModelRegistrationFull(t *testing.T) {
 func TestCreateModelAndProcessingOptions(t *testing.T) {
 	m := steps.CreateModel("M", steps.Model{
 		ImageURI: "img", Role: "ModelRole", NoEnvironment: true, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"}, EnableNetworkIsolation: true,
+		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"}, EnableNetworkIsolation: params.Lit(true),
 	})
 	want := `{"ExecutionRoleArn": "ModelRole", "PrimaryContainer": {"Image": "img"}, "Tags": [{"Key": "k", "Value": "v"}], ` +
 		`"VpcConfig": {"Subnets": ["sn"], "SecurityGroupIds": ["sg"]}, "EnableNetworkIsolation": true}`
@@ -118,7 +118,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
-			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: true}},
+			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: params.Lit(true)}},
 		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://b/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	want = `{"ProcessingResources": {"ClusterConfig": {"InstanceType": "t", "InstanceCount": 2, "VolumeSizeInGB": 50, "VolumeKmsKeyId": "vk"}}, ` +
@@ -177,7 +177,7 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 	}
 	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m"),
 		Ranges:    []steps.Range{steps.CategoricalRange{Name: "c", Values: []any{"x"}}},
-		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p"}}}
+		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p")}}}
 	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
 		Network: &steps.NetworkConfig{Subnets: []string{"sn"}}}
 	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: "/o"}}, Code: "s3://b/c.py"}
@@ -197,7 +197,7 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 	est.HyperParameters[0].Value = 2
 	est.Framework.EntryPoint = "other.py"
 	tuner.Ranges[0].(steps.CategoricalRange).Values[0] = "y"
-	tuner.WarmStart.Parents[0] = "q"
+	tuner.WarmStart.Parents[0] = params.Lit("q")
 	proc.Command[0] = "bash"
 	proc.Network.Subnets[0] = "other"
 	job.Outputs[0].Name = "changed"

@@ -37,14 +37,14 @@ type Model struct {
 	ContainerLogLevel int
 	// Framework, FrameworkVersion and NearestModelName describe the
 	// container of a registered model package (e.g. "XGBOOST").
-	Framework        string
-	FrameworkVersion string
-	NearestModelName string
+	Framework        params.Input[string]
+	FrameworkVersion params.Input[string]
+	NearestModelName params.Input[string]
 	// Subnets and SecurityGroupIDs render a VpcConfig of CreateModel.
 	Subnets          []string
 	SecurityGroupIDs []string
 	// EnableNetworkIsolation renders in CreateModel when true.
-	EnableNetworkIsolation bool
+	EnableNetworkIsolation params.Input[bool]
 	// Tags of CreateModel.
 	Tags []Tag
 }
@@ -73,15 +73,9 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 		c.Set("ModelDataUrl", exprOf(m.ModelData))
 	}
 	if register {
-		if m.Framework != "" {
-			c.Set("Framework", m.Framework)
-		}
-		if m.FrameworkVersion != "" {
-			c.Set("FrameworkVersion", m.FrameworkVersion)
-		}
-		if m.NearestModelName != "" {
-			c.Set("NearestModelName", m.NearestModelName)
-		}
+		setOpt(c, "Framework", m.Framework)
+		setOpt(c, "FrameworkVersion", m.FrameworkVersion)
+		setOpt(c, "NearestModelName", m.NearestModelName)
 	}
 	return c
 }
@@ -89,17 +83,15 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 // MetricsSource is a metrics file of a model package:
 // {"ContentType", "S3Uri", "ContentDigest"?}.
 type MetricsSource struct {
-	ContentType   string
+	ContentType   params.Input[string]
 	S3URI         params.Input[string]
-	ContentDigest string
+	ContentDigest params.Input[string]
 }
 
 // object renders the source.
 func (m MetricsSource) object() *pyjson.Object {
-	o := pyjson.NewObject().Set("ContentType", m.ContentType).Set("S3Uri", exprOf(m.S3URI))
-	if m.ContentDigest != "" {
-		o.Set("ContentDigest", m.ContentDigest)
-	}
+	o := pyjson.NewObject().Set("ContentType", exprOf(m.ContentType)).Set("S3Uri", exprOf(m.S3URI))
+	setOpt(o, "ContentDigest", m.ContentDigest)
 	return o
 }
 
@@ -107,19 +99,15 @@ func (m MetricsSource) object() *pyjson.Object {
 // {"S3Uri", "ContentDigest"?, "ContentType"?}.
 type FileSource struct {
 	S3URI         params.Input[string]
-	ContentDigest string
-	ContentType   string
+	ContentDigest params.Input[string]
+	ContentType   params.Input[string]
 }
 
 // object renders the source.
 func (f FileSource) object() *pyjson.Object {
 	o := pyjson.NewObject().Set("S3Uri", exprOf(f.S3URI))
-	if f.ContentDigest != "" {
-		o.Set("ContentDigest", f.ContentDigest)
-	}
-	if f.ContentType != "" {
-		o.Set("ContentType", f.ContentType)
-	}
+	setOpt(o, "ContentDigest", f.ContentDigest)
+	setOpt(o, "ContentType", f.ContentType)
 	return o
 }
 
@@ -358,9 +346,7 @@ func (m *modelSubStep) createArgs(env *Env) *pyjson.Object {
 			Set("Subnets", cloneSlice(md.Subnets)).
 			Set("SecurityGroupIds", cloneSlice(md.SecurityGroupIDs)))
 	}
-	if md.EnableNetworkIsolation {
-		a.Set("EnableNetworkIsolation", true)
-	}
+	setOpt(a, "EnableNetworkIsolation", md.EnableNetworkIsolation)
 	return a
 }
 

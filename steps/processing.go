@@ -43,7 +43,7 @@ type Processor struct {
 	// Code.
 	Entrypoint []string
 	// Role is the execution role; empty means Env.Role.
-	Role string
+	Role params.Input[string]
 	// InstanceType and InstanceCount size the cluster.
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
@@ -121,7 +121,7 @@ type ProcessingInput struct {
 	// CompressionType defaults to "None".
 	CompressionType params.Input[string]
 	// AppManaged is rendered as is (false by default).
-	AppManaged bool
+	AppManaged params.Input[bool]
 }
 
 // ProcessingOutput is one output of a processing job.
@@ -136,7 +136,7 @@ type ProcessingOutput struct {
 	// UploadMode defaults to "EndOfJob".
 	UploadMode params.Input[string]
 	// AppManaged is rendered as is (false by default).
-	AppManaged bool
+	AppManaged params.Input[bool]
 }
 
 // ProcessingJob is what one run of a processor takes (processor.run's
@@ -335,7 +335,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 		app.Set("ContainerEntrypoint", cloneSlice(p.Entrypoint))
 	}
 	a.Set("AppSpecification", app)
-	a.Set("RoleArn", orString(p.Role, env.Role))
+	a.Set("RoleArn", orValue(p.Role, env.Role))
 
 	var inputs []any
 	for i, in := range s.job.Inputs {
@@ -372,7 +372,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 				Set("S3UploadMode", orValue(o.UploadMode, "EndOfJob"))
 			outs[i] = pyjson.NewObject().
 				Set("OutputName", name).
-				Set("AppManaged", o.AppManaged).
+				Set("AppManaged", orValue(o.AppManaged, false)).
 				Set("S3Output", s3)
 		}
 		cfg := pyjson.NewObject().Set("Outputs", outs)
@@ -404,7 +404,7 @@ func processingInput(name string, uri any, in ProcessingInput) *pyjson.Object {
 		Set("S3CompressionType", orValue(in.CompressionType, "None"))
 	return pyjson.NewObject().
 		Set("InputName", name).
-		Set("AppManaged", in.AppManaged).
+		Set("AppManaged", orValue(in.AppManaged, false)).
 		Set("S3Input", s3)
 }
 

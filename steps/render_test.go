@@ -253,7 +253,7 @@ func TestTuningRanges(t *testing.T) {
 				ObjectiveMetric: params.Lit("validation:auc"),
 				Ranges: []steps.Range{
 					steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
-					steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: lr, Scaling: steps.ScalingLogarithmic},
+					steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: lr, Scaling: params.Lit(steps.ScalingLogarithmic)},
 					steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
 				},
 			}

@@ -118,7 +118,7 @@ func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
 		ObjectiveMetric: params.Lit("validation:auc"),
 		Ranges: []steps.Range{
 			steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
-			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: steps.ScalingLogarithmic},
+			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: params.Lit(steps.ScalingLogarithmic)},
 			steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
 		},
 		MetricDefinitions:   []steps.MetricDefinition{{Name: "validation:auc", Regex: "auc=(.*)"}},
@@ -193,7 +193,7 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 		Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}}}, data)
 	reg := steps.RegisterModel("Reg", steps.Model{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), ModelData: tune.TopModelS3URI(0, "my-bucket", "pre/fix"),
-		EntryPoint: "testdata/code/train.py", Framework: "XGBOOST",
+		EntryPoint: "testdata/code/train.py", Framework: params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("grp"),
 		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
@@ -246,7 +246,7 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
-			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: true}},
+			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: params.Lit(true)}},
 		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	transform := steps.Transform("X", steps.Transformer{
@@ -263,11 +263,11 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 // Every registration setting.
 func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 	src := func(u string) *steps.MetricsSource {
-		return &steps.MetricsSource{ContentType: "application/json", S3URI: lit(u)}
+		return &steps.MetricsSource{ContentType: params.Lit("application/json"), S3URI: lit(u)}
 	}
 	reg := steps.RegisterModel("R", steps.Model{
 		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"), Environment: []steps.Member{{Key: "X", Value: "1"}},
-		Framework: "XGBOOST", FrameworkVersion: "1.7", NearestModelName: "near",
+		Framework: params.Lit("XGBOOST"), FrameworkVersion: params.Lit("1.7"), NearestModelName: params.Lit("near"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("g"),
 		Description:           "desc",
@@ -275,12 +275,12 @@ func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 			ModelStatistics: src("s3://b/ms"), ModelConstraints: src("s3://b/mc"),
 			ModelDataStatistics: src("s3://b/ds"), ModelDataConstraints: src("s3://b/dc"),
 			Bias: src("s3://b/b"), BiasPreTraining: src("s3://b/bpre"), BiasPostTraining: src("s3://b/bpost"),
-			Explainability: &steps.MetricsSource{ContentType: "text/csv", S3URI: lit("s3://b/d"), ContentDigest: "sha"},
+			Explainability: &steps.MetricsSource{ContentType: params.Lit("text/csv"), S3URI: lit("s3://b/d"), ContentDigest: params.Lit("sha")},
 		},
 		DriftCheck: &steps.DriftCheckBaselines{
-			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: "application/json"},
+			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: params.Lit("application/json")},
 			ExplainabilityConstraints: src("s3://b/ec"),
-			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
+			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: params.Lit("d")},
 		},
 		CustomerMetadata:    []steps.Member{{Key: "team", Value: "ml"}},
 		Domain:              params.Lit("MACHINE_LEARNING"),
@@ -310,13 +310,13 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 		ObjectiveMetric: params.Lit("loss"),
 		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
-			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: steps.ScalingLinear},
+			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: params.Lit(steps.ScalingLinear)},
 			steps.CategoricalRange{Name: "opt", Values: []any{"sgd", "adam", 1}},
 		},
 		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
 		EarlyStoppingType: params.Lit("Auto"),
 		MaxJobs:           params.Lit(3),
-		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p1"}},
+		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p1")}},
 		Tags:              []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
 	return pipeline.New("MyPipeline").Parameters(lr).Steps(tune).Env(sdkEnv())

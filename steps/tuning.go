@@ -37,14 +37,14 @@ const (
 type ContinuousRange struct {
 	Name     string
 	Min, Max any
-	Scaling  string
+	Scaling  params.Input[string]
 }
 
 // IntegerRange tunes an integer hyperparameter between Min and Max.
 type IntegerRange struct {
 	Name     string
 	Min, Max any
-	Scaling  string
+	Scaling  params.Input[string]
 }
 
 // CategoricalRange tunes a hyperparameter over a set of values (Go
@@ -68,12 +68,12 @@ func (ContinuousRange) kind() int  { return kindContinuous }
 func (IntegerRange) kind() int     { return kindInteger }
 func (CategoricalRange) kind() int { return kindCategorical }
 
-func renderMinMax(name string, lo, hi any, scaling string) *pyjson.Object {
+func renderMinMax(name string, lo, hi any, scaling params.Input[string]) *pyjson.Object {
 	return pyjson.NewObject().
 		Set("Name", name).
 		Set("MinValue", pyString(lo)).
 		Set("MaxValue", pyString(hi)).
-		Set("ScalingType", orString(scaling, ScalingAuto))
+		Set("ScalingType", orValue(scaling, ScalingAuto))
 }
 
 // Tuner describes a hyperparameter tuning job over one estimator.
@@ -128,7 +128,7 @@ type WarmStart struct {
 	// Type is "IdenticalDataAndAlgorithm" or "TransferLearning".
 	Type string
 	// Parents are the parent tuning job names.
-	Parents []string
+	Parents []params.Input[string]
 }
 
 // TuningStep runs a hyperparameter tuning job.
@@ -344,7 +344,7 @@ func (s *TuningStep) defArguments(env *Env) any {
 	if w := t.WarmStart; w != nil {
 		parents := make([]any, len(w.Parents))
 		for i, p := range w.Parents {
-			parents[i] = pyjson.NewObject().Set("HyperParameterTuningJobName", p)
+			parents[i] = pyjson.NewObject().Set("HyperParameterTuningJobName", exprOf(p))
 		}
 		a.Set("WarmStartConfig", pyjson.NewObject().
 			Set("WarmStartType", w.Type).

@@ -149,7 +149,7 @@ func Build(cfg Config) (*Seed, error) {
 	proc := steps.Processor{
 		ImageURI:      sklearn10,
 		Command:       []string{"python3"},
-		Role:          role,
+		Role:          lit(role),
 		InstanceType:  lit("ml.m5.2xlarge"),
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "feature-store-ingestion",
@@ -234,7 +234,7 @@ func Build(cfg Config) (*Seed, error) {
 	s.Evaluate = steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      sklearn023,
 		Command:       []string{"python3"},
-		Role:          role,
+		Role:          params.Lit(role),
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "evaluation",
@@ -256,12 +256,12 @@ func Build(cfg Config) (*Seed, error) {
 		ImageURI:   xgb,
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
-		Framework:  "XGBOOST",
+		Framework:  params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit(env.UniqueName("synthetic-housing-models-ray-")),
 		Description:           "XGBoost model to predict synthetic housing prices",
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
-			ContentType: "application/json",
+			ContentType: params.Lit("application/json"),
 			S3URI:       lit(evalOutput + "/evaluation.json"),
 		}},
 		ContentTypes:       []string{"text/csv"},
