@@ -160,10 +160,10 @@ func registerModel() *pipeline.Pipeline {
 			ContentType: params.Lit("text/csv"), S3URI: lit("s3://my-bucket/constraints_metrics.csv")}},
 		SamplePayloadURL:   params.Lit("s3://test-bucket/model"),
 		Task:               params.Lit("IMAGE_CLASSIFICATION"),
-		ContentTypes:       []string{"content_type"},
-		ResponseTypes:      []string{"response_type"},
-		InferenceInstances: []string{"inference_instance"},
-		TransformInstances: []string{"transform_instance"},
+		ContentTypes:       []params.Input[string]{params.Lit("content_type")},
+		ResponseTypes:      []params.Input[string]{params.Lit("response_type")},
+		InferenceInstances: []params.Input[string]{params.Lit("inference_instance")},
+		TransformInstances: []params.Input[string]{params.Lit("transform_instance")},
 		ApprovalStatus:     lit("Approved"),
 	}).DependsOn(test).DisplayName("RegisterModelStep").Description("description")
 	return pipeline.New("MyPipeline").Steps(test, reg).Env(testEnv())
@@ -306,10 +306,10 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 			ContentType: params.Lit("application/json"),
 			S3URI:       lit("s3://" + seedBucket + "/" + evalJob + "/output/evaluation/evaluation.json"),
 		}},
-		ContentTypes:       []string{"text/csv"},
-		ResponseTypes:      []string{"application/json"},
-		InferenceInstances: []string{"ml.t2.medium", "ml.m5.xlarge"},
-		TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:       []params.Input[string]{params.Lit("text/csv")},
+		ResponseTypes:      []params.Input[string]{params.Lit("application/json")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.t2.medium"), params.Lit("ml.m5.xlarge")},
+		TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 	})
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", rmse))
 	check := steps.When("CheckEvaluation",

@@ -102,7 +102,7 @@ func TestModelRegistrationFull(t *testing.T) {
 func TestCreateModelAndProcessingOptions(t *testing.T) {
 	m := steps.CreateModel("M", steps.Model{
 		ImageURI: "img", Role: "ModelRole", NoEnvironment: true, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"}, EnableNetworkIsolation: params.Lit(true),
+		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, EnableNetworkIsolation: params.Lit(true),
 	})
 	want := `{"ExecutionRoleArn": "ModelRole", "PrimaryContainer": {"Image": "img"}, "Tags": [{"Key": "k", "Value": "v"}], ` +
 		`"VpcConfig": {"Subnets": ["sn"], "SecurityGroupIds": ["sg"]}, "EnableNetworkIsolation": true}`
@@ -114,7 +114,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}, {Key: "B", Value: params.String("B")}},
-		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
+		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
@@ -141,9 +141,9 @@ func TestTrainingOptions(t *testing.T) {
 	s := steps.Training("T", steps.Estimator{
 		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
 		MaxRuntimeInSeconds: params.Lit(60), OutputPath: lit("s3://b/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
-		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
 		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
+		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")},
 		CheckpointS3URI: lit("s3://b/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 		DisableProfiler: true, DisableDebugHook: true,
@@ -179,10 +179,10 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 		Ranges:    []steps.Range{steps.CategoricalRange{Name: "c", Values: []any{"x"}}},
 		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p")}}}
 	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
-		Network: &steps.NetworkConfig{Subnets: []string{"sn"}}}
+		Network: &steps.NetworkConfig{Subnets: []params.Input[string]{params.Lit("sn")}}}
 	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: "/o"}}, Code: "s3://b/c.py"}
 	model := steps.Model{ImageURI: "img", Environment: []steps.Member{{Key: "K", Value: "v"}}}
-	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []string{"text/csv"}}
+	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []params.Input[string]{params.Lit("text/csv")}}
 
 	built := []steps.Step{
 		steps.Training("T", est),
@@ -199,10 +199,10 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 	tuner.Ranges[0].(steps.CategoricalRange).Values[0] = "y"
 	tuner.WarmStart.Parents[0] = params.Lit("q")
 	proc.Command[0] = "bash"
-	proc.Network.Subnets[0] = "other"
+	proc.Network.Subnets[0] = params.Lit("other")
 	job.Outputs[0].Name = "changed"
 	model.Environment[0].Value = "w"
-	reg.ContentTypes[0] = "application/json"
+	reg.ContentTypes[0] = params.Lit("application/json")
 	for i, s := range built {
 		if got := encode(t, s, env); got != before[i] {
 			t.Errorf("%s changed with its config:\n%s", s.Name(), cmp.Diff(before[i], got))

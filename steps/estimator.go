@@ -59,8 +59,8 @@ type Estimator struct {
 	EnableNetworkIsolation       params.Input[bool]
 	EncryptInterContainerTraffic params.Input[bool]
 	// Subnets and SecurityGroupIDs render a VpcConfig when both are set.
-	Subnets          []string
-	SecurityGroupIDs []string
+	Subnets          []params.Input[string]
+	SecurityGroupIDs []params.Input[string]
 	// CheckpointS3URI and CheckpointLocalPath render a CheckpointConfig.
 	CheckpointS3URI     params.Input[string]
 	CheckpointLocalPath params.Input[string]
@@ -81,11 +81,11 @@ type Estimator struct {
 
 // MetricDefinition is a metric name and the regular expression that finds
 // its values in the training log.
-type MetricDefinition struct{ Name, Regex string }
+type MetricDefinition struct{ Name, Regex params.Input[string] }
 
 // object renders {"Name", "Regex"}.
 func (m MetricDefinition) object() *pyjson.Object {
-	return pyjson.NewObject().Set("Name", m.Name).Set("Regex", m.Regex)
+	return pyjson.NewObject().Set("Name", exprOf(m.Name)).Set("Regex", exprOf(m.Regex))
 }
 
 // Framework holds the script-mode settings of a framework estimator.
@@ -213,7 +213,7 @@ func (e *Estimator) vpcConfig() *pyjson.Object {
 	if len(e.Subnets) == 0 || len(e.SecurityGroupIDs) == 0 {
 		return nil
 	}
-	return pyjson.NewObject().Set("Subnets", cloneSlice(e.Subnets)).Set("SecurityGroupIds", cloneSlice(e.SecurityGroupIDs))
+	return pyjson.NewObject().Set("Subnets", exprList(e.Subnets)).Set("SecurityGroupIds", exprList(e.SecurityGroupIDs))
 }
 
 // spot reports whether EnableManagedSpotTraining is rendered and its value.

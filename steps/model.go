@@ -41,8 +41,8 @@ type Model struct {
 	FrameworkVersion params.Input[string]
 	NearestModelName params.Input[string]
 	// Subnets and SecurityGroupIDs render a VpcConfig of CreateModel.
-	Subnets          []string
-	SecurityGroupIDs []string
+	Subnets          []params.Input[string]
+	SecurityGroupIDs []params.Input[string]
 	// EnableNetworkIsolation renders in CreateModel when true.
 	EnableNetworkIsolation params.Input[bool]
 	// Tags of CreateModel.
@@ -218,10 +218,10 @@ type Registration struct {
 	// ContentTypes, ResponseTypes, InferenceInstances and
 	// TransformInstances fill the InferenceSpecification (each rendered
 	// when non-nil).
-	ContentTypes       []string
-	ResponseTypes      []string
-	InferenceInstances []string
-	TransformInstances []string
+	ContentTypes       []params.Input[string]
+	ResponseTypes      []params.Input[string]
+	InferenceInstances []params.Input[string]
+	TransformInstances []params.Input[string]
 	// ApprovalStatus defaults to "PendingManualApproval".
 	ApprovalStatus params.Input[string]
 	// SkipModelValidation defaults to the string "None".
@@ -343,8 +343,8 @@ func (m *modelSubStep) createArgs(env *Env) *pyjson.Object {
 	}
 	if len(md.Subnets) > 0 && len(md.SecurityGroupIDs) > 0 {
 		a.Set("VpcConfig", pyjson.NewObject().
-			Set("Subnets", cloneSlice(md.Subnets)).
-			Set("SecurityGroupIds", cloneSlice(md.SecurityGroupIDs)))
+			Set("Subnets", exprList(md.Subnets)).
+			Set("SecurityGroupIds", exprList(md.SecurityGroupIDs)))
 	}
 	setOpt(a, "EnableNetworkIsolation", md.EnableNetworkIsolation)
 	return a
@@ -376,7 +376,7 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	spec := pyjson.NewObject().Set("Containers", []any{m.model.container(env, true)})
 	for _, kv := range []struct {
 		k string
-		v []string
+		v []params.Input[string]
 	}{
 		{"SupportedContentTypes", r.ContentTypes},
 		{"SupportedResponseMIMETypes", r.ResponseTypes},
@@ -384,7 +384,7 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 		{"SupportedTransformInstanceTypes", r.TransformInstances},
 	} {
 		if kv.v != nil {
-			spec.Set(kv.k, cloneSlice(kv.v))
+			spec.Set(kv.k, exprList(kv.v))
 		}
 	}
 	a.Set("InferenceSpecification", spec)

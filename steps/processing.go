@@ -69,26 +69,26 @@ type Processor struct {
 // NetworkConfig is a processing job's network configuration. A nil slice or
 // pointer is left out; EnableNetworkIsolation is always written.
 type NetworkConfig struct {
-	EnableNetworkIsolation                bool
-	EnableInterContainerTrafficEncryption *bool
-	SecurityGroupIDs                      []string
-	Subnets                               []string
+	EnableNetworkIsolation                params.Input[bool]
+	EnableInterContainerTrafficEncryption params.Input[bool]
+	SecurityGroupIDs                      []params.Input[string]
+	Subnets                               []params.Input[string]
 }
 
 // object renders the config as the SDK does.
 func (n NetworkConfig) object() *pyjson.Object {
 	o := pyjson.NewObject()
-	o.Set("EnableNetworkIsolation", n.EnableNetworkIsolation)
+	o.Set("EnableNetworkIsolation", orValue(n.EnableNetworkIsolation, false))
 	if n.EnableInterContainerTrafficEncryption != nil {
-		o.Set("EnableInterContainerTrafficEncryption", *n.EnableInterContainerTrafficEncryption)
+		o.Set("EnableInterContainerTrafficEncryption", exprOf(n.EnableInterContainerTrafficEncryption))
 	}
 	if n.SecurityGroupIDs != nil || n.Subnets != nil {
 		vpc := pyjson.NewObject()
 		if n.SecurityGroupIDs != nil {
-			vpc.Set("SecurityGroupIds", cloneSlice(n.SecurityGroupIDs))
+			vpc.Set("SecurityGroupIds", exprList(n.SecurityGroupIDs))
 		}
 		if n.Subnets != nil {
-			vpc.Set("Subnets", cloneSlice(n.Subnets))
+			vpc.Set("Subnets", exprList(n.Subnets))
 		}
 		o.Set("VpcConfig", vpc)
 	}

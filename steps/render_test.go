@@ -283,7 +283,7 @@ func TestTuningExtras(t *testing.T) {
 		RandomSeed:          &seed,
 		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
 		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},
-		MetricDefinitions:   []steps.MetricDefinition{{Name: "m", Regex: "m=(.*)"}},
+		MetricDefinitions:   []steps.MetricDefinition{{Name: params.Lit("m"), Regex: params.Lit("m=(.*)")}},
 	})
 	env := testEnv()
 	want := `{"Strategy": "Hyperband", "ResourceLimits": {"MaxNumberOfTrainingJobs": 1, "MaxParallelTrainingJobs": 1, "MaxRuntimeInSeconds": 3600}, ` +

@@ -58,8 +58,8 @@ func sdkModelTransform(t *testing.T) *pipeline.Pipeline {
 	create := steps.CreateModel("M", model)
 	reg := steps.RegisterModel("Reg", model, steps.Registration{
 		ModelPackageGroupName: lit("grp"),
-		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
-		InferenceInstances: []string{"ml.m5.xlarge"}, TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:          []params.Input[string]{params.Lit("text/csv")}, ResponseTypes: []params.Input[string]{params.Lit("text/csv")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")}, TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 		ApprovalStatus: approval,
 	}).DisplayName("Register it").Description("registers")
 	transform := steps.Transform("T", steps.Transformer{
@@ -121,7 +121,7 @@ func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
 			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: params.Lit(steps.ScalingLogarithmic)},
 			steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
 		},
-		MetricDefinitions:   []steps.MetricDefinition{{Name: "validation:auc", Regex: "auc=(.*)"}},
+		MetricDefinitions:   []steps.MetricDefinition{{Name: params.Lit("validation:auc"), Regex: params.Lit("auc=(.*)")}},
 		Strategy:            params.Lit("Hyperband"),
 		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
 		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},
@@ -196,8 +196,8 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 		EntryPoint: "testdata/code/train.py", Framework: params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("grp"),
-		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
-		InferenceInstances: []string{"ml.m5.xlarge"}, TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:          []params.Input[string]{params.Lit("text/csv")}, ResponseTypes: []params.Input[string]{params.Lit("text/csv")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")}, TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 	})
 	return pipeline.New("MyPipeline").Steps(prep, eval, train, trainXGB, tune, reg).Env(env)
 }
@@ -230,9 +230,9 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 	train := steps.Training("T", steps.Estimator{
 		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
 		MaxRuntimeInSeconds: params.Lit(60), MaxWaitInSeconds: params.Lit(120), OutputPath: lit("s3://my-bucket/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
-		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
 		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
+		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")},
 		CheckpointS3URI: lit("s3://my-bucket/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: params.Lit("S3Object"), DistributionType: params.Lit("ShardedByS3Key"),
@@ -242,7 +242,7 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}},
-		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
+		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
@@ -287,10 +287,10 @@ func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 		Task:                params.Lit("REGRESSION"),
 		SamplePayloadURL:    params.Lit("s3://b/sample"),
 		SourceURI:           params.Lit("s3://b/src"),
-		ContentTypes:        []string{"text/csv"},
-		ResponseTypes:       []string{"application/json"},
-		InferenceInstances:  []string{"ml.m5.xlarge"},
-		TransformInstances:  []string{"ml.m5.xlarge"},
+		ContentTypes:        []params.Input[string]{params.Lit("text/csv")},
+		ResponseTypes:       []params.Input[string]{params.Lit("application/json")},
+		InferenceInstances:  []params.Input[string]{params.Lit("ml.m5.xlarge")},
+		TransformInstances:  []params.Input[string]{params.Lit("ml.m5.xlarge")},
 		ApprovalStatus:      lit("Approved"),
 		SkipModelValidation: params.Lit("All"),
 	})
@@ -313,7 +313,7 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: params.Lit(steps.ScalingLinear)},
 			steps.CategoricalRange{Name: "opt", Values: []any{"sgd", "adam", 1}},
 		},
-		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
 		EarlyStoppingType: params.Lit("Auto"),
 		MaxJobs:           params.Lit(3),
 		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p1")}},

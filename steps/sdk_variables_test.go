@@ -70,7 +70,7 @@ func sdkTuningVariableInstances(t *testing.T) *pipeline.Pipeline {
 			steps.IntegerRange{Name: "depth", Min: 2, Max: 8},
 			steps.ContinuousRange{Name: "lr", Min: 0.001, Max: 0.1},
 		},
-		MetricDefinitions: []steps.MetricDefinition{{Name: "val:rmse", Regex: "rmse=([0-9.]+)"}},
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("val:rmse"), Regex: params.Lit("rmse=([0-9.]+)")}},
 		MaxJobs:           params.Lit(4),
 		MaxParallelJobs:   params.Lit(2),
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})

@@ -30,6 +30,15 @@ func exprOf[T params.Primitive](in params.Input[T]) any {
 	return in.Value().Expr()
 }
 
+// exprList renders a list of inputs; an unset entry is null.
+func exprList[T params.Primitive](ins []params.Input[T]) []any {
+	out := make([]any, len(ins))
+	for i, in := range ins {
+		out[i] = exprOf(in)
+	}
+	return out
+}
+
 // exprOfAny is exprOf for a value of any type: nil (JSON null) when
 // unset.
 func exprOfAny(x params.Exprer) any {
@@ -171,7 +180,6 @@ func (p Processor) clone() Processor {
 	p.Tags = cloneSlice(p.Tags)
 	if p.Network != nil {
 		n := *p.Network
-		n.EnableInterContainerTrafficEncryption = clonePtr(n.EnableInterContainerTrafficEncryption)
 		n.SecurityGroupIDs = cloneSlice(n.SecurityGroupIDs)
 		n.Subnets = cloneSlice(n.Subnets)
 		p.Network = &n

@@ -264,10 +264,10 @@ func Build(cfg Config) (*Seed, error) {
 			ContentType: params.Lit("application/json"),
 			S3URI:       lit(evalOutput + "/evaluation.json"),
 		}},
-		ContentTypes:       []string{"text/csv"},
-		ResponseTypes:      []string{"application/json"},
-		InferenceInstances: []string{"ml.t2.medium", "ml.m5.xlarge"},
-		TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:       []params.Input[string]{params.Lit("text/csv")},
+		ResponseTypes:      []params.Input[string]{params.Lit("application/json")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.t2.medium"), params.Lit("ml.m5.xlarge")},
+		TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 	})
 	s.Fail = steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", s.RMSEThreshold))
 	rmse := steps.JsonGet[float64](s.Evaluate, s.EvaluationReport, "regression_metrics.rmse.value")
