@@ -23,7 +23,7 @@ func Example() {
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Code:    "s3://my-bucket/code/evaluate.py",
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation"}},
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation")}},
 	}).PropertyFiles(report)
 	rmse := steps.JsonGet[float64](evaluate, report, "regression_metrics.rmse.value")
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", threshold))

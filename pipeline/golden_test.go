@@ -90,7 +90,7 @@ func processingPropertyFileCache() *pipeline.Pipeline {
 	t1, t2, t3 := bare("TestStep", steps.TypeTraining), bare("SecondTestStep", steps.TypeTraining), bare("ThirdTestStep", steps.TypeTraining)
 	proc := steps.Processor{ImageURI: "fakeimage", Role: params.Lit("DummyRole"), InstanceType: typ, InstanceCount: count}
 	step := steps.Processing("MyProcessingStep", proc, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: uri, Destination: "processing_manifest"}},
+		Inputs: []steps.ProcessingInput{{Source: uri, Destination: params.Lit("processing_manifest")}},
 		Layout: steps.LayoutJob,
 	}).
 		DependsOn(t1, t2).
@@ -214,7 +214,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	ingest := steps.Processing("FeatureStoreIngestion", sklearn, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{
 			Source:           lit("s3://" + seedBucket + "/" + seedPrefix + "/data/raw/house_pricing.csv"),
-			Destination:      "/opt/ml/processing/input",
+			Destination:      params.Lit("/opt/ml/processing/input"),
 			DistributionType: params.Lit("ShardedByS3Key"),
 		}},
 		Code: cfg.ingestCode,
@@ -229,7 +229,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	var outputs []steps.ProcessingOutput
 	for _, name := range []string{"train", "validation", "test"} {
 		outputs = append(outputs, steps.ProcessingOutput{
-			Name: name, Source: "/opt/ml/processing/output/" + name, Destination: lit(out + "/" + name)})
+			Name: name, Source: params.Lit("/opt/ml/processing/output/" + name), Destination: lit(out + "/" + name)})
 	}
 	preprocess := steps.Processing("PreprocessData", sklearn, steps.ProcessingJob{
 		Outputs: outputs,
@@ -286,10 +286,10 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 		BaseJobName:   "evaluation",
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: topModel, Destination: "/opt/ml/processing/model"},
-			{Source: split.Output("test").S3URI(), Destination: "/opt/ml/processing/test"},
+			{Source: topModel, Destination: params.Lit("/opt/ml/processing/model")},
+			{Source: split.Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
 		},
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation", Destination: evalOut}},
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"), Destination: evalOut}},
 		Code:    "s3://" + seedBucket + "/" + evalJob + "/input/code/script.py",
 		Layout:  steps.LayoutJob,
 	}).PropertyFiles(report)

@@ -14,7 +14,7 @@ func TestStepObjectMatchesRender(t *testing.T) {
 	proc := steps.Processor{ImageURI: "img", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
 	prep := steps.Processing("Prep", proc, steps.ProcessingJob{
 		Code:    "s3://b/code.py",
-		Outputs: []steps.ProcessingOutput{{Name: "report", Source: "/opt/ml/processing/report"}},
+		Outputs: []steps.ProcessingOutput{{Name: "report", Source: params.Lit("/opt/ml/processing/report")}},
 	}).Cache(steps.CacheConfig{Enabled: true, ExpireAfter: "PT1H"}).
 		PropertyFiles(steps.PropertyFile{Name: "Report", OutputName: "report", Path: "report.json"}).
 		DisplayName("Prepare").Description("prepares")

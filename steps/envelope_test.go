@@ -111,15 +111,15 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 	}
 
 	p := steps.Processing("P", steps.Processor{
-		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
+		ImageURI: "img", Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}, {Key: "B", Value: params.String("B")}},
 		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: params.Lit("/in"), DataType: params.Lit("ManifestFile"),
 			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: params.Lit(true)}},
-		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://b/out"), UploadMode: params.Lit("Continuous")}},
+		Outputs: []steps.ProcessingOutput{{Source: params.Lit("/out"), Destination: lit("s3://b/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	want = `{"ProcessingResources": {"ClusterConfig": {"InstanceType": "t", "InstanceCount": 2, "VolumeSizeInGB": 50, "VolumeKmsKeyId": "vk"}}, ` +
 		`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": ["/bin/run"]}, "RoleArn": "R", ` +
@@ -180,7 +180,7 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p")}}}
 	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
 		Network: &steps.NetworkConfig{Subnets: []params.Input[string]{params.Lit("sn")}}}
-	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: "/o"}}, Code: "s3://b/c.py"}
+	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: params.Lit("/o")}}, Code: "s3://b/c.py"}
 	model := steps.Model{ImageURI: "img", Environment: []steps.Member{{Key: "K", Value: "v"}}}
 	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []params.Input[string]{params.Lit("text/csv")}}
 

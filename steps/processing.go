@@ -41,7 +41,7 @@ type Processor struct {
 	Command []string
 	// Entrypoint is used as the container entrypoint when there is no
 	// Code.
-	Entrypoint []string
+	Entrypoint []params.Input[string]
 	// Role is the execution role; empty means Env.Role.
 	Role params.Input[string]
 	// InstanceType and InstanceCount size the cluster.
@@ -107,11 +107,11 @@ func (t Tag) object() *pyjson.Object {
 // SDK defaults shown.
 type ProcessingInput struct {
 	// Name defaults to "input-<position>" (1-based).
-	Name string
+	Name params.Input[string]
 	// Source is the S3 URI to read.
 	Source params.Input[string]
 	// Destination is the container path.
-	Destination string
+	Destination params.Input[string]
 	// DataType defaults to "S3Prefix".
 	DataType params.Input[string]
 	// InputMode defaults to "File".
@@ -129,7 +129,7 @@ type ProcessingOutput struct {
 	// Name defaults to "output-<position>" (1-based, counting all outputs).
 	Name string
 	// Source is the container path the job writes.
-	Source string
+	Source params.Input[string]
 	// Destination is the S3 URI to upload to; nil means the SDK's default,
 	// a location under the pipeline execution (see Layout).
 	Destination params.Input[string]
@@ -332,22 +332,22 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 		ep := append(cloneSlice(p.Command), "/opt/ml/processing/input/code/"+path.Base(s.job.Code))
 		app.Set("ContainerEntrypoint", ep)
 	} else if len(p.Entrypoint) > 0 {
-		app.Set("ContainerEntrypoint", cloneSlice(p.Entrypoint))
+		app.Set("ContainerEntrypoint", exprList(p.Entrypoint))
 	}
 	a.Set("AppSpecification", app)
 	a.Set("RoleArn", orValue(p.Role, env.Role))
 
 	var inputs []any
 	for i, in := range s.job.Inputs {
-		name := in.Name
-		if name == "" {
+		name, ok := optional(in.Name)
+		if !ok {
 			name = "input-" + strconv.Itoa(i+1)
 		}
 		inputs = append(inputs, processingInput(name, exprOf(in.Source), in))
 	}
 	if s.job.Code != "" {
 		inputs = append(inputs, processingInput("code", s.codeURI(env, job), ProcessingInput{
-			Destination: "/opt/ml/processing/input/code",
+			Destination: params.Lit("/opt/ml/processing/input/code"),
 		}))
 	}
 	if len(inputs) > 0 {
@@ -368,7 +368,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 			}
 			s3 := pyjson.NewObject().
 				Set("S3Uri", dest).
-				Set("LocalPath", o.Source).
+				Set("LocalPath", exprOf(o.Source)).
 				Set("S3UploadMode", orValue(o.UploadMode, "EndOfJob"))
 			outs[i] = pyjson.NewObject().
 				Set("OutputName", name).
@@ -394,10 +394,10 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	return a
 }
 
-func processingInput(name string, uri any, in ProcessingInput) *pyjson.Object {
+func processingInput(name any, uri any, in ProcessingInput) *pyjson.Object {
 	s3 := pyjson.NewObject().
 		Set("S3Uri", uri).
-		Set("LocalPath", in.Destination).
+		Set("LocalPath", exprOf(in.Destination)).
 		Set("S3DataType", orValue(in.DataType, "S3Prefix")).
 		Set("S3InputMode", orValue(in.InputMode, "File")).
 		Set("S3DataDistributionType", orValue(in.DistributionType, "FullyReplicated")).

@@ -82,12 +82,12 @@ func TestRender(t *testing.T) {
 			name: "processing step_args layout",
 			step: steps.Processing("Prep", small, steps.ProcessingJob{
 				Inputs: []steps.ProcessingInput{
-					{Source: lit("s3://b/in"), Destination: "/opt/ml/processing/input"},
-					{Name: "extra", Source: data, Destination: "/opt/ml/processing/x"},
+					{Source: lit("s3://b/in"), Destination: params.Lit("/opt/ml/processing/input")},
+					{Name: params.Lit("extra"), Source: data, Destination: params.Lit("/opt/ml/processing/x")},
 				},
 				Outputs: []steps.ProcessingOutput{
-					{Name: "train", Source: "/opt/ml/processing/train"},
-					{Source: "/opt/ml/processing/other", Destination: lit("s3://b/other")},
+					{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+					{Source: params.Lit("/opt/ml/processing/other"), Destination: lit("s3://b/other")},
 				},
 				Code:      "testdata/code/train.py",
 				Arguments: []params.Exprer{lit("--n"), count.Value().ToString()},
@@ -103,7 +103,7 @@ func TestRender(t *testing.T) {
 		{
 			name: "processing job layout",
 			step: steps.Processing("Eval", small, steps.ProcessingJob{
-				Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: "/opt/ml/processing/metrics"}},
+				Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: params.Lit("/opt/ml/processing/metrics")}},
 				Code:    "testdata/code/train.py",
 				Layout:  steps.LayoutJob,
 			}).Cache(steps.CacheConfig{Enabled: false}),

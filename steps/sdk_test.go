@@ -90,12 +90,12 @@ func sdkProcessingStepArgs(t *testing.T) *pipeline.Pipeline {
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: lit("s3://my-bucket/in"), Destination: "/opt/ml/processing/input"},
-			{Name: "extra", Source: data, Destination: "/opt/ml/processing/x"},
+			{Source: lit("s3://my-bucket/in"), Destination: params.Lit("/opt/ml/processing/input")},
+			{Name: params.Lit("extra"), Source: data, Destination: params.Lit("/opt/ml/processing/x")},
 		},
 		Outputs: []steps.ProcessingOutput{
-			{Name: "train", Source: "/opt/ml/processing/train"},
-			{Source: "/opt/ml/processing/other", Destination: lit("s3://my-bucket/other")},
+			{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+			{Source: params.Lit("/opt/ml/processing/other"), Destination: lit("s3://my-bucket/other")},
 		},
 		Code:      "testdata/code/train.py",
 		Arguments: []params.Exprer{lit("--n"), lit("3")},
@@ -134,8 +134,8 @@ func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
 		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
-		Inputs:  []steps.ProcessingInput{{Source: tune.TopModelS3URI(0, "my-bucket", ""), Destination: "/opt/ml/processing/model"}},
-		Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: "/opt/ml/processing/metrics"}},
+		Inputs:  []steps.ProcessingInput{{Source: tune.TopModelS3URI(0, "my-bucket", ""), Destination: params.Lit("/opt/ml/processing/model")}},
+		Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: params.Lit("/opt/ml/processing/metrics")}},
 		Code:    "testdata/code/train.py",
 		Layout:  steps.LayoutJob,
 	})
@@ -152,17 +152,17 @@ func sdkFrameworkProcessor(t *testing.T) *pipeline.Pipeline {
 	code := "s3://my-bucket/MyPipeline/code/"
 	fw := steps.Processing("FW", steps.Processor{
 		ImageURI:      mustImage(t, "sklearn", "1.0-1"),
-		Entrypoint:    []string{"/bin/bash", "/opt/ml/processing/input/entrypoint/runproc.sh"},
+		Entrypoint:    []params.Input[string]{params.Lit("/bin/bash"), params.Lit("/opt/ml/processing/input/entrypoint/runproc.sh")},
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: lit("s3://my-bucket/in"), Destination: "/opt/ml/processing/input"},
-			{Name: "code", Source: lit(code + sum + "/sourcedir.tar.gz"), Destination: "/opt/ml/processing/input/code/"},
-			{Name: "entrypoint", Source: lit(code + "7df98323a2ca33adbf3bf25db015967b9d1fc197628ee96c3283803e73e80687/runproc.sh"),
-				Destination: "/opt/ml/processing/input/entrypoint"},
+			{Source: lit("s3://my-bucket/in"), Destination: params.Lit("/opt/ml/processing/input")},
+			{Name: params.Lit("code"), Source: lit(code + sum + "/sourcedir.tar.gz"), Destination: params.Lit("/opt/ml/processing/input/code/")},
+			{Name: params.Lit("entrypoint"), Source: lit(code + "7df98323a2ca33adbf3bf25db015967b9d1fc197628ee96c3283803e73e80687/runproc.sh"),
+				Destination: params.Lit("/opt/ml/processing/input/entrypoint")},
 		},
-		Outputs:   []steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
+		Outputs:   []steps.ProcessingOutput{{Name: "out", Source: params.Lit("/opt/ml/processing/out")}},
 		Arguments: []params.Exprer{lit("--k"), lit("v")},
 	})
 	return pipeline.New("MyPipeline").Steps(fw).Env(sdkEnv())
@@ -175,11 +175,11 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 	proc := steps.Processor{ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
 	prep := steps.Processing("Prep", proc, steps.ProcessingJob{
-		Outputs: []steps.ProcessingOutput{{Name: "train", Source: "/opt/ml/processing/train"}},
+		Outputs: []steps.ProcessingOutput{{Name: "train", Source: params.Lit("/opt/ml/processing/train")}},
 		Code:    "testdata/code/train.py",
 	})
 	eval := steps.Processing("Eval", proc, steps.ProcessingJob{
-		Outputs: []steps.ProcessingOutput{{Name: "m", Source: "/opt/ml/processing/m"}},
+		Outputs: []steps.ProcessingOutput{{Name: "m", Source: params.Lit("/opt/ml/processing/m")}},
 		Code:    "testdata/code/train.py",
 		Layout:  steps.LayoutJob,
 	})
@@ -239,15 +239,15 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		CompressionType: params.Lit("Gzip"), ContentType: params.Lit("text/csv"), RecordWrapperType: params.Lit("RecordIO"), InputMode: params.Lit("FastFile"),
 		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	proc := steps.Processing("P", steps.Processor{
-		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+		ImageURI: "img", Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}},
 		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: params.Lit("ManifestFile"),
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: params.Lit("/in"), DataType: params.Lit("ManifestFile"),
 			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: params.Lit(true)}},
-		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: params.Lit("Continuous")}},
+		Outputs: []steps.ProcessingOutput{{Source: params.Lit("/out"), Destination: lit("s3://my-bucket/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	transform := steps.Transform("X", steps.Transformer{
 		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"), CompressionType: params.Lit("Gzip"), SplitType: params.Lit("Line"),

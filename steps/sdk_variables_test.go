@@ -43,8 +43,8 @@ func sdkProcessingVariableArgs(t *testing.T) *pipeline.Pipeline {
 		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
-		Inputs:  []steps.ProcessingInput{{Source: lit("s3://my-bucket/raw"), Destination: "/opt/ml/processing/input"}},
-		Outputs: []steps.ProcessingOutput{{Name: "train", Source: "/opt/ml/processing/train"}},
+		Inputs:  []steps.ProcessingInput{{Source: lit("s3://my-bucket/raw"), Destination: params.Lit("/opt/ml/processing/input")}},
+		Outputs: []steps.ProcessingOutput{{Name: "train", Source: params.Lit("/opt/ml/processing/train")}},
 		Code:    "testdata/code/train.py",
 		Arguments: []params.Exprer{
 			lit("--mode"), mode, lit("--epochs"), epochs,
@@ -83,11 +83,11 @@ func sdkTransformOutputFromProperty(t *testing.T) *pipeline.Pipeline {
 		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/raw"), Destination: "/opt/ml/processing/input"}},
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/raw"), Destination: params.Lit("/opt/ml/processing/input")}},
 		Outputs: []steps.ProcessingOutput{
-			{Name: "train", Source: "/opt/ml/processing/train"},
-			{Name: "test", Source: "/opt/ml/processing/test"},
-			{Name: "scored", Source: "/opt/ml/processing/scored"},
+			{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+			{Name: "test", Source: params.Lit("/opt/ml/processing/test")},
+			{Name: "scored", Source: params.Lit("/opt/ml/processing/scored")},
 		},
 		Code: "testdata/code/train.py",
 	})

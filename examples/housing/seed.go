@@ -157,7 +157,7 @@ func Build(cfg Config) (*Seed, error) {
 	s.Ingest = steps.Processing("FeatureStoreIngestion", proc, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{
 			Source:           lit("s3://" + bucket + "/" + s3Prefix + "/data/raw/house_pricing.csv"),
-			Destination:      "/opt/ml/processing/input",
+			Destination:      params.Lit("/opt/ml/processing/input"),
 			DistributionType: params.Lit("ShardedByS3Key"),
 		}},
 		Code: ingestCode,
@@ -177,7 +177,7 @@ func Build(cfg Config) (*Seed, error) {
 	for _, name := range []string{"train", "validation", "test"} {
 		outputs = append(outputs, steps.ProcessingOutput{
 			Name:        name,
-			Source:      "/opt/ml/processing/output/" + name,
+			Source:      params.Lit("/opt/ml/processing/output/" + name),
 			Destination: lit(processed + name),
 		})
 	}
@@ -240,12 +240,12 @@ func Build(cfg Config) (*Seed, error) {
 		BaseJobName:   "evaluation",
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: topModel, Destination: "/opt/ml/processing/model"},
-			{Source: split.Output("test").S3URI(), Destination: "/opt/ml/processing/test"},
+			{Source: topModel, Destination: params.Lit("/opt/ml/processing/model")},
+			{Source: split.Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
 		},
 		// The notebook reads this output's location back from the step
 		// before building the pipeline, which fixes it under the job name.
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation",
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"),
 			Destination: lit(evalOutput)}},
 		Code:   or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py"),
 		Layout: steps.LayoutJob,
