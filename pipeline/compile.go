@@ -49,6 +49,7 @@ type compiled struct {
 	byName   map[string]*node
 	nodeOf   map[steps.Step]*node
 	arena    []byte                  // the written step objects, one after another
+	write    bool                    // write each step (Definition), or only walk it (Validate, Graph)
 	names    map[string]steps.Step   // every step name known so far
 	input    map[string]steps.Step   // listed steps and their branches (what DependsOn names may name)
 	groups   map[string][]steps.Step // listed step collections by name
@@ -80,7 +81,7 @@ func isNil(v any) bool {
 
 // compileSafe compiles p, turning a panic raised by a step's methods into
 // a problem naming the step.
-func (p *Pipeline) compileSafe() (c *compiled, err error) {
+func (p *Pipeline) compileSafe(write bool) (c *compiled, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			name := ""
@@ -90,27 +91,27 @@ func (p *Pipeline) compileSafe() (c *compiled, err error) {
 			err = stepErr(name, &PanicError{Value: r, Stack: debug.Stack()})
 		}
 	}()
-	c = newCompiled(p)
+	c = newCompiled(p, write)
 	c.run(p)
 	return c, nil
 }
 
 func (p *Pipeline) compile() *compiled {
-	c := newCompiled(p)
+	c := newCompiled(p, true)
 	c.run(p)
 	return c
 }
 
-func newCompiled(p *Pipeline) *compiled {
+func newCompiled(p *Pipeline, write bool) *compiled {
 	n := len(p.entities) // most entities are one step
-	return &compiled{
+	c := &compiled{
+		write:    write,
 		proto:    stepProtocol(),
 		env:      p.Environment(),
 		nodes:    make([]*node, 0, n),
 		top:      make([]*node, 0, n),
 		byName:   make(map[string]*node, n),
 		nodeOf:   make(map[steps.Step]*node, n),
-		arena:    make([]byte, 0, 2048*n),
 		names:    make(map[string]steps.Step, n),
 		input:    make(map[string]steps.Step, n),
 		groups:   map[string][]steps.Step{},
@@ -119,6 +120,10 @@ func newCompiled(p *Pipeline) *compiled {
 		edgeSet:  make(map[Edge]bool, 2*n),
 		declared: make(map[string]params.Parameter, len(p.params)),
 	}
+	if write {
+		c.arena = make([]byte, 0, 2048*n)
+	}
+	return c
 }
 
 func (c *compiled) run(p *Pipeline) {
@@ -325,14 +330,18 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 
 	args := c.proto.Arguments(s, &c.env)
 	trailer := c.proto.Trailer(s, &c.env)
-	obj := stepObject(s, args, env, trailer)
-	if c.encodeStep(n, obj, true) {
+	var obj *pyjson.Object
+	if c.write {
+		obj = stepObject(s, args, env, trailer)
+	}
+	if c.write && c.encodeStep(n, obj, true) {
 		if n.pending {
 			n.obj = obj // written again once its branch steps are
 		}
 	} else {
-		// The step cannot be written: walk it to report every problem
-		// (the encoder stops at the first) and to find its references.
+		// Validate, or a step that cannot be written: walk it to find
+		// its references and report every problem (the encoder stops at
+		// the first).
 		n.obj = obj
 		sc := scan{branch: c.proto.Branch}
 		sc.text(name)
@@ -346,7 +355,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		for _, err := range sc.problems {
 			c.refuse(stepErr(name, err))
 		}
-		if len(sc.problems) == 0 {
+		if c.write && len(sc.problems) == 0 {
 			c.refuse(stepErr(name, encodeErr(n.encErr)))
 		}
 	}
@@ -392,7 +401,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 				c.current = name
 			}
 		}
-		if n.pending && n.encErr == nil {
+		if c.write && n.pending && n.encErr == nil {
 			c.encodeStep(n, n.obj, false)
 			n.obj = nil
 		}

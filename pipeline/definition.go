@@ -29,7 +29,7 @@ var experimentRegions = []string{
 // and infinite numbers, values of unsupported Go types, builder misuse),
 // and returns all such problems at once. Validate checks more.
 func (p *Pipeline) Definition() ([]byte, error) {
-	c, err := p.compileSafe()
+	c, err := p.compileSafe(true)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (p *Pipeline) Definition() ([]byte, error) {
 // not accept. Engines call it before they run anything. A panic raised by a
 // step's methods is returned as a *StepError holding a *PanicError.
 func (p *Pipeline) Validate() error {
-	c, err := p.compileSafe()
+	c, err := p.compileSafe(false)
 	if err != nil {
 		return err
 	}

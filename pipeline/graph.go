@@ -71,7 +71,7 @@ type Graph struct {
 // problems (edges to unknown steps are left out, and a panic in a step's
 // methods ends the walk there); Validate reports them.
 func (p *Pipeline) Graph() *Graph {
-	c, _ := p.compileSafe()
+	c, _ := p.compileSafe(false)
 	return c.graph()
 }
 
