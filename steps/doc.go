@@ -65,6 +65,22 @@
 //	steps.In(mode, params.Lit("a"), params.Lit("b")) // strings
 //	steps.Equals(count, params.Lit("1"))           // compile error: int vs string
 //
+// [InAny] is the SDK's ConditionIn over a list of mixed kinds (Go
+// constants keep their JSON kind, 1 and 1.0 differ; parameters and other
+// expressions are written as such). Negative zero is written -0.0 as the
+// SDK writes it; in Go it is math.Copysign(0, -1), since the constant -0.0
+// is plain zero. A NaN or infinity, which the SDK would write as the
+// non-JSON tokens NaN and Infinity, is refused by Validate and Definition
+// with the operand named ("In value 2", "Equals right value").
+//
+// # Pipeline variables
+//
+// Wherever the SDK 2.257.6 accepts a pipeline variable, the field here is
+// a params.Input of the matching type (a literal is params.Lit(x)), a
+// list of them, or an untyped value; TestSDKArgumentAudit lists every such
+// SDK argument against its field, with the reason where a field is still a
+// literal.
+//
 // # The compile environment
 //
 // Some argument values are computed by the SDK from its session and from the
