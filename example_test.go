@@ -18,12 +18,12 @@ func Example() {
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          "arn:aws:iam::111122223333:role/SageMakerRole",
+		Role:          params.Lit("arn:aws:iam::111122223333:role/SageMakerRole"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Code:    "s3://my-bucket/code/evaluate.py",
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation"}},
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation")}},
 	}).PropertyFiles(report)
 	rmse := steps.JsonGet[float64](evaluate, report, "regression_metrics.rmse.value")
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", threshold))

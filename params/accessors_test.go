@@ -129,11 +129,11 @@ func TestCanonicalLiterals(t *testing.T) {
 		t.Errorf("Unchecked changed the expression: %v", got)
 	}
 	p := Boolean("B")
-	if got := render(p.PyJSON()); got != `{"Get": "Parameters.B"}` {
-		t.Errorf("parameter PyJSON = %s", got)
+	if got := render(tree(p.Expr())); got != `{"Get": "Parameters.B"}` {
+		t.Errorf("parameter tree = %s", got)
 	}
-	if got := render(TrainingJobName.PyJSON()) + render(TrialName.PyJSON()); got != `{"Get": "Execution.TrainingJobName"}{"Get": "PipelineExperimentConfig.TrialName"}` {
-		t.Errorf("PyJSON = %s", got)
+	if got := render(tree(TrainingJobName.Expr())) + render(tree(TrialName.Expr())); got != `{"Get": "Execution.TrainingJobName"}{"Get": "PipelineExperimentConfig.TrialName"}` {
+		t.Errorf("trees = %s", got)
 	}
 	if got := slices.Collect(p.Refs()); len(got) != 1 || got[0].Param != Parameter(p) {
 		t.Errorf("parameter refs = %v", got)

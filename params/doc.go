@@ -33,8 +33,8 @@
 // variable, a step property, a property file or the experiment
 // configuration), JoinExpr (Std:Join), JsonGetExpr (Std:JsonGet in both of
 // its forms) and InvalidExpr, which records why a value cannot be written.
-// Every node knows its definition tree (PyJSON) and what it refers to
-// (Refs); Walk visits nested nodes. A step is known here only as a Source
+// Every node exposes its parts through accessors and knows what it refers
+// to (Refs); Walk visits nested nodes. A step is known here only as a Source
 // (something with a Name), so references keep the step they come from and
 // a pipeline can draw its data edges from them.
 //

@@ -12,10 +12,6 @@ import (
 // file or experiment setting, a Std:Join or a Std:JsonGet. The set of nodes
 // is closed; Walk visits them all.
 type Expr interface {
-	// PyJSON returns the node's definition tree. Objects are returned as
-	// values with an ordered Members method, errors (from Invalid) as the
-	// error itself.
-	PyJSON() any
 	// Refs yields what the expression refers to, depth first.
 	Refs() iter.Seq[Ref]
 	// String returns a short human-readable form for debugging.
@@ -110,33 +106,12 @@ func sourceName(s Source) string {
 	return s.Name()
 }
 
-// members is an ordered JSON object as pyjson writes it.
-type members []member
-
-type member struct {
-	k string
-	v any
-}
-
-func (m members) Members() iter.Seq2[string, any] {
-	return func(yield func(string, any) bool) {
-		for _, e := range m {
-			if !yield(e.k, e.v) {
-				return
-			}
-		}
-	}
-}
-
 // Literal is a constant: a string, an integer (int64, or *big.Int when it
 // does not fit), a float64, a bool or nil (JSON null).
 type Literal struct{ v any }
 
 // Value returns the constant in its canonical Go type.
 func (l Literal) Value() any { return l.v }
-
-// PyJSON returns the constant.
-func (l Literal) PyJSON() any { return l.v }
 
 // Refs yields nothing.
 func (l Literal) Refs() iter.Seq[Ref] { return func(func(Ref) bool) {} }
@@ -166,9 +141,6 @@ type Get struct{ ref Ref }
 // Ref returns what the Get refers to.
 func (g Get) Ref() Ref { return g.ref }
 
-// PyJSON returns {"Get": path}.
-func (g Get) PyJSON() any { return members{{"Get", g.ref.String()}} }
-
 // Refs yields the reference.
 func (g Get) Refs() iter.Seq[Ref] {
 	return func(yield func(Ref) bool) { yield(g.ref) }
@@ -189,15 +161,6 @@ func (j JoinExpr) On() string { return j.on }
 
 // Values returns the joined values (a copy).
 func (j JoinExpr) Values() []Expr { return append([]Expr(nil), j.values...) }
-
-// PyJSON returns the Std:Join object.
-func (j JoinExpr) PyJSON() any {
-	vs := make([]any, len(j.values))
-	for i, v := range j.values {
-		vs[i] = v.PyJSON()
-	}
-	return members{{"Std:Join", members{{"On", j.on}, {"Values", vs}}}}
-}
 
 // Refs yields the references of the values in order.
 func (j JoinExpr) Refs() iter.Seq[Ref] { return refsOf(j) }
@@ -236,14 +199,6 @@ func (j JsonGetExpr) S3URI() (Expr, bool) { return j.s3, j.s3 != nil }
 // Path returns the JSON path into the file.
 func (j JsonGetExpr) Path() string { return j.path }
 
-// PyJSON returns the Std:JsonGet object.
-func (j JsonGetExpr) PyJSON() any {
-	if j.s3 != nil {
-		return members{{"Std:JsonGet", members{{"S3Uri", j.s3.PyJSON()}, {"Path", j.path}}}}
-	}
-	return members{{"Std:JsonGet", members{{"PropertyFile", j.file.PyJSON()}, {"Path", j.path}}}}
-}
-
 // Refs yields the property file reference or the S3 URI's references.
 func (j JsonGetExpr) Refs() iter.Seq[Ref] { return refsOf(j) }
 
@@ -279,9 +234,6 @@ func (i InvalidExpr) Err() error {
 	}
 	return i.err
 }
-
-// PyJSON returns the error, which aborts encoding.
-func (i InvalidExpr) PyJSON() any { return i.Err() }
 
 // Refs yields nothing.
 func (i InvalidExpr) Refs() iter.Seq[Ref] { return func(func(Ref) bool) {} }

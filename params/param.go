@@ -53,7 +53,10 @@ func String(name string) *Param[string] { return &Param[string]{name: name, typ:
 func Integer(name string) *Param[int] { return &Param[int]{name: name, typ: TypeInteger} }
 
 // Float declares a Float parameter. Its default is always written as a
-// float: WithDefault(15000) prints 15000.0.
+// float: WithDefault(15000) prints 15000.0, WithDefault(math.Copysign(0, -1))
+// prints -0.0 (the Go constant -0.0 is plain zero). A NaN or infinite
+// default is recorded as a problem (ErrNaN), which Validate reports naming
+// the parameter.
 func Float(name string) *Param[float64] { return &Param[float64]{name: name, typ: TypeFloat} }
 
 // Boolean declares a Boolean parameter.
@@ -122,10 +125,6 @@ func (p *Param[T]) Expr() Expr {
 	return Get{ref: Ref{Kind: RefParameter, Param: p}}
 }
 
-// PyJSON returns the Get's definition tree, so a parameter can stand in an
-// argument tree where an expression is expected.
-func (p *Param[T]) PyJSON() any { return p.Expr().PyJSON() }
-
 // Refs yields the reference to the parameter.
 func (p *Param[T]) Refs() iter.Seq[Ref] { return p.Expr().Refs() }
 
@@ -165,9 +164,6 @@ func (v ExecutionVariable) Expr() Expr {
 	return Get{ref: Ref{Kind: RefExecution, Path: string(v)}}
 }
 
-// PyJSON returns the Get's definition tree.
-func (v ExecutionVariable) PyJSON() any { return v.Expr().PyJSON() }
-
 // Value returns the variable as a string value.
 func (v ExecutionVariable) Value() Value[string] { return Value[string]{e: v.Expr()} }
 
@@ -185,9 +181,6 @@ const (
 func (f ExperimentField) Expr() Expr {
 	return Get{ref: Ref{Kind: RefExperiment, Path: string(f)}}
 }
-
-// PyJSON returns the Get's definition tree.
-func (f ExperimentField) PyJSON() any { return f.Expr().PyJSON() }
 
 // Value returns the field as a string value.
 func (f ExperimentField) Value() Value[string] { return Value[string]{e: f.Expr()} }

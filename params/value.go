@@ -41,8 +41,11 @@ type Input[T Primitive] interface {
 type Value[T Primitive] struct{ e Expr }
 
 // Lit lifts a constant. The JSON kind follows the Go type: Lit(1) is written
-// 1 and Lit(15000.0) is written 15000.0. A NaN or infinity is recorded as a
-// problem (ErrNaN).
+// 1 and Lit(15000.0) is written 15000.0. Negative zero is written -0.0, as
+// the SDK writes it; note that the Go constant -0.0 is plain zero (constants
+// are exact), so negative zero is math.Copysign(0, -1). A NaN or infinity is
+// recorded as a problem (ErrNaN): the SDK would write the tokens NaN and
+// Infinity, which are not JSON and which SageMaker cannot read.
 func Lit[T Primitive](v T) Value[T] { return Value[T]{e: literal(v)} }
 
 // Unchecked gives e the static type T without any check. It exists for code
@@ -57,14 +60,6 @@ func (v Value[T]) Expr() Expr { return v.e }
 
 // IsZero reports whether v is the zero (unset) Value.
 func (v Value[T]) IsZero() bool { return v.e == nil }
-
-// PyJSON returns the expression's definition tree (null when unset).
-func (v Value[T]) PyJSON() any {
-	if v.e == nil {
-		return nil
-	}
-	return v.e.PyJSON()
-}
 
 // Refs yields what the value refers to.
 func (v Value[T]) Refs() iter.Seq[Ref] {

@@ -27,14 +27,14 @@ func generated(n int) *pipeline.Pipeline {
 	for i := range n - 2 {
 		job := steps.ProcessingJob{
 			Code:    fmt.Sprintf("s3://bucket/code/step-%d/script.py", i),
-			Outputs: []steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
-			Arguments: []params.Input[string]{
+			Outputs: []steps.ProcessingOutput{{Name: "out", Source: params.Lit("/opt/ml/processing/out")}},
+			Arguments: []params.Exprer{
 				params.Lit("--index"), params.Lit(fmt.Sprint(i)),
 				params.Lit("--threshold"), threshold.Value().ToString(),
 			},
 		}
 		if prev != nil {
-			job.Inputs = []steps.ProcessingInput{{Source: prev.Properties().Output("out").S3URI(), Destination: "/opt/ml/processing/in"}}
+			job.Inputs = []steps.ProcessingInput{{Source: prev.Properties().Output("out").S3URI(), Destination: params.Lit("/opt/ml/processing/in")}}
 		}
 		s := steps.Processing(fmt.Sprintf("Step-%04d", i), proc, job).Cache(steps.CacheConfig{Enabled: true, ExpireAfter: "PT1H"})
 		if prev2 != nil {

@@ -7,23 +7,20 @@ import (
 	"runtime/debug"
 	"slices"
 
+	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
-// branched is implemented by condition steps.
-type branched interface {
-	Branches() (ifs, elses []steps.Step)
-}
+// protocol is package steps' rendering protocol.
+type protocol = stepdef.Protocol[steps.Step, steps.Env]
 
-// propertyFiler is implemented by steps that declare property files.
-type propertyFiler interface {
-	DeclaredPropertyFiles() []steps.PropertyFile
-}
+func stepProtocol() *protocol { return stepdef.Get[steps.Step, steps.Env]() }
 
-// outputNamer is implemented by steps with named outputs.
-type outputNamer interface {
-	OutputNames() []string
+// branches returns a condition step's branch steps.
+func (c *compiled) branches(s steps.Step) (ifs, elses []steps.Step, ok bool) {
+	return c.proto.Branches(s)
 }
 
 // node is one step of the compiled pipeline.
@@ -33,23 +30,30 @@ type node struct {
 	branch   EdgeKind // IfEdge or ElseEdge for a branch step
 	appended bool     // referenced but not listed
 	refs     []params.Ref
-	stepErrs []error        // the step's own Problems
-	args     any            // Arguments, rendered once
-	trailer  []steps.Member // Trailer, rendered once
+	stepErrs []error                      // the step's own Problems
+	env      stepdef.Envelope[steps.Step] // the envelope, read once
+	json     []byte                       // the step object as the definition writes it
+	encErr   error                        // why the step object cannot be written
+	pending  bool                         // json waits for the branch steps
+	obj      *pyjson.Object               // the step object, kept while json is pending or failed
 }
 
 // compiled is the result of walking a pipeline the way SDK 2.257.6's step
 // compiler does: listed steps first, then referenced-but-unlisted steps in
 // breadth-first discovery order, branch steps inside their conditions.
 type compiled struct {
+	proto    *protocol
 	env      steps.Env
 	top      []*node
 	nodes    []*node
 	byName   map[string]*node
+	nodeOf   map[steps.Step]*node
+	arena    []byte                  // the written step objects, one after another
+	write    bool                    // write each step (Definition), or only walk it (Validate, Graph)
 	names    map[string]steps.Step   // every step name known so far
 	input    map[string]steps.Step   // listed steps and their branches (what DependsOn names may name)
 	groups   map[string][]steps.Step // listed step collections by name
-	known    map[any]bool
+	known    map[steps.Step]bool     // every step of package steps is a pointer
 	queue    []steps.Step
 	listed   int
 	edges    []Edge
@@ -57,25 +61,6 @@ type compiled struct {
 	problems []problem
 	declared map[string]params.Parameter
 	current  string // the step being compiled, for panic reports
-}
-
-// identity returns a map key that is the same for the same step value.
-func identity(s steps.Step) any {
-	rv := reflect.ValueOf(s)
-	if rv.Kind() == reflect.Pointer {
-		return struct {
-			t reflect.Type
-			p uintptr
-		}{rv.Type(), rv.Pointer()}
-	}
-	if rv.Comparable() {
-		return s
-	}
-	// A value that cannot be compared is known by its type and name.
-	return struct {
-		t    reflect.Type
-		name string
-	}{rv.Type(), s.Name()}
 }
 
 func (c *compiled) refuse(err error) {
@@ -96,7 +81,7 @@ func isNil(v any) bool {
 
 // compileSafe compiles p, turning a panic raised by a step's methods into
 // a problem naming the step.
-func (p *Pipeline) compileSafe() (c *compiled, err error) {
+func (p *Pipeline) compileSafe(write bool) (c *compiled, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			name := ""
@@ -106,28 +91,39 @@ func (p *Pipeline) compileSafe() (c *compiled, err error) {
 			err = stepErr(name, &PanicError{Value: r, Stack: debug.Stack()})
 		}
 	}()
-	c = newCompiled(p)
+	c = newCompiled(p, write)
 	c.run(p)
 	return c, nil
 }
 
 func (p *Pipeline) compile() *compiled {
-	c := newCompiled(p)
+	c := newCompiled(p, true)
 	c.run(p)
 	return c
 }
 
-func newCompiled(p *Pipeline) *compiled {
-	return &compiled{
+func newCompiled(p *Pipeline, write bool) *compiled {
+	n := len(p.entities) // most entities are one step
+	c := &compiled{
+		write:    write,
+		proto:    stepProtocol(),
 		env:      p.Environment(),
-		byName:   map[string]*node{},
-		names:    map[string]steps.Step{},
-		input:    map[string]steps.Step{},
+		nodes:    make([]*node, 0, n),
+		top:      make([]*node, 0, n),
+		byName:   make(map[string]*node, n),
+		nodeOf:   make(map[steps.Step]*node, n),
+		names:    make(map[string]steps.Step, n),
+		input:    make(map[string]steps.Step, n),
 		groups:   map[string][]steps.Step{},
-		known:    map[any]bool{},
-		edgeSet:  map[Edge]bool{},
-		declared: map[string]params.Parameter{},
+		known:    make(map[steps.Step]bool, n),
+		edges:    make([]Edge, 0, 2*n),
+		edgeSet:  make(map[Edge]bool, 2*n),
+		declared: make(map[string]params.Parameter, len(p.params)),
 	}
+	if write {
+		c.arena = make([]byte, 0, 2048*n)
+	}
+	return c
 }
 
 func (c *compiled) run(p *Pipeline) {
@@ -220,8 +216,7 @@ func (c *compiled) register(s steps.Step, where string) {
 			c.warn(stepErr(name, fmt.Errorf("%w: step names must be 1 to 64 letters, digits, '-' or '_'", ErrInvalidName)))
 		}
 	}
-	if b, ok := s.(branched); ok {
-		ifs, elses := b.Branches()
+	if ifs, elses, ok := c.branches(s); ok {
 		for _, bs := range slices.Concat(ifs, elses) {
 			if bs != nil {
 				c.register(bs, "in a branch of "+name)
@@ -233,21 +228,19 @@ func (c *compiled) register(s steps.Step, where string) {
 // push queues s for compilation unless it is known already; a condition's
 // branch steps become known with it.
 func (c *compiled) push(s steps.Step) {
-	k := identity(s)
-	if c.known[k] {
+	if c.known[s] {
 		return
 	}
-	c.known[k] = true
+	c.known[s] = true
 	c.queue = append(c.queue, s)
 	c.markBranches(s)
 }
 
 func (c *compiled) markBranches(s steps.Step) {
-	if b, ok := s.(branched); ok {
-		ifs, elses := b.Branches()
+	if ifs, elses, ok := c.branches(s); ok {
 		for _, bs := range slices.Concat(ifs, elses) {
 			if bs != nil {
-				c.known[identity(bs)] = true
+				c.known[bs] = true
 				c.markBranches(bs)
 			}
 		}
@@ -263,7 +256,7 @@ func (c *compiled) resolve(src params.Source) steps.Step {
 	case nil:
 		return nil
 	case steps.Step:
-		if c.known[identity(x)] {
+		if c.known[x] {
 			return x
 		}
 		if s, ok := c.names[x.Name()]; ok {
@@ -299,12 +292,19 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 	if _, ok := c.byName[name]; !ok {
 		c.byName[name] = n
 	}
+	if _, ok := c.nodeOf[s]; !ok {
+		c.nodeOf[s] = n
+	}
 
-	env := s.Envelope()
-	objs := map[string]steps.Step{}
-	for _, d := range env.DependsOnSteps {
-		if d != nil {
-			objs[d.Name()] = d
+	env := c.proto.Envelope(s)
+	n.env = env
+	var objs map[string]steps.Step
+	if len(env.DependsOnSteps) > 0 {
+		objs = make(map[string]steps.Step, len(env.DependsOnSteps))
+		for _, d := range env.DependsOnSteps {
+			if d != nil {
+				objs[d.Name()] = d
+			}
 		}
 	}
 	for _, dn := range env.DependsOn {
@@ -328,21 +328,38 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		}
 	}
 
-	n.args = s.Arguments(&c.env)
-	n.trailer = s.Trailer(&c.env)
-	var sc scan
-	sc.text(name)
-	sc.text(string(s.Type()))
-	sc.envelope(env)
-	sc.value(n.args, 0)
-	for _, m := range n.trailer {
-		sc.value(m.Value, 0)
+	args := c.proto.Arguments(s, &c.env)
+	trailer := c.proto.Trailer(s, &c.env)
+	var obj *pyjson.Object
+	if c.write {
+		obj = stepObject(s, args, env, trailer)
 	}
-	n.refs = sc.refs
-	for _, err := range sc.problems {
-		c.refuse(stepErr(name, err))
+	if c.write && c.encodeStep(n, obj, true) {
+		if n.pending {
+			n.obj = obj // written again once its branch steps are
+		}
+	} else {
+		// Validate, or a step that cannot be written: walk it to find
+		// its references and report every problem (the encoder stops at
+		// the first).
+		n.obj = obj
+		sc := scan{branch: c.proto.Branch}
+		sc.text(name)
+		sc.text(string(s.Type()))
+		sc.envelope(env)
+		sc.value(args, 0)
+		for _, m := range trailer {
+			sc.value(m.Value, 0)
+		}
+		n.refs = sc.refs
+		for _, err := range sc.problems {
+			c.refuse(stepErr(name, err))
+		}
+		if c.write && len(sc.problems) == 0 {
+			c.refuse(stepErr(name, encodeErr(n.encErr)))
+		}
 	}
-	for _, ref := range sc.refs {
+	for _, ref := range n.refs {
 		if ref.Kind != params.RefProperty && ref.Kind != params.RefPropertyFile {
 			continue
 		}
@@ -355,7 +372,10 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		c.push(dep)
 	}
 
-	n.stepErrs = s.Problems()
+	for _, err := range c.proto.Warnings(s) {
+		c.warn(stepErr(name, fmt.Errorf("%w: %w", ErrInvalidValue, err)))
+	}
+	n.stepErrs = c.proto.Problems(s)
 	for _, err := range n.stepErrs {
 		if errors.Is(err, steps.ErrPropertyFile) {
 			c.warn(stepErr(name, fmt.Errorf("%w: %w", ErrPropertyFile, err)))
@@ -366,8 +386,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		}
 	}
 
-	if b, ok := s.(branched); ok {
-		ifs, elses := b.Branches()
+	if ifs, elses, ok := c.branches(s); ok {
 		for _, br := range []struct {
 			kind EdgeKind
 			ss   []steps.Step
@@ -381,6 +400,10 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 				c.process(bs, n, br.kind, appended)
 				c.current = name
 			}
+		}
+		if c.write && n.pending && n.encErr == nil {
+			c.encodeStep(n, n.obj, false)
+			n.obj = nil
 		}
 	}
 	return n
@@ -419,7 +442,7 @@ func (c *compiled) checkReferences() {
 				if dep == nil {
 					continue // reported as an unknown step
 				}
-				if !declares(dep, ref.PropertyFile) {
+				if !c.declares(dep, ref.PropertyFile) {
 					c.warn(stepErr(name, fmt.Errorf("%w: JsonGet reads property file %q of step %q, which does not declare it", ErrPropertyFile, ref.PropertyFile, dep.Name())))
 				}
 			}
@@ -427,16 +450,11 @@ func (c *compiled) checkReferences() {
 		if slices.ContainsFunc(n.stepErrs, func(err error) bool { return errors.Is(err, steps.ErrPropertyFile) }) {
 			continue // the step reported its own property file problems
 		}
-		pf, ok1 := n.step.(propertyFiler)
-		on, ok2 := n.step.(outputNamer)
-		if !ok1 {
+		files, outs, ok := c.proto.PropertyFiles(n.step)
+		if !ok {
 			continue
 		}
-		var outs []string
-		if ok2 {
-			outs = on.OutputNames()
-		}
-		for _, f := range pf.DeclaredPropertyFiles() {
+		for _, f := range files {
 			if !slices.Contains(outs, f.OutputName) {
 				c.warn(stepErr(name, fmt.Errorf("%w: property file %q names output %q, which the step lacks", ErrPropertyFile, f.Name, f.OutputName)))
 			}
@@ -444,12 +462,9 @@ func (c *compiled) checkReferences() {
 	}
 }
 
-func declares(s steps.Step, file string) bool {
-	pf, ok := s.(propertyFiler)
-	if !ok {
-		return false
-	}
-	return slices.ContainsFunc(pf.DeclaredPropertyFiles(), func(f steps.PropertyFile) bool { return f.Name == file })
+func (c *compiled) declares(s steps.Step, file string) bool {
+	files, _, ok := c.proto.PropertyFiles(s)
+	return ok && slices.ContainsFunc(files, func(f stepdef.PropertyFile) bool { return f.Name == file })
 }
 
 func (c *compiled) checkExperiment(exp experiment) {

@@ -1,11 +1,11 @@
 package pipeline
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -29,7 +29,7 @@ var experimentRegions = []string{
 // and infinite numbers, values of unsupported Go types, builder misuse),
 // and returns all such problems at once. Validate checks more.
 func (p *Pipeline) Definition() ([]byte, error) {
-	c, err := p.compileSafe()
+	c, err := p.compileSafe(true)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (p *Pipeline) Definition() ([]byte, error) {
 // not accept. Engines call it before they run anything. A panic raised by a
 // step's methods is returned as a *StepError holding a *PanicError.
 func (p *Pipeline) Validate() error {
-	c, err := p.compileSafe()
+	c, err := p.compileSafe(false)
 	if err != nil {
 		return err
 	}
@@ -63,9 +63,18 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		}
 		ps = append(ps, parameterObject(prm))
 	}
+	size := 1024
 	ss := make([]any, len(c.top))
 	for i, n := range c.top {
-		ss[i] = stepObject(n)
+		if n.json == nil || n.pending {
+			err := n.encErr
+			if err == nil {
+				err = fmt.Errorf("%w: a branch step cannot be written", ErrInvalidValue)
+			}
+			return nil, stepErr(n.step.Name(), encodeErr(err))
+		}
+		ss[i] = pyjson.RawJSON(n.json)
+		size += len(n.json) + 2
 	}
 	doc := pyjson.NewObject().
 		Set("Version", definitionVersion).
@@ -73,53 +82,25 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		Set("Parameters", ps).
 		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
 		Set("Steps", ss)
-	b, err := pyjson.Append(make([]byte, 0, 1024+512*len(ss)), doc)
+	b, err := stepdef.Append(make([]byte, 0, size), doc)
 	if err != nil {
-		return nil, p.encodeError(c, err)
+		return nil, p.encodeError(err)
 	}
 	return b, nil
 }
 
-// encodeError turns err, the failure to encode the whole definition, into
-// a problem naming the parameter or step that cannot be written.
-func (p *Pipeline) encodeError(c *compiled, err error) error {
-	wrap := func(err error) error {
-		if errors.Is(err, pyjson.ErrNaN) {
-			return fmt.Errorf("%w: %w", ErrNaN, err)
-		}
-		return fmt.Errorf("%w: %w", ErrInvalidValue, err)
-	}
+// encodeError turns err, the failure to encode the definition's header,
+// into a problem naming the parameter that cannot be written.
+func (p *Pipeline) encodeError(err error) error {
 	for _, prm := range p.params {
 		if isNil(prm) {
 			continue
 		}
-		if _, e := pyjson.Marshal(parameterObject(prm)); e != nil {
-			return &ParameterError{Parameter: prm.Name(), Err: wrap(e)}
+		if _, e := stepdef.Marshal(parameterObject(prm)); e != nil {
+			return &ParameterError{Parameter: prm.Name(), Err: encodeErr(e)}
 		}
 	}
-	for _, n := range c.top {
-		if _, e := pyjson.Marshal(stepObject(n)); e != nil {
-			return stepErr(n.step.Name(), wrap(e))
-		}
-	}
-	return wrap(err)
-}
-
-// stepObject writes a step as steps.Render does (Name, Type, Arguments,
-// envelope, trailer), reusing the arguments and trailer rendered during
-// compilation so that each step is rendered once.
-func stepObject(n *node) *pyjson.Object {
-	o := pyjson.NewObject()
-	o.Set("Name", n.step.Name())
-	o.Set("Type", string(n.step.Type()))
-	o.Set("Arguments", n.args)
-	for k, v := range n.step.Envelope().Members() {
-		o.Set(k, v)
-	}
-	for _, m := range n.trailer {
-		o.Set(m.Key, m.Value)
-	}
-	return o
+	return encodeErr(err)
 }
 
 func parameterObject(prm params.Parameter) *pyjson.Object {

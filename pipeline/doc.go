@@ -49,8 +49,8 @@
 //
 // # Parsing
 //
-// Parse reads a definition back into a Pipeline whose steps are steps.Raw
-// values with typed parameters and params expressions, so Validate, Graph
+// Parse reads a definition back into a Pipeline whose steps are known by
+// their JSON, with typed parameters and params expressions, so Validate, Graph
 // and the engines work on it. For every definition Parse accepts,
 // Definition writes it back byte for byte in json.dumps form.
 package pipeline

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/steps"
@@ -30,8 +31,8 @@ type emptyArgs struct{}
 func (emptyArgs) Members() iter.Seq2[string, any] { return func(func(string, any) bool) {} }
 
 // bare is a step known only by name and type, with empty arguments.
-func bare(name string, typ steps.Type) *steps.Raw {
-	return steps.NewRaw(steps.RawSpec{Name: name, Type: typ, Arguments: emptyArgs{}})
+func bare(name string, typ steps.Type) steps.Step {
+	return newRaw(stepdef.RawSpec[steps.Step]{Name: name, Type: string(typ), Arguments: emptyArgs{}})
 }
 
 func lit(s string) params.Value[string] { return params.Lit(s) }
@@ -87,9 +88,9 @@ func processingPropertyFileCache() *pipeline.Pipeline {
 	typ := params.String("InstanceType").WithDefault("ml.m4.4xlarge")
 	count := params.Integer("InstanceCount").WithDefault(1)
 	t1, t2, t3 := bare("TestStep", steps.TypeTraining), bare("SecondTestStep", steps.TypeTraining), bare("ThirdTestStep", steps.TypeTraining)
-	proc := steps.Processor{ImageURI: "fakeimage", Role: "DummyRole", InstanceType: typ, InstanceCount: count}
+	proc := steps.Processor{ImageURI: "fakeimage", Role: params.Lit("DummyRole"), InstanceType: typ, InstanceCount: count}
 	step := steps.Processing("MyProcessingStep", proc, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: uri, Destination: "processing_manifest"}},
+		Inputs: []steps.ProcessingInput{{Source: uri, Destination: params.Lit("processing_manifest")}},
 		Layout: steps.LayoutJob,
 	}).
 		DependsOn(t1, t2).
@@ -125,18 +126,18 @@ func tuningSingleAlgo() *pipeline.Pipeline {
 	}
 	tuner := steps.Tuner{
 		Estimator:       est,
-		ObjectiveMetric: "val:accuracy",
-		ObjectiveType:   "Maximize",
+		ObjectiveMetric: params.Lit("val:accuracy"),
+		ObjectiveType:   params.Lit("Maximize"),
 		Ranges: []steps.Range{
 			steps.ContinuousRange{Name: "learning_rate", Min: 0.0001, Max: 0.05},
 			steps.ContinuousRange{Name: "momentum", Min: 0.0, Max: 0.99},
 			steps.ContinuousRange{Name: "weight_decay", Min: 0.0, Max: 0.99},
 		},
-		MaxJobs:           5,
-		MaxParallelJobs:   2,
-		EarlyStoppingType: "OFF",
-		Strategy:          "Bayesian",
-		WarmStart:         &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []string{"parent-hpo"}},
+		MaxJobs:           params.Lit(5),
+		MaxParallelJobs:   params.Lit(2),
+		EarlyStoppingType: params.Lit("OFF"),
+		Strategy:          params.Lit("Bayesian"),
+		WarmStart:         &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []params.Input[string]{params.Lit("parent-hpo")}},
 	}
 	step := steps.Tuning("MyTuningStep", tuner, steps.TrainingInput{S3Data: data})
 	return pipeline.New("MyPipeline").Parameters(data, spot).Steps(step).Env(testEnv())
@@ -154,15 +155,15 @@ func registerModel() *pipeline.Pipeline {
 		Description:           "description",
 		Tags:                  []steps.Tag{{Key: "myKey", Value: "myValue"}},
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
-			ContentType: "text/csv", S3URI: lit("s3://my-bucket/metrics.csv")}},
+			ContentType: params.Lit("text/csv"), S3URI: lit("s3://my-bucket/metrics.csv")}},
 		DriftCheck: &steps.DriftCheckBaselines{ModelConstraints: &steps.MetricsSource{
-			ContentType: "text/csv", S3URI: lit("s3://my-bucket/constraints_metrics.csv")}},
-		SamplePayloadURL:   "s3://test-bucket/model",
-		Task:               "IMAGE_CLASSIFICATION",
-		ContentTypes:       []string{"content_type"},
-		ResponseTypes:      []string{"response_type"},
-		InferenceInstances: []string{"inference_instance"},
-		TransformInstances: []string{"transform_instance"},
+			ContentType: params.Lit("text/csv"), S3URI: lit("s3://my-bucket/constraints_metrics.csv")}},
+		SamplePayloadURL:   params.Lit("s3://test-bucket/model"),
+		Task:               params.Lit("IMAGE_CLASSIFICATION"),
+		ContentTypes:       []params.Input[string]{params.Lit("content_type")},
+		ResponseTypes:      []params.Input[string]{params.Lit("response_type")},
+		InferenceInstances: []params.Input[string]{params.Lit("inference_instance")},
+		TransformInstances: []params.Input[string]{params.Lit("transform_instance")},
 		ApprovalStatus:     lit("Approved"),
 	}).DependsOn(test).DisplayName("RegisterModelStep").Description("description")
 	return pipeline.New("MyPipeline").Steps(test, reg).Env(testEnv())
@@ -205,7 +206,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	sklearn := steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          seedRole,
+		Role:          params.Lit(seedRole),
 		InstanceType:  lit("ml.m5.2xlarge"),
 		InstanceCount: count,
 		BaseJobName:   "feature-store-ingestion",
@@ -213,11 +214,11 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	ingest := steps.Processing("FeatureStoreIngestion", sklearn, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{
 			Source:           lit("s3://" + seedBucket + "/" + seedPrefix + "/data/raw/house_pricing.csv"),
-			Destination:      "/opt/ml/processing/input",
-			DistributionType: "ShardedByS3Key",
+			Destination:      params.Lit("/opt/ml/processing/input"),
+			DistributionType: params.Lit("ShardedByS3Key"),
 		}},
 		Code: cfg.ingestCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), fg, lit("--num_actors"), lit("10"),
 			lit("--bucket_prefix"), prefix, lit("--role_arn"), lit(seedRole), lit("--region"), lit(seedRegion),
 		},
@@ -228,12 +229,12 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	var outputs []steps.ProcessingOutput
 	for _, name := range []string{"train", "validation", "test"} {
 		outputs = append(outputs, steps.ProcessingOutput{
-			Name: name, Source: "/opt/ml/processing/output/" + name, Destination: lit(out + "/" + name)})
+			Name: name, Source: params.Lit("/opt/ml/processing/output/" + name), Destination: lit(out + "/" + name)})
 	}
 	preprocess := steps.Processing("PreprocessData", sklearn, steps.ProcessingJob{
 		Outputs: outputs,
 		Code:    cfg.preprocessCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), fg, lit("--train_size"), trainSize, lit("--val_size"), valSize,
 			lit("--test_size"), testSize, lit("--role_arn"), lit(seedRole), lit("--region"), lit(seedRegion),
 		},
@@ -247,24 +248,24 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 			Role:            seedRole,
 			InstanceType:    lit("ml.c5.xlarge"),
 			InstanceCount:   params.Lit(3),
-			OutputPath:      "s3://" + seedBucket + "/" + seedPrefix + "/",
+			OutputPath:      params.Lit("s3://" + seedBucket + "/" + seedPrefix + "/"),
 			BaseJobName:     "XGBoost-model",
 			HyperParameters: []steps.Member{{Key: "role_arn", Value: seedRole}, {Key: "region", Value: seedRegion}},
 			Framework:       steps.XGBoost("script.py", "./pipeline_scripts/train/"),
 		},
-		ObjectiveMetric: "validation:rmse",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("validation:rmse"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
 			steps.ContinuousRange{Name: "eta", Min: 0.2, Max: 1},
 			steps.ContinuousRange{Name: "subsample", Min: 0.2, Max: 1},
 			steps.IntegerRange{Name: "max_depth", Min: 1, Max: 8},
 			steps.IntegerRange{Name: "min_child_weight", Min: 0, Max: 120},
 		},
-		MaxJobs:         4,
-		MaxParallelJobs: 4,
+		MaxJobs:         params.Lit(4),
+		MaxParallelJobs: params.Lit(4),
 	},
-		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: "text/csv"},
-		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: "text/csv"},
+		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: params.Lit("text/csv")},
+		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: params.Lit("text/csv")},
 	).DependsOn(preprocess).Cache(cache)
 
 	topModel := tuning.TopModelS3URI(0, seedBucket, seedPrefix)
@@ -279,16 +280,16 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          seedRole,
+		Role:          params.Lit(seedRole),
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: count,
 		BaseJobName:   "evaluation",
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: topModel, Destination: "/opt/ml/processing/model"},
-			{Source: split.Output("test").S3URI(), Destination: "/opt/ml/processing/test"},
+			{Source: topModel, Destination: params.Lit("/opt/ml/processing/model")},
+			{Source: split.Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
 		},
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation", Destination: evalOut}},
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"), Destination: evalOut}},
 		Code:    "s3://" + seedBucket + "/" + evalJob + "/input/code/script.py",
 		Layout:  steps.LayoutJob,
 	}).PropertyFiles(report)
@@ -297,18 +298,18 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 		ImageURI:   xgbImage,
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
-		Framework:  "XGBOOST",
+		Framework:  params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit(env.UniqueName("synthetic-housing-models-ray-")),
 		Description:           "XGBoost model to predict synthetic housing prices",
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
-			ContentType: "application/json",
+			ContentType: params.Lit("application/json"),
 			S3URI:       lit("s3://" + seedBucket + "/" + evalJob + "/output/evaluation/evaluation.json"),
 		}},
-		ContentTypes:       []string{"text/csv"},
-		ResponseTypes:      []string{"application/json"},
-		InferenceInstances: []string{"ml.t2.medium", "ml.m5.xlarge"},
-		TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:       []params.Input[string]{params.Lit("text/csv")},
+		ResponseTypes:      []params.Input[string]{params.Lit("application/json")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.t2.medium"), params.Lit("ml.m5.xlarge")},
+		TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 	})
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", rmse))
 	check := steps.When("CheckEvaluation",

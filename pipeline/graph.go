@@ -71,7 +71,7 @@ type Graph struct {
 // problems (edges to unknown steps are left out, and a panic in a step's
 // methods ends the walk there); Validate reports them.
 func (p *Pipeline) Graph() *Graph {
-	c, _ := p.compileSafe()
+	c, _ := p.compileSafe(false)
 	return c.graph()
 }
 
@@ -143,8 +143,8 @@ func (g *Graph) Order() ([]string, error) {
 // checkCycles reports each strongly connected component of more than one
 // step, and each step that depends on itself, as one cycle.
 func (c *compiled) checkCycles() {
-	index := map[string]int{}
-	var order []string
+	index := make(map[string]int, len(c.nodes))
+	order := make([]string, 0, len(c.nodes))
 	for _, n := range c.nodes {
 		if _, ok := index[n.step.Name()]; !ok {
 			index[n.step.Name()] = len(order)

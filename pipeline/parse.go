@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
 // Parse reads a pipeline definition. Parameters become typed parameters,
-// steps become steps.Raw values whose arguments hold params expressions
-// wherever the JSON has a Get, Std:Join or Std:JsonGet, and condition
+// steps become steps known only by their JSON, whose arguments hold params
+// expressions wherever the JSON has a Get, Std:Join or Std:JsonGet, and condition
 // branches are parsed recursively, so that the DAG, Validate and the
 // engines work on a parsed pipeline as on a built one.
 //
@@ -233,7 +234,7 @@ func parseParameter(v any) (params.Parameter, error) {
 	return nil, parseErr("parameter %q: unknown type %q", name, typ)
 }
 
-// envelopeKeys are the keys steps.Envelope writes, in its order.
+// envelopeKeys are the keys of a step envelope, in definition order.
 var envelopeKeys = []string{"DependsOn", "DisplayName", "Description", "RetryPolicies"}
 
 func (ps *parser) step(v any) (steps.Step, error) {
@@ -241,7 +242,7 @@ func (ps *parser) step(v any) (steps.Step, error) {
 	if !ok {
 		return nil, parseErr("a step must be an object")
 	}
-	var spec steps.RawSpec
+	var spec stepdef.RawSpec[steps.Step]
 	i := 0
 	stage := 0 // next envelope key index that may follow
 	inTrailer := false
@@ -256,13 +257,13 @@ func (ps *parser) step(v any) (steps.Step, error) {
 			if i == 0 {
 				spec.Name = s
 			} else {
-				spec.Type = steps.Type(s)
+				spec.Type = s
 			}
 		case 2:
 			if k != "Arguments" {
 				return nil, parseErr("step %q: Arguments must follow Type", spec.Name)
 			}
-			args, err := ps.arguments(spec.Name, spec.Type, val, &spec)
+			args, err := ps.arguments(spec.Name, steps.Type(spec.Type), val, &spec)
 			if err != nil {
 				return nil, err
 			}
@@ -275,14 +276,14 @@ func (ps *parser) step(v any) (steps.Step, error) {
 				}
 				inTrailer = true
 			}
-			spec.Trailer = append(spec.Trailer, steps.Member{Key: k, Value: ps.convert(val)})
+			spec.Trailer = append(spec.Trailer, stepdef.Member{Key: k, Value: ps.convert(val)})
 		}
 		i++
 	}
 	if i < 3 {
 		return nil, parseErr("a step must have Name, Type and Arguments")
 	}
-	return steps.NewRaw(spec), nil
+	return stepProtocol().NewRaw(spec), nil
 }
 
 func indexOf(list []string, s string) int {
@@ -294,9 +295,9 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
-// envelope stores an envelope member if it has the form steps.Envelope
+// envelope stores an envelope member if it has the form a step envelope
 // writes, and reports whether it did.
-func (ps *parser) envelope(env *steps.Envelope, k string, v any) bool {
+func (ps *parser) envelope(env *stepdef.Envelope[steps.Step], k string, v any) bool {
 	switch k {
 	case "DependsOn":
 		l, ok := v.([]any)
@@ -315,13 +316,12 @@ func (ps *parser) envelope(env *steps.Envelope, k string, v any) bool {
 		if !ok || len(l) == 0 {
 			return false
 		}
-		ps := make([]steps.RetryPolicy, len(l))
-		for i, e := range l {
-			if ps[i], ok = retryPolicy(e); !ok {
+		for _, e := range l {
+			if _, ok := retryPolicy(e); !ok {
 				return false
 			}
 		}
-		env.RetryPolicies = ps
+		env.RetryPolicies = l
 	case "DisplayName", "Description":
 		s, ok := v.(string)
 		if !ok || s == "" {
@@ -386,7 +386,7 @@ func smallInt(v any) (int, bool) {
 	return int(n), true
 }
 
-func (ps *parser) arguments(name string, typ steps.Type, v any, spec *steps.RawSpec) (any, error) {
+func (ps *parser) arguments(name string, typ steps.Type, v any, spec *stepdef.RawSpec[steps.Step]) (any, error) {
 	o, ok := v.(*pyjson.Object)
 	if typ != steps.TypeCondition || !ok {
 		return ps.convert(v), nil
@@ -414,7 +414,7 @@ func (ps *parser) arguments(name string, typ steps.Type, v any, spec *steps.RawS
 		} else {
 			spec.ElseSteps = branch
 		}
-		out.Set(k, nil) // placeholder; steps.NewRaw writes the branch steps here
+		out.Set(k, nil) // placeholder; the protocol's NewRaw writes the branch steps here
 	}
 	return out, nil
 }

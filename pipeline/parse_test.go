@@ -228,7 +228,7 @@ func TestParseRetryPolicies(t *testing.T) {
 				t.Fatalf("round trip: %v\n got %s\nwant %s", err, def, in)
 			}
 			s := p.Entities()[0].Steps()[0]
-			if got := len(s.Envelope().RetryPolicies); got != tt.envelope {
+			if got := len(stepProtocol().Envelope(s).RetryPolicies); got != tt.envelope {
 				t.Errorf("%d policies in the envelope, want %d", got, tt.envelope)
 			}
 		})

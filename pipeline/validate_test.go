@@ -7,26 +7,32 @@ import (
 	"testing"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
+// newRaw returns the step a parsed definition would hold for spec.
+func newRaw(spec stepdef.RawSpec[steps.Step]) steps.Step {
+	return stepdef.Get[steps.Step, steps.Env]().NewRaw(spec)
+}
+
 // raw builds a small step with the given arguments.
-func raw(name string, args any, opts ...func(*steps.RawSpec)) *steps.Raw {
-	spec := steps.RawSpec{Name: name, Type: steps.TypeTraining, Arguments: args}
+func raw(name string, args any, opts ...func(*stepdef.RawSpec[steps.Step])) steps.Step {
+	spec := stepdef.RawSpec[steps.Step]{Name: name, Type: string(steps.TypeTraining), Arguments: args}
 	for _, o := range opts {
 		o(&spec)
 	}
-	return steps.NewRaw(spec)
+	return newRaw(spec)
 }
 
-func dependsOn(names ...string) func(*steps.RawSpec) {
-	return func(s *steps.RawSpec) { s.Envelope.DependsOn = append(s.Envelope.DependsOn, names...) }
+func dependsOn(names ...string) func(*stepdef.RawSpec[steps.Step]) {
+	return func(s *stepdef.RawSpec[steps.Step]) { s.Envelope.DependsOn = append(s.Envelope.DependsOn, names...) }
 }
 
-func dependsOnSteps(ss ...steps.Step) func(*steps.RawSpec) {
-	return func(s *steps.RawSpec) {
+func dependsOnSteps(ss ...steps.Step) func(*stepdef.RawSpec[steps.Step]) {
+	return func(s *stepdef.RawSpec[steps.Step]) {
 		for _, d := range ss {
 			s.Envelope.DependsOn = append(s.Envelope.DependsOn, d.Name())
 			s.Envelope.DependsOnSteps = append(s.Envelope.DependsOnSteps, d)
@@ -34,10 +40,10 @@ func dependsOnSteps(ss ...steps.Step) func(*steps.RawSpec) {
 	}
 }
 
-func propertyFile(name, output string) func(*steps.RawSpec) {
-	return func(s *steps.RawSpec) {
-		s.Type = steps.TypeProcessing
-		s.Trailer = append(s.Trailer, steps.Member{Key: "PropertyFiles", Value: []any{
+func propertyFile(name, output string) func(*stepdef.RawSpec[steps.Step]) {
+	return func(s *stepdef.RawSpec[steps.Step]) {
+		s.Type = string(steps.TypeProcessing)
+		s.Trailer = append(s.Trailer, stepdef.Member{Key: "PropertyFiles", Value: []any{
 			pyjson.NewObject().Set("PropertyFileName", name).Set("OutputName", output).Set("FilePath", name+".json"),
 		}})
 	}
@@ -51,9 +57,9 @@ func outputs(names ...string) any {
 	return pyjson.NewObject().Set("ProcessingOutputConfig", pyjson.NewObject().Set("Outputs", outs))
 }
 
-func condition(name string, ifs, elses []steps.Step) *steps.Raw {
+func condition(name string, ifs, elses []steps.Step) steps.Step {
 	args := pyjson.NewObject().Set("Conditions", []any{}).Set("IfSteps", nil).Set("ElseSteps", nil)
-	return steps.NewRaw(steps.RawSpec{Name: name, Type: steps.TypeCondition, Arguments: args, IfSteps: ifs, ElseSteps: elses})
+	return newRaw(stepdef.RawSpec[steps.Step]{Name: name, Type: string(steps.TypeCondition), Arguments: args, IfSteps: ifs, ElseSteps: elses})
 }
 
 func obj(kv ...any) *pyjson.Object {

@@ -10,15 +10,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
 // scan walks a definition tree exactly as the encoder will write it and
 // collects the references of the params expressions in it and the values
-// that cannot be written. Branch steps of a condition (steps.Rendered) are
+// that cannot be written. Branch steps of a condition (recognised by the
+// protocol's Branch) are
 // not entered: their references belong to them.
 type scan struct {
+	branch   func(any) (steps.Step, bool) // nil: no branch entries
 	refs     []params.Ref
 	problems []error
 }
@@ -60,8 +63,10 @@ func (s *scan) value(v any, depth int) {
 		s.expr(x)
 		return
 	}
-	if _, ok := steps.Rendered(v); ok {
-		return
+	if s.branch != nil {
+		if _, ok := s.branch(v); ok {
+			return
+		}
 	}
 	switch x := v.(type) {
 	case params.Exprer:
@@ -112,17 +117,14 @@ func (s *scan) members(m iter.Seq2[string, any], depth int) {
 }
 
 // envelope checks what the envelope writes besides the arguments.
-func (s *scan) envelope(env steps.Envelope) {
+func (s *scan) envelope(env stepdef.Envelope[steps.Step]) {
 	s.text(env.DisplayName)
 	s.text(env.Description)
 	for _, d := range env.DependsOn {
 		s.text(d)
 	}
 	for _, rp := range env.RetryPolicies {
-		for _, t := range rp.ExceptionTypes {
-			s.text(t)
-		}
-		s.value(rp.BackoffRate, 0)
+		s.value(rp, 0)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
@@ -63,7 +64,7 @@ func TestScanMatchesEncoder(t *testing.T) {
 			if len(sc.refs) != tt.refs {
 				t.Errorf("refs = %v, want %d", sc.refs, tt.refs)
 			}
-			_, encErr := pyjson.Marshal(tt.v)
+			_, encErr := stepdef.Marshal(tt.v)
 			if tt.probs == nil {
 				if len(sc.problems) != 0 || encErr != nil {
 					t.Errorf("problems = %v, encoder error = %v", sc.problems, encErr)
@@ -89,49 +90,16 @@ func TestScanMatchesEncoder(t *testing.T) {
 	}
 }
 
-// valueStep is a step held by value with a slice field, so it cannot be
-// compared; the compiler must still recognise it.
-type valueStep struct {
-	name string
-	deps []string
-	ref  params.Source
-}
+// panicky is an input whose Value panics, as a user's Input implementation
+// might; the compiler reads it when it renders the step.
+type panicky struct{}
 
-func (v valueStep) Name() string                      { return v.name }
-func (v valueStep) Steps() []steps.Step               { return []steps.Step{v} }
-func (v valueStep) Type() steps.Type                  { return steps.TypeTraining }
-func (v valueStep) Envelope() steps.Envelope          { return steps.Envelope{DependsOn: v.deps} }
-func (v valueStep) Trailer(*steps.Env) []steps.Member { return nil }
-func (v valueStep) Problems() []error                 { return nil }
-func (v valueStep) Arguments(*steps.Env) any {
-	if v.ref == nil {
-		return pyjson.NewObject()
-	}
-	return pyjson.NewObject().Set("x", params.StepProperty[string](v.ref, "TrainingJobName"))
-}
-
-func TestUncomparableSteps(t *testing.T) {
-	a := valueStep{name: "A", deps: []string{}}
-	b := valueStep{name: "B", deps: []string{}, ref: a}
-	a2 := valueStep{name: "A", deps: []string{}, ref: b} // refers back: a cycle, not an endless append
-	p := New("p").Steps(a2)
-	err := p.Validate()
-	if !errors.Is(err, ErrCycle) {
-		t.Fatalf("Validate() = %v, want a cycle", err)
-	}
-	c := p.compile()
-	if len(c.top) != 2 {
-		t.Errorf("%d steps compiled, want A and the appended B", len(c.top))
-	}
-}
-
-type panicky struct{ valueStep }
-
-func (p panicky) Arguments(*steps.Env) any { panic(errors.New("boom")) }
-func (p panicky) Steps() []steps.Step      { return []steps.Step{p} }
+func (panicky) Value() params.Value[string] { panic(errors.New("boom")) }
 
 func TestStepPanicBecomesError(t *testing.T) {
-	p := New("p").Steps(valueStep{name: "Fine"}, panicky{valueStep{name: "Bad"}})
+	fine := steps.Fail("Fine", params.Lit("ok"))
+	bad := steps.Processing("Bad", steps.Processor{ImageURI: "img", InstanceType: panicky{}, InstanceCount: params.Lit(1)}, steps.ProcessingJob{})
+	p := New("p").Steps(fine, bad)
 	for _, err := range []error{p.Validate(), func() error { _, err := p.Definition(); return err }()} {
 		var se *StepError
 		var pe *PanicError

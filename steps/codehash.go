@@ -99,8 +99,25 @@ func hashFile(h hash.Hash, p string) error {
 // isLocal reports whether code is a local path or file:// URL (hashed and
 // staged by the SDK) rather than a remote URL.
 func isLocal(code string) bool {
+	if rest, ok := strings.CutPrefix(code, "s3://"); ok && plainURL(rest) {
+		return false // what url.Parse reads as scheme s3, without parsing
+	}
 	u, err := url.Parse(code)
 	return err != nil || u.Scheme == "" || u.Scheme == "file"
+}
+
+// plainURL reports whether s has only unreserved URL characters and '/',
+// which url.Parse accepts after a scheme in every position.
+func plainURL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // codeHash hashes local code once, lazily, and remembers the outcome so
@@ -134,4 +151,43 @@ func checkExists(paths ...string) error {
 func (c *codeHash) get() (string, error) {
 	c.once.Do(func() { c.sum, c.err = HashCode(c.paths...) })
 	return c.sum, c.err
+}
+
+// localCodeProblems reports the local code of a framework estimator or
+// model that does not exist, naming the field, as the SDK refuses it when
+// it stages the code: a local SourceDir and the EntryPoint inside it, or a
+// local EntryPoint without a SourceDir, and local Dependencies. S3 (and
+// other remote) locations are not checked.
+func localCodeProblems(what, entryPoint, sourceDir string, deps []string) []error {
+	var out []error
+	check := func(field, p string) {
+		if err := checkExists(p); err != nil {
+			out = append(out, fmt.Errorf("%s %s %q: %w", what, field, p, err))
+		}
+	}
+	switch {
+	case sourceDir != "" && isLocal(sourceDir):
+		check("SourceDir", sourceDir)
+		if len(out) == 0 && entryPoint != "" && isLocal(entryPoint) && !filepath.IsAbs(entryPoint) {
+			check("EntryPoint", filepath.Join(localPath(sourceDir), entryPoint))
+		}
+	case sourceDir == "" && entryPoint != "" && isLocal(entryPoint):
+		check("EntryPoint", entryPoint)
+	}
+	for _, d := range deps {
+		if isLocal(d) {
+			check("Dependencies", d)
+		}
+	}
+	return out
+}
+
+// localPath returns the file system path of a local path or file:// URL.
+func localPath(p string) string {
+	if strings.HasPrefix(strings.ToLower(p), "file://") {
+		if u, err := url.Parse(p); err == nil {
+			return u.Path
+		}
+	}
+	return p
 }

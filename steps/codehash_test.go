@@ -71,7 +71,7 @@ func TestHashCodeMissing(t *testing.T) {
 	// Steps report missing local code.
 	p := steps.Processing("P", steps.Processor{ImageURI: "i", InstanceType: params.Lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: "testdata/code/no-such-file.py"})
-	if err := errors.Join(p.Problems()...); !errors.Is(err, steps.ErrCode) || !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Problems = %v, want ErrCode wrapping fs.ErrNotExist", p.Problems())
+	if err := errors.Join(proto.Problems(p)...); !errors.Is(err, steps.ErrCode) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Problems = %v, want ErrCode wrapping fs.ErrNotExist", proto.Problems(p))
 	}
 }

@@ -3,13 +3,15 @@ package steps
 import (
 	"fmt"
 	"slices"
+
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 )
 
 // common holds what every step type shares. Step builders copy it before
 // changing it (copy-on-write slices), so derived steps never alias.
 type common struct {
 	name     string
-	env      Envelope
+	env      envelope
 	cache    *CacheConfig
 	problems []error
 }
@@ -19,18 +21,11 @@ func newCommon(name string) common { return common{name: name} }
 // Name returns the step name.
 func (c *common) Name() string { return c.name }
 
-// Envelope returns a copy of the step's envelope.
-func (c *common) Envelope() Envelope {
-	e := c.env
-	e.DependsOn = slices.Clone(e.DependsOn)
-	e.DependsOnSteps = slices.Clone(e.DependsOnSteps)
-	e.RetryPolicies = slices.Clone(e.RetryPolicies)
-	return e
-}
+func (c *common) defEnvelope() envelope { return c.env }
 
 func (c *common) addDependsOn(es []Entity) {
-	names := slices.Clone(c.env.DependsOn)
-	deps := slices.Clone(c.env.DependsOnSteps)
+	names := slices.Clone(c.env.dependsOn)
+	deps := slices.Clone(c.env.dependsOnSteps)
 	for _, e := range es {
 		if isNil(e) {
 			c.problem(fmt.Errorf("%w: nil dependency", ErrInvalid))
@@ -43,21 +38,21 @@ func (c *common) addDependsOn(es []Entity) {
 			}
 		}
 	}
-	c.env.DependsOn, c.env.DependsOnSteps = names, deps
+	c.env.dependsOn, c.env.dependsOnSteps = names, deps
 }
 
 func (c *common) addDependsOnNames(ns []string) {
-	names := slices.Clone(c.env.DependsOn)
+	names := slices.Clone(c.env.dependsOn)
 	for _, n := range ns {
 		if !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
-	c.env.DependsOn = names
+	c.env.dependsOn = names
 }
 
 func (c *common) addRetry(ps []RetryPolicy) {
-	c.env.RetryPolicies = append(slices.Clone(c.env.RetryPolicies), ps...)
+	c.env.retryPolicies = append(slices.Clone(c.env.retryPolicies), ps...)
 }
 
 func (c *common) setCache(cc CacheConfig) { c.cache = &cc }
@@ -69,7 +64,7 @@ func (c *common) problem(err error) {
 
 func (c *common) commonProblems() []error {
 	out := slices.Clone(c.problems)
-	for i, p := range c.env.RetryPolicies {
+	for i, p := range c.env.retryPolicies {
 		if p.problem() != nil {
 			out = append(out, fmt.Errorf("%w: retry policy %d: exactly one of MaxAttempts and ExpireAfterMin must be set", ErrInvalid, i))
 		}
@@ -78,9 +73,9 @@ func (c *common) commonProblems() []error {
 }
 
 // cacheTrailer returns the CacheConfig member when caching is configured.
-func (c *common) cacheTrailer() []Member {
+func (c *common) cacheTrailer() []stepdef.Member {
 	if c.cache == nil {
 		return nil
 	}
-	return []Member{{"CacheConfig", *c.cache}}
+	return []stepdef.Member{{Key: "CacheConfig", Value: c.cache.object()}}
 }

@@ -2,9 +2,9 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -12,11 +12,11 @@ import (
 // hold). Build them with Equals, GreaterThan, GreaterThanOrEqualTo,
 // LessThan, LessThanOrEqualTo, In, Not and Or.
 type Condition interface {
-	// Members writes the condition object in the SDK's key order.
-	Members() iter.Seq2[string, any]
-	// Exprs yields the expressions the condition compares, nested
+	// object writes the condition object in the SDK's key order.
+	object() *pyjson.Object
+	// exprs returns the expressions the condition compares, nested
 	// conditions included.
-	Exprs() []params.Expr
+	exprs() []params.Expr
 }
 
 type comparison struct {
@@ -24,11 +24,11 @@ type comparison struct {
 	l, r params.Expr
 }
 
-func (c comparison) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("Type", c.typ).Set("LeftValue", c.l).Set("RightValue", c.r).Members()
+func (c comparison) object() *pyjson.Object {
+	return pyjson.NewObject().Set("Type", c.typ).Set("LeftValue", c.l).Set("RightValue", c.r)
 }
 
-func (c comparison) Exprs() []params.Expr { return []params.Expr{c.l, c.r} }
+func (c comparison) exprs() []params.Expr { return []params.Expr{c.l, c.r} }
 
 func compare[T params.Primitive](typ string, l, r params.Input[T]) Condition {
 	return comparison{typ, inputExpr(l, typ+" left value"), inputExpr(r, typ+" right value")}
@@ -37,11 +37,22 @@ func compare[T params.Primitive](typ string, l, r params.Input[T]) Condition {
 // inputExpr returns an input's expression, or an Invalid node when unset.
 func inputExpr[T params.Primitive](in params.Input[T], what string) params.Expr {
 	if in != nil {
-		if e := in.Value().Expr(); e != nil {
-			return e
-		}
+		return named(in.Value().Expr(), what)
 	}
-	return params.Invalid(fmt.Errorf("%w: %s is unset", ErrInvalid, what))
+	return named(nil, what)
+}
+
+// named returns e, or an Invalid node naming the operand what when e is
+// unset or records a problem (a NaN or infinity, which the SDK would write
+// as the non-JSON tokens NaN and Infinity).
+func named(e params.Expr, what string) params.Expr {
+	if e == nil {
+		return params.Invalid(fmt.Errorf("%w: %s is unset", ErrInvalid, what))
+	}
+	for err := range params.Problems(e) {
+		return params.Invalid(fmt.Errorf("%s: %w", what, err))
+	}
+	return e
 }
 
 // Equals holds when l == r.
@@ -70,7 +81,8 @@ type in struct {
 	values []params.Expr
 }
 
-// In holds when q equals one of values.
+// In holds when q equals one of values, all of q's type. InAny takes a list
+// of mixed kinds, as the SDK's ConditionIn does.
 func In[T params.Primitive](q params.Input[T], values ...params.Input[T]) Condition {
 	c := in{q: inputExpr(q, "In query value")}
 	for i, v := range values {
@@ -79,15 +91,33 @@ func In[T params.Primitive](q params.Input[T], values ...params.Input[T]) Condit
 	return c
 }
 
-func (c in) Members() iter.Seq2[string, any] {
+// InAny holds when q equals one of values, which may mix kinds as the SDK's
+// ConditionIn allows: Go constants (string, integers, float64, bool, nil for
+// JSON null), each written with its own JSON kind (1 and 1.0 differ), and
+// expressions (parameters, execution variables, step properties, Joins).
+// A NaN or infinity, or a value of another Go type, is reported by
+// Validate naming its position.
+func InAny(q params.Exprer, values ...any) Condition {
+	var qe params.Expr
+	if q != nil {
+		qe = q.Expr()
+	}
+	c := in{q: named(qe, "In query value")}
+	for i, v := range values {
+		c.values = append(c.values, named(params.From(v), fmt.Sprintf("In value %d", i)))
+	}
+	return c
+}
+
+func (c in) object() *pyjson.Object {
 	vs := make([]any, len(c.values))
 	for i, v := range c.values {
 		vs[i] = v
 	}
-	return pyjson.NewObject().Set("Type", "In").Set("QueryValue", c.q).Set("Values", vs).Members()
+	return pyjson.NewObject().Set("Type", "In").Set("QueryValue", c.q).Set("Values", vs)
 }
 
-func (c in) Exprs() []params.Expr { return append([]params.Expr{c.q}, c.values...) }
+func (c in) exprs() []params.Expr { return append([]params.Expr{c.q}, c.values...) }
 
 type not struct{ c Condition }
 
@@ -95,26 +125,26 @@ type not struct{ c Condition }
 // 2.257.6 does.
 func Not(c Condition) Condition { return not{c} }
 
-func (c not) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("Type", "Not").Set("Condition", condValue(c.c)).Members()
+func (c not) object() *pyjson.Object {
+	return pyjson.NewObject().Set("Type", "Not").Set("Condition", condValue(c.c))
 }
 
-func (c not) Exprs() []params.Expr { return condExprs(c.c) }
+func (c not) exprs() []params.Expr { return condExprs(c.c) }
 
 type or struct{ cs []Condition }
 
 // Or holds when any of cs holds.
 func Or(cs ...Condition) Condition { return or{cloneSlice(cs)} }
 
-func (c or) Members() iter.Seq2[string, any] {
+func (c or) object() *pyjson.Object {
 	vs := make([]any, len(c.cs))
 	for i, x := range c.cs {
 		vs[i] = condValue(x)
 	}
-	return pyjson.NewObject().Set("Type", "Or").Set("Conditions", vs).Members()
+	return pyjson.NewObject().Set("Type", "Or").Set("Conditions", vs)
 }
 
-func (c or) Exprs() []params.Expr {
+func (c or) exprs() []params.Expr {
 	var out []params.Expr
 	for _, x := range c.cs {
 		out = append(out, condExprs(x)...)
@@ -128,14 +158,14 @@ func condValue(c Condition) any {
 	if c == nil {
 		return errNilCondition
 	}
-	return c
+	return c.object()
 }
 
 func condExprs(c Condition) []params.Expr {
 	if c == nil {
 		return []params.Expr{params.Invalid(errNilCondition)}
 	}
-	return c.Exprs()
+	return c.exprs()
 }
 
 // ConditionStep evaluates conditions and runs the steps of one branch.
@@ -185,14 +215,14 @@ func (s *ConditionStep) DependsOnNames(names ...string) *ConditionStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *ConditionStep) DisplayName(v string) *ConditionStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *ConditionStep) Description(v string) *ConditionStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -205,12 +235,14 @@ func (s *ConditionStep) Steps() []Step { return []Step{s} }
 // Conditions returns the step's conditions.
 func (s *ConditionStep) Conditions() []Condition { return cloneSlice(s.conds) }
 
-// Branches returns the steps of the if and else branches, collections
+// branches returns the steps of the if and else branches, collections
 // expanded.
-func (s *ConditionStep) Branches() (ifs, elses []Step) { return expand(s.ifs), expand(s.elses) }
+func (s *ConditionStep) branches() (ifs, elses []Step, ok bool) {
+	return expand(s.ifs), expand(s.elses), true
+}
 
-// Problems reports nil conditions or branch entries.
-func (s *ConditionStep) Problems() []error {
+// defProblems reports nil conditions or branch entries.
+func (s *ConditionStep) defProblems() []error {
 	out := s.commonProblems()
 	for i, c := range s.conds {
 		if c == nil {
@@ -229,20 +261,20 @@ func (s *ConditionStep) Problems() []error {
 
 // Arguments renders {"Conditions", "IfSteps", "ElseSteps"}; branch steps
 // are complete step objects.
-func (s *ConditionStep) Arguments(env *Env) any {
+func (s *ConditionStep) defArguments(env *Env) any {
 	cs := make([]any, len(s.conds))
 	for i, c := range s.conds {
 		cs[i] = condValue(c)
 	}
-	ifs, elses := s.Branches()
+	ifs, elses, _ := s.branches()
 	return pyjson.NewObject().
 		Set("Conditions", cs).
 		Set("IfSteps", renderAll(ifs, env)).
 		Set("ElseSteps", renderAll(elses, env))
 }
 
-// Trailer returns nothing: condition steps have no trailing keys.
-func (s *ConditionStep) Trailer(env *Env) []Member { return nil }
+// defTrailer returns nothing: condition steps have no trailing keys.
+func (s *ConditionStep) defTrailer(env *Env) []stepdef.Member { return nil }
 
 // ConditionProperties is the property model of a condition step.
 type ConditionProperties struct{ e Entity }
@@ -288,14 +320,14 @@ func (s *FailStep) DependsOnNames(names ...string) *FailStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *FailStep) DisplayName(v string) *FailStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *FailStep) Description(v string) *FailStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -305,11 +337,11 @@ func (s *FailStep) Type() Type { return TypeFail }
 // Steps returns the step itself.
 func (s *FailStep) Steps() []Step { return []Step{s} }
 
-// Problems returns the recorded problems.
-func (s *FailStep) Problems() []error { return s.commonProblems() }
+// defProblems returns the recorded problems.
+func (s *FailStep) defProblems() []error { return s.commonProblems() }
 
-// Arguments renders {"ErrorMessage": ...}.
-func (s *FailStep) Arguments(env *Env) any {
+// defArguments renders {"ErrorMessage": ...}.
+func (s *FailStep) defArguments(env *Env) any {
 	var msg any = ""
 	if s.msg != nil {
 		msg = s.msg
@@ -317,5 +349,5 @@ func (s *FailStep) Arguments(env *Env) any {
 	return pyjson.NewObject().Set("ErrorMessage", msg)
 }
 
-// Trailer returns nothing.
-func (s *FailStep) Trailer(env *Env) []Member { return nil }
+// defTrailer returns nothing.
+func (s *FailStep) defTrailer(env *Env) []stepdef.Member { return nil }

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"iter"
+	"github.com/sagepipe/sagepipe/internal/pyjson"
 )
 
 // CacheConfig turns on step caching. It renders as
@@ -13,16 +13,13 @@ type CacheConfig struct {
 	ExpireAfter string
 }
 
-// Members writes the config as the SDK does.
-func (c CacheConfig) Members() iter.Seq2[string, any] {
-	return func(yield func(string, any) bool) {
-		if !yield("Enabled", c.Enabled) {
-			return
-		}
-		if c.ExpireAfter != "" {
-			yield("ExpireAfter", c.ExpireAfter)
-		}
+// object renders the config as the SDK does.
+func (c CacheConfig) object() *pyjson.Object {
+	o := pyjson.NewObject().Set("Enabled", c.Enabled)
+	if c.ExpireAfter != "" {
+		o.Set("ExpireAfter", c.ExpireAfter)
 	}
+	return o
 }
 
 // Exception types a retry policy can match.
@@ -47,33 +44,25 @@ type RetryPolicy struct {
 	ExpireAfterMin  int
 }
 
-// Members writes the policy in the SDK's key order: BackoffRate,
+// object renders the policy in the SDK's key order: BackoffRate,
 // IntervalSeconds, MaxAttempts or ExpireAfterMin, ExceptionType.
-func (p RetryPolicy) Members() iter.Seq2[string, any] {
-	return func(yield func(string, any) bool) {
-		rate := p.BackoffRate
-		if rate == 0 {
-			rate = defaultBackoffRate
-		}
-		interval := p.IntervalSeconds
-		if interval == 0 {
-			interval = defaultIntervalSeconds
-		}
-		if !yield("BackoffRate", rate) || !yield("IntervalSeconds", interval) {
-			return
-		}
-		if p.MaxAttempts != 0 {
-			if !yield("MaxAttempts", p.MaxAttempts) {
-				return
-			}
-		}
-		if p.ExpireAfterMin != 0 {
-			if !yield("ExpireAfterMin", p.ExpireAfterMin) {
-				return
-			}
-		}
-		yield("ExceptionType", append([]string{}, p.ExceptionTypes...))
+func (p RetryPolicy) object() *pyjson.Object {
+	rate := p.BackoffRate
+	if rate == 0 {
+		rate = defaultBackoffRate
 	}
+	interval := p.IntervalSeconds
+	if interval == 0 {
+		interval = defaultIntervalSeconds
+	}
+	o := pyjson.NewObject().Set("BackoffRate", rate).Set("IntervalSeconds", interval)
+	if p.MaxAttempts != 0 {
+		o.Set("MaxAttempts", p.MaxAttempts)
+	}
+	if p.ExpireAfterMin != 0 {
+		o.Set("ExpireAfterMin", p.ExpireAfterMin)
+	}
+	return o.Set("ExceptionType", append([]string{}, p.ExceptionTypes...))
 }
 
 func (p RetryPolicy) problem() error {

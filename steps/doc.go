@@ -5,9 +5,12 @@
 // # Steps and entities
 //
 // A [Step] is one object of a definition's "Steps" list: a name, a [Type],
-// the "Arguments", an [Envelope] (DependsOn, DisplayName, Description,
-// RetryPolicies) and type-specific trailing keys (CacheConfig,
-// PropertyFiles, FunctionArn, ...). An [Entity] is what a pipeline lists: a
+// the "Arguments", the common optional keys (DependsOn, DisplayName,
+// Description, RetryPolicies) and type-specific trailing keys (CacheConfig,
+// PropertyFiles, FunctionArn, ...). Step is sealed: the steps of this
+// package are its only implementations, and the pipeline compiler and the
+// engines read them through an internal rendering protocol, so nothing of
+// the rendering is part of this API. An [Entity] is what a pipeline lists: a
 // step, or a step collection such as a [ModelStep], which expands to several
 // steps. Depending on a collection means depending on all its steps; its
 // properties are those of its last step.
@@ -61,6 +64,22 @@
 //	steps.LessThanOrEqualTo(rmse, threshold)       // Value[float64], *Param[float64]
 //	steps.In(mode, params.Lit("a"), params.Lit("b")) // strings
 //	steps.Equals(count, params.Lit("1"))           // compile error: int vs string
+//
+// [InAny] is the SDK's ConditionIn over a list of mixed kinds (Go
+// constants keep their JSON kind, 1 and 1.0 differ; parameters and other
+// expressions are written as such). Negative zero is written -0.0 as the
+// SDK writes it; in Go it is math.Copysign(0, -1), since the constant -0.0
+// is plain zero. A NaN or infinity, which the SDK would write as the
+// non-JSON tokens NaN and Infinity, is refused by Validate and Definition
+// with the operand named ("In value 2", "Equals right value").
+//
+// # Pipeline variables
+//
+// Wherever the SDK 2.257.6 accepts a pipeline variable, the field here is
+// a params.Input of the matching type (a literal is params.Lit(x)), a
+// list of them, or an untyped value; TestSDKArgumentAudit lists every such
+// SDK argument against its field, with the reason where a field is still a
+// literal.
 //
 // # The compile environment
 //

@@ -20,7 +20,7 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 	}{
 		{"processing", steps.Processing("S", proc, steps.ProcessingJob{}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"training", steps.Training("S", est).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
-		{"tuning", steps.Tuning("S", steps.Tuner{Estimator: est, ObjectiveMetric: "m"}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
+		{"tuning", steps.Tuning("S", steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m")}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"condition", steps.When("S").DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"fail", steps.Fail("S", nil).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"model", steps.CreateModel("S", steps.Model{ImageURI: "i"}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
@@ -34,7 +34,7 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 			if len(ss) != 1 {
 				t.Fatalf("%d steps", len(ss))
 			}
-			env := ss[0].Envelope()
+			env := proto.Envelope(ss[0])
 			if !cmp.Equal(env.DependsOn, []string{"Before", "Other"}) {
 				t.Errorf("DependsOn = %v", env.DependsOn)
 			}
@@ -53,35 +53,15 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 	}
 }
 
-func TestConditionExprs(t *testing.T) {
-	a, b := params.Integer("A"), params.Integer("B")
-	c := steps.Or(steps.Not(steps.Equals(a, b)), steps.In(a, params.Lit(1), b), steps.GreaterThan(a, params.Lit(0)), steps.GreaterThanOrEqualTo(b, a))
-	var got []string
-	for _, e := range c.Exprs() {
-		got = append(got, e.String())
-	}
-	want := []string{"Parameters.A", "Parameters.B", "Parameters.A", "1", "Parameters.B", "Parameters.A", "0", "Parameters.B", "Parameters.A"}
-	if !cmp.Equal(got, want) {
-		t.Errorf("Exprs = %v, want %v", got, want)
-	}
-	cond := steps.When("C", c)
-	if n := len(cond.Conditions()); n != 1 {
-		t.Errorf("Conditions has %d entries", n)
-	}
-	if got := steps.Not(nil).Exprs(); len(got) != 1 {
-		t.Errorf("Not(nil).Exprs = %v, want one invalid node", got)
-	}
-}
-
 func TestModelRegistrationFull(t *testing.T) {
 	src := func(u string) *steps.MetricsSource {
-		return &steps.MetricsSource{ContentType: "application/json", S3URI: lit(u)}
+		return &steps.MetricsSource{ContentType: params.Lit("application/json"), S3URI: lit(u)}
 	}
-	digest := &steps.MetricsSource{ContentType: "text/csv", S3URI: lit("s3://b/d"), ContentDigest: "sha"}
+	digest := &steps.MetricsSource{ContentType: params.Lit("text/csv"), S3URI: lit("s3://b/d"), ContentDigest: params.Lit("sha")}
 	reg := steps.RegisterModel("R", steps.Model{
 		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"),
 		EntryPoint: "code/infer.py", Environment: []steps.Member{{Key: "X", Value: "1"}},
-		Framework: "XGBOOST", FrameworkVersion: "1.7-1", NearestModelName: "near",
+		Framework: params.Lit("XGBOOST"), FrameworkVersion: params.Lit("1.7-1"), NearestModelName: params.Lit("near"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("g"),
 		Metrics: &steps.ModelMetrics{
@@ -91,13 +71,13 @@ func TestModelRegistrationFull(t *testing.T) {
 			Explainability: digest,
 		},
 		DriftCheck: &steps.DriftCheckBaselines{
-			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: "application/json"},
+			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: params.Lit("application/json")},
 			ExplainabilityConstraints: src("s3://b/ec"),
-			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
+			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: params.Lit("d")},
 		},
 		CustomerMetadata: []steps.Member{{Key: "team", Value: "ml"}},
-		Domain:           "MACHINE_LEARNING", SourceURI: "s3://b/src",
-		SkipModelValidation: "All",
+		Domain:           params.Lit("MACHINE_LEARNING"), SourceURI: params.Lit("s3://b/src"),
+		SkipModelValidation: params.Lit("All"),
 	})
 	want := `{"ModelPackageGroupName": "g", ` +
 		`"ModelMetrics": {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/ms"}, "Constraints": {"ContentType": "application/json", "S3Uri": "s3://b/mc"}}, ` +
@@ -122,7 +102,7 @@ func TestModelRegistrationFull(t *testing.T) {
 func TestCreateModelAndProcessingOptions(t *testing.T) {
 	m := steps.CreateModel("M", steps.Model{
 		ImageURI: "img", Role: "ModelRole", NoEnvironment: true, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"}, EnableNetworkIsolation: true,
+		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, EnableNetworkIsolation: params.Lit(true),
 	})
 	want := `{"ExecutionRoleArn": "ModelRole", "PrimaryContainer": {"Image": "img"}, "Tags": [{"Key": "k", "Value": "v"}], ` +
 		`"VpcConfig": {"Subnets": ["sn"], "SecurityGroupIds": ["sg"]}, "EnableNetworkIsolation": true}`
@@ -131,15 +111,15 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 	}
 
 	p := steps.Processing("P", steps.Processor{
-		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
-		VolumeSizeInGB: 50, VolumeKMSKeyID: "vk", OutputKMSKeyID: "ok", MaxRuntimeInSeconds: 600,
+		ImageURI: "img", Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
+		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}, {Key: "B", Value: params.String("B")}},
-		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
+		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: "/in", DataType: "ManifestFile",
-			InputMode: "Pipe", DistributionType: "ShardedByS3Key", CompressionType: "Gzip", AppManaged: true}},
-		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://b/out"), UploadMode: "Continuous"}},
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://b/in"), Destination: params.Lit("/in"), DataType: params.Lit("ManifestFile"),
+			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: params.Lit(true)}},
+		Outputs: []steps.ProcessingOutput{{Source: params.Lit("/out"), Destination: lit("s3://b/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	want = `{"ProcessingResources": {"ClusterConfig": {"InstanceType": "t", "InstanceCount": 2, "VolumeSizeInGB": 50, "VolumeKmsKeyId": "vk"}}, ` +
 		`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": ["/bin/run"]}, "RoleArn": "R", ` +
@@ -151,7 +131,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 	if d := cmp.Diff(want, at(t, p, testEnv(), "Arguments")); d != "" {
 		t.Errorf("Processing (-want +got):\n%s", d)
 	}
-	if got := p.OutputNames(); !cmp.Equal(got, []string{"output-1"}) {
+	if _, got, _ := proto.PropertyFiles(p); !cmp.Equal(got, []string{"output-1"}) {
 		t.Errorf("OutputNames = %v", got)
 	}
 }
@@ -159,17 +139,17 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 func TestTrainingOptions(t *testing.T) {
 	seed := 3
 	s := steps.Training("T", steps.Estimator{
-		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
-		MaxRuntimeInSeconds: 60, OutputPath: "s3://b/o/", OutputKMSKeyID: "ok", InputMode: "Pipe",
-		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
-		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
-		CheckpointS3URI: "s3://b/ck", CheckpointLocalPath: "/ck", MaxRetryAttempts: 2,
+		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
+		MaxRuntimeInSeconds: params.Lit(60), OutputPath: lit("s3://b/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
+		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
+		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")},
+		CheckpointS3URI: lit("s3://b/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 		DisableProfiler: true, DisableDebugHook: true,
-	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://b/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",
-		CompressionType: "Gzip", ContentType: "text/csv", RecordWrapperType: "RecordIO", InputMode: "FastFile",
-		TargetAttributeName: "y", ShuffleSeed: &seed})
+	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://b/c"), DataType: params.Lit("S3Object"), DistributionType: params.Lit("ShardedByS3Key"),
+		CompressionType: params.Lit("Gzip"), ContentType: params.Lit("text/csv"), RecordWrapperType: params.Lit("RecordIO"), InputMode: params.Lit("FastFile"),
+		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	want := `{"AlgorithmSpecification": {"TrainingInputMode": "Pipe", "TrainingImage": "img", "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}]}, ` +
 		`"OutputDataConfig": {"S3OutputPath": "s3://b/o/", "KmsKeyId": "ok"}, "StoppingCondition": {"MaxRuntimeInSeconds": 60}, ` +
 		`"ResourceConfig": {"VolumeSizeInGB": 30, "VolumeKmsKeyId": "vk", "InstanceCount": 1, "InstanceType": "t"}, "RoleArn": "TR", ` +
@@ -195,14 +175,14 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 		HyperParameters: []steps.Member{{Key: "a", Value: 1}},
 		Framework:       steps.XGBoost("train.py", "s3://b/src.tar.gz"),
 	}
-	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: "m",
+	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m"),
 		Ranges:    []steps.Range{steps.CategoricalRange{Name: "c", Values: []any{"x"}}},
-		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p"}}}
+		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p")}}}
 	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
-		Network: &steps.NetworkConfig{Subnets: []string{"sn"}}}
-	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: "/o"}}, Code: "s3://b/c.py"}
+		Network: &steps.NetworkConfig{Subnets: []params.Input[string]{params.Lit("sn")}}}
+	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: params.Lit("/o")}}, Code: "s3://b/c.py"}
 	model := steps.Model{ImageURI: "img", Environment: []steps.Member{{Key: "K", Value: "v"}}}
-	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []string{"text/csv"}}
+	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []params.Input[string]{params.Lit("text/csv")}}
 
 	built := []steps.Step{
 		steps.Training("T", est),
@@ -217,12 +197,12 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 	est.HyperParameters[0].Value = 2
 	est.Framework.EntryPoint = "other.py"
 	tuner.Ranges[0].(steps.CategoricalRange).Values[0] = "y"
-	tuner.WarmStart.Parents[0] = "q"
+	tuner.WarmStart.Parents[0] = params.Lit("q")
 	proc.Command[0] = "bash"
-	proc.Network.Subnets[0] = "other"
+	proc.Network.Subnets[0] = params.Lit("other")
 	job.Outputs[0].Name = "changed"
 	model.Environment[0].Value = "w"
-	reg.ContentTypes[0] = "application/json"
+	reg.ContentTypes[0] = params.Lit("application/json")
 	for i, s := range built {
 		if got := encode(t, s, env); got != before[i] {
 			t.Errorf("%s changed with its config:\n%s", s.Name(), cmp.Diff(before[i], got))

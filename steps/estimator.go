@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 	"math"
 	"path"
 	"reflect"
@@ -26,20 +25,24 @@ type Estimator struct {
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
 	// VolumeSizeInGB defaults to 30.
-	VolumeSizeInGB int
+	VolumeSizeInGB params.Input[int]
 	// VolumeKMSKeyID encrypts the volume when set.
-	VolumeKMSKeyID string
+	VolumeKMSKeyID params.Input[string]
 	// MaxRuntimeInSeconds defaults to 86400.
-	MaxRuntimeInSeconds int
-	// MaxWaitInSeconds (spot training) renders when positive.
-	MaxWaitInSeconds int
-	// OutputPath defaults to s3://<bucket>/ (s3://<bucket>/<prefix>/ with
-	// Env.BucketPrefix).
-	OutputPath string
+	MaxRuntimeInSeconds params.Input[int]
+	// MaxWaitInSeconds (spot training) renders when set and not a literal
+	// zero.
+	MaxWaitInSeconds params.Input[int]
+	// OutputPath is where the model artifacts go (and the debugger and
+	// profiler outputs). Unset means s3://<bucket>/ (s3://<bucket>/<prefix>/
+	// with Env.BucketPrefix). It may be a variable, such as a Join of a
+	// parameter and params.PipelineExecutionID for one folder per
+	// execution.
+	OutputPath params.Input[string]
 	// OutputKMSKeyID encrypts the model artifacts when set.
-	OutputKMSKeyID string
+	OutputKMSKeyID params.Input[string]
 	// InputMode defaults to "File".
-	InputMode string
+	InputMode params.Input[string]
 	// BaseJobName is the prefix of timestamped job names; empty means the
 	// image's base name.
 	BaseJobName string
@@ -51,18 +54,19 @@ type Estimator struct {
 	// UseSpotInstances renders EnableManagedSpotTraining unless it is a
 	// literal false (or nil).
 	UseSpotInstances params.Input[bool]
-	// EnableNetworkIsolation and EncryptInterContainerTraffic render only
-	// when true.
-	EnableNetworkIsolation       bool
-	EncryptInterContainerTraffic bool
+	// EnableNetworkIsolation and EncryptInterContainerTraffic render
+	// unless unset or a literal false.
+	EnableNetworkIsolation       params.Input[bool]
+	EncryptInterContainerTraffic params.Input[bool]
 	// Subnets and SecurityGroupIDs render a VpcConfig when both are set.
-	Subnets          []string
-	SecurityGroupIDs []string
+	Subnets          []params.Input[string]
+	SecurityGroupIDs []params.Input[string]
 	// CheckpointS3URI and CheckpointLocalPath render a CheckpointConfig.
-	CheckpointS3URI     string
-	CheckpointLocalPath string
-	// MaxRetryAttempts renders a RetryStrategy when positive.
-	MaxRetryAttempts int
+	CheckpointS3URI     params.Input[string]
+	CheckpointLocalPath params.Input[string]
+	// MaxRetryAttempts renders a RetryStrategy when set and not a literal
+	// zero.
+	MaxRetryAttempts params.Input[int]
 	// Environment variables of the container (nil: none).
 	Environment []Member
 	// Tags of the job.
@@ -77,11 +81,11 @@ type Estimator struct {
 
 // MetricDefinition is a metric name and the regular expression that finds
 // its values in the training log.
-type MetricDefinition struct{ Name, Regex string }
+type MetricDefinition struct{ Name, Regex params.Input[string] }
 
-// Members renders {"Name", "Regex"}.
-func (m MetricDefinition) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("Name", m.Name).Set("Regex", m.Regex).Members()
+// object renders {"Name", "Regex"}.
+func (m MetricDefinition) object() *pyjson.Object {
+	return pyjson.NewObject().Set("Name", exprOf(m.Name)).Set("Regex", exprOf(m.Regex))
 }
 
 // Framework holds the script-mode settings of a framework estimator.
@@ -120,37 +124,31 @@ type TrainingInput struct {
 	// S3Data is the S3 URI (or prefix) to read.
 	S3Data params.Input[string]
 	// DataType defaults to "S3Prefix".
-	DataType string
+	DataType params.Input[string]
 	// DistributionType defaults to "FullyReplicated".
-	DistributionType string
+	DistributionType params.Input[string]
 	// CompressionType, ContentType, RecordWrapperType, InputMode,
-	// TargetAttributeName render only when set.
-	CompressionType     string
-	ContentType         string
-	RecordWrapperType   string
-	InputMode           string
-	TargetAttributeName string
+	// TargetAttributeName render only when set (and not "").
+	CompressionType     params.Input[string]
+	ContentType         params.Input[string]
+	RecordWrapperType   params.Input[string]
+	InputMode           params.Input[string]
+	TargetAttributeName params.Input[string]
 	// ShuffleSeed renders a ShuffleConfig when non-nil.
 	ShuffleSeed *int
 }
 
 func (t TrainingInput) render() *pyjson.Object {
 	src := pyjson.NewObject().
-		Set("S3DataType", orString(t.DataType, "S3Prefix")).
+		Set("S3DataType", orValue(t.DataType, "S3Prefix")).
 		Set("S3Uri", exprOf(t.S3Data)).
-		Set("S3DataDistributionType", orString(t.DistributionType, "FullyReplicated"))
+		Set("S3DataDistributionType", orValue(t.DistributionType, "FullyReplicated"))
 	o := pyjson.NewObject().Set("DataSource", pyjson.NewObject().Set("S3DataSource", src))
-	for _, kv := range []struct{ k, v string }{
-		{"CompressionType", t.CompressionType},
-		{"ContentType", t.ContentType},
-		{"RecordWrapperType", t.RecordWrapperType},
-		{"InputMode", t.InputMode},
-		{"TargetAttributeName", t.TargetAttributeName},
-	} {
-		if kv.v != "" {
-			o.Set(kv.k, kv.v)
-		}
-	}
+	setOpt(o, "CompressionType", t.CompressionType)
+	setOpt(o, "ContentType", t.ContentType)
+	setOpt(o, "RecordWrapperType", t.RecordWrapperType)
+	setOpt(o, "InputMode", t.InputMode)
+	setOpt(o, "TargetAttributeName", t.TargetAttributeName)
 	if t.ShuffleSeed != nil {
 		o.Set("ShuffleConfig", pyjson.NewObject().Set("Seed", *t.ShuffleSeed))
 	}
@@ -168,8 +166,13 @@ func renderInputs(ins []TrainingInput) []any {
 
 func (e *Estimator) role(env *Env) string { return orString(e.Role, env.Role) }
 
-func (e *Estimator) outputPath(env *Env) string {
-	return orString(e.OutputPath, env.s3("")) // s3://<bucket>[/<prefix>]/
+func (e *Estimator) outputPath(env *Env) any {
+	if e.OutputPath != nil {
+		if x := e.OutputPath.Value().Expr(); x != nil {
+			return x
+		}
+	}
+	return env.s3("") // s3://<bucket>[/<prefix>]/
 }
 
 func (e *Estimator) baseJobName() string {
@@ -178,24 +181,30 @@ func (e *Estimator) baseJobName() string {
 
 func (e *Estimator) outputDataConfig(env *Env) *pyjson.Object {
 	o := pyjson.NewObject().Set("S3OutputPath", e.outputPath(env))
-	if e.OutputKMSKeyID != "" {
-		o.Set("KmsKeyId", e.OutputKMSKeyID)
-	}
+	setOpt(o, "KmsKeyId", e.OutputKMSKeyID)
 	return o
 }
 
-func (e *Estimator) stoppingCondition() *pyjson.Object {
-	o := pyjson.NewObject().Set("MaxRuntimeInSeconds", orInt(e.MaxRuntimeInSeconds, 86400))
-	if e.MaxWaitInSeconds > 0 {
-		o.Set("MaxWaitTimeInSeconds", e.MaxWaitInSeconds)
+func (e *Estimator) checkpointConfig() *pyjson.Object {
+	uri, ok := optional(e.CheckpointS3URI)
+	if !ok {
+		return nil
 	}
+	cp := pyjson.NewObject().Set("S3Uri", uri)
+	setOpt(cp, "LocalPath", e.CheckpointLocalPath)
+	return cp
+}
+
+func (e *Estimator) stoppingCondition() *pyjson.Object {
+	o := pyjson.NewObject().Set("MaxRuntimeInSeconds", orValue(e.MaxRuntimeInSeconds, 86400))
+	setOpt(o, "MaxWaitTimeInSeconds", e.MaxWaitInSeconds)
 	return o
 }
 
 func (e *Estimator) metricDefinitions() []any {
 	out := make([]any, len(e.MetricDefinitions))
 	for i, m := range e.MetricDefinitions {
-		out[i] = m
+		out[i] = m.object()
 	}
 	return out
 }
@@ -204,7 +213,7 @@ func (e *Estimator) vpcConfig() *pyjson.Object {
 	if len(e.Subnets) == 0 || len(e.SecurityGroupIDs) == 0 {
 		return nil
 	}
-	return pyjson.NewObject().Set("Subnets", cloneSlice(e.Subnets)).Set("SecurityGroupIds", cloneSlice(e.SecurityGroupIDs))
+	return pyjson.NewObject().Set("Subnets", exprList(e.Subnets)).Set("SecurityGroupIds", exprList(e.SecurityGroupIDs))
 }
 
 // spot reports whether EnableManagedSpotTraining is rendered and its value.
@@ -213,8 +222,10 @@ func (e *Estimator) spot() (any, bool) {
 		return nil, false
 	}
 	x := e.UseSpotInstances.Value().Expr()
-	if b, ok := x.PyJSON().(bool); ok {
-		return b, b
+	if l, ok := x.(params.Literal); ok {
+		if b, ok := l.Value().(bool); ok {
+			return b, b
+		}
 	}
 	return x, true
 }

@@ -19,8 +19,8 @@ func Example() {
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: count,
 	}, steps.ProcessingJob{
-		Inputs:  []steps.ProcessingInput{{Source: params.Lit("s3://my-bucket/raw"), Destination: "/opt/ml/processing/input"}},
-		Outputs: []steps.ProcessingOutput{{Name: "train", Source: "/opt/ml/processing/train"}},
+		Inputs:  []steps.ProcessingInput{{Source: params.Lit("s3://my-bucket/raw"), Destination: params.Lit("/opt/ml/processing/input")}},
+		Outputs: []steps.ProcessingOutput{{Name: "train", Source: params.Lit("/opt/ml/processing/train")}},
 		Code:    "s3://my-bucket/code/prep.py",
 	})
 	train := steps.Training("Train", steps.Estimator{
@@ -44,7 +44,7 @@ func ExampleWhen() {
 	eval := steps.Processing("Evaluate", steps.Processor{
 		ImageURI: "img", Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation",
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"),
 			Destination: params.Lit("s3://my-bucket/eval")}},
 		Code: "s3://my-bucket/code/evaluate.py",
 	}).PropertyFiles(report)
@@ -65,7 +65,7 @@ func ExampleWhen() {
 
 // The best model of a tuning job, by the SDK's path convention.
 func ExampleTuningStep_TopModelS3URI() {
-	tune := steps.Tuning("HPTuning", steps.Tuner{ObjectiveMetric: "validation:rmse", ObjectiveType: "Minimize"})
+	tune := steps.Tuning("HPTuning", steps.Tuner{ObjectiveMetric: params.Lit("validation:rmse"), ObjectiveType: params.Lit("Minimize")})
 	fmt.Println(tune.TopModelS3URI(0, "my-bucket", "models"))
 	// Output:
 	// Join("/", ["s3:/", "my-bucket", "models", Steps.HPTuning.TrainingJobSummaries[0].TrainingJobName, "output/model.tar.gz"])

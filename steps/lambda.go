@@ -2,9 +2,9 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -26,9 +26,9 @@ type OutputParameter struct {
 	Type OutputType
 }
 
-// Members renders {"OutputName", "OutputType"}.
-func (o OutputParameter) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("OutputName", o.Name).Set("OutputType", string(orOutputType(o.Type))).Members()
+// object renders {"OutputName", "OutputType"}.
+func (o OutputParameter) object() *pyjson.Object {
+	return pyjson.NewObject().Set("OutputName", o.Name).Set("OutputType", string(orOutputType(o.Type)))
 }
 
 func orOutputType(t OutputType) OutputType {
@@ -56,13 +56,13 @@ type callStep struct {
 
 func (c *callStep) arguments() *pyjson.Object { return membersObject(c.inputs) }
 
-func (c *callStep) trailer(key string) []Member {
+func (c *callStep) trailer(key string) []stepdef.Member {
 	out := c.cacheTrailer()
 	outs := make([]any, len(c.outputs))
 	for i, o := range c.outputs {
-		outs[i] = o
+		outs[i] = o.object()
 	}
-	return append(out, Member{key, c.target}, Member{"OutputParameters", outs})
+	return append(out, stepdef.Member{Key: key, Value: c.target}, stepdef.Member{Key: "OutputParameters", Value: outs})
 }
 
 func (c *callStep) problems(what string) []error {
@@ -110,14 +110,14 @@ func (s *LambdaStep) DependsOnNames(names ...string) *LambdaStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *LambdaStep) DisplayName(v string) *LambdaStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *LambdaStep) Description(v string) *LambdaStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -134,14 +134,14 @@ func (s *LambdaStep) Type() Type { return TypeLambda }
 // Steps returns the step itself.
 func (s *LambdaStep) Steps() []Step { return []Step{s} }
 
-// Problems reports an empty function ARN or bad outputs.
-func (s *LambdaStep) Problems() []error { return s.problems("FunctionArn") }
+// defProblems reports an empty function ARN or bad outputs.
+func (s *LambdaStep) defProblems() []error { return s.problems("FunctionArn") }
 
-// Arguments renders the inputs.
-func (s *LambdaStep) Arguments(env *Env) any { return s.arguments() }
+// defArguments renders the inputs.
+func (s *LambdaStep) defArguments(env *Env) any { return s.arguments() }
 
-// Trailer returns CacheConfig (when set), FunctionArn and OutputParameters.
-func (s *LambdaStep) Trailer(env *Env) []Member { return s.trailer("FunctionArn") }
+// defTrailer returns CacheConfig (when set), FunctionArn and OutputParameters.
+func (s *LambdaStep) defTrailer(env *Env) []stepdef.Member { return s.trailer("FunctionArn") }
 
 // CallbackStep sends a message to an SQS queue and waits for a callback.
 type CallbackStep struct{ callStep }
@@ -172,14 +172,14 @@ func (s *CallbackStep) DependsOnNames(names ...string) *CallbackStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *CallbackStep) DisplayName(v string) *CallbackStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *CallbackStep) Description(v string) *CallbackStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -196,11 +196,11 @@ func (s *CallbackStep) Type() Type { return TypeCallback }
 // Steps returns the step itself.
 func (s *CallbackStep) Steps() []Step { return []Step{s} }
 
-// Problems reports an empty queue URL or bad outputs.
-func (s *CallbackStep) Problems() []error { return s.problems("SqsQueueUrl") }
+// defProblems reports an empty queue URL or bad outputs.
+func (s *CallbackStep) defProblems() []error { return s.problems("SqsQueueUrl") }
 
-// Arguments renders the inputs.
-func (s *CallbackStep) Arguments(env *Env) any { return s.arguments() }
+// defArguments renders the inputs.
+func (s *CallbackStep) defArguments(env *Env) any { return s.arguments() }
 
-// Trailer returns CacheConfig (when set), SqsQueueUrl and OutputParameters.
-func (s *CallbackStep) Trailer(env *Env) []Member { return s.trailer("SqsQueueUrl") }
+// defTrailer returns CacheConfig (when set), SqsQueueUrl and OutputParameters.
+func (s *CallbackStep) defTrailer(env *Env) []stepdef.Member { return s.trailer("SqsQueueUrl") }

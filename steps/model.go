@@ -2,11 +2,11 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 	"path"
 	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -37,14 +37,14 @@ type Model struct {
 	ContainerLogLevel int
 	// Framework, FrameworkVersion and NearestModelName describe the
 	// container of a registered model package (e.g. "XGBOOST").
-	Framework        string
-	FrameworkVersion string
-	NearestModelName string
+	Framework        params.Input[string]
+	FrameworkVersion params.Input[string]
+	NearestModelName params.Input[string]
 	// Subnets and SecurityGroupIDs render a VpcConfig of CreateModel.
-	Subnets          []string
-	SecurityGroupIDs []string
+	Subnets          []params.Input[string]
+	SecurityGroupIDs []params.Input[string]
 	// EnableNetworkIsolation renders in CreateModel when true.
-	EnableNetworkIsolation bool
+	EnableNetworkIsolation params.Input[bool]
 	// Tags of CreateModel.
 	Tags []Tag
 }
@@ -73,15 +73,9 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 		c.Set("ModelDataUrl", exprOf(m.ModelData))
 	}
 	if register {
-		if m.Framework != "" {
-			c.Set("Framework", m.Framework)
-		}
-		if m.FrameworkVersion != "" {
-			c.Set("FrameworkVersion", m.FrameworkVersion)
-		}
-		if m.NearestModelName != "" {
-			c.Set("NearestModelName", m.NearestModelName)
-		}
+		setOpt(c, "Framework", m.Framework)
+		setOpt(c, "FrameworkVersion", m.FrameworkVersion)
+		setOpt(c, "NearestModelName", m.NearestModelName)
 	}
 	return c
 }
@@ -89,38 +83,32 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 // MetricsSource is a metrics file of a model package:
 // {"ContentType", "S3Uri", "ContentDigest"?}.
 type MetricsSource struct {
-	ContentType   string
+	ContentType   params.Input[string]
 	S3URI         params.Input[string]
-	ContentDigest string
+	ContentDigest params.Input[string]
 }
 
-// Members renders the source.
-func (m MetricsSource) Members() iter.Seq2[string, any] {
-	o := pyjson.NewObject().Set("ContentType", m.ContentType).Set("S3Uri", exprOf(m.S3URI))
-	if m.ContentDigest != "" {
-		o.Set("ContentDigest", m.ContentDigest)
-	}
-	return o.Members()
+// object renders the source.
+func (m MetricsSource) object() *pyjson.Object {
+	o := pyjson.NewObject().Set("ContentType", exprOf(m.ContentType)).Set("S3Uri", exprOf(m.S3URI))
+	setOpt(o, "ContentDigest", m.ContentDigest)
+	return o
 }
 
 // FileSource is a file of drift check baselines:
 // {"S3Uri", "ContentDigest"?, "ContentType"?}.
 type FileSource struct {
 	S3URI         params.Input[string]
-	ContentDigest string
-	ContentType   string
+	ContentDigest params.Input[string]
+	ContentType   params.Input[string]
 }
 
-// Members renders the source.
-func (f FileSource) Members() iter.Seq2[string, any] {
+// object renders the source.
+func (f FileSource) object() *pyjson.Object {
 	o := pyjson.NewObject().Set("S3Uri", exprOf(f.S3URI))
-	if f.ContentDigest != "" {
-		o.Set("ContentDigest", f.ContentDigest)
-	}
-	if f.ContentType != "" {
-		o.Set("ContentType", f.ContentType)
-	}
-	return o.Members()
+	setOpt(o, "ContentDigest", f.ContentDigest)
+	setOpt(o, "ContentType", f.ContentType)
+	return o
 }
 
 // ModelMetrics are the quality reports attached to a model package. Bias
@@ -135,15 +123,15 @@ type ModelMetrics struct {
 
 func setIf[S any, P interface {
 	*S
-	Members() iter.Seq2[string, any]
+	object() *pyjson.Object
 }](o *pyjson.Object, key string, v P) {
 	if v != nil {
-		o.Set(key, *v)
+		o.Set(key, v.object())
 	}
 }
 
-// Members renders the metrics.
-func (m ModelMetrics) Members() iter.Seq2[string, any] {
+// object renders the metrics.
+func (m ModelMetrics) object() *pyjson.Object {
 	o := pyjson.NewObject()
 	q := pyjson.NewObject()
 	setIf(q, "Statistics", m.ModelStatistics)
@@ -165,7 +153,7 @@ func (m ModelMetrics) Members() iter.Seq2[string, any] {
 	x := pyjson.NewObject()
 	setIf(x, "Report", m.Explainability)
 	o.Set("Explainability", x)
-	return o.Members()
+	return o
 }
 
 // DriftCheckBaselines are the baselines drift checks compare against. Only
@@ -180,8 +168,8 @@ type DriftCheckBaselines struct {
 	ExplainabilityConfigFile                  *FileSource
 }
 
-// Members renders the baselines.
-func (m DriftCheckBaselines) Members() iter.Seq2[string, any] {
+// object renders the baselines.
+func (m DriftCheckBaselines) object() *pyjson.Object {
 	o := pyjson.NewObject()
 	group := func(key string, fill func(*pyjson.Object)) {
 		g := pyjson.NewObject()
@@ -207,7 +195,7 @@ func (m DriftCheckBaselines) Members() iter.Seq2[string, any] {
 		setIf(g, "Constraints", m.ExplainabilityConstraints)
 		setIf(g, "ConfigFile", m.ExplainabilityConfigFile)
 	})
-	return o.Members()
+	return o
 }
 
 // Registration is what model.register(...) takes: where and how a model
@@ -222,21 +210,22 @@ type Registration struct {
 	DriftCheck  *DriftCheckBaselines
 	// CustomerMetadata renders CustomerMetadataProperties when non-nil.
 	CustomerMetadata []Member
-	Domain           string
-	SamplePayloadURL string
-	Task             string
-	SourceURI        string
+	// Domain, SamplePayloadURL, Task and SourceURI render when set.
+	Domain           params.Input[string]
+	SamplePayloadURL params.Input[string]
+	Task             params.Input[string]
+	SourceURI        params.Input[string]
 	// ContentTypes, ResponseTypes, InferenceInstances and
 	// TransformInstances fill the InferenceSpecification (each rendered
 	// when non-nil).
-	ContentTypes       []string
-	ResponseTypes      []string
-	InferenceInstances []string
-	TransformInstances []string
+	ContentTypes       []params.Input[string]
+	ResponseTypes      []params.Input[string]
+	InferenceInstances []params.Input[string]
+	TransformInstances []params.Input[string]
 	// ApprovalStatus defaults to "PendingManualApproval".
 	ApprovalStatus params.Input[string]
 	// SkipModelValidation defaults to the string "None".
-	SkipModelValidation string
+	SkipModelValidation params.Input[string]
 }
 
 // ModelStep is a step collection that creates or registers a model (the
@@ -299,12 +288,12 @@ func (s *ModelStep) DependsOnNames(names ...string) *ModelStep {
 
 // DisplayName returns a copy of s with the display name set.
 func (s *ModelStep) DisplayName(v string) *ModelStep {
-	return s.with(func(m *modelSubStep) { m.env.DisplayName = v })
+	return s.with(func(m *modelSubStep) { m.env.displayName = v })
 }
 
 // Description returns a copy of s with the description set.
 func (s *ModelStep) Description(v string) *ModelStep {
-	return s.with(func(m *modelSubStep) { m.env.Description = v })
+	return s.with(func(m *modelSubStep) { m.env.description = v })
 }
 
 // Retry returns a copy of s with retry policies added.
@@ -315,7 +304,15 @@ func (s *ModelStep) Retry(ps ...RetryPolicy) *ModelStep {
 func (m *modelSubStep) Type() Type    { return m.typ }
 func (m *modelSubStep) Steps() []Step { return []Step{m} }
 
-func (m *modelSubStep) Problems() []error {
+// defWarnings reports the model's local code that does not exist.
+func (m *modelSubStep) defWarnings() []error {
+	if m.model.EntryPoint != "" {
+		return localCodeProblems("model", m.model.EntryPoint, m.model.SourceDir, nil)
+	}
+	return nil
+}
+
+func (m *modelSubStep) defProblems() []error {
 	out := m.commonProblems()
 	if m.model.ImageURI == "" {
 		out = append(out, fmt.Errorf("%w: model needs an ImageURI", ErrInvalid))
@@ -326,9 +323,9 @@ func (m *modelSubStep) Problems() []error {
 	return out
 }
 
-func (m *modelSubStep) Trailer(env *Env) []Member { return nil }
+func (m *modelSubStep) defTrailer(env *Env) []stepdef.Member { return nil }
 
-func (m *modelSubStep) Arguments(env *Env) any {
+func (m *modelSubStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	if m.typ == TypeModel {
 		return m.createArgs(env)
@@ -346,12 +343,10 @@ func (m *modelSubStep) createArgs(env *Env) *pyjson.Object {
 	}
 	if len(md.Subnets) > 0 && len(md.SecurityGroupIDs) > 0 {
 		a.Set("VpcConfig", pyjson.NewObject().
-			Set("Subnets", cloneSlice(md.Subnets)).
-			Set("SecurityGroupIds", cloneSlice(md.SecurityGroupIDs)))
+			Set("Subnets", exprList(md.Subnets)).
+			Set("SecurityGroupIds", exprList(md.SecurityGroupIDs)))
 	}
-	if md.EnableNetworkIsolation {
-		a.Set("EnableNetworkIsolation", true)
-	}
+	setOpt(a, "EnableNetworkIsolation", md.EnableNetworkIsolation)
 	return a
 }
 
@@ -366,26 +361,22 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 		a.Set("Tags", tagList(r.Tags))
 	}
 	if r.Metrics != nil {
-		a.Set("ModelMetrics", *r.Metrics)
+		a.Set("ModelMetrics", r.Metrics.object())
 	}
-	if r.DriftCheck != nil && membersLen(r.DriftCheck.Members()) > 0 {
-		a.Set("DriftCheckBaselines", *r.DriftCheck)
+	if r.DriftCheck != nil && r.DriftCheck.object().Len() > 0 {
+		a.Set("DriftCheckBaselines", r.DriftCheck.object())
 	}
 	if r.CustomerMetadata != nil {
 		a.Set("CustomerMetadataProperties", membersObject(r.CustomerMetadata))
 	}
-	for _, kv := range []struct{ k, v string }{
-		{"Domain", r.Domain}, {"SamplePayloadUrl", r.SamplePayloadURL},
-		{"Task", r.Task}, {"SourceUri", r.SourceURI},
-	} {
-		if kv.v != "" {
-			a.Set(kv.k, kv.v)
-		}
-	}
+	setOpt(a, "Domain", r.Domain)
+	setOpt(a, "SamplePayloadUrl", r.SamplePayloadURL)
+	setOpt(a, "Task", r.Task)
+	setOpt(a, "SourceUri", r.SourceURI)
 	spec := pyjson.NewObject().Set("Containers", []any{m.model.container(env, true)})
 	for _, kv := range []struct {
 		k string
-		v []string
+		v []params.Input[string]
 	}{
 		{"SupportedContentTypes", r.ContentTypes},
 		{"SupportedResponseMIMETypes", r.ResponseTypes},
@@ -393,7 +384,7 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 		{"SupportedTransformInstanceTypes", r.TransformInstances},
 	} {
 		if kv.v != nil {
-			spec.Set(kv.k, cloneSlice(kv.v))
+			spec.Set(kv.k, exprList(kv.v))
 		}
 	}
 	a.Set("InferenceSpecification", spec)
@@ -402,16 +393,8 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	} else {
 		a.Set("ModelApprovalStatus", "PendingManualApproval")
 	}
-	a.Set("SkipModelValidation", orString(r.SkipModelValidation, "None"))
+	a.Set("SkipModelValidation", orValue(r.SkipModelValidation, "None"))
 	return a
-}
-
-func membersLen(m iter.Seq2[string, any]) int {
-	n := 0
-	for range m {
-		n++
-	}
-	return n
 }
 
 // ModelStepProperties is the property model of a model step: that of

@@ -2,11 +2,11 @@ package steps
 
 import (
 	"fmt"
-	"iter"
 	"path"
 	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -41,20 +41,20 @@ type Processor struct {
 	Command []string
 	// Entrypoint is used as the container entrypoint when there is no
 	// Code.
-	Entrypoint []string
+	Entrypoint []params.Input[string]
 	// Role is the execution role; empty means Env.Role.
-	Role string
+	Role params.Input[string]
 	// InstanceType and InstanceCount size the cluster.
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
 	// VolumeSizeInGB defaults to 30.
-	VolumeSizeInGB int
+	VolumeSizeInGB params.Input[int]
 	// VolumeKMSKeyID encrypts the volume when set.
-	VolumeKMSKeyID string
+	VolumeKMSKeyID params.Input[string]
 	// OutputKMSKeyID encrypts the outputs when set.
-	OutputKMSKeyID string
+	OutputKMSKeyID params.Input[string]
 	// MaxRuntimeInSeconds adds a StoppingCondition when positive.
-	MaxRuntimeInSeconds int
+	MaxRuntimeInSeconds params.Input[int]
 	// BaseJobName names the job in LayoutJob; empty means the image's
 	// base name ("sagemaker-scikit-learn"), as the SDK does.
 	BaseJobName string
@@ -69,59 +69,59 @@ type Processor struct {
 // NetworkConfig is a processing job's network configuration. A nil slice or
 // pointer is left out; EnableNetworkIsolation is always written.
 type NetworkConfig struct {
-	EnableNetworkIsolation                bool
-	EnableInterContainerTrafficEncryption *bool
-	SecurityGroupIDs                      []string
-	Subnets                               []string
+	EnableNetworkIsolation                params.Input[bool]
+	EnableInterContainerTrafficEncryption params.Input[bool]
+	SecurityGroupIDs                      []params.Input[string]
+	Subnets                               []params.Input[string]
 }
 
-// Members renders the config as the SDK does.
-func (n NetworkConfig) Members() iter.Seq2[string, any] {
+// object renders the config as the SDK does.
+func (n NetworkConfig) object() *pyjson.Object {
 	o := pyjson.NewObject()
-	o.Set("EnableNetworkIsolation", n.EnableNetworkIsolation)
+	o.Set("EnableNetworkIsolation", orValue(n.EnableNetworkIsolation, false))
 	if n.EnableInterContainerTrafficEncryption != nil {
-		o.Set("EnableInterContainerTrafficEncryption", *n.EnableInterContainerTrafficEncryption)
+		o.Set("EnableInterContainerTrafficEncryption", exprOf(n.EnableInterContainerTrafficEncryption))
 	}
 	if n.SecurityGroupIDs != nil || n.Subnets != nil {
 		vpc := pyjson.NewObject()
 		if n.SecurityGroupIDs != nil {
-			vpc.Set("SecurityGroupIds", cloneSlice(n.SecurityGroupIDs))
+			vpc.Set("SecurityGroupIds", exprList(n.SecurityGroupIDs))
 		}
 		if n.Subnets != nil {
-			vpc.Set("Subnets", cloneSlice(n.Subnets))
+			vpc.Set("Subnets", exprList(n.Subnets))
 		}
 		o.Set("VpcConfig", vpc)
 	}
-	return o.Members()
+	return o
 }
 
 // Tag is a resource tag.
 type Tag struct{ Key, Value string }
 
-// Members renders {"Key": ..., "Value": ...}.
-func (t Tag) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("Key", t.Key).Set("Value", t.Value).Members()
+// object renders {"Key": ..., "Value": ...}.
+func (t Tag) object() *pyjson.Object {
+	return pyjson.NewObject().Set("Key", t.Key).Set("Value", t.Value)
 }
 
 // ProcessingInput is one input of a processing job. Empty fields take the
 // SDK defaults shown.
 type ProcessingInput struct {
 	// Name defaults to "input-<position>" (1-based).
-	Name string
+	Name params.Input[string]
 	// Source is the S3 URI to read.
 	Source params.Input[string]
 	// Destination is the container path.
-	Destination string
+	Destination params.Input[string]
 	// DataType defaults to "S3Prefix".
-	DataType string
+	DataType params.Input[string]
 	// InputMode defaults to "File".
-	InputMode string
+	InputMode params.Input[string]
 	// DistributionType defaults to "FullyReplicated".
-	DistributionType string
+	DistributionType params.Input[string]
 	// CompressionType defaults to "None".
-	CompressionType string
+	CompressionType params.Input[string]
 	// AppManaged is rendered as is (false by default).
-	AppManaged bool
+	AppManaged params.Input[bool]
 }
 
 // ProcessingOutput is one output of a processing job.
@@ -129,14 +129,14 @@ type ProcessingOutput struct {
 	// Name defaults to "output-<position>" (1-based, counting all outputs).
 	Name string
 	// Source is the container path the job writes.
-	Source string
+	Source params.Input[string]
 	// Destination is the S3 URI to upload to; nil means the SDK's default,
 	// a location under the pipeline execution (see Layout).
 	Destination params.Input[string]
 	// UploadMode defaults to "EndOfJob".
-	UploadMode string
+	UploadMode params.Input[string]
 	// AppManaged is rendered as is (false by default).
-	AppManaged bool
+	AppManaged params.Input[bool]
 }
 
 // ProcessingJob is what one run of a processor takes (processor.run's
@@ -148,8 +148,11 @@ type ProcessingJob struct {
 	// job name, see Layout) or an s3:// URI (used as is). Empty: no code
 	// input, the processor's Entrypoint runs.
 	Code string
-	// Arguments are the container arguments.
-	Arguments []params.Input[string]
+	// Arguments are the container arguments. As in the SDK's
+	// Processor.run, each may be a value of any type (a String, Integer or
+	// Float parameter, a Join, a step property), written in place: an
+	// Integer parameter is not turned into a string.
+	Arguments []params.Exprer
 	// Layout chooses code and default output locations.
 	Layout Layout
 }
@@ -165,9 +168,9 @@ type PropertyFile struct {
 	Path string
 }
 
-// Members renders {"PropertyFileName", "OutputName", "FilePath"}.
-func (p PropertyFile) Members() iter.Seq2[string, any] {
-	return pyjson.NewObject().Set("PropertyFileName", p.Name).Set("OutputName", p.OutputName).Set("FilePath", p.Path).Members()
+// object renders {"PropertyFileName", "OutputName", "FilePath"}.
+func (p PropertyFile) object() *pyjson.Object {
+	return pyjson.NewObject().Set("PropertyFileName", p.Name).Set("OutputName", p.OutputName).Set("FilePath", p.Path)
 }
 
 // ProcessingStep runs a processing job.
@@ -207,14 +210,14 @@ func (s *ProcessingStep) DependsOnNames(names ...string) *ProcessingStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *ProcessingStep) DisplayName(v string) *ProcessingStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *ProcessingStep) Description(v string) *ProcessingStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -239,8 +242,11 @@ func (s *ProcessingStep) PropertyFiles(pfs ...PropertyFile) *ProcessingStep {
 	return c
 }
 
-// DeclaredPropertyFiles returns the property files the step declares.
-func (s *ProcessingStep) DeclaredPropertyFiles() []PropertyFile { return cloneSlice(s.pfs) }
+// propertyFiles returns the property files the step declares and the names
+// of its outputs, defaults applied.
+func (s *ProcessingStep) propertyFiles() ([]PropertyFile, []string) {
+	return cloneSlice(s.pfs), s.outputNames()
+}
 
 // Type returns TypeProcessing.
 func (s *ProcessingStep) Type() Type { return TypeProcessing }
@@ -248,8 +254,7 @@ func (s *ProcessingStep) Type() Type { return TypeProcessing }
 // Steps returns the step itself.
 func (s *ProcessingStep) Steps() []Step { return []Step{s} }
 
-// OutputNames returns the names of the outputs, defaults applied.
-func (s *ProcessingStep) OutputNames() []string {
+func (s *ProcessingStep) outputNames() []string {
 	out := make([]string, len(s.job.Outputs))
 	for i, o := range s.job.Outputs {
 		out[i] = outputName(o, i)
@@ -267,8 +272,8 @@ func outputName(o ProcessingOutput, i int) string {
 // Problems reports invalid settings: missing sizes, inputs without source,
 // unreadable local code. (Whether each property file names one of the
 // step's outputs is checked by pipeline validation, through
-// DeclaredPropertyFiles and OutputNames, since the SDK does not refuse it.)
-func (s *ProcessingStep) Problems() []error {
+// the rendering protocol, since the SDK does not refuse it.)
+func (s *ProcessingStep) defProblems() []error {
 	out := s.commonProblems()
 	if s.proc.InstanceType == nil || s.proc.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: processor needs InstanceType and InstanceCount", ErrInvalid))
@@ -299,8 +304,8 @@ func (s *ProcessingStep) jobName(env *Env) string {
 	return env.JobName(base)
 }
 
-// Arguments renders the CreateProcessingJob request minus the job name.
-func (s *ProcessingStep) Arguments(env *Env) any {
+// defArguments renders the CreateProcessingJob request minus the job name.
+func (s *ProcessingStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	var job string
 	if s.job.Layout == LayoutJob {
@@ -311,17 +316,15 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 	cluster := pyjson.NewObject().
 		Set("InstanceType", exprOf(p.InstanceType)).
 		Set("InstanceCount", exprOf(p.InstanceCount)).
-		Set("VolumeSizeInGB", orInt(p.VolumeSizeInGB, 30))
-	if p.VolumeKMSKeyID != "" {
-		cluster.Set("VolumeKmsKeyId", p.VolumeKMSKeyID)
-	}
+		Set("VolumeSizeInGB", orValue(p.VolumeSizeInGB, 30))
+	setOpt(cluster, "VolumeKmsKeyId", p.VolumeKMSKeyID)
 	a.Set("ProcessingResources", pyjson.NewObject().Set("ClusterConfig", cluster))
 
 	app := pyjson.NewObject().Set("ImageUri", p.ImageURI)
 	if len(s.job.Arguments) > 0 {
 		args := make([]any, len(s.job.Arguments))
 		for i, x := range s.job.Arguments {
-			args[i] = exprOf(x)
+			args[i] = exprOfAny(x)
 		}
 		app.Set("ContainerArguments", args)
 	}
@@ -329,22 +332,22 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 		ep := append(cloneSlice(p.Command), "/opt/ml/processing/input/code/"+path.Base(s.job.Code))
 		app.Set("ContainerEntrypoint", ep)
 	} else if len(p.Entrypoint) > 0 {
-		app.Set("ContainerEntrypoint", cloneSlice(p.Entrypoint))
+		app.Set("ContainerEntrypoint", exprList(p.Entrypoint))
 	}
 	a.Set("AppSpecification", app)
-	a.Set("RoleArn", orString(p.Role, env.Role))
+	a.Set("RoleArn", orValue(p.Role, env.Role))
 
 	var inputs []any
 	for i, in := range s.job.Inputs {
-		name := in.Name
-		if name == "" {
+		name, ok := optional(in.Name)
+		if !ok {
 			name = "input-" + strconv.Itoa(i+1)
 		}
 		inputs = append(inputs, processingInput(name, exprOf(in.Source), in))
 	}
 	if s.job.Code != "" {
 		inputs = append(inputs, processingInput("code", s.codeURI(env, job), ProcessingInput{
-			Destination: "/opt/ml/processing/input/code",
+			Destination: params.Lit("/opt/ml/processing/input/code"),
 		}))
 	}
 	if len(inputs) > 0 {
@@ -365,27 +368,25 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 			}
 			s3 := pyjson.NewObject().
 				Set("S3Uri", dest).
-				Set("LocalPath", o.Source).
-				Set("S3UploadMode", orString(o.UploadMode, "EndOfJob"))
+				Set("LocalPath", exprOf(o.Source)).
+				Set("S3UploadMode", orValue(o.UploadMode, "EndOfJob"))
 			outs[i] = pyjson.NewObject().
 				Set("OutputName", name).
-				Set("AppManaged", o.AppManaged).
+				Set("AppManaged", orValue(o.AppManaged, false)).
 				Set("S3Output", s3)
 		}
 		cfg := pyjson.NewObject().Set("Outputs", outs)
-		if p.OutputKMSKeyID != "" {
-			cfg.Set("KmsKeyId", p.OutputKMSKeyID)
-		}
+		setOpt(cfg, "KmsKeyId", p.OutputKMSKeyID)
 		a.Set("ProcessingOutputConfig", cfg)
 	}
 	if p.Environment != nil {
 		a.Set("Environment", membersObject(p.Environment))
 	}
 	if p.Network != nil {
-		a.Set("NetworkConfig", *p.Network)
+		a.Set("NetworkConfig", p.Network.object())
 	}
-	if p.MaxRuntimeInSeconds > 0 {
-		a.Set("StoppingCondition", pyjson.NewObject().Set("MaxRuntimeInSeconds", p.MaxRuntimeInSeconds))
+	if v, ok := optional(p.MaxRuntimeInSeconds); ok {
+		a.Set("StoppingCondition", pyjson.NewObject().Set("MaxRuntimeInSeconds", v))
 	}
 	if p.Tags != nil {
 		a.Set("Tags", tagList(p.Tags))
@@ -393,17 +394,17 @@ func (s *ProcessingStep) Arguments(env *Env) any {
 	return a
 }
 
-func processingInput(name string, uri any, in ProcessingInput) *pyjson.Object {
+func processingInput(name any, uri any, in ProcessingInput) *pyjson.Object {
 	s3 := pyjson.NewObject().
 		Set("S3Uri", uri).
-		Set("LocalPath", in.Destination).
-		Set("S3DataType", orString(in.DataType, "S3Prefix")).
-		Set("S3InputMode", orString(in.InputMode, "File")).
-		Set("S3DataDistributionType", orString(in.DistributionType, "FullyReplicated")).
-		Set("S3CompressionType", orString(in.CompressionType, "None"))
+		Set("LocalPath", exprOf(in.Destination)).
+		Set("S3DataType", orValue(in.DataType, "S3Prefix")).
+		Set("S3InputMode", orValue(in.InputMode, "File")).
+		Set("S3DataDistributionType", orValue(in.DistributionType, "FullyReplicated")).
+		Set("S3CompressionType", orValue(in.CompressionType, "None"))
 	return pyjson.NewObject().
 		Set("InputName", name).
-		Set("AppManaged", in.AppManaged).
+		Set("AppManaged", orValue(in.AppManaged, false)).
 		Set("S3Input", s3)
 }
 
@@ -423,15 +424,15 @@ func (s *ProcessingStep) codeURI(env *Env, job string) any {
 	return env.s3(env.PipelineName, "code", sum, path.Base(code))
 }
 
-// Trailer returns CacheConfig and PropertyFiles when set.
-func (s *ProcessingStep) Trailer(env *Env) []Member {
+// defTrailer returns CacheConfig and PropertyFiles when set.
+func (s *ProcessingStep) defTrailer(env *Env) []stepdef.Member {
 	out := s.cacheTrailer()
 	if len(s.pfs) > 0 {
 		pfs := make([]any, len(s.pfs))
 		for i, p := range s.pfs {
-			pfs[i] = p
+			pfs[i] = p.object()
 		}
-		out = append(out, Member{"PropertyFiles", pfs})
+		out = append(out, stepdef.Member{Key: "PropertyFiles", Value: pfs})
 	}
 	return out
 }

@@ -2,21 +2,76 @@ package steps
 
 import (
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 )
 
-// Render returns the complete definition object of s in env: Name, Type,
+func init() {
+	stepdef.Register(&stepdef.Protocol[Step, Env]{
+		Envelope:  func(s Step) stepdef.Envelope[Step] { return s.defEnvelope().def() },
+		Arguments: func(s Step, env *Env) any { return s.defArguments(env) },
+		Trailer:   func(s Step, env *Env) []stepdef.Member { return s.defTrailer(env) },
+		Problems:  func(s Step) []error { return s.defProblems() },
+		Warnings: func(s Step) []error {
+			if w, ok := s.(warner); ok {
+				return w.defWarnings()
+			}
+			return nil
+		},
+		Branches: func(s Step) ([]Step, []Step, bool) {
+			if b, ok := s.(brancher); ok {
+				return b.branches()
+			}
+			return nil, nil, false
+		},
+		PropertyFiles: func(s Step) ([]stepdef.PropertyFile, []string, bool) {
+			p, ok := s.(propertyFiler)
+			if !ok {
+				return nil, nil, false
+			}
+			pfs, outs := p.propertyFiles()
+			files := make([]stepdef.PropertyFile, len(pfs))
+			for i, f := range pfs {
+				files[i] = stepdef.PropertyFile{Name: f.Name, OutputName: f.OutputName, Path: f.Path}
+			}
+			return files, outs, true
+		},
+		Branch: func(v any) (Step, bool) {
+			r, ok := v.(rendered)
+			return r.step, ok
+		},
+		Render: func(s Step, env *Env) any { return render(s, env) },
+		NewRaw: newRaw,
+	})
+}
+
+// warner is implemented by steps with problems only Validate reports.
+type warner interface {
+	defWarnings() []error
+}
+
+// brancher is implemented by condition steps.
+type brancher interface {
+	branches() (ifs, elses []Step, ok bool)
+}
+
+// propertyFiler is implemented by steps that may declare property files:
+// it returns them and the step's processing output names.
+type propertyFiler interface {
+	propertyFiles() ([]PropertyFile, []string)
+}
+
+// render returns the complete definition object of s in env: Name, Type,
 // Arguments, the envelope fields and the type-specific trailer, in the
-// SDK's order. The result is an ordered JSON tree for the pipeline
-// compiler's encoder.
-func Render(s Step, env *Env) any {
+// SDK's order.
+func render(s Step, env *Env) any {
 	o := pyjson.NewObject()
 	o.Set("Name", s.Name())
 	o.Set("Type", string(s.Type()))
-	o.Set("Arguments", s.Arguments(env))
-	for k, v := range s.Envelope().Members() {
+	o.Set("Arguments", s.defArguments(env))
+	for k, v := range s.defEnvelope().def().Members() {
 		o.Set(k, v)
 	}
-	for _, m := range s.Trailer(env) {
+	for _, m := range s.defTrailer(env) {
 		o.Set(m.Key, m.Value)
 	}
 	return o
@@ -32,14 +87,7 @@ type rendered struct {
 }
 
 // PyJSON renders the step object.
-func (r rendered) PyJSON() any { return Render(r.step, r.env) }
-
-// Rendered reports the step a branch entry of a condition's arguments stands
-// for. It returns false for any other value.
-func Rendered(v any) (Step, bool) {
-	r, ok := v.(rendered)
-	return r.step, ok
-}
+func (r rendered) PyJSON() any { return render(r.step, r.env) }
 
 // expand returns the steps of entities in order.
 func expand(es []Entity) []Step {

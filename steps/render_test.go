@@ -9,12 +9,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
 var lit = params.Lit[string]
+
+// proto is the rendering protocol the engines read steps through.
+var proto = stepdef.Get[steps.Step, steps.Env]()
 
 func testEnv() *steps.Env {
 	return &steps.Env{
@@ -27,7 +31,7 @@ func testEnv() *steps.Env {
 // encode renders a step as the definition writes it.
 func encode(t *testing.T, s steps.Step, env *steps.Env) string {
 	t.Helper()
-	b, err := pyjson.Marshal(steps.Render(s, env))
+	b, err := stepdef.Marshal(proto.Render(s, env))
 	if err != nil {
 		t.Fatalf("%s: %v", s.Name(), err)
 	}
@@ -78,15 +82,15 @@ func TestRender(t *testing.T) {
 			name: "processing step_args layout",
 			step: steps.Processing("Prep", small, steps.ProcessingJob{
 				Inputs: []steps.ProcessingInput{
-					{Source: lit("s3://b/in"), Destination: "/opt/ml/processing/input"},
-					{Name: "extra", Source: data, Destination: "/opt/ml/processing/x"},
+					{Source: lit("s3://b/in"), Destination: params.Lit("/opt/ml/processing/input")},
+					{Name: params.Lit("extra"), Source: data, Destination: params.Lit("/opt/ml/processing/x")},
 				},
 				Outputs: []steps.ProcessingOutput{
-					{Name: "train", Source: "/opt/ml/processing/train"},
-					{Source: "/opt/ml/processing/other", Destination: lit("s3://b/other")},
+					{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+					{Source: params.Lit("/opt/ml/processing/other"), Destination: lit("s3://b/other")},
 				},
 				Code:      "testdata/code/train.py",
-				Arguments: []params.Input[string]{lit("--n"), count.Value().ToString()},
+				Arguments: []params.Exprer{lit("--n"), count.Value().ToString()},
 			}),
 			want: `{"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}}, ` +
 				`"AppSpecification": {"ImageUri": "img", "ContainerArguments": ["--n", {"Std:Join": {"On": "", "Values": [{"Get": "Parameters.N"}]}}], "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/train.py"]}, "RoleArn": "R", ` +
@@ -99,7 +103,7 @@ func TestRender(t *testing.T) {
 		{
 			name: "processing job layout",
 			step: steps.Processing("Eval", small, steps.ProcessingJob{
-				Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: "/opt/ml/processing/metrics"}},
+				Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: params.Lit("/opt/ml/processing/metrics")}},
 				Code:    "testdata/code/train.py",
 				Layout:  steps.LayoutJob,
 			}).Cache(steps.CacheConfig{Enabled: false}),
@@ -134,8 +138,8 @@ func TestRender(t *testing.T) {
 		{
 			name: "transform",
 			step: steps.Transform("T", steps.Transformer{
-				ModelName: model.Properties().ModelName(), Data: lit("s3://b/in"), ContentType: "text/csv", SplitType: "Line",
-				OutputPath: lit("s3://b/out"), AssembleWith: "Line", Accept: "text/csv",
+				ModelName: model.Properties().ModelName(), Data: lit("s3://b/in"), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),
+				OutputPath: lit("s3://b/out"), AssembleWith: params.Lit("Line"), Accept: params.Lit("text/csv"),
 				InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 			}),
 			want: `{"Name": "T", "Type": "Transform", "Arguments": {"ModelName": {"Get": "Steps.M-CreateModel.ModelName"}, ` +
@@ -175,7 +179,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if ps := tt.step.Problems(); len(ps) > 0 {
+			if ps := proto.Problems(tt.step); len(ps) > 0 {
 				t.Errorf("Problems: %v", ps)
 			}
 			if d := cmp.Diff(tt.want, encode(t, tt.step, testEnv())); d != "" {
@@ -208,7 +212,7 @@ func TestFrameworkTraining(t *testing.T) {
 	// becoming an empty string.
 	env := testEnv()
 	env.Region = "us-\xff"
-	if _, err := pyjson.Marshal(steps.Render(steps.Training("Train", est), env)); !errors.Is(err, pyjson.ErrInvalidUTF8) {
+	if _, err := stepdef.Marshal(proto.Render(steps.Training("Train", est), env)); !errors.Is(err, pyjson.ErrInvalidUTF8) {
 		t.Errorf("region with invalid UTF-8: err = %v, want ErrInvalidUTF8", err)
 	}
 }
@@ -246,10 +250,10 @@ func TestTuningRanges(t *testing.T) {
 					HyperParameters: []steps.Member{{Key: "epochs", Value: 10}, {Key: "lr", Value: 0.1}, {Key: "flag", Value: false}, {Key: "depth", Value: 3}},
 					Framework:       tt.framework,
 				},
-				ObjectiveMetric: "validation:auc",
+				ObjectiveMetric: params.Lit("validation:auc"),
 				Ranges: []steps.Range{
 					steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
-					steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: lr, Scaling: steps.ScalingLogarithmic},
+					steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: lr, Scaling: params.Lit(steps.ScalingLogarithmic)},
 					steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
 				},
 			}
@@ -272,14 +276,14 @@ func TestTuningRanges(t *testing.T) {
 func TestTuningExtras(t *testing.T) {
 	seed, target := 7, 0.9
 	s := steps.Tuning("Tune", steps.Tuner{
-		Estimator:           steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: 2},
-		ObjectiveMetric:     "m",
-		Strategy:            "Hyperband",
-		MaxRuntimeInSeconds: 3600,
+		Estimator:           steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(2)},
+		ObjectiveMetric:     params.Lit("m"),
+		Strategy:            params.Lit("Hyperband"),
+		MaxRuntimeInSeconds: params.Lit(3600),
 		RandomSeed:          &seed,
 		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
 		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},
-		MetricDefinitions:   []steps.MetricDefinition{{Name: "m", Regex: "m=(.*)"}},
+		MetricDefinitions:   []steps.MetricDefinition{{Name: params.Lit("m"), Regex: params.Lit("m=(.*)")}},
 	})
 	env := testEnv()
 	want := `{"Strategy": "Hyperband", "ResourceLimits": {"MaxNumberOfTrainingJobs": 1, "MaxParallelTrainingJobs": 1, "MaxRuntimeInSeconds": 3600}, ` +
@@ -307,7 +311,7 @@ func TestTopModelS3URI(t *testing.T) {
 		{"models", `{"Std:Join": {"On": "/", "Values": ["s3:/", "b", "models", {"Get": "Steps.Tune.TrainingJobSummaries[2].TrainingJobName"}, "output/model.tar.gz"]}}`},
 		{"", `{"Std:Join": {"On": "/", "Values": ["s3:/", "b", {"Get": "Steps.Tune.TrainingJobSummaries[2].TrainingJobName"}, "output/model.tar.gz"]}}`},
 	} {
-		b, err := pyjson.Marshal(s.TopModelS3URI(2, "b", tt.prefix).Expr())
+		b, err := stepdef.Marshal(s.TopModelS3URI(2, "b", tt.prefix).Expr())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +361,7 @@ func TestProperties(t *testing.T) {
 func TestBuildersAreImmutable(t *testing.T) {
 	env := testEnv()
 	base := steps.Processing("Prep", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
-		steps.ProcessingJob{Arguments: []params.Input[string]{lit("a")}})
+		steps.ProcessingJob{Arguments: []params.Exprer{lit("a")}})
 	before := encode(t, base, env)
 	a := base.DependsOnNames("X").DisplayName("A").Cache(steps.CacheConfig{Enabled: true})
 	b := base.DependsOnNames("Y").PropertyFiles(steps.PropertyFile{Name: "F", OutputName: "o", Path: "f.json"})
@@ -365,13 +369,13 @@ func TestBuildersAreImmutable(t *testing.T) {
 	if got := encode(t, base, env); got != before {
 		t.Errorf("base changed:\n%s", cmp.Diff(before, got))
 	}
-	if got := a.Envelope().DependsOn; !cmp.Equal(got, []string{"X"}) {
+	if got := proto.Envelope(a).DependsOn; !cmp.Equal(got, []string{"X"}) {
 		t.Errorf("a depends on %v", got)
 	}
-	if got := b.Envelope().DependsOn; !cmp.Equal(got, []string{"Y"}) {
+	if got := proto.Envelope(b).DependsOn; !cmp.Equal(got, []string{"Y"}) {
 		t.Errorf("b depends on %v", got)
 	}
-	if got := c.Envelope().DependsOn; !cmp.Equal(got, []string{"X", "Z"}) {
+	if got := proto.Envelope(c).DependsOn; !cmp.Equal(got, []string{"X", "Z"}) {
 		t.Errorf("c depends on %v", got)
 	}
 	if strings.Contains(encode(t, a, env), "PropertyFiles") || strings.Contains(encode(t, b, env), "CacheConfig") {
@@ -380,7 +384,7 @@ func TestBuildersAreImmutable(t *testing.T) {
 	// Dependencies on a collection expand to its steps, once each.
 	reg := steps.RegisterModel("Reg", steps.Model{ImageURI: "img"}, steps.Registration{ModelPackageGroupName: lit("g")})
 	d := base.DependsOn(reg, reg).DependsOnNames("Reg-RegisterModel")
-	if got := d.Envelope().DependsOn; !cmp.Equal(got, []string{"Reg-RegisterModel"}) {
+	if got := proto.Envelope(d).DependsOn; !cmp.Equal(got, []string{"Reg-RegisterModel"}) {
 		t.Errorf("d depends on %v", got)
 	}
 }
@@ -409,7 +413,7 @@ func TestProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps := tt.step.Problems()
+			ps := proto.Problems(tt.step)
 			if tt.want == nil {
 				if len(ps) != 0 {
 					t.Errorf("Problems = %v, want none", ps)

@@ -39,7 +39,7 @@ func sdkTrainingSteps(t *testing.T) *pipeline.Pipeline {
 			{Key: "a", Value: false}, {Key: "b", Value: nil}, {Key: "c", Value: []int{64, 32}},
 			{Key: "d", Value: 0.5}, {Key: "e", Value: 1.0}, {Key: "f", Value: n},
 		},
-	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: "text/csv"})
+	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: params.Lit("text/csv")})
 	xgb := steps.Training("TrainXGB", steps.Estimator{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		HyperParameters: []steps.Member{{Key: "max_depth", Value: 5}, {Key: "region", Value: "x"}},
@@ -58,14 +58,14 @@ func sdkModelTransform(t *testing.T) *pipeline.Pipeline {
 	create := steps.CreateModel("M", model)
 	reg := steps.RegisterModel("Reg", model, steps.Registration{
 		ModelPackageGroupName: lit("grp"),
-		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
-		InferenceInstances: []string{"ml.m5.xlarge"}, TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:          []params.Input[string]{params.Lit("text/csv")}, ResponseTypes: []params.Input[string]{params.Lit("text/csv")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")}, TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 		ApprovalStatus: approval,
 	}).DisplayName("Register it").Description("registers")
 	transform := steps.Transform("T", steps.Transformer{
 		ModelName: create.Properties().ModelName(),
-		Data:      lit("s3://my-bucket/in"), ContentType: "text/csv", SplitType: "Line",
-		OutputPath: lit("s3://my-bucket/out"), Accept: "text/csv", AssembleWith: "Line",
+		Data:      lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),
+		OutputPath: lit("s3://my-bucket/out"), Accept: params.Lit("text/csv"), AssembleWith: params.Lit("Line"),
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	})
 	return pipeline.New("MyPipeline").Parameters(approval).Steps(train, create, reg, transform).Env(sdkEnv())
@@ -90,15 +90,15 @@ func sdkProcessingStepArgs(t *testing.T) *pipeline.Pipeline {
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: lit("s3://my-bucket/in"), Destination: "/opt/ml/processing/input"},
-			{Name: "extra", Source: data, Destination: "/opt/ml/processing/x"},
+			{Source: lit("s3://my-bucket/in"), Destination: params.Lit("/opt/ml/processing/input")},
+			{Name: params.Lit("extra"), Source: data, Destination: params.Lit("/opt/ml/processing/x")},
 		},
 		Outputs: []steps.ProcessingOutput{
-			{Name: "train", Source: "/opt/ml/processing/train"},
-			{Source: "/opt/ml/processing/other", Destination: lit("s3://my-bucket/other")},
+			{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+			{Source: params.Lit("/opt/ml/processing/other"), Destination: lit("s3://my-bucket/other")},
 		},
 		Code:      "testdata/code/train.py",
-		Arguments: []params.Input[string]{lit("--n"), lit("3")},
+		Arguments: []params.Exprer{lit("--n"), lit("3")},
 	})
 	return pipeline.New("MyPipeline").Parameters(data).Steps(prep).Env(sdkEnv())
 }
@@ -115,27 +115,27 @@ func sdkTuningFramework(t *testing.T) *pipeline.Pipeline {
 			},
 			Framework: steps.XGBoost("main.py", "testdata/code/src"),
 		},
-		ObjectiveMetric: "validation:auc",
+		ObjectiveMetric: params.Lit("validation:auc"),
 		Ranges: []steps.Range{
 			steps.IntegerRange{Name: "depth", Min: 1, Max: 8},
-			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: steps.ScalingLogarithmic},
+			steps.ContinuousRange{Name: "lr", Min: 1e-07, Max: maxLR, Scaling: params.Lit(steps.ScalingLogarithmic)},
 			steps.CategoricalRange{Name: "batch", Values: []any{128, "adam"}},
 		},
-		MetricDefinitions:   []steps.MetricDefinition{{Name: "validation:auc", Regex: "auc=(.*)"}},
-		Strategy:            "Hyperband",
+		MetricDefinitions:   []steps.MetricDefinition{{Name: params.Lit("validation:auc"), Regex: params.Lit("auc=(.*)")}},
+		Strategy:            params.Lit("Hyperband"),
 		Hyperband:           &steps.HyperbandConfig{MinResource: 1, MaxResource: 10},
 		CompletionCriteria:  &steps.CompletionCriteria{MaxJobsNotImproving: 3, TargetObjectiveValue: &target, CompleteOnConvergence: true},
-		MaxJobs:             6,
-		MaxParallelJobs:     2,
+		MaxJobs:             params.Lit(6),
+		MaxParallelJobs:     params.Lit(2),
 		RandomSeed:          &seed,
-		MaxRuntimeInSeconds: 3600,
+		MaxRuntimeInSeconds: params.Lit(3600),
 	}, steps.TrainingInput{Channel: "train", S3Data: lit("s3://my-bucket/train")})
 	eval := steps.Processing("Eval", steps.Processor{
 		ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
-		Inputs:  []steps.ProcessingInput{{Source: tune.TopModelS3URI(0, "my-bucket", ""), Destination: "/opt/ml/processing/model"}},
-		Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: "/opt/ml/processing/metrics"}},
+		Inputs:  []steps.ProcessingInput{{Source: tune.TopModelS3URI(0, "my-bucket", ""), Destination: params.Lit("/opt/ml/processing/model")}},
+		Outputs: []steps.ProcessingOutput{{Name: "metrics", Source: params.Lit("/opt/ml/processing/metrics")}},
 		Code:    "testdata/code/train.py",
 		Layout:  steps.LayoutJob,
 	})
@@ -152,18 +152,18 @@ func sdkFrameworkProcessor(t *testing.T) *pipeline.Pipeline {
 	code := "s3://my-bucket/MyPipeline/code/"
 	fw := steps.Processing("FW", steps.Processor{
 		ImageURI:      mustImage(t, "sklearn", "1.0-1"),
-		Entrypoint:    []string{"/bin/bash", "/opt/ml/processing/input/entrypoint/runproc.sh"},
+		Entrypoint:    []params.Input[string]{params.Lit("/bin/bash"), params.Lit("/opt/ml/processing/input/entrypoint/runproc.sh")},
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: lit("s3://my-bucket/in"), Destination: "/opt/ml/processing/input"},
-			{Name: "code", Source: lit(code + sum + "/sourcedir.tar.gz"), Destination: "/opt/ml/processing/input/code/"},
-			{Name: "entrypoint", Source: lit(code + "7df98323a2ca33adbf3bf25db015967b9d1fc197628ee96c3283803e73e80687/runproc.sh"),
-				Destination: "/opt/ml/processing/input/entrypoint"},
+			{Source: lit("s3://my-bucket/in"), Destination: params.Lit("/opt/ml/processing/input")},
+			{Name: params.Lit("code"), Source: lit(code + sum + "/sourcedir.tar.gz"), Destination: params.Lit("/opt/ml/processing/input/code/")},
+			{Name: params.Lit("entrypoint"), Source: lit(code + "7df98323a2ca33adbf3bf25db015967b9d1fc197628ee96c3283803e73e80687/runproc.sh"),
+				Destination: params.Lit("/opt/ml/processing/input/entrypoint")},
 		},
-		Outputs:   []steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
-		Arguments: []params.Input[string]{lit("--k"), lit("v")},
+		Outputs:   []steps.ProcessingOutput{{Name: "out", Source: params.Lit("/opt/ml/processing/out")}},
+		Arguments: []params.Exprer{lit("--k"), lit("v")},
 	})
 	return pipeline.New("MyPipeline").Steps(fw).Env(sdkEnv())
 }
@@ -175,11 +175,11 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 	proc := steps.Processor{ImageURI: mustImage(t, "sklearn", "1.0-1"), Command: []string{"python3"},
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
 	prep := steps.Processing("Prep", proc, steps.ProcessingJob{
-		Outputs: []steps.ProcessingOutput{{Name: "train", Source: "/opt/ml/processing/train"}},
+		Outputs: []steps.ProcessingOutput{{Name: "train", Source: params.Lit("/opt/ml/processing/train")}},
 		Code:    "testdata/code/train.py",
 	})
 	eval := steps.Processing("Eval", proc, steps.ProcessingJob{
-		Outputs: []steps.ProcessingOutput{{Name: "m", Source: "/opt/ml/processing/m"}},
+		Outputs: []steps.ProcessingOutput{{Name: "m", Source: params.Lit("/opt/ml/processing/m")}},
 		Code:    "testdata/code/train.py",
 		Layout:  steps.LayoutJob,
 	})
@@ -189,15 +189,15 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 		Framework: steps.XGBoost("main.py", "testdata/code/src")}
 	trainXGB := steps.Training("TrainXGB", xgb, data)
 	xgb.BaseJobName = "hp"
-	tune := steps.Tuning("Tune", steps.Tuner{Estimator: xgb, ObjectiveMetric: "m",
+	tune := steps.Tuning("Tune", steps.Tuner{Estimator: xgb, ObjectiveMetric: params.Lit("m"),
 		Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}}}, data)
 	reg := steps.RegisterModel("Reg", steps.Model{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), ModelData: tune.TopModelS3URI(0, "my-bucket", "pre/fix"),
-		EntryPoint: "testdata/code/train.py", Framework: "XGBOOST",
+		EntryPoint: "testdata/code/train.py", Framework: params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("grp"),
-		ContentTypes:          []string{"text/csv"}, ResponseTypes: []string{"text/csv"},
-		InferenceInstances: []string{"ml.m5.xlarge"}, TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:          []params.Input[string]{params.Lit("text/csv")}, ResponseTypes: []params.Input[string]{params.Lit("text/csv")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")}, TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 	})
 	return pipeline.New("MyPipeline").Steps(prep, eval, train, trainXGB, tune, reg).Env(env)
 }
@@ -228,34 +228,34 @@ func sdkFrameworkModel(t *testing.T) *pipeline.Pipeline {
 func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 	seed := 3
 	train := steps.Training("T", steps.Estimator{
-		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: "vk",
-		MaxRuntimeInSeconds: 60, MaxWaitInSeconds: 120, OutputPath: "s3://my-bucket/o/", OutputKMSKeyID: "ok", InputMode: "Pipe",
-		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
-		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: true, EncryptInterContainerTraffic: true,
-		Subnets: []string{"sn"}, SecurityGroupIDs: []string{"sg"},
-		CheckpointS3URI: "s3://my-bucket/ck", CheckpointLocalPath: "/ck", MaxRetryAttempts: 2,
+		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
+		MaxRuntimeInSeconds: params.Lit(60), MaxWaitInSeconds: params.Lit(120), OutputPath: lit("s3://my-bucket/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
+		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
+		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")},
+		CheckpointS3URI: lit("s3://my-bucket/ck"), CheckpointLocalPath: lit("/ck"), MaxRetryAttempts: params.Lit(2),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: "S3Object", DistributionType: "ShardedByS3Key",
-		CompressionType: "Gzip", ContentType: "text/csv", RecordWrapperType: "RecordIO", InputMode: "FastFile",
-		TargetAttributeName: "y", ShuffleSeed: &seed})
+	}, steps.TrainingInput{Channel: "c", S3Data: lit("s3://my-bucket/c"), DataType: params.Lit("S3Object"), DistributionType: params.Lit("ShardedByS3Key"),
+		CompressionType: params.Lit("Gzip"), ContentType: params.Lit("text/csv"), RecordWrapperType: params.Lit("RecordIO"), InputMode: params.Lit("FastFile"),
+		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	proc := steps.Processing("P", steps.Processor{
-		ImageURI: "img", Entrypoint: []string{"/bin/run"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
-		VolumeSizeInGB: 50, VolumeKMSKeyID: "vk", OutputKMSKeyID: "ok", MaxRuntimeInSeconds: 600,
+		ImageURI: "img", Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}},
-		Network:     &steps.NetworkConfig{EnableNetworkIsolation: true, SecurityGroupIDs: []string{"sg"}, Subnets: []string{"sn"}},
+		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
 		Tags:        []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.ProcessingJob{
-		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: "/in", DataType: "ManifestFile",
-			InputMode: "Pipe", DistributionType: "ShardedByS3Key", CompressionType: "Gzip", AppManaged: true}},
-		Outputs: []steps.ProcessingOutput{{Source: "/out", Destination: lit("s3://my-bucket/out"), UploadMode: "Continuous"}},
+		Inputs: []steps.ProcessingInput{{Source: lit("s3://my-bucket/in"), Destination: params.Lit("/in"), DataType: params.Lit("ManifestFile"),
+			InputMode: params.Lit("Pipe"), DistributionType: params.Lit("ShardedByS3Key"), CompressionType: params.Lit("Gzip"), AppManaged: params.Lit(true)}},
+		Outputs: []steps.ProcessingOutput{{Source: params.Lit("/out"), Destination: lit("s3://my-bucket/out"), UploadMode: params.Lit("Continuous")}},
 	})
 	transform := steps.Transform("X", steps.Transformer{
-		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: "text/csv", CompressionType: "Gzip", SplitType: "Line",
-		OutputPath: lit("s3://my-bucket/out"), KMSKeyID: "ok", AssembleWith: "Line", Accept: "text/csv",
+		ModelName: lit("m"), Data: lit("s3://my-bucket/in"), ContentType: params.Lit("text/csv"), CompressionType: params.Lit("Gzip"), SplitType: params.Lit("Line"),
+		OutputPath: lit("s3://my-bucket/out"), KMSKeyID: params.Lit("ok"), AssembleWith: params.Lit("Line"), Accept: params.Lit("text/csv"),
 		InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
-		Strategy: "MultiRecord", MaxConcurrentTransforms: 4, MaxPayloadInMB: 6,
+		Strategy: params.Lit("MultiRecord"), MaxConcurrentTransforms: params.Lit(4), MaxPayloadInMB: params.Lit(6),
 		Environment: []steps.Member{{Key: "E", Value: "1"}}, Tags: []steps.Tag{{Key: "k", Value: "v"}},
-		InputFilter: "$[1:]", OutputFilter: "$[0]", JoinSource: "Input",
+		InputFilter: params.Lit("$[1:]"), OutputFilter: params.Lit("$[0]"), JoinSource: params.Lit("Input"),
 	})
 	return pipeline.New("MyPipeline").Steps(train, proc, transform).Env(sdkEnv())
 }
@@ -263,11 +263,11 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 // Every registration setting.
 func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 	src := func(u string) *steps.MetricsSource {
-		return &steps.MetricsSource{ContentType: "application/json", S3URI: lit(u)}
+		return &steps.MetricsSource{ContentType: params.Lit("application/json"), S3URI: lit(u)}
 	}
 	reg := steps.RegisterModel("R", steps.Model{
 		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"), Environment: []steps.Member{{Key: "X", Value: "1"}},
-		Framework: "XGBOOST", FrameworkVersion: "1.7", NearestModelName: "near",
+		Framework: params.Lit("XGBOOST"), FrameworkVersion: params.Lit("1.7"), NearestModelName: params.Lit("near"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("g"),
 		Description:           "desc",
@@ -275,24 +275,24 @@ func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 			ModelStatistics: src("s3://b/ms"), ModelConstraints: src("s3://b/mc"),
 			ModelDataStatistics: src("s3://b/ds"), ModelDataConstraints: src("s3://b/dc"),
 			Bias: src("s3://b/b"), BiasPreTraining: src("s3://b/bpre"), BiasPostTraining: src("s3://b/bpost"),
-			Explainability: &steps.MetricsSource{ContentType: "text/csv", S3URI: lit("s3://b/d"), ContentDigest: "sha"},
+			Explainability: &steps.MetricsSource{ContentType: params.Lit("text/csv"), S3URI: lit("s3://b/d"), ContentDigest: params.Lit("sha")},
 		},
 		DriftCheck: &steps.DriftCheckBaselines{
-			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: "application/json"},
+			BiasConfigFile:            &steps.FileSource{S3URI: lit("s3://b/cfg"), ContentType: params.Lit("application/json")},
 			ExplainabilityConstraints: src("s3://b/ec"),
-			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: "d"},
+			ExplainabilityConfigFile:  &steps.FileSource{S3URI: lit("s3://b/ecfg"), ContentDigest: params.Lit("d")},
 		},
 		CustomerMetadata:    []steps.Member{{Key: "team", Value: "ml"}},
-		Domain:              "MACHINE_LEARNING",
-		Task:                "REGRESSION",
-		SamplePayloadURL:    "s3://b/sample",
-		SourceURI:           "s3://b/src",
-		ContentTypes:        []string{"text/csv"},
-		ResponseTypes:       []string{"application/json"},
-		InferenceInstances:  []string{"ml.m5.xlarge"},
-		TransformInstances:  []string{"ml.m5.xlarge"},
+		Domain:              params.Lit("MACHINE_LEARNING"),
+		Task:                params.Lit("REGRESSION"),
+		SamplePayloadURL:    params.Lit("s3://b/sample"),
+		SourceURI:           params.Lit("s3://b/src"),
+		ContentTypes:        []params.Input[string]{params.Lit("text/csv")},
+		ResponseTypes:       []params.Input[string]{params.Lit("application/json")},
+		InferenceInstances:  []params.Input[string]{params.Lit("ml.m5.xlarge")},
+		TransformInstances:  []params.Input[string]{params.Lit("ml.m5.xlarge")},
 		ApprovalStatus:      lit("Approved"),
-		SkipModelValidation: "All",
+		SkipModelValidation: params.Lit("All"),
 	})
 	return pipeline.New("MyPipeline").Steps(reg).Env(sdkEnv())
 }
@@ -303,20 +303,20 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 	lr := params.Float("LR").WithDefault(0.1)
 	tune := steps.Tuning("Tune", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: 1,
+			ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(1),
 			HyperParameters: []steps.Member{{Key: "lr", Value: lr}, {Key: "layers", Value: []int{64, 32}}, {Key: "opt", Value: "sgd"}, {Key: "depth", Value: 3}},
 			Environment:     []steps.Member{{Key: "E", Value: "x"}},
 		},
-		ObjectiveMetric: "loss",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("loss"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
-			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: steps.ScalingLinear},
+			steps.IntegerRange{Name: "depth", Min: 2, Max: 10, Scaling: params.Lit(steps.ScalingLinear)},
 			steps.CategoricalRange{Name: "opt", Values: []any{"sgd", "adam", 1}},
 		},
-		MetricDefinitions: []steps.MetricDefinition{{Name: "loss", Regex: "loss=(.*)"}},
-		EarlyStoppingType: "Auto",
-		MaxJobs:           3,
-		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []string{"p1"}},
+		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
+		EarlyStoppingType: params.Lit("Auto"),
+		MaxJobs:           params.Lit(3),
+		WarmStart:         &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p1")}},
 		Tags:              []steps.Tag{{Key: "k", Value: "v"}},
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
 	return pipeline.New("MyPipeline").Parameters(lr).Steps(tune).Env(sdkEnv())
@@ -339,17 +339,26 @@ func TestSDKReference(t *testing.T) {
 		"register-full.sdk-2.257.6.json":        sdkRegisterFull,
 		"tuning-generic.sdk-2.257.6.json":       sdkTuningGeneric,
 	}
+	for name, build := range sdkVariableBuilders {
+		tests[name] = build
+	}
 	files, err := filepath.Glob(filepath.Join("testdata", "sdk", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != len(tests) {
-		t.Errorf("%d reference files, %d builders", len(files), len(tests))
+	if len(files) != len(tests)+len(sdkPending) {
+		t.Errorf("%d reference files, %d builders, %d pending", len(files), len(tests), len(sdkPending))
 	}
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			build, ok := tests[name]
+			if reason, pending := sdkPending[name]; pending {
+				if ok {
+					t.Fatal("has a builder: remove it from sdkPending")
+				}
+				t.Skipf("no DSL builder yet: %s", reason)
+			}
 			if !ok {
 				t.Fatal("no builder for this file")
 			}
@@ -367,6 +376,13 @@ func TestSDKReference(t *testing.T) {
 			}
 			if err := p.Validate(); err != nil {
 				t.Errorf("Validate: %v", err)
+			}
+			q, err := pipeline.Parse(want)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if again, err := q.Definition(); err != nil || string(again) != string(want) {
+				t.Errorf("Parse round trip differs (%v)", err)
 			}
 		})
 	}

@@ -2,7 +2,9 @@ package steps
 
 import (
 	"errors"
-	"iter"
+	"slices"
+
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 )
 
 // Type is the "Type" field of a step in the definition JSON.
@@ -35,7 +37,8 @@ var (
 	ErrCode = errors.New("steps: code")
 )
 
-// Member is one key/value pair of an ordered JSON object.
+// Member is one key/value pair of an ordered JSON object (hyperparameters,
+// Lambda and Callback inputs).
 type Member struct {
 	Key   string
 	Value any
@@ -43,26 +46,19 @@ type Member struct {
 
 // Step is one step of a pipeline definition: the unit that appears as an
 // object in the definition's "Steps" list (or inside a condition's
-// branches).
-//
-// Arguments returns a JSON tree (see internal/pyjson: strings, numbers,
-// bools, nil, slices, ordered objects) whose leaves may be params
-// expressions; the pipeline compiler finds a step's data references by
-// walking the same tree it encodes. Trailer returns the type-specific keys
-// that follow the envelope (CacheConfig, PropertyFiles, FunctionArn, ...),
-// in definition order.
+// branches). The steps of this package are the only implementations; the
+// pipeline compiler and the engines read them through an internal
+// rendering protocol.
 type Step interface {
 	Entity
 	// Type is the step's "Type".
 	Type() Type
-	// Envelope returns the common optional fields of the step.
-	Envelope() Envelope
-	// Arguments renders the step's "Arguments" in the given environment.
-	Arguments(env *Env) any
-	// Trailer returns the type-specific keys after the envelope.
-	Trailer(env *Env) []Member
-	// Problems returns what the builders recorded as wrong with the step.
-	Problems() []error
+
+	// The rendering protocol (see protocol.go).
+	defEnvelope() envelope
+	defArguments(env *Env) any
+	defTrailer(env *Env) []stepdef.Member
+	defProblems() []error
 }
 
 // Entity is what a pipeline lists: a single step (whose Steps returns the
@@ -76,46 +72,35 @@ type Entity interface {
 	Steps() []Step
 }
 
-// Envelope holds the optional fields every step type shares.
-type Envelope struct {
-	// DependsOn lists the names of the explicit dependencies, in order,
+// envelope holds the optional fields every step type shares.
+type envelope struct {
+	// dependsOn lists the names of the explicit dependencies, in order,
 	// without duplicates (collections expanded to all their steps).
-	DependsOn []string
-	// DependsOnSteps holds the step values behind DependsOn, where the
+	dependsOn []string
+	// dependsOnSteps holds the step values behind dependsOn, where the
 	// dependency was given as a value rather than as a name.
-	DependsOnSteps []Step
-	// DisplayName and Description are omitted from the JSON when empty.
-	DisplayName string
-	Description string
-	// RetryPolicies are rendered only for retry-capable step types.
-	RetryPolicies []RetryPolicy
+	dependsOnSteps []Step
+	// displayName and description are omitted from the JSON when empty.
+	displayName string
+	description string
+	// retryPolicies are rendered only for retry-capable step types.
+	retryPolicies []RetryPolicy
+	// rawRetryPolicies are retry policy objects as a parsed definition
+	// holds them.
+	rawRetryPolicies []any
 }
 
-// Members writes the envelope fields that follow "Arguments" in definition
-// order: DependsOn, DisplayName, Description, RetryPolicies.
-func (e Envelope) Members() iter.Seq2[string, any] {
-	return func(yield func(string, any) bool) {
-		if len(e.DependsOn) > 0 {
-			if !yield("DependsOn", append([]string(nil), e.DependsOn...)) {
-				return
-			}
-		}
-		if e.DisplayName != "" {
-			if !yield("DisplayName", e.DisplayName) {
-				return
-			}
-		}
-		if e.Description != "" {
-			if !yield("Description", e.Description) {
-				return
-			}
-		}
-		if len(e.RetryPolicies) > 0 {
-			ps := make([]any, len(e.RetryPolicies))
-			for i, p := range e.RetryPolicies {
-				ps[i] = p
-			}
-			yield("RetryPolicies", ps)
-		}
+// def returns the envelope in the protocol's form.
+func (e envelope) def() stepdef.Envelope[Step] {
+	d := stepdef.Envelope[Step]{
+		DependsOn:      slices.Clone(e.dependsOn),
+		DependsOnSteps: slices.Clone(e.dependsOnSteps),
+		DisplayName:    e.displayName,
+		Description:    e.description,
+		RetryPolicies:  slices.Clone(e.rawRetryPolicies),
 	}
+	for _, p := range e.retryPolicies {
+		d.RetryPolicies = append(d.RetryPolicies, p.object())
+	}
+	return d
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 )
 
 // TrainingStep runs a training job.
@@ -46,14 +47,14 @@ func (s *TrainingStep) DependsOnNames(names ...string) *TrainingStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *TrainingStep) DisplayName(v string) *TrainingStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *TrainingStep) Description(v string) *TrainingStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -88,8 +89,16 @@ func (s *TrainingStep) Type() Type { return TypeTraining }
 // Steps returns the step itself.
 func (s *TrainingStep) Steps() []Step { return []Step{s} }
 
-// Problems reports missing sizes and unreadable local code.
-func (s *TrainingStep) Problems() []error {
+// defWarnings reports a local entry point missing from its source dir.
+func (s *TrainingStep) defWarnings() []error {
+	if f := s.est.Framework; f != nil && (s.code == nil || checkExists(s.code.paths...) == nil) {
+		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+	}
+	return nil
+}
+
+// defProblems reports missing sizes and unreadable local code.
+func (s *TrainingStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.est.problems()...)
 	if s.code != nil {
@@ -137,12 +146,12 @@ func (s *TrainingStep) submitDir(env *Env) any {
 
 // Arguments renders the CreateTrainingJob request minus the job name, with
 // sagemaker_job_name left out of the hyperparameters.
-func (s *TrainingStep) Arguments(env *Env) any {
+func (s *TrainingStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	e := &s.est
 	a := pyjson.NewObject()
 	alg := pyjson.NewObject().
-		Set("TrainingInputMode", orString(e.InputMode, "File")).
+		Set("TrainingInputMode", orValue(e.InputMode, "File")).
 		Set("TrainingImage", e.ImageURI)
 	if len(e.MetricDefinitions) > 0 {
 		alg.Set("MetricDefinitions", e.metricDefinitions())
@@ -150,10 +159,8 @@ func (s *TrainingStep) Arguments(env *Env) any {
 	a.Set("AlgorithmSpecification", alg)
 	a.Set("OutputDataConfig", e.outputDataConfig(env))
 	a.Set("StoppingCondition", e.stoppingCondition())
-	res := pyjson.NewObject().Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
-	if e.VolumeKMSKeyID != "" {
-		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
-	}
+	res := pyjson.NewObject().Set("VolumeSizeInGB", orValue(e.VolumeSizeInGB, 30))
+	setOpt(res, "VolumeKmsKeyId", e.VolumeKMSKeyID)
 	res.Set("InstanceCount", exprOf(e.InstanceCount)).Set("InstanceType", exprOf(e.InstanceType))
 	a.Set("ResourceConfig", res)
 	a.Set("RoleArn", e.role(env))
@@ -186,20 +193,12 @@ func (s *TrainingStep) Arguments(env *Env) any {
 	if vpc := e.vpcConfig(); vpc != nil {
 		a.Set("VpcConfig", vpc)
 	}
-	if e.EnableNetworkIsolation {
-		a.Set("EnableNetworkIsolation", true)
-	}
-	if e.EncryptInterContainerTraffic {
-		a.Set("EnableInterContainerTrafficEncryption", true)
-	}
+	setOpt(a, "EnableNetworkIsolation", e.EnableNetworkIsolation)
+	setOpt(a, "EnableInterContainerTrafficEncryption", e.EncryptInterContainerTraffic)
 	if v, ok := e.spot(); ok {
 		a.Set("EnableManagedSpotTraining", v)
 	}
-	if e.CheckpointS3URI != "" {
-		cp := pyjson.NewObject().Set("S3Uri", e.CheckpointS3URI)
-		if e.CheckpointLocalPath != "" {
-			cp.Set("LocalPath", e.CheckpointLocalPath)
-		}
+	if cp := e.checkpointConfig(); cp != nil {
 		a.Set("CheckpointConfig", cp)
 	}
 	if !e.DisableDebugHook {
@@ -212,11 +211,11 @@ func (s *TrainingStep) Arguments(env *Env) any {
 			Set("S3OutputPath", e.outputPath(env)).
 			Set("DisableProfiler", false))
 	}
-	if e.MaxRetryAttempts > 0 {
-		a.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", e.MaxRetryAttempts))
+	if v, ok := optional(e.MaxRetryAttempts); ok {
+		a.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", v))
 	}
 	return a
 }
 
-// Trailer returns CacheConfig when set.
-func (s *TrainingStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+// defTrailer returns CacheConfig when set.
+func (s *TrainingStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrailer() }

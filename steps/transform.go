@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -15,32 +16,32 @@ type Transformer struct {
 	ModelName params.Input[string]
 	// Data is the S3 URI of the input; DataType defaults to "S3Prefix".
 	Data     params.Input[string]
-	DataType string
+	DataType params.Input[string]
 	// ContentType, CompressionType and SplitType of the input render when
 	// set.
-	ContentType     string
-	CompressionType string
-	SplitType       string
+	ContentType     params.Input[string]
+	CompressionType params.Input[string]
+	SplitType       params.Input[string]
 	// OutputPath is the S3OutputPath; KMSKeyID, AssembleWith and Accept
 	// render when set.
 	OutputPath   params.Input[string]
-	KMSKeyID     string
-	AssembleWith string
-	Accept       string
+	KMSKeyID     params.Input[string]
+	AssembleWith params.Input[string]
+	Accept       params.Input[string]
 	// InstanceType and InstanceCount size the job.
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
 	// Strategy, MaxConcurrentTransforms and MaxPayloadInMB render when set.
-	Strategy                string
-	MaxConcurrentTransforms int
-	MaxPayloadInMB          int
+	Strategy                params.Input[string]
+	MaxConcurrentTransforms params.Input[int]
+	MaxPayloadInMB          params.Input[int]
 	// Environment renders when non-nil.
 	Environment []Member
 	Tags        []Tag
 	// InputFilter, OutputFilter and JoinSource render a DataProcessing.
-	InputFilter  string
-	OutputFilter string
-	JoinSource   string
+	InputFilter  params.Input[string]
+	OutputFilter params.Input[string]
+	JoinSource   params.Input[string]
 }
 
 // TransformStep runs a batch transform job.
@@ -75,14 +76,14 @@ func (s *TransformStep) DependsOnNames(names ...string) *TransformStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *TransformStep) DisplayName(v string) *TransformStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *TransformStep) Description(v string) *TransformStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -106,8 +107,8 @@ func (s *TransformStep) Type() Type { return TypeTransform }
 // Steps returns the step itself.
 func (s *TransformStep) Steps() []Step { return []Step{s} }
 
-// Problems reports missing required settings.
-func (s *TransformStep) Problems() []error {
+// defProblems reports missing required settings.
+func (s *TransformStep) defProblems() []error {
 	out := s.commonProblems()
 	t := &s.t
 	for _, f := range []struct {
@@ -124,26 +125,18 @@ func (s *TransformStep) Problems() []error {
 	return out
 }
 
-// Arguments renders the CreateTransformJob request minus the job name.
-func (s *TransformStep) Arguments(env *Env) any {
+// defArguments renders the CreateTransformJob request minus the job name.
+func (s *TransformStep) defArguments(env *Env) any {
 	t := &s.t
 	in := pyjson.NewObject().Set("DataSource", pyjson.NewObject().Set("S3DataSource",
-		pyjson.NewObject().Set("S3DataType", orString(t.DataType, "S3Prefix")).Set("S3Uri", exprOf(t.Data))))
-	for _, kv := range []struct{ k, v string }{
-		{"ContentType", t.ContentType}, {"CompressionType", t.CompressionType}, {"SplitType", t.SplitType},
-	} {
-		if kv.v != "" {
-			in.Set(kv.k, kv.v)
-		}
-	}
+		pyjson.NewObject().Set("S3DataType", orValue(t.DataType, "S3Prefix")).Set("S3Uri", exprOf(t.Data))))
+	setOpt(in, "ContentType", t.ContentType)
+	setOpt(in, "CompressionType", t.CompressionType)
+	setOpt(in, "SplitType", t.SplitType)
 	out := pyjson.NewObject().Set("S3OutputPath", exprOf(t.OutputPath))
-	for _, kv := range []struct{ k, v string }{
-		{"KmsKeyId", t.KMSKeyID}, {"AssembleWith", t.AssembleWith}, {"Accept", t.Accept},
-	} {
-		if kv.v != "" {
-			out.Set(kv.k, kv.v)
-		}
-	}
+	setOpt(out, "KmsKeyId", t.KMSKeyID)
+	setOpt(out, "AssembleWith", t.AssembleWith)
+	setOpt(out, "Accept", t.Accept)
 	a := pyjson.NewObject().
 		Set("ModelName", exprOf(t.ModelName)).
 		Set("TransformInput", in).
@@ -151,37 +144,27 @@ func (s *TransformStep) Arguments(env *Env) any {
 		Set("TransformResources", pyjson.NewObject().
 			Set("InstanceCount", exprOf(t.InstanceCount)).
 			Set("InstanceType", exprOf(t.InstanceType)))
-	if t.Strategy != "" {
-		a.Set("BatchStrategy", t.Strategy)
-	}
-	if t.MaxConcurrentTransforms > 0 {
-		a.Set("MaxConcurrentTransforms", t.MaxConcurrentTransforms)
-	}
-	if t.MaxPayloadInMB > 0 {
-		a.Set("MaxPayloadInMB", t.MaxPayloadInMB)
-	}
+	setOpt(a, "BatchStrategy", t.Strategy)
+	setOpt(a, "MaxConcurrentTransforms", t.MaxConcurrentTransforms)
+	setOpt(a, "MaxPayloadInMB", t.MaxPayloadInMB)
 	if t.Environment != nil {
 		a.Set("Environment", membersObject(t.Environment))
 	}
 	if t.Tags != nil {
 		a.Set("Tags", tagList(t.Tags))
 	}
-	if t.InputFilter != "" || t.OutputFilter != "" || t.JoinSource != "" {
-		dp := pyjson.NewObject()
-		for _, kv := range []struct{ k, v string }{
-			{"InputFilter", t.InputFilter}, {"OutputFilter", t.OutputFilter}, {"JoinSource", t.JoinSource},
-		} {
-			if kv.v != "" {
-				dp.Set(kv.k, kv.v)
-			}
-		}
+	dp := pyjson.NewObject()
+	setOpt(dp, "InputFilter", t.InputFilter)
+	setOpt(dp, "OutputFilter", t.OutputFilter)
+	setOpt(dp, "JoinSource", t.JoinSource)
+	if dp.Len() > 0 {
 		a.Set("DataProcessing", dp)
 	}
 	return a
 }
 
-// Trailer returns CacheConfig when set.
-func (s *TransformStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+// defTrailer returns CacheConfig when set.
+func (s *TransformStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrailer() }
 
 // TransformProperties is the property model of a transform step
 // (DescribeTransformJobResponse).

@@ -2,8 +2,10 @@ package steps
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 )
 
@@ -35,14 +37,14 @@ const (
 type ContinuousRange struct {
 	Name     string
 	Min, Max any
-	Scaling  string
+	Scaling  params.Input[string]
 }
 
 // IntegerRange tunes an integer hyperparameter between Min and Max.
 type IntegerRange struct {
 	Name     string
 	Min, Max any
-	Scaling  string
+	Scaling  params.Input[string]
 }
 
 // CategoricalRange tunes a hyperparameter over a set of values (Go
@@ -66,12 +68,12 @@ func (ContinuousRange) kind() int  { return kindContinuous }
 func (IntegerRange) kind() int     { return kindInteger }
 func (CategoricalRange) kind() int { return kindCategorical }
 
-func renderMinMax(name string, lo, hi any, scaling string) *pyjson.Object {
+func renderMinMax(name string, lo, hi any, scaling params.Input[string]) *pyjson.Object {
 	return pyjson.NewObject().
 		Set("Name", name).
 		Set("MinValue", pyString(lo)).
 		Set("MaxValue", pyString(hi)).
-		Set("ScalingType", orString(scaling, ScalingAuto))
+		Set("ScalingType", orValue(scaling, ScalingAuto))
 }
 
 // Tuner describes a hyperparameter tuning job over one estimator.
@@ -79,22 +81,22 @@ type Tuner struct {
 	Estimator Estimator
 	// ObjectiveMetric is the metric to optimise; ObjectiveType defaults
 	// to "Maximize".
-	ObjectiveMetric string
-	ObjectiveType   string
+	ObjectiveMetric params.Input[string]
+	ObjectiveType   params.Input[string]
 	// Ranges in order; they are emitted grouped as Continuous,
 	// Categorical, Integer, each group keeping this order.
 	Ranges []Range
 	// MetricDefinitions of the tuner (the estimator's are not used).
 	MetricDefinitions []MetricDefinition
 	// Strategy defaults to "Bayesian" ("Random", "Hyperband", "Grid").
-	Strategy string
+	Strategy params.Input[string]
 	// MaxJobs and MaxParallelJobs default to 1.
-	MaxJobs         int
-	MaxParallelJobs int
+	MaxJobs         params.Input[int]
+	MaxParallelJobs params.Input[int]
 	// MaxRuntimeInSeconds limits the whole tuning job when positive.
-	MaxRuntimeInSeconds int
+	MaxRuntimeInSeconds params.Input[int]
 	// EarlyStoppingType defaults to "Off"; the string is passed through.
-	EarlyStoppingType string
+	EarlyStoppingType params.Input[string]
 	// RandomSeed renders when non-nil.
 	RandomSeed *int
 	// Hyperband renders a StrategyConfig when non-nil.
@@ -126,7 +128,7 @@ type WarmStart struct {
 	// Type is "IdenticalDataAndAlgorithm" or "TransferLearning".
 	Type string
 	// Parents are the parent tuning job names.
-	Parents []string
+	Parents []params.Input[string]
 }
 
 // TuningStep runs a hyperparameter tuning job.
@@ -161,14 +163,14 @@ func (s *TuningStep) DependsOnNames(names ...string) *TuningStep {
 // DisplayName returns a copy of s with the display name set.
 func (s *TuningStep) DisplayName(v string) *TuningStep {
 	c := s.clone()
-	c.env.DisplayName = v
+	c.env.displayName = v
 	return c
 }
 
 // Description returns a copy of s with the description set.
 func (s *TuningStep) Description(v string) *TuningStep {
 	c := s.clone()
-	c.env.Description = v
+	c.env.description = v
 	return c
 }
 
@@ -192,11 +194,19 @@ func (s *TuningStep) Type() Type { return TypeTuning }
 // Steps returns the step itself.
 func (s *TuningStep) Steps() []Step { return []Step{s} }
 
-// Problems reports an invalid estimator or tuner.
-func (s *TuningStep) Problems() []error {
+// defWarnings reports the estimator's local code that does not exist.
+func (s *TuningStep) defWarnings() []error {
+	if f := s.tuner.Estimator.Framework; f != nil {
+		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+	}
+	return nil
+}
+
+// defProblems reports an invalid estimator or tuner.
+func (s *TuningStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.tuner.Estimator.problems()...)
-	if s.tuner.ObjectiveMetric == "" {
+	if _, ok := optional(s.tuner.ObjectiveMetric); !ok {
 		out = append(out, fmt.Errorf("%w: tuner needs an ObjectiveMetric", ErrInvalid))
 	}
 	for i, r := range s.tuner.Ranges {
@@ -209,26 +219,24 @@ func (s *TuningStep) Problems() []error {
 
 // Arguments renders the CreateHyperParameterTuningJob request minus the
 // job name.
-func (s *TuningStep) Arguments(env *Env) any {
+func (s *TuningStep) defArguments(env *Env) any {
 	env = orEmpty(env)
 	t := &s.tuner
 	e := &t.Estimator
 
-	cfg := pyjson.NewObject().Set("Strategy", orString(t.Strategy, "Bayesian"))
+	cfg := pyjson.NewObject().Set("Strategy", orValue(t.Strategy, "Bayesian"))
 	limits := pyjson.NewObject().
-		Set("MaxNumberOfTrainingJobs", orInt(t.MaxJobs, 1)).
-		Set("MaxParallelTrainingJobs", orInt(t.MaxParallelJobs, 1))
-	if t.MaxRuntimeInSeconds > 0 {
-		limits.Set("MaxRuntimeInSeconds", t.MaxRuntimeInSeconds)
-	}
+		Set("MaxNumberOfTrainingJobs", orValue(t.MaxJobs, 1)).
+		Set("MaxParallelTrainingJobs", orValue(t.MaxParallelJobs, 1))
+	setOpt(limits, "MaxRuntimeInSeconds", t.MaxRuntimeInSeconds)
 	cfg.Set("ResourceLimits", limits)
-	cfg.Set("TrainingJobEarlyStoppingType", orString(t.EarlyStoppingType, "Off"))
+	cfg.Set("TrainingJobEarlyStoppingType", orValue(t.EarlyStoppingType, "Off"))
 	if t.RandomSeed != nil {
 		cfg.Set("RandomSeed", *t.RandomSeed)
 	}
 	cfg.Set("HyperParameterTuningJobObjective", pyjson.NewObject().
-		Set("Type", orString(t.ObjectiveType, "Maximize")).
-		Set("MetricName", t.ObjectiveMetric))
+		Set("Type", orValue(t.ObjectiveType, "Maximize")).
+		Set("MetricName", exprOf(t.ObjectiveMetric)))
 	cont, cat, ints := []any{}, []any{}, []any{}
 	tuned := map[string]bool{}
 	for _, r := range t.Ranges {
@@ -294,18 +302,16 @@ func (s *TuningStep) Arguments(env *Env) any {
 	def.Set("OutputDataConfig", e.outputDataConfig(env))
 	def.Set("StoppingCondition", e.stoppingCondition())
 	res := pyjson.NewObject()
-	if e.VolumeKMSKeyID != "" {
-		res.Set("VolumeKmsKeyId", e.VolumeKMSKeyID)
-	}
+	setOpt(res, "VolumeKmsKeyId", e.VolumeKMSKeyID)
 	res.Set("InstanceCount", exprOf(e.InstanceCount)).
 		Set("InstanceType", exprOf(e.InstanceType)).
-		Set("VolumeSizeInGB", orInt(e.VolumeSizeInGB, 30))
+		Set("VolumeSizeInGB", orValue(e.VolumeSizeInGB, 30))
 	def.Set("HyperParameterTuningResourceConfig", res)
-	alg := pyjson.NewObject().Set("TrainingInputMode", orString(e.InputMode, "File"))
+	alg := pyjson.NewObject().Set("TrainingInputMode", orValue(e.InputMode, "File"))
 	if len(t.MetricDefinitions) > 0 {
 		md := make([]any, len(t.MetricDefinitions))
 		for i, m := range t.MetricDefinitions {
-			md[i] = m
+			md[i] = m.object()
 		}
 		alg.Set("MetricDefinitions", md)
 	}
@@ -317,24 +323,16 @@ func (s *TuningStep) Arguments(env *Env) any {
 	if vpc := e.vpcConfig(); vpc != nil {
 		def.Set("VpcConfig", vpc)
 	}
-	if e.EnableNetworkIsolation {
-		def.Set("EnableNetworkIsolation", true)
-	}
-	if e.EncryptInterContainerTraffic {
-		def.Set("EnableInterContainerTrafficEncryption", true)
-	}
+	setOpt(def, "EnableNetworkIsolation", e.EnableNetworkIsolation)
+	setOpt(def, "EnableInterContainerTrafficEncryption", e.EncryptInterContainerTraffic)
 	if v, ok := e.spot(); ok {
 		def.Set("EnableManagedSpotTraining", v)
 	}
-	if e.CheckpointS3URI != "" {
-		cp := pyjson.NewObject().Set("S3Uri", e.CheckpointS3URI)
-		if e.CheckpointLocalPath != "" {
-			cp.Set("LocalPath", e.CheckpointLocalPath)
-		}
+	if cp := e.checkpointConfig(); cp != nil {
 		def.Set("CheckpointConfig", cp)
 	}
-	if e.MaxRetryAttempts > 0 {
-		def.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", e.MaxRetryAttempts))
+	if v, ok := optional(e.MaxRetryAttempts); ok {
+		def.Set("RetryStrategy", pyjson.NewObject().Set("MaximumRetryAttempts", v))
 	}
 	if e.Environment != nil {
 		def.Set("Environment", membersObject(e.Environment))
@@ -346,7 +344,7 @@ func (s *TuningStep) Arguments(env *Env) any {
 	if w := t.WarmStart; w != nil {
 		parents := make([]any, len(w.Parents))
 		for i, p := range w.Parents {
-			parents[i] = pyjson.NewObject().Set("HyperParameterTuningJobName", p)
+			parents[i] = pyjson.NewObject().Set("HyperParameterTuningJobName", exprOf(p))
 		}
 		a.Set("WarmStartConfig", pyjson.NewObject().
 			Set("WarmStartType", w.Type).
@@ -358,19 +356,46 @@ func (s *TuningStep) Arguments(env *Env) any {
 	return a
 }
 
-// Trailer returns CacheConfig when set.
-func (s *TuningStep) Trailer(env *Env) []Member { return s.cacheTrailer() }
+// defTrailer returns CacheConfig when set.
+func (s *TuningStep) defTrailer(env *Env) []stepdef.Member { return s.cacheTrailer() }
 
 // TopModelS3URI returns the S3 URI of the model.tar.gz of the k-th best
 // training job (0 = best), the SDK's get_top_model_s3_uri: the Join of
 // "s3:/", bucket, prefix (left out when empty), the job name of
-// TrainingJobSummaries[k] and "output/model.tar.gz". It assumes the
-// estimator's output path is s3://<bucket>/<prefix>/.
+// TrainingJobSummaries[k] and "output/model.tar.gz", for an estimator
+// whose output path is s3://<bucket>/<prefix>/.
+//
+// With an empty bucket the location is taken from the estimator's
+// OutputPath, which the SDK cannot see: a literal s3://<bucket>/<prefix>/
+// gives the same Join as passing bucket and prefix; a variable output path
+// (which should not end in "/") gives the Join of it, the job name and
+// "output/model.tar.gz". An unset OutputPath means the session's default
+// bucket, which is known only when the pipeline is compiled: then the
+// bucket must be given, and the value records the problem for Validate.
 func (s *TuningStep) TopModelS3URI(k int, bucket, prefix string) params.Value[string] {
+	job := s.Properties().TrainingJobSummaries(k).TrainingJobName()
+	if bucket == "" {
+		var out params.Expr
+		if s.tuner.Estimator.OutputPath != nil {
+			out = s.tuner.Estimator.OutputPath.Value().Expr()
+		}
+		if lit, ok := out.(params.Literal); ok {
+			str, _ := lit.Value().(string)
+			rest, ok := strings.CutPrefix(str, "s3://")
+			if !ok {
+				return params.Unchecked[string](params.Invalid(fmt.Errorf("%w: step %q: TopModelS3URI: the estimator's output path %q is not an s3:// URI", ErrInvalid, s.name, str)))
+			}
+			bucket, prefix, _ = strings.Cut(strings.Trim(rest, "/"), "/")
+		} else if out != nil {
+			return params.Join("/", out, job, "output/model.tar.gz")
+		} else {
+			return params.Unchecked[string](params.Invalid(fmt.Errorf("%w: step %q: TopModelS3URI: the estimator has no OutputPath, so the bucket must be given", ErrInvalid, s.name)))
+		}
+	}
 	vals := []any{"s3:/", bucket}
 	if prefix != "" {
 		vals = append(vals, prefix)
 	}
-	vals = append(vals, s.Properties().TrainingJobSummaries(k).TrainingJobName(), "output/model.tar.gz")
+	vals = append(vals, job, "output/model.tar.gz")
 	return params.Join("/", vals...)
 }

@@ -30,6 +30,70 @@ func exprOf[T params.Primitive](in params.Input[T]) any {
 	return in.Value().Expr()
 }
 
+// exprList renders a list of inputs; an unset entry is null.
+func exprList[T params.Primitive](ins []params.Input[T]) []any {
+	out := make([]any, len(ins))
+	for i, in := range ins {
+		out[i] = exprOf(in)
+	}
+	return out
+}
+
+// exprOfAny is exprOf for a value of any type: nil (JSON null) when
+// unset.
+func exprOfAny(x params.Exprer) any {
+	if x == nil {
+		return nil
+	}
+	if e := x.Expr(); e != nil {
+		return e
+	}
+	return nil
+}
+
+// orValue returns the input's expression, or def when it is unset.
+func orValue[T params.Primitive](in params.Input[T], def T) any {
+	if in != nil {
+		if e := in.Value().Expr(); e != nil {
+			return e
+		}
+	}
+	return def
+}
+
+// optional returns the input's expression and true, unless the input is
+// unset or a literal zero value ("", 0, false), which the SDK leaves out
+// as it leaves out falsy settings.
+func optional[T params.Primitive](in params.Input[T]) (any, bool) {
+	if in == nil {
+		return nil, false
+	}
+	e := in.Value().Expr()
+	if e == nil {
+		return nil, false
+	}
+	if l, ok := e.(params.Literal); ok {
+		switch v := l.Value().(type) {
+		case string:
+			return v, v != ""
+		case int64:
+			return v, v != 0
+		case float64:
+			return v, v != 0
+		case bool:
+			return v, v
+		}
+	}
+	return e, true
+}
+
+// setOpt sets key to the input's value when optional reports it.
+func setOpt[T params.Primitive](o *pyjson.Object, key string, in params.Input[T]) {
+	if v, ok := optional(in); ok {
+		o.Set(key, v)
+	}
+}
+
 func orInt(v, def int) int {
 	if v == 0 {
 		return def
@@ -64,7 +128,7 @@ func membersObject(ms []Member) *pyjson.Object {
 func tagList(ts []Tag) []any {
 	out := make([]any, len(ts))
 	for i, t := range ts {
-		out[i] = t
+		out[i] = t.object()
 	}
 	return out
 }
@@ -116,7 +180,6 @@ func (p Processor) clone() Processor {
 	p.Tags = cloneSlice(p.Tags)
 	if p.Network != nil {
 		n := *p.Network
-		n.EnableInterContainerTrafficEncryption = clonePtr(n.EnableInterContainerTrafficEncryption)
 		n.SecurityGroupIDs = cloneSlice(n.SecurityGroupIDs)
 		n.Subnets = cloneSlice(n.Subnets)
 		p.Network = &n

@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sagepipe/sagepipe/steps"
 )
 
 func main() {
@@ -85,13 +87,46 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	return summary(w, seed)
 }
 
+// validate runs the pipeline's checks. Local code that does not exist
+// (the seed's training source dir and inference script, which this
+// example does not ship) is returned apart; any other problem is the
+// error.
+func validate(s *Seed) (missing []error, err error) {
+	err = s.Pipeline.Validate()
+	if err == nil {
+		return nil, nil
+	}
+	all := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		all = j.Unwrap()
+	}
+	var rest []error
+	for _, e := range all {
+		if errors.Is(e, steps.ErrCode) {
+			missing = append(missing, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	return missing, errors.Join(rest...)
+}
+
 // summary writes the steps and the DAG of the pipeline.
 func summary(w io.Writer, s *Seed) error {
-	if err := s.Pipeline.Validate(); err != nil {
+	missing, err := validate(s)
+	if err != nil {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "pipeline %s\n\nparameters:\n", s.Pipeline.Name())
+	fmt.Fprintf(&b, "pipeline %s\n\n", s.Pipeline.Name())
+	if len(missing) > 0 {
+		b.WriteString("local code not found here (the seed's pipeline_scripts are not part of this example):\n")
+		for _, e := range missing {
+			fmt.Fprintf(&b, "  %v\n", e)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("parameters:\n")
 	for _, p := range s.Pipeline.Params() {
 		d, _ := p.Default()
 		if f, ok := d.(float64); ok {
@@ -105,6 +140,6 @@ func summary(w io.Writer, s *Seed) error {
 	fmt.Fprintf(&b, "\nDAG (Mermaid):\n%s\n", s.Pipeline.Mermaid())
 	b.WriteString("Print the SageMaker definition with -definition.\n")
 	b.WriteString("Running the pipeline on this machine comes with the local engine; it is not available yet.\n")
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }

@@ -32,8 +32,12 @@ func TestBuildMatchesSDK(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("definition differs from SDK 2.257.6 (-sdk +ours):\n%s", cmp.Diff(string(want), string(got)))
 	}
-	if err := seed.Pipeline.Validate(); err != nil {
+	missing, err := validate(seed)
+	if err != nil {
 		t.Errorf("Validate: %v", err)
+	}
+	if len(missing) != 2 {
+		t.Errorf("Validate reports %d missing local code paths, want the training source dir and the inference script: %v", len(missing), missing)
 	}
 }
 

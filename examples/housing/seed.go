@@ -149,7 +149,7 @@ func Build(cfg Config) (*Seed, error) {
 	proc := steps.Processor{
 		ImageURI:      sklearn10,
 		Command:       []string{"python3"},
-		Role:          role,
+		Role:          lit(role),
 		InstanceType:  lit("ml.m5.2xlarge"),
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "feature-store-ingestion",
@@ -157,11 +157,11 @@ func Build(cfg Config) (*Seed, error) {
 	s.Ingest = steps.Processing("FeatureStoreIngestion", proc, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{
 			Source:           lit("s3://" + bucket + "/" + s3Prefix + "/data/raw/house_pricing.csv"),
-			Destination:      "/opt/ml/processing/input",
-			DistributionType: "ShardedByS3Key",
+			Destination:      params.Lit("/opt/ml/processing/input"),
+			DistributionType: params.Lit("ShardedByS3Key"),
 		}},
 		Code: ingestCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), s.FeatureGroupName,
 			lit("--num_actors"), lit("10"),
 			lit("--bucket_prefix"), s.BucketPrefix,
@@ -177,14 +177,14 @@ func Build(cfg Config) (*Seed, error) {
 	for _, name := range []string{"train", "validation", "test"} {
 		outputs = append(outputs, steps.ProcessingOutput{
 			Name:        name,
-			Source:      "/opt/ml/processing/output/" + name,
+			Source:      params.Lit("/opt/ml/processing/output/" + name),
 			Destination: lit(processed + name),
 		})
 	}
 	s.Preprocess = steps.Processing("PreprocessData", proc, steps.ProcessingJob{
 		Outputs: outputs,
 		Code:    preprocessCode,
-		Arguments: []params.Input[string]{
+		Arguments: []params.Exprer{
 			lit("--feature_group_name"), s.FeatureGroupName,
 			lit("--train_size"), s.TrainSize,
 			lit("--val_size"), s.ValidationSize,
@@ -202,7 +202,7 @@ func Build(cfg Config) (*Seed, error) {
 			Role:          role,
 			InstanceType:  lit("ml.c5.xlarge"),
 			InstanceCount: params.Lit(3),
-			OutputPath:    "s3://" + bucket + "/" + s3Prefix + "/",
+			OutputPath:    params.Lit("s3://" + bucket + "/" + s3Prefix + "/"),
 			BaseJobName:   "XGBoost-model",
 			HyperParameters: []steps.Member{
 				{Key: "role_arn", Value: role},
@@ -210,19 +210,19 @@ func Build(cfg Config) (*Seed, error) {
 			},
 			Framework: steps.XGBoost("script.py", "./pipeline_scripts/train/"),
 		},
-		ObjectiveMetric: "validation:rmse",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("validation:rmse"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
 			steps.ContinuousRange{Name: "eta", Min: 0.2, Max: 1},
 			steps.ContinuousRange{Name: "subsample", Min: 0.2, Max: 1},
 			steps.IntegerRange{Name: "max_depth", Min: 1, Max: 8},
 			steps.IntegerRange{Name: "min_child_weight", Min: 0, Max: 120},
 		},
-		MaxJobs:         4,
-		MaxParallelJobs: 4,
+		MaxJobs:         params.Lit(4),
+		MaxParallelJobs: params.Lit(4),
 	},
-		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: "text/csv"},
-		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: "text/csv"},
+		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: params.Lit("text/csv")},
+		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: params.Lit("text/csv")},
 	).DependsOn(s.Preprocess).Cache(cache)
 
 	// 4. Evaluate the best model on the test split (deprecated
@@ -234,18 +234,18 @@ func Build(cfg Config) (*Seed, error) {
 	s.Evaluate = steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      sklearn023,
 		Command:       []string{"python3"},
-		Role:          role,
+		Role:          params.Lit(role),
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "evaluation",
 	}, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
-			{Source: topModel, Destination: "/opt/ml/processing/model"},
-			{Source: split.Output("test").S3URI(), Destination: "/opt/ml/processing/test"},
+			{Source: topModel, Destination: params.Lit("/opt/ml/processing/model")},
+			{Source: split.Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
 		},
 		// The notebook reads this output's location back from the step
 		// before building the pipeline, which fixes it under the job name.
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation",
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"),
 			Destination: lit(evalOutput)}},
 		Code:   or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py"),
 		Layout: steps.LayoutJob,
@@ -256,18 +256,18 @@ func Build(cfg Config) (*Seed, error) {
 		ImageURI:   xgb,
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
-		Framework:  "XGBOOST",
+		Framework:  params.Lit("XGBOOST"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit(env.UniqueName("synthetic-housing-models-ray-")),
 		Description:           "XGBoost model to predict synthetic housing prices",
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{
-			ContentType: "application/json",
+			ContentType: params.Lit("application/json"),
 			S3URI:       lit(evalOutput + "/evaluation.json"),
 		}},
-		ContentTypes:       []string{"text/csv"},
-		ResponseTypes:      []string{"application/json"},
-		InferenceInstances: []string{"ml.t2.medium", "ml.m5.xlarge"},
-		TransformInstances: []string{"ml.m5.xlarge"},
+		ContentTypes:       []params.Input[string]{params.Lit("text/csv")},
+		ResponseTypes:      []params.Input[string]{params.Lit("application/json")},
+		InferenceInstances: []params.Input[string]{params.Lit("ml.t2.medium"), params.Lit("ml.m5.xlarge")},
+		TransformInstances: []params.Input[string]{params.Lit("ml.m5.xlarge")},
 	})
 	s.Fail = steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", s.RMSEThreshold))
 	rmse := steps.JsonGet[float64](s.Evaluate, s.EvaluationReport, "regression_metrics.rmse.value")

@@ -35,6 +35,10 @@ const MaxDepth = 1000
 // PyJSONer is implemented by values that stand for another JSON tree.
 type PyJSONer interface{ PyJSON() any }
 
+// RawJSON is JSON text written as it is: the caller guarantees that it is
+// json.dumps output.
+type RawJSON []byte
+
 // Membered is implemented by values that are written as an ordered object.
 type Membered interface {
 	Members() iter.Seq2[string, any]
@@ -48,8 +52,26 @@ func Marshal(v any) ([]byte, error) {
 // Append appends the json.dumps encoding of v to dst. On error dst is
 // returned unchanged in length (its spare capacity may have been written).
 func Append(dst []byte, v any) ([]byte, error) {
+	return AppendExt(dst, v, nil)
+}
+
+// Extension writes a value of a type the encoder does not know itself. It
+// returns ok false to leave v to the encoder's rules (PyJSONer, Membered,
+// error, reflection).
+type Extension func(dst []byte, v any) (out []byte, ok bool, err error)
+
+// MarshalExt is Marshal with ext consulted for values of other types than
+// the tree model's own (nil, string, bool, int, int64, float64, *Object,
+// []any, []string, *big.Int).
+func MarshalExt(v any, ext Extension) ([]byte, error) {
+	return AppendExt(make([]byte, 0, 256), v, ext)
+}
+
+// AppendExt is Append with ext consulted as MarshalExt does.
+func AppendExt(dst []byte, v any, ext Extension) ([]byte, error) {
 	n := len(dst)
-	out, err := appendValue(dst, v, 0)
+	enc := encoder{ext: ext}
+	out, err := enc.appendValue(dst, v, 0)
 	if err != nil {
 		var pe *pathError
 		if errors.As(err, &pe) {
@@ -59,6 +81,9 @@ func Append(dst []byte, v any) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// encoder holds the extension of one encoding.
+type encoder struct{ ext Extension }
 
 // pathError carries the location of an encoding failure, innermost last.
 type pathError struct {
@@ -86,7 +111,7 @@ func wrapAt(err error, seg string) error {
 	return &pathError{segs: []string{seg}, err: err}
 }
 
-func appendValue(dst []byte, v any, depth int) ([]byte, error) {
+func (enc encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	if depth > MaxDepth {
 		return dst, ErrDepth
 	}
@@ -110,7 +135,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
-		return appendObject(dst, x, depth)
+		return enc.appendObject(dst, x, depth)
 	case []any:
 		dst = append(dst, '[')
 		for i, e := range x {
@@ -118,7 +143,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 				dst = append(dst, ", "...)
 			}
 			var err error
-			if dst, err = appendValue(dst, e, depth+1); err != nil {
+			if dst, err = enc.appendValue(dst, e, depth+1); err != nil {
 				return dst, wrapAt(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
@@ -140,17 +165,27 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			return append(dst, "null"...), nil
 		}
 		return x.Append(dst, 10), nil
+	case RawJSON:
+		return append(dst, x...), nil
+	}
+	if enc.ext != nil {
+		out, ok, err := enc.ext(dst, v)
+		if ok || err != nil {
+			return out, err
+		}
+	}
+	switch x := v.(type) {
 	case PyJSONer:
-		return appendValue(dst, x.PyJSON(), depth+1)
+		return enc.appendValue(dst, x.PyJSON(), depth+1)
 	case Membered:
-		return appendMembers(dst, x.Members(), depth)
+		return enc.appendMembers(dst, x.Members(), depth)
 	case error:
 		return dst, x
 	}
-	return appendReflect(dst, v, depth)
+	return enc.appendReflect(dst, v, depth)
 }
 
-func appendObject(dst []byte, o *Object, depth int) ([]byte, error) {
+func (enc encoder) appendObject(dst []byte, o *Object, depth int) ([]byte, error) {
 	dst = append(dst, '{')
 	var err error
 	for i, m := range o.members {
@@ -161,14 +196,14 @@ func appendObject(dst []byte, o *Object, depth int) ([]byte, error) {
 			return dst, wrapAt(err, "."+m.key)
 		}
 		dst = append(dst, ": "...)
-		if dst, err = appendValue(dst, m.val, depth+1); err != nil {
+		if dst, err = enc.appendValue(dst, m.val, depth+1); err != nil {
 			return dst, wrapAt(err, "."+m.key)
 		}
 	}
 	return append(dst, '}'), nil
 }
 
-func appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, error) {
+func (enc encoder) appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, error) {
 	dst = append(dst, '{')
 	first := true
 	var err error
@@ -181,7 +216,7 @@ func appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, err
 			return dst, wrapAt(err, "."+k)
 		}
 		dst = append(dst, ": "...)
-		if dst, err = appendValue(dst, e, depth+1); err != nil {
+		if dst, err = enc.appendValue(dst, e, depth+1); err != nil {
 			return dst, wrapAt(err, "."+k)
 		}
 	}
@@ -189,13 +224,13 @@ func appendMembers(dst []byte, m iter.Seq2[string, any], depth int) ([]byte, err
 }
 
 // appendReflect handles named basic types and slices of other element types.
-func appendReflect(dst []byte, v any, depth int) ([]byte, error) {
+func (enc encoder) appendReflect(dst []byte, v any, depth int) ([]byte, error) {
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.String:
 		return appendString(dst, rv.String())
 	case reflect.Bool:
-		return appendValue(dst, rv.Bool(), depth)
+		return enc.appendValue(dst, rv.Bool(), depth)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return strconv.AppendInt(dst, rv.Int(), 10), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -212,7 +247,7 @@ func appendReflect(dst []byte, v any, depth int) ([]byte, error) {
 				dst = append(dst, ", "...)
 			}
 			var err error
-			if dst, err = appendValue(dst, rv.Index(i).Interface(), depth+1); err != nil {
+			if dst, err = enc.appendValue(dst, rv.Index(i).Interface(), depth+1); err != nil {
 				return dst, wrapAt(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
@@ -267,6 +302,24 @@ var safeByte = func() (t [256]bool) {
 
 // AppendString appends s as a JSON string with ensure_ascii escapes.
 func AppendString(dst []byte, s string) ([]byte, error) { return appendString(dst, s) }
+
+// AppendStrings appends one JSON string holding the concatenation of
+// parts, exactly as AppendString of the joined parts would, without
+// building the concatenation when every part is plain printable ASCII.
+func AppendStrings(dst []byte, parts ...string) ([]byte, error) {
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			if !safeByte[p[i]] {
+				return appendString(dst, strings.Join(parts, ""))
+			}
+		}
+	}
+	dst = append(dst, '"')
+	for _, p := range parts {
+		dst = append(dst, p...)
+	}
+	return append(dst, '"'), nil
+}
 
 func appendString(dst []byte, s string) ([]byte, error) {
 	dst = append(dst, '"')

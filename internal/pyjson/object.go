@@ -3,11 +3,17 @@ package pyjson
 import "iter"
 
 // Object is a JSON object whose members keep their insertion order, like a
-// Python dict. The zero value is an empty object ready to use.
+// Python dict. The zero value is an empty object ready to use; an Object
+// must not be copied after its first Set.
 type Object struct {
 	members []member
 	index   map[string]int // built once the object grows past indexFrom members
+	small   [smallObject]member
 }
+
+// smallObject is how many members an Object holds without a second
+// allocation: most definition objects are this small.
+const smallObject = 6
 
 type member struct {
 	key string
@@ -27,7 +33,7 @@ func (o *Object) Set(key string, v any) *Object {
 		return o
 	}
 	if o.members == nil {
-		o.members = make([]member, 0, 4)
+		o.members = o.small[:0]
 	}
 	o.members = append(o.members, member{key, v})
 	if o.index != nil {

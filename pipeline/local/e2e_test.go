@@ -29,10 +29,10 @@ func fullPipeline() *pipeline.Pipeline {
 
 	report := steps.PropertyFile{Name: "Report", OutputName: "report", Path: "report.json"}
 	prep := processing("Prep", "s3://bucket/code/prep.py",
-		[]steps.ProcessingInput{{Name: "raw", Source: raw, Destination: "/opt/ml/processing/input"}},
+		[]steps.ProcessingInput{{Name: params.Lit("raw"), Source: raw, Destination: params.Lit("/opt/ml/processing/input")}},
 		[]steps.ProcessingOutput{
-			{Name: "train", Source: "/opt/ml/processing/train"},
-			{Name: "report", Source: "/opt/ml/processing/report", Destination: params.Lit("s3://bucket/reports/prep")},
+			{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+			{Name: "report", Source: params.Lit("/opt/ml/processing/report"), Destination: params.Lit("s3://bucket/reports/prep")},
 		},
 		params.Lit("--count"), count.Value().ToString(), params.Lit("--mode"), mode,
 	).PropertyFiles(report)
@@ -51,8 +51,8 @@ func fullPipeline() *pipeline.Pipeline {
 	approved := steps.Output[bool](cb, "approved")
 
 	publish := processing("Publish", "s3://bucket/code/publish.py",
-		[]steps.ProcessingInput{{Name: "train", Source: prep.Properties().Output("train").S3URI(), Destination: "/opt/ml/processing/train"}},
-		[]steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}},
+		[]steps.ProcessingInput{{Name: params.Lit("train"), Source: prep.Properties().Output("train").S3URI(), Destination: params.Lit("/opt/ml/processing/train")}},
+		[]steps.ProcessingOutput{{Name: "out", Source: params.Lit("/opt/ml/processing/out")}},
 		params.Join(" ", "rmse", rmse, "label", steps.Output[string](lam, "label")))
 	fail := steps.Fail("TooHigh", params.Join(" ", "RMSE", rmse, "above", threshold))
 

@@ -60,7 +60,7 @@ func TestMissingBindingsListedBeforeStart(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	started := false
 	e.Processing("Prep", func(ctx context.Context, job *local.ProcessingJob) error { started = true; return nil })
-	train := steps.Training("Train", steps.Estimator{ImageURI: "img", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: "s3://bucket/out"})
+	train := steps.Training("Train", steps.Estimator{ImageURI: "img", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: params.Lit("s3://bucket/out")})
 	p := fullPipeline().Steps(train)
 	_, err := e.Run(ctxT(t), p, local.RunOptions{})
 	if !errors.Is(err, local.ErrUnbound) {
@@ -88,11 +88,11 @@ func TestMissingBindingsListedBeforeStart(t *testing.T) {
 // output, both cached.
 func chain(cache steps.CacheConfig, retry ...steps.RetryPolicy) *pipeline.Pipeline {
 	a := processing("A", "s3://bucket/code/a.py",
-		[]steps.ProcessingInput{{Name: "in", Source: params.Lit("s3://bucket/in"), Destination: "/opt/ml/processing/in"}},
-		[]steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}}).Cache(cache).Retry(retry...)
+		[]steps.ProcessingInput{{Name: params.Lit("in"), Source: params.Lit("s3://bucket/in"), Destination: params.Lit("/opt/ml/processing/in")}},
+		[]steps.ProcessingOutput{{Name: "out", Source: params.Lit("/opt/ml/processing/out")}}).Cache(cache).Retry(retry...)
 	b := processing("B", "s3://bucket/code/b.py",
-		[]steps.ProcessingInput{{Name: "in", Source: a.Properties().Output("out").S3URI(), Destination: "/opt/ml/processing/in"}},
-		[]steps.ProcessingOutput{{Name: "out", Source: "/opt/ml/processing/out"}}).Cache(cache)
+		[]steps.ProcessingInput{{Name: params.Lit("in"), Source: a.Properties().Output("out").S3URI(), Destination: params.Lit("/opt/ml/processing/in")}},
+		[]steps.ProcessingOutput{{Name: "out", Source: params.Lit("/opt/ml/processing/out")}}).Cache(cache)
 	return pipeline.New("chain").Steps(a, b).Env(env)
 }
 

@@ -23,7 +23,7 @@ func evaluationPipeline() *pipeline.Pipeline {
 		steps.Processor{ImageURI: "sklearn", Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{
 			Code:    "s3://my-bucket/code/evaluate.py",
-			Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation"}},
+			Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation")}},
 		}).PropertyFiles(report).
 		Retry(steps.RetryPolicy{ExceptionTypes: []string{steps.JobCapacityError}, IntervalSeconds: 60, MaxAttempts: 3})
 	rmse := steps.JsonGet[float64](evaluate, report, "regression_metrics.rmse.value")

@@ -25,9 +25,9 @@ func TestCannedOutputsFromFilesAndProperties(t *testing.T) {
 	writeFile(t, single, "1,2\n")
 
 	a := processing("A", "s3://bucket/code/a.py", nil, []steps.ProcessingOutput{
-		{Name: "model", Source: "/opt/ml/processing/model"},
-		{Name: "csv", Source: "/opt/ml/processing/csv"},
-		{Name: "bytes", Source: "/opt/ml/processing/bytes"},
+		{Name: "model", Source: params.Lit("/opt/ml/processing/model")},
+		{Name: "csv", Source: params.Lit("/opt/ml/processing/csv")},
+		{Name: "bytes", Source: params.Lit("/opt/ml/processing/bytes")},
 	})
 	status := steps.Property[string](a, "ProcessingJobStatus")
 	check := steps.When("Check", steps.Equals[string](status, params.Lit("Stopped")),
@@ -122,8 +122,8 @@ func TestInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := processing("P", "s3://bucket/code/p.py", []steps.ProcessingInput{
-		{Name: "file", Source: params.Lit("s3://bucket/data/one.csv"), Destination: "/opt/ml/processing/file"},
-		{Name: "folder", Source: params.Lit("s3://bucket/data/"), Destination: "/opt/ml/processing/folder"},
+		{Name: params.Lit("file"), Source: params.Lit("s3://bucket/data/one.csv"), Destination: params.Lit("/opt/ml/processing/file")},
+		{Name: params.Lit("folder"), Source: params.Lit("s3://bucket/data/"), Destination: params.Lit("/opt/ml/processing/folder")},
 	}, nil)
 	var job *local.ProcessingJob
 	e.Processing("P", func(ctx context.Context, j *local.ProcessingJob) error {
@@ -148,7 +148,7 @@ func TestInputs(t *testing.T) {
 		t.Errorf("job %+v", job)
 	}
 	missing := processing("P", "s3://bucket/code/p.py", []steps.ProcessingInput{
-		{Name: "gone", Source: params.Lit("s3://bucket/nothing/here"), Destination: "/opt/ml/processing/gone"},
+		{Name: params.Lit("gone"), Source: params.Lit("s3://bucket/nothing/here"), Destination: params.Lit("/opt/ml/processing/gone")},
 	}, nil)
 	ex, err = e.Run(ctxT(t), pipeline.New("in").Steps(missing).Env(env), local.RunOptions{})
 	if r := ex.Step("P"); !errors.Is(err, local.ErrFailed) || !strings.Contains(r.FailureReason, `missing input: input "gone": nothing at s3://bucket/nothing/here`) {

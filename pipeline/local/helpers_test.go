@@ -78,11 +78,11 @@ func writeFile(t testing.TB, path, content string) {
 
 // processing returns a processing step running code with the given
 // inputs and outputs.
-func processing(name, code string, inputs []steps.ProcessingInput, outputs []steps.ProcessingOutput, args ...params.Input[string]) *steps.ProcessingStep {
+func processing(name, code string, inputs []steps.ProcessingInput, outputs []steps.ProcessingOutput, args ...params.Exprer) *steps.ProcessingStep {
 	return steps.Processing(name, steps.Processor{
 		ImageURI:      "image",
 		Command:       []string{"python3"},
-		Role:          "role",
+		Role:          params.Lit("role"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{Inputs: inputs, Outputs: outputs, Code: code, Arguments: args})

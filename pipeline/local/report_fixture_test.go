@@ -28,38 +28,38 @@ func fixturePipeline() *pipeline.Pipeline {
 	proc := steps.Processor{
 		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
 		Command:       []string{"python3"},
-		Role:          "arn:aws:iam::111122223333:role/SageMakerRole",
+		Role:          params.Lit("arn:aws:iam::111122223333:role/SageMakerRole"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}
 	prep := steps.Processing("Preprocess", proc, steps.ProcessingJob{
 		Code: "s3://bucket/code/preprocess.py",
 		Outputs: []steps.ProcessingOutput{
-			{Name: "train", Source: "/opt/ml/processing/train"},
-			{Name: "validation", Source: "/opt/ml/processing/validation"},
-			{Name: "test", Source: "/opt/ml/processing/test"},
+			{Name: "train", Source: params.Lit("/opt/ml/processing/train")},
+			{Name: "validation", Source: params.Lit("/opt/ml/processing/validation")},
+			{Name: "test", Source: params.Lit("/opt/ml/processing/test")},
 		},
 	})
 	baseline := steps.Processing("Baseline", proc, steps.ProcessingJob{
 		Code:    "s3://bucket/code/baseline.py",
-		Outputs: []steps.ProcessingOutput{{Name: "baseline", Source: "/opt/ml/processing/baseline"}},
+		Outputs: []steps.ProcessingOutput{{Name: "baseline", Source: params.Lit("/opt/ml/processing/baseline")}},
 	}).DependsOn(prep)
 	train := steps.Processing("TrainModel", proc, steps.ProcessingJob{
 		Code: "s3://bucket/code/train.py",
 		Inputs: []steps.ProcessingInput{
-			{Name: "train", Source: prep.Properties().Output("train").S3URI(), Destination: "/opt/ml/processing/train"},
-			{Name: "validation", Source: prep.Properties().Output("validation").S3URI(), Destination: "/opt/ml/processing/validation"},
+			{Name: params.Lit("train"), Source: prep.Properties().Output("train").S3URI(), Destination: params.Lit("/opt/ml/processing/train")},
+			{Name: params.Lit("validation"), Source: prep.Properties().Output("validation").S3URI(), Destination: params.Lit("/opt/ml/processing/validation")},
 		},
-		Outputs: []steps.ProcessingOutput{{Name: "model", Source: "/opt/ml/processing/model"}},
+		Outputs: []steps.ProcessingOutput{{Name: "model", Source: params.Lit("/opt/ml/processing/model")}},
 	})
 	report := steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	evaluate := steps.Processing("EvaluateModel", proc, steps.ProcessingJob{
 		Code: "s3://bucket/code/evaluate.py",
 		Inputs: []steps.ProcessingInput{
-			{Name: "model", Source: train.Properties().Output("model").S3URI(), Destination: "/opt/ml/processing/model"},
-			{Name: "test", Source: prep.Properties().Output("test").S3URI(), Destination: "/opt/ml/processing/test"},
+			{Name: params.Lit("model"), Source: train.Properties().Output("model").S3URI(), Destination: params.Lit("/opt/ml/processing/model")},
+			{Name: params.Lit("test"), Source: prep.Properties().Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
 		},
-		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation"}},
+		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation")}},
 	}).PropertyFiles(report).DependsOn(baseline)
 	rmse := steps.JsonGet[float64](evaluate, report, "regression_metrics.rmse.value")
 	register := steps.Lambda("RegisterModel", "arn:aws:lambda:us-east-1:111122223333:function:register",

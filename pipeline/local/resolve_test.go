@@ -23,7 +23,7 @@ func TestPropertyKindsResolve(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	report := steps.PropertyFile{Name: "Eval", OutputName: "eval", Path: "nested/eval.json"}
 	prep := processing("Prep", "s3://bucket/code/prep.py", nil,
-		[]steps.ProcessingOutput{{Name: "eval", Source: "/opt/ml/processing/eval"}}).PropertyFiles(report)
+		[]steps.ProcessingOutput{{Name: "eval", Source: params.Lit("/opt/ml/processing/eval")}}).PropertyFiles(report)
 	lam := steps.Lambda("Lam", "arn:fn", []steps.Member{{Key: "x", Value: 1}},
 		steps.OutputParameter{Name: "i", Type: steps.OutputInteger}, steps.OutputParameter{Name: "f", Type: steps.OutputFloat},
 		steps.OutputParameter{Name: "b", Type: steps.OutputBoolean}, steps.OutputParameter{Name: "s"})
@@ -110,7 +110,7 @@ func TestResolveErrorsFailTheStep(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	report := steps.PropertyFile{Name: "Eval", OutputName: "eval", Path: "eval.json"}
 	prep := processing("Prep", "s3://bucket/code/prep.py", nil,
-		[]steps.ProcessingOutput{{Name: "eval", Source: "/opt/ml/processing/eval"}}).PropertyFiles(report)
+		[]steps.ProcessingOutput{{Name: "eval", Source: params.Lit("/opt/ml/processing/eval")}}).PropertyFiles(report)
 	bad := steps.When("Check", steps.GreaterThan(steps.JsonGet[float64](prep, report, "metrics.missing"), params.Lit(1.0)))
 	p := pipeline.New("bad").Steps(prep, bad).Env(env)
 	e.Canned("Prep", local.Canned{Outputs: map[string]local.Files{"eval": {"eval.json": []byte(`{"metrics": {}}`)}}})
