@@ -54,7 +54,7 @@ func ExampleGo() {
 
 	var parts []*actor.Future[float64]
 	for i := range 4 {
-		parts = append(parts, actor.Go(sys, func(context.Context) (float64, error) {
+		parts = append(parts, actor.Go(context.Background(), sys, func(context.Context) (float64, error) {
 			xs := data.Get()[2*i : 2*i+2]
 			return xs[0] + xs[1], nil
 		}, actor.TaskOptions{NumCPUs: 0.5}))
@@ -69,7 +69,7 @@ func ExampleGo() {
 
 	// A task that panics is retried up to MaxRetries times.
 	attempts := 0
-	_, err := actor.Go(sys, func(context.Context) (int, error) {
+	_, err := actor.Go(context.Background(), sys, func(context.Context) (int, error) {
 		attempts++
 		panic("worker lost")
 	}, actor.TaskOptions{Name: "flaky", MaxRetries: 2}).Get(ctx)
@@ -87,8 +87,8 @@ func ExampleWait() {
 	defer sys.Shutdown(ctx)
 
 	release := make(chan struct{})
-	slow := actor.Go(sys, func(context.Context) (string, error) { <-release; return "slow", nil }, actor.TaskOptions{})
-	fast := actor.Go(sys, func(context.Context) (string, error) { return "fast", nil }, actor.TaskOptions{})
+	slow := actor.Go(context.Background(), sys, func(context.Context) (string, error) { <-release; return "slow", nil }, actor.TaskOptions{})
+	fast := actor.Go(context.Background(), sys, func(context.Context) (string, error) { return "fast", nil }, actor.TaskOptions{})
 	futures := []actor.Waitable{slow, fast}
 
 	ready, notReady, _ := actor.Wait(ctx, futures, 1, time.Second)
