@@ -162,7 +162,7 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	case opts.MaxTaskRetries != 0 && opts.MaxRestarts == 0:
 		return nil, fmt.Errorf("%w: spawn %q: MaxTaskRetries needs MaxRestarts != 0", ErrInvalidOptions, label)
 	}
-	d, sc, err := sys.placeDemand(opts.NumCPUs, opts.NumGPUs, opts.Resources, opts.Placement, "actor "+label)
+	d, sc, err := sys.placeDemand(opts.NumCPUs, opts.NumGPUs, opts.Resources, opts.Placement, fmt.Sprintf("actor %q", label))
 	if err != nil {
 		return nil, err
 	}

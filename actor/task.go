@@ -260,7 +260,7 @@ func Go[R any](ctx context.Context, sys *System, fn func(context.Context) (R, er
 			t.abort(fmt.Errorf("%w: MaxRetries = %d", ErrInvalidOptions, opts.MaxRetries))
 			return &t.fut
 		}
-		d, s, err := sys.placeDemand(cpus, opts.NumGPUs, opts.Resources, opts.Placement, "task "+o.own.label())
+		d, s, err := sys.placeDemand(cpus, opts.NumGPUs, opts.Resources, opts.Placement, fmt.Sprintf("task %q", o.own.label()))
 		if err != nil {
 			t.abort(err)
 			return &t.fut
