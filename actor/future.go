@@ -23,6 +23,7 @@ const (
 // the waiters, which keeps a cell at 24 bytes.
 type cell struct {
 	state atomic.Uint32
+	adm   holder // a task's admission state (in what would be padding)
 	ch    chan struct{}
 	hooks *hook
 }

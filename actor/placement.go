@@ -143,7 +143,7 @@ func NewPlacementGroup(sys *System, bundles []Bundle, opts PlacementGroupOptions
 		}
 		pg.scheds = append(pg.scheds, b)
 	}
-	pg.g = &grant{d: total, grp: opts.Group, ch: make(chan struct{}), onGrant: pg.reserved}
+	pg.g = newGrant(total, opts.Group, pg.reserved)
 	if err := sys.addGroup(pg); err != nil {
 		pg.cancel()
 		return nil, fmt.Errorf("actor: placement group %q: %w", name, err)

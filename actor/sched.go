@@ -9,21 +9,17 @@ import (
 // schedJob is work waiting for resources: a task to run on a worker
 // goroutine, or a grant that Spawn or a placement group waits for.
 type schedJob interface {
-	dem() *demand
-	// group is the admission group the job queues in.
-	group() string
-	// long reports a holder that keeps its resources for long (an actor, a
-	// placement group). It is admitted only from capacity that blocked
-	// work has not lent out (see sched).
-	long() bool
-	// hold is the job's admission state, guarded by the scheduler's mutex.
-	hold() *holder
+	// job returns what admission needs of the job (its demand, admission
+	// group and lifetime) and its admission state, which the scheduler's
+	// mutex guards.
+	job() (*taskSpec, *holder)
 	// run executes the job on a worker goroutine holding its resources.
 	run()
 	// abort fails the job without running it.
 	abort(err error)
-	// watch is called, under the scheduler's mutex, once the job is
-	// queued: a task then leaves the queue as soon as its context ends.
+	// watch is called, under the scheduler's mutex, once a job whose spec
+	// has a context is queued: the task then leaves the queue as soon as
+	// its context ends.
 	watch()
 }
 
@@ -36,35 +32,36 @@ const (
 	hsDone                   // finished: its resources are back
 )
 
-// holder is a job's admission state, guarded by its scheduler's mutex.
+// holder is a job's admission state, guarded by its scheduler's mutex. A
+// task keeps it in the padding of its future's cell, so it costs no space.
 type holder struct {
 	state uint8
 	// lent is set while the job's CPU is lent out because its work is
 	// blocked; blocked counts its blocked waits.
 	lent    bool
-	blocked int32
-	cls     *classQ // the queue the job waits in, while hsQueued
+	blocked uint16
 }
 
 // grant is a resource reservation waited for by Spawn or a placement
-// group. ch is closed once it is granted or aborted (err set first);
-// onGrant, when set, runs under the scheduler's mutex as it is granted.
+// group: a long-lived holding. ch is closed once it is granted or aborted
+// (err set first); onGrant, when set, runs under the scheduler's mutex as
+// it is granted.
 type grant struct {
-	d       demand
-	grp     string
+	sp      taskSpec
 	h       holder
 	ch      chan struct{}
 	err     error
 	onGrant func()
 }
 
-func (g *grant) dem() *demand    { return &g.d }
-func (g *grant) group() string   { return g.grp }
-func (g *grant) long() bool      { return true }
-func (g *grant) hold() *holder   { return &g.h }
-func (g *grant) run()            {}
-func (g *grant) abort(err error) { g.err = err; close(g.ch) }
-func (g *grant) watch()          {}
+func newGrant(d demand, group string, onGrant func()) *grant {
+	return &grant{sp: taskSpec{d: d, grp: group, long: true}, ch: make(chan struct{}), onGrant: onGrant}
+}
+
+func (g *grant) job() (*taskSpec, *holder) { return &g.sp, &g.h }
+func (g *grant) run()                      {}
+func (g *grant) abort(err error)           { g.err = err; close(g.ch) }
+func (g *grant) watch()                    {}
 
 // worker is a parked worker goroutine; a job (or nil, to stop) is handed
 // to it through ch.
@@ -76,21 +73,40 @@ type qent struct {
 	seq uint64
 }
 
+// dead reports a job that left the queue (cancelled) but is still in it.
+func (e qent) dead() bool {
+	_, h := e.j.job()
+	return h.state != hsQueued
+}
+
 // classQ is the FIFO queue of one demand class of an admission group: the
 // jobs of the group with equal demands and lifetimes. Its head is always a
 // job still waiting (cancelled jobs behind it are skipped when it pops).
 type classQ struct {
 	f    *fifo
 	d    demand
+	dp   *demand // the demand of the job that opened the class (a shared spec's)
 	long bool
 	q    []qent
 	head int
+	dead int // cancelled jobs still in q
 }
 
 // fifo is one admission group: its demand classes.
 type fifo struct {
 	name    string
 	classes []*classQ
+}
+
+// class returns the queue of the jobs with sp's demand and lifetime, or
+// nil.
+func (f *fifo) class(sp *taskSpec) *classQ {
+	for _, c := range f.classes {
+		if c.long == sp.long && (c.dp == &sp.d || c.d.equal(&sp.d)) {
+			return c
+		}
+	}
+	return nil
 }
 
 // sched admits work against an amount of resources: the System's, or one
@@ -127,6 +143,7 @@ type sched struct {
 	seq       uint64
 	queuedN   int // jobs in hsQueued
 	seen      []bool
+	spare     *classQ // an emptied class queue kept for reuse
 	idle      []*worker
 	closed    bool
 	maxIdle   int
@@ -144,11 +161,15 @@ func (s *sched) submit(j schedJob) error {
 		s.mu.Unlock()
 		return ErrShutdown
 	}
-	if s.queuedN == 0 && s.takeLocked(j.dem(), j.long(), 0) {
+	sp, h := j.job()
+	if s.queuedN == 0 && s.takeLocked(&sp.d, sp.long, 0) {
+		h.state = hsRunning
 		s.dispatchLocked(j)
 	} else {
-		head := s.enqueueLocked(j)
-		j.watch()
+		head := s.enqueueLocked(j, sp, h)
+		if sp.ctx != nil {
+			j.watch()
+		}
 		if head {
 			s.pumpLocked()
 		}
@@ -159,9 +180,9 @@ func (s *sched) submit(j schedJob) error {
 
 // enqueueLocked appends j to its class queue and reports whether it is the
 // head of that queue (and so possibly admissible now).
-func (s *sched) enqueueLocked(j schedJob) bool {
+func (s *sched) enqueueLocked(j schedJob, sp *taskSpec, h *holder) bool {
 	f := &s.def
-	if name := j.group(); name != "" {
+	if name := sp.grp; name != "" {
 		if f = s.groups[name]; f == nil {
 			if s.groups == nil {
 				s.groups = map[string]*fifo{}
@@ -173,22 +194,20 @@ func (s *sched) enqueueLocked(j schedJob) bool {
 	if len(f.classes) == 0 {
 		s.ring = append(s.ring, f)
 	}
-	d, long := j.dem(), j.long()
-	var c *classQ
-	for _, x := range f.classes {
-		if x.long == long && x.d.equal(d) {
-			c = x
-			break
-		}
-	}
+	d, long := &sp.d, sp.long
+	c := f.class(sp)
 	if c == nil {
-		c = &classQ{f: f, d: *d, long: long}
+		if c = s.spare; c != nil {
+			s.spare = nil
+			c.f, c.d, c.dp, c.long = f, *d, d, long
+		} else {
+			c = &classQ{f: f, d: *d, dp: d, long: long}
+		}
 		f.classes = append(f.classes, c)
 	}
 	s.seq++
 	c.q = append(c.q, qent{j: j, seq: s.seq})
-	h := j.hold()
-	h.state, h.cls = hsQueued, c
+	h.state = hsQueued
 	s.queuedN++
 	return len(c.q)-c.head == 1
 }
@@ -275,9 +294,9 @@ func (s *sched) unlendLocked(cpu int64) {
 // CPU is lent out (a goroutine of it still blocked) gives the rest back
 // and its loan is forgiven.
 func (s *sched) finishLocked(j schedJob) {
-	h := j.hold()
+	sp, h := j.job()
 	h.state = hsDone
-	d := j.dem()
+	d := &sp.d
 	if !h.lent {
 		s.giveLocked(d)
 		return
@@ -289,10 +308,9 @@ func (s *sched) finishLocked(j schedJob) {
 	s.giveLocked(&rest)
 }
 
-// dispatchLocked hands an admitted job to an idle worker, a new worker
-// goroutine, or (for a grant) its waiter.
+// dispatchLocked hands an admitted job (its state already hsRunning) to
+// an idle worker, a new worker goroutine, or (for a grant) its waiter.
 func (s *sched) dispatchLocked(j schedJob) {
-	j.hold().state = hsRunning
 	if g, ok := j.(*grant); ok {
 		if g.onGrant != nil {
 			g.onGrant()
@@ -323,26 +341,34 @@ func (s *sched) pickLocked() schedJob {
 		}
 		f := s.ring[gi]
 		nc := len(f.classes)
-		s.seen = append(s.seen[:0], make([]bool, nc)...)
+		if nc > 1 {
+			s.seen = append(s.seen[:0], make([]bool, nc)...)
+		}
 		for range nc {
-			best := -1
-			for ci, c := range f.classes {
-				if !s.seen[ci] && (best < 0 || c.q[c.head].seq < f.classes[best].q[f.classes[best].head].seq) {
-					best = ci
+			best := 0
+			if nc > 1 {
+				best = -1
+				for ci, c := range f.classes {
+					if !s.seen[ci] && (best < 0 || c.q[c.head].seq < f.classes[best].q[f.classes[best].head].seq) {
+						best = ci
+					}
 				}
+				s.seen[best] = true
 			}
-			s.seen[best] = true
 			c := f.classes[best]
 			if !s.takeLocked(&c.d, c.long, reserved) {
 				reserved |= c.d.dims()
 				continue
 			}
 			j := c.q[c.head].j
-			j.hold().cls = nil
+			_, h := j.job()
+			h.state = hsRunning
 			s.queuedN--
 			left := s.popLocked(c)
 			if k == 0 && left {
-				s.turn = (gi + 1) % len(s.ring)
+				if s.turn = gi + 1; s.turn == len(s.ring) {
+					s.turn = 0
+				}
 			}
 			return j
 		}
@@ -354,12 +380,12 @@ func (s *sched) pickLocked() schedJob {
 // when it is empty, and c's group when that is empty. It reports whether
 // the group still has waiting requests.
 func (s *sched) popLocked(c *classQ) bool {
-	for {
+	c.q[c.head] = qent{}
+	c.head++
+	for c.dead > 0 && c.head < len(c.q) && c.q[c.head].dead() {
 		c.q[c.head] = qent{}
 		c.head++
-		if c.head == len(c.q) || c.q[c.head].j.hold().state == hsQueued {
-			break
-		}
+		c.dead--
 	}
 	if c.head < len(c.q) {
 		if c.head >= 1024 && c.head*2 >= len(c.q) {
@@ -373,6 +399,10 @@ func (s *sched) popLocked(c *classQ) bool {
 	f := c.f
 	i := slices.Index(f.classes, c)
 	f.classes = slices.Delete(f.classes, i, i+1)
+	// Keep the emptied queue's memory for the next class: a steady stream
+	// of tasks empties and refills its queue over and over.
+	c.q, c.head, c.dead, c.f, c.dp = c.q[:0], 0, 0, nil, nil
+	s.spare = c
 	if len(f.classes) > 0 {
 		return true
 	}
@@ -393,17 +423,22 @@ func (s *sched) popLocked(c *classQ) bool {
 // dequeueLocked takes a queued job out of admission (its wait was
 // cancelled) and reports whether it was still queued.
 func (s *sched) dequeueLocked(j schedJob) bool {
-	h := j.hold()
+	sp, h := j.job()
 	if h.state != hsQueued {
 		return false
 	}
 	h.state = hsCancelled
 	s.queuedN--
-	c := h.cls
-	h.cls = nil
+	f := &s.def
+	if sp.grp != "" {
+		f = s.groups[sp.grp]
+	}
+	c := f.class(sp)
 	if c.q[c.head].j == j {
 		s.popLocked(c)
 		s.pumpLocked()
+	} else {
+		c.dead++
 	}
 	return true
 }
@@ -511,7 +546,6 @@ func (s *sched) nextTaskLocked() schedJob {
 			s.dispatchLocked(j)
 			continue
 		}
-		j.hold().state = hsRunning
 		return j
 	}
 	return nil
@@ -521,7 +555,7 @@ func (s *sched) nextTaskLocked() schedJob {
 // a long-lived holding; ctx abandons the wait. onGrant, when set, runs
 // under the scheduler's lock as the grant is made.
 func (s *sched) acquire(ctx context.Context, d demand, group string) error {
-	g := &grant{d: d, grp: group, ch: make(chan struct{})}
+	g := newGrant(d, group, nil)
 	if err := s.submit(g); err != nil {
 		return err
 	}
@@ -546,7 +580,7 @@ func (s *sched) abandon(g *grant) bool {
 		s.dequeueLocked(g)
 	case hsRunning:
 		g.h.state = hsDone
-		s.giveLocked(&g.d)
+		s.giveLocked(&g.sp.d)
 		s.pumpLocked()
 	default:
 		s.mu.Unlock()
@@ -576,8 +610,8 @@ func (s *sched) close(err error) {
 	for _, f := range s.ring {
 		for _, c := range f.classes {
 			for _, e := range c.q[c.head:] {
-				if h := e.j.hold(); h.state == hsQueued {
-					h.state, h.cls = hsCancelled, nil
+				if _, h := e.j.job(); h.state == hsQueued {
+					h.state = hsCancelled
 					aborted = append(aborted, e.j)
 				}
 			}

@@ -3,6 +3,7 @@ package actor
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -45,7 +46,9 @@ type TaskOptions struct {
 
 // taskSpec is what a task needs besides its function: shared by every
 // task submitted with the default options, embedded in the task otherwise.
+// A grant has one too, for its demand, group and lifetime.
 type taskSpec struct {
+	long        bool // a long-lived holding (a grant), not a task
 	sys         *System
 	s           *sched          // where the task is admitted and runs
 	ctx         context.Context // the submitter's context, or nil
@@ -65,7 +68,6 @@ type taskJob[R any] struct {
 	fut  Future[R]
 	fn   func(context.Context) (R, error)
 	spec *taskSpec
-	h    holder
 }
 
 // taskJobOwn is a taskJob carrying its own spec, for non-default options.
@@ -74,10 +76,7 @@ type taskJobOwn[R any] struct {
 	own taskSpec
 }
 
-func (t *taskJob[R]) dem() *demand  { return &t.spec.d }
-func (t *taskJob[R]) group() string { return t.spec.grp }
-func (t *taskJob[R]) long() bool    { return false }
-func (t *taskJob[R]) hold() *holder { return &t.h }
+func (t *taskJob[R]) job() (*taskSpec, *holder) { return t.spec, &t.fut.c.adm }
 
 func (t *taskJob[R]) abort(err error) {
 	if t.spec.stop != nil {
@@ -98,7 +97,7 @@ func (t *taskJob[R]) cancelled(err error) {
 // watch makes the task leave its queue as soon as its context ends.
 func (t *taskJob[R]) watch() {
 	sp := t.spec
-	if sp.ctx == nil || sp.ctx.Done() == nil {
+	if sp.ctx.Done() == nil {
 		return
 	}
 	sp.stop = context.AfterFunc(sp.ctx, func() {
@@ -141,15 +140,15 @@ func (t *taskJob[R]) block() bool {
 	if cpu == 0 {
 		return false
 	}
-	s := t.spec.s
+	s, h := t.spec.s, &t.fut.c.adm
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t.h.state != hsRunning {
+	if h.state != hsRunning || h.blocked == math.MaxUint16 {
 		return false
 	}
-	t.h.blocked++
-	if t.h.blocked == 1 {
-		t.h.lent = true
+	h.blocked++
+	if h.blocked == 1 {
+		h.lent = true
 		s.lendLocked(cpu)
 	}
 	return true
@@ -157,11 +156,11 @@ func (t *taskJob[R]) block() bool {
 
 // unblock takes the CPU back once the last blocked wait has ended.
 func (t *taskJob[R]) unblock() {
-	s := t.spec.s
+	s, h := t.spec.s, &t.fut.c.adm
 	s.mu.Lock()
-	t.h.blocked--
-	if t.h.blocked == 0 && t.h.lent {
-		t.h.lent = false
+	h.blocked--
+	if h.blocked == 0 && h.lent {
+		h.lent = false
 		s.retakeLocked(t.spec.d.cpu)
 	}
 	s.mu.Unlock()

@@ -379,4 +379,32 @@ var suite = []workload{
 				return nil
 			}, nil
 		}},
+	{name: "placement_group_create/removal", ray: 839, unit: "/s", note: "rounds of 100 one-bundle groups of 0.001 CPU (Ray: 0.001 of a custom resource): create all, wait each, remove each",
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			bundles := []actor.Bundle{{NumCPUs: 0.001}}
+			pgs := make([]*actor.PlacementGroup, 0, 100)
+			return func(n int) error {
+				for n > 0 {
+					k := min(n, 100)
+					n -= k
+					pgs = pgs[:0]
+					for range k {
+						pg, err := actor.NewPlacementGroup(sys, bundles, actor.PlacementGroupOptions{})
+						if err != nil {
+							return err
+						}
+						pgs = append(pgs, pg)
+					}
+					for _, pg := range pgs {
+						if err := pg.Wait(ctx); err != nil {
+							return err
+						}
+					}
+					for _, pg := range pgs {
+						pg.Remove()
+					}
+				}
+				return nil
+			}, nil
+		}},
 }
