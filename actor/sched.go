@@ -144,6 +144,7 @@ type sched struct {
 	queuedN   int // jobs in hsQueued
 	seen      []bool
 	spare     *classQ // an emptied class queue kept for reuse
+	solo      *classQ // the only class queue of the only waiting group, or nil
 	idle      []*worker
 	closed    bool
 	maxIdle   int
@@ -195,7 +196,12 @@ func (s *sched) enqueueLocked(j schedJob, sp *taskSpec, h *holder) bool {
 		s.ring = append(s.ring, f)
 	}
 	d, long := &sp.d, sp.long
-	c := f.class(sp)
+	var c *classQ
+	if len(f.classes) == 1 && f.classes[0].dp == d { // tasks sharing one spec
+		c = f.classes[0]
+	} else {
+		c = f.class(sp)
+	}
 	if c == nil {
 		if c = s.spare; c != nil {
 			s.spare = nil
@@ -204,6 +210,7 @@ func (s *sched) enqueueLocked(j schedJob, sp *taskSpec, h *holder) bool {
 			c = &classQ{f: f, d: *d, dp: d, long: long}
 		}
 		f.classes = append(f.classes, c)
+		s.resolo()
 	}
 	s.seq++
 	c.q = append(c.q, qent{j: j, seq: s.seq})
@@ -215,6 +222,14 @@ func (s *sched) enqueueLocked(j schedJob, sp *taskSpec, h *holder) bool {
 // takeLocked takes d from the free capacity when it is admissible given
 // the dimensions reserved by blocked requests ahead of it.
 func (s *sched) takeLocked(d *demand, long bool, reserved dimSet) bool {
+	if d.custom == nil && d.gpu == 0 && s.loan == 0 && reserved == 0 {
+		// The common case: a CPU-only demand, nothing lent or reserved.
+		if d.cpu > s.avail.cpu && d.cpu > 0 {
+			return false
+		}
+		s.avail.cpu -= d.cpu
+		return true
+	}
 	var fromLoan int64
 	if d.cpu > 0 {
 		free := s.avail.cpu + s.loan
@@ -329,9 +344,30 @@ func (s *sched) dispatchLocked(j schedJob) {
 	go s.work(j)
 }
 
+// resolo recomputes solo after the groups or classes changed.
+func (s *sched) resolo() {
+	s.solo = nil
+	if len(s.ring) == 1 && len(s.ring[0].classes) == 1 {
+		s.solo = s.ring[0].classes[0]
+	}
+}
+
 // pickLocked removes and admits the next admissible request (see sched),
 // or returns nil.
 func (s *sched) pickLocked() schedJob {
+	if c := s.solo; c != nil {
+		// One class waits: the pass below reduces to its head, and this
+		// saves its pointer chase on the hot path of a task burst.
+		if !s.takeLocked(&c.d, c.long, 0) {
+			return nil
+		}
+		j := c.q[c.head].j
+		_, h := j.job()
+		h.state = hsRunning
+		s.queuedN--
+		s.popLocked(c)
+		return j
+	}
 	var reserved dimSet
 	n := len(s.ring)
 	for k := range n {
@@ -404,6 +440,7 @@ func (s *sched) popLocked(c *classQ) bool {
 	c.q, c.head, c.dead, c.f, c.dp = c.q[:0], 0, 0, nil, nil
 	s.spare = c
 	if len(f.classes) > 0 {
+		s.resolo()
 		return true
 	}
 	gi := slices.Index(s.ring, f)
@@ -417,6 +454,7 @@ func (s *sched) popLocked(c *classQ) bool {
 	if f != &s.def {
 		delete(s.groups, f.name)
 	}
+	s.resolo()
 	return false
 }
 
@@ -619,7 +657,7 @@ func (s *sched) close(err error) {
 		}
 		f.classes = nil
 	}
-	s.ring, s.groups, s.turn, s.queuedN = nil, nil, 0, 0
+	s.ring, s.groups, s.turn, s.queuedN, s.solo = nil, nil, 0, 0, nil
 	idle := s.idle
 	s.idle = nil
 	s.mu.Unlock()
