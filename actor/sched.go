@@ -147,6 +147,7 @@ type sched struct {
 	solo      *classQ // the only class queue of the only waiting group, or nil
 	idle      []*worker
 	closed    bool
+	closeErr  error // why it closed: ErrShutdown, ErrPlacementGroupRemoved
 	maxIdle   int
 	wg        *sync.WaitGroup
 	// parent, for a placement-group bundle, is the System's scheduler;
@@ -160,7 +161,7 @@ func (s *sched) submit(j schedJob) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return ErrShutdown
+		return s.closeErr
 	}
 	sp, h := j.job()
 	if s.queuedN == 0 && s.takeLocked(&sp.d, sp.long, 0) {
@@ -643,7 +644,11 @@ func (s *sched) queued() int {
 // exit. Running jobs finish on their own.
 func (s *sched) close(err error) {
 	s.mu.Lock()
-	s.closed = true
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed, s.closeErr = true, err
 	var aborted []schedJob
 	for _, f := range s.ring {
 		for _, c := range f.classes {
