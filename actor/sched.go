@@ -280,32 +280,6 @@ func (s *sched) giveLocked(d *demand) {
 	}
 }
 
-// lendLocked lends out cpu of blocked work.
-func (s *sched) lendLocked(cpu int64) {
-	s.lentTotal += cpu
-	s.loan += cpu
-	s.pumpLocked()
-}
-
-// retakeLocked takes back cpu lent by work that is no longer blocked: from
-// the loan first, the rest from avail even if that over-subscribes.
-func (s *sched) retakeLocked(cpu int64) {
-	s.lentTotal -= cpu
-	from := min(cpu, s.loan)
-	s.loan -= from
-	s.avail.cpu -= cpu - from
-}
-
-// unlendLocked forgets cpu lent by work that has ended while blocked: it
-// is no longer owed, so the loan's excess becomes ordinary capacity.
-func (s *sched) unlendLocked(cpu int64) {
-	s.lentTotal -= cpu
-	if s.loan > s.lentTotal {
-		s.avail.cpu += s.loan - s.lentTotal
-		s.loan = s.lentTotal
-	}
-}
-
 // finishLocked returns the resources of a job that has ended. A job whose
 // CPU is lent out (a goroutine of it still blocked) gives the rest back
 // and its loan is forgiven.
