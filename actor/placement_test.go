@@ -222,8 +222,10 @@ func TestPlacementGroupNotStarved(t *testing.T) {
 	}
 	time.Sleep(5 * time.Millisecond)
 	within(t, 10*time.Second, func() {
-		for range 5 {
-			pg, err := NewPlacementGroup(sys, cpuBundles(4, 1), PlacementGroupOptions{Strategy: Spread})
+		for i := range 6 {
+			// Half of the groups wait in an admission group of their own.
+			grp := []string{"", "trial"}[i%2]
+			pg, err := NewPlacementGroup(sys, cpuBundles(4, 1), PlacementGroupOptions{Strategy: Spread, Group: grp})
 			if err != nil {
 				t.Error(err)
 				return
