@@ -42,6 +42,10 @@ type Options struct {
 	// re-run on the rebuilt actor; -1 means without limit. As in Ray it
 	// needs MaxRestarts != 0.
 	MaxTaskRetries int
+	// Placement schedules the actor into a bundle of a placement group: it
+	// holds its resources out of the bundle's reservation, and is killed
+	// when the group is removed. The zero value: not in a group.
+	Placement Placement
 }
 
 // actor states, guarded by core.mu.
@@ -94,6 +98,7 @@ func (j *callJob[A, T]) retry(max int) bool {
 // core is an actor's state: its mailbox, instance and lifecycle.
 type core[A any] struct {
 	sys      *System
+	s        *sched // where the actor holds its resources
 	id       uint64
 	label    string
 	regName  string
@@ -120,15 +125,20 @@ type core[A any] struct {
 	restarts int
 	death    error
 	workers  int
+	blocked  int  // blocked waits of calls (see Block)
+	lent     bool // the actor's CPU is lent out
+	freed    bool // the actor's resources are back
+	stopPG   func() bool
 }
 
 // Handle refers to a live or dead actor holding an *A. Handles are safe
 // for concurrent use and may be copied freely.
 type Handle[A any] struct{ c *core[A] }
 
-// Spawn creates an actor: it waits (in FIFO order with all other requests,
-// until ctx ends) for the actor's resources, runs ctor, and starts the
-// actor's mailbox. ctor's context lives as long as the actor. A failing or
+// Spawn creates an actor: it waits (in turn with all other requests, see
+// the package doc, until ctx ends) for the actor's resources, runs ctor,
+// and starts the actor's mailbox. A demand the System (or the placement
+// bundle) can never meet fails at once with ErrInfeasible. ctor's context lives as long as the actor. A failing or
 // panicking ctor makes Spawn return an *ActorError (Op "constructor") and
 // frees the resources; MaxRestarts applies to crashes of a running actor,
 // not to its first construction.
@@ -152,17 +162,18 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 	case opts.MaxTaskRetries != 0 && opts.MaxRestarts == 0:
 		return nil, fmt.Errorf("%w: spawn %q: MaxTaskRetries needs MaxRestarts != 0", ErrInvalidOptions, label)
 	}
-	d, err := sys.demandOf(opts.NumCPUs, opts.NumGPUs, opts.Resources, "actor "+label)
+	d, sc, err := sys.placeDemand(opts.NumCPUs, opts.NumGPUs, opts.Resources, opts.Placement, fmt.Sprintf("actor %q", label))
 	if err != nil {
 		return nil, err
 	}
 	c := &core[A]{
-		sys: sys, id: id, label: label, regName: opts.Name, ctor: ctor, d: d,
+		sys: sys, s: sc, id: id, label: label, regName: opts.Name, ctor: ctor, d: d,
 		conc: max(opts.MaxConcurrency, 1), pendingN: opts.MaxPendingCalls, restartN: opts.MaxRestarts, retryN: opts.MaxTaskRetries,
 		exitCh: make(chan struct{}),
 	}
 	c.cond.L = &c.mu
-	c.ctx, c.cancel = context.WithCancel(sys.ctx)
+	c.ctx, c.cancel = context.WithCancel(sc.ctx)
+	c.ctx = context.WithValue(c.ctx, blockKey{}, blocker(c))
 	existing, err := sys.reserveName(opts.Name, c, opts.GetIfExists)
 	if err != nil {
 		c.cancel()
@@ -175,7 +186,7 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 		}
 		return nil, fmt.Errorf("actor: spawn %q: %w by an actor of another type", label, ErrNameTaken)
 	}
-	if err := sys.sched.acquire(ctx.Done(), ctx.Err, d, opts.Group); err != nil {
+	if err := sc.acquire(ctx, d, opts.Group); err != nil {
 		err = fmt.Errorf("actor: spawn %q: waiting for %s: %w", label, sys.describe(&d), err)
 		c.abandon(err)
 		return nil, err
@@ -187,9 +198,12 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 		}
 	}
 	if err != nil {
-		sys.sched.release(&c.d)
+		c.free()
 		c.abandon(err)
 		return nil, err
+	}
+	if pg := opts.Placement.Group; pg != nil {
+		c.stopPG = context.AfterFunc(pg.ctx, func() { c.kill(ErrPlacementGroupRemoved) })
 	}
 	c.inst = a
 	c.workers = c.conc
@@ -197,6 +211,72 @@ func Spawn[A any](ctx context.Context, sys *System, ctor func(context.Context) (
 		go c.work()
 	}
 	return &Handle[A]{c: c}, nil
+}
+
+// free gives the actor's resources back (once), forgiving a loan of its
+// CPU still out.
+func (c *core[A]) free() {
+	c.mu.Lock()
+	if c.freed {
+		c.mu.Unlock()
+		return
+	}
+	c.freed = true
+	lent := c.lent
+	c.lent = false
+	c.mu.Unlock()
+	if !lent {
+		c.s.release(&c.d)
+		return
+	}
+	rest := c.d
+	rest.cpu = 0
+	c.s.mu.Lock()
+	c.s.unlendLocked(c.d.cpu)
+	c.s.mu.Unlock()
+	c.s.release(&rest)
+}
+
+// block records a blocked wait of one of the actor's calls (or its
+// constructor); the actor lends its CPU while every call it runs is
+// blocked.
+func (c *core[A]) block() bool {
+	if c.d.cpu == 0 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.freed {
+		return false
+	}
+	c.blocked++
+	c.lendIfIdleLocked()
+	return true
+}
+
+// unblock ends a blocked wait; the actor takes its CPU back at once when a
+// call goes on.
+func (c *core[A]) unblock() {
+	c.mu.Lock()
+	c.blocked--
+	if c.lent && (c.blocked == 0 || c.blocked < c.running) {
+		c.lent = false
+		c.s.mu.Lock()
+		c.s.retakeLocked(c.d.cpu)
+		c.s.mu.Unlock()
+	}
+	c.mu.Unlock()
+}
+
+// lendIfIdleLocked lends the actor's CPU when every running call is
+// blocked.
+func (c *core[A]) lendIfIdleLocked() {
+	if !c.lent && !c.freed && c.blocked > 0 && c.blocked >= c.running {
+		c.lent = true
+		c.s.mu.Lock()
+		c.s.lendLocked(c.d.cpu)
+		c.s.mu.Unlock()
+	}
 }
 
 // abandon makes an actor that never started dead: calls queued on it
@@ -286,10 +366,19 @@ func (c *core[A]) work() {
 		}
 		inst, gen := c.inst, c.gen
 		c.running++
+		if c.lent { // a call starts: it needs the CPU
+			c.lent = false
+			c.s.mu.Lock()
+			c.s.retakeLocked(c.d.cpu)
+			c.s.mu.Unlock()
+		}
 		c.mu.Unlock()
 		i, p := c.runBatch(batch, inst)
 		c.mu.Lock()
 		c.running--
+		if c.blocked > 0 {
+			c.lendIfIdleLocked()
+		}
 		switch {
 		case p != nil:
 			c.crashedLocked(batch[i], batch[i+1:], p, gen)
@@ -412,7 +501,10 @@ func (c *core[A]) exited() {
 	last := c.workers == 0
 	c.mu.Unlock()
 	if last {
-		c.sys.sched.release(&c.d)
+		if c.stopPG != nil {
+			c.stopPG()
+		}
+		c.free()
 		c.sys.unregister(c.id)
 		c.sys.freeName(c.regName, c)
 		close(c.exitCh)

@@ -362,7 +362,7 @@ func TestTaskRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var runs atomic.Int32
 			tt.opts.Name = tt.name
-			v, err := Go(sys, func(context.Context) (int, error) {
+			v, err := Go(context.Background(), sys, func(context.Context) (int, error) {
 				n := runs.Add(1)
 				if int(n) <= tt.failures {
 					if tt.panics {
@@ -402,7 +402,7 @@ func TestTasksNeverOversubscribe(t *testing.T) {
 	for i := range 200 {
 		c := cpus[i%len(cpus)]
 		u := int64(c * 2)
-		fs = append(fs, Go(sys, func(context.Context) (int, error) {
+		fs = append(fs, Go(context.Background(), sys, func(context.Context) (int, error) {
 			n := inUse.Add(u)
 			for {
 				p := peak.Load()
@@ -421,10 +421,10 @@ func TestTasksNeverOversubscribe(t *testing.T) {
 	if p := peak.Load(); p > 4 {
 		t.Fatalf("peak demand %v CPUs > 2", float64(p)/2)
 	}
-	if _, err := Go(sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{NumCPUs: 3}).Get(ctx); !errors.Is(err, ErrUnschedulable) {
+	if _, err := Go(context.Background(), sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{NumCPUs: 3}).Get(ctx); !errors.Is(err, ErrUnschedulable) {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := Go(sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{MaxRetries: -2}).Get(ctx); !errors.Is(err, ErrInvalidOptions) {
+	if _, err := Go(context.Background(), sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{MaxRetries: -2}).Get(ctx); !errors.Is(err, ErrInvalidOptions) {
 		t.Fatalf("MaxRetries -2: err = %v", err)
 	}
 }
@@ -433,7 +433,7 @@ func TestFIFOAdmission(t *testing.T) {
 	sys := newSys(t, Config{CPUs: 1})
 	ctx := context.Background()
 	gate := make(chan struct{})
-	blocker := Go(sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{})
+	blocker := Go(context.Background(), sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{})
 	var mu sync.Mutex
 	var order []int
 	var fs []Waitable
@@ -443,7 +443,7 @@ func TestFIFOAdmission(t *testing.T) {
 		if i == 0 {
 			c = 1
 		}
-		fs = append(fs, Go(sys, func(context.Context) (int, error) {
+		fs = append(fs, Go(context.Background(), sys, func(context.Context) (int, error) {
 			mu.Lock()
 			order = append(order, i)
 			mu.Unlock()
@@ -461,7 +461,7 @@ func TestFIFOAdmission(t *testing.T) {
 func TestGetCancellation(t *testing.T) {
 	sys := newSys(t, Config{CPUs: 1})
 	gate := make(chan struct{})
-	f := Go(sys, func(context.Context) (int, error) { <-gate; return 5, nil }, TaskOptions{})
+	f := Go(context.Background(), sys, func(context.Context) (int, error) { <-gate; return 5, nil }, TaskOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(10 * time.Millisecond); cancel() }()
 	if _, err := f.Get(ctx); !errors.Is(err, context.Canceled) {
@@ -480,7 +480,7 @@ func TestWait(t *testing.T) {
 	var fs []Waitable
 	for i := range gates {
 		gates[i] = make(chan struct{})
-		fs = append(fs, Go(sys, func(context.Context) (int, error) { <-gates[i]; return i, nil }, TaskOptions{}))
+		fs = append(fs, Go(context.Background(), sys, func(context.Context) (int, error) { <-gates[i]; return i, nil }, TaskOptions{}))
 	}
 	// Timeout: nothing ready.
 	start := time.Now()
@@ -536,11 +536,11 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 	}
 	var fs []Waitable
 	for range 100 {
-		fs = append(fs, Go(sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{NumCPUs: 0.5}))
+		fs = append(fs, Go(context.Background(), sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{NumCPUs: 0.5}))
 	}
 	Wait(ctx, fs, len(fs), 5*time.Second)
-	blocked := Go(sys, func(ctx context.Context) (int, error) { <-ctx.Done(); return 0, ctx.Err() }, TaskOptions{NumCPUs: 0.5})
-	queued := Go(sys, func(context.Context) (int, error) { return 1, nil }, TaskOptions{NumCPUs: 2})
+	blocked := Go(context.Background(), sys, func(ctx context.Context) (int, error) { <-ctx.Done(); return 0, ctx.Err() }, TaskOptions{NumCPUs: 0.5})
+	queued := Go(context.Background(), sys, func(context.Context) (int, error) { return 1, nil }, TaskOptions{NumCPUs: 2})
 	if n := runtime.NumGoroutine(); n <= before {
 		t.Fatalf("expected goroutines while running, have %d (before %d)", n, before)
 	}
@@ -555,7 +555,7 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 	if _, err := queued.Get(ctx); !errors.Is(err, ErrShutdown) {
 		t.Fatalf("queued task: %v", err)
 	}
-	if _, err := Go(sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{}).Get(ctx); !errors.Is(err, ErrShutdown) {
+	if _, err := Go(context.Background(), sys, func(context.Context) (int, error) { return 0, nil }, TaskOptions{}).Get(ctx); !errors.Is(err, ErrShutdown) {
 		t.Fatalf("task after shutdown: %v", err)
 	}
 	if _, err := Spawn(ctx, sys, newCounter, Options{}); !errors.Is(err, ErrShutdown) {
@@ -619,7 +619,7 @@ func TestCancelledSpawnUnblocksQueue(t *testing.T) {
 	sys := newSys(t, Config{CPUs: 1})
 	ctx := context.Background()
 	gate := make(chan struct{})
-	hold := Go(sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{NumCPUs: 0.5})
+	hold := Go(context.Background(), sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{NumCPUs: 0.5})
 	// A 1-CPU spawn waits at the head of the queue; a 0.5 task queues behind it.
 	sctx, cancel := context.WithCancel(ctx)
 	spawned := make(chan error, 1)
@@ -633,7 +633,7 @@ func TestCancelledSpawnUnblocksQueue(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	behind := Go(sys, func(context.Context) (int, error) { return 1, nil }, TaskOptions{NumCPUs: 0.5})
+	behind := Go(context.Background(), sys, func(context.Context) (int, error) { return 1, nil }, TaskOptions{NumCPUs: 0.5})
 	time.Sleep(10 * time.Millisecond)
 	if behind.Ready() {
 		t.Fatal("a later request overtook the waiting spawn")
@@ -655,14 +655,14 @@ func TestTaskContextCancel(t *testing.T) {
 	gate := make(chan struct{})
 	tctx, cancel := context.WithCancel(ctx)
 	started := make(chan struct{})
-	running := Go(sys, func(ctx context.Context) (int, error) {
+	running := Go(tctx, sys, func(ctx context.Context) (int, error) {
 		close(started)
 		<-ctx.Done()
 		<-gate
 		return 0, ctx.Err()
-	}, TaskOptions{Context: tctx})
+	}, TaskOptions{})
 	var ran atomic.Bool
-	queued := Go(sys, func(context.Context) (int, error) { ran.Store(true); return 1, nil }, TaskOptions{Context: tctx})
+	queued := Go(tctx, sys, func(context.Context) (int, error) { ran.Store(true); return 1, nil }, TaskOptions{})
 	<-started
 	cancel()
 	close(gate)
@@ -681,7 +681,7 @@ func TestGroupsTakeTurns(t *testing.T) {
 	sys := newSys(t, Config{CPUs: 1})
 	ctx := context.Background()
 	gate := make(chan struct{})
-	blocker := Go(sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{})
+	blocker := Go(context.Background(), sys, func(context.Context) (int, error) { <-gate; return 0, nil }, TaskOptions{})
 	var mu sync.Mutex
 	var order []string
 	record := func(name string) func(context.Context) (int, error) {
@@ -694,10 +694,10 @@ func TestGroupsTakeTurns(t *testing.T) {
 	}
 	var fs []Waitable
 	for i := range 20 {
-		fs = append(fs, Go(sys, record(fmt.Sprint("a", i)), TaskOptions{Group: "data"}))
+		fs = append(fs, Go(context.Background(), sys, record(fmt.Sprint("a", i)), TaskOptions{Group: "data"}))
 	}
 	for i := range 3 {
-		fs = append(fs, Go(sys, record(fmt.Sprint("b", i)), TaskOptions{Group: "trial"}))
+		fs = append(fs, Go(context.Background(), sys, record(fmt.Sprint("b", i)), TaskOptions{Group: "trial"}))
 	}
 	close(gate)
 	blocker.Get(ctx)
@@ -788,7 +788,7 @@ func TestGetAllAndWaitables(t *testing.T) {
 	ctx := context.Background()
 	var fs []*Future[int]
 	for i := range 10 {
-		fs = append(fs, Go(sys, func(context.Context) (int, error) { return i * i, nil }, TaskOptions{NumCPUs: 0.5}))
+		fs = append(fs, Go(context.Background(), sys, func(context.Context) (int, error) { return i * i, nil }, TaskOptions{NumCPUs: 0.5}))
 	}
 	got, err := GetAll(ctx, fs)
 	if err != nil {
@@ -803,7 +803,7 @@ func TestGetAllAndWaitables(t *testing.T) {
 		t.Fatal("Waitables lost futures")
 	}
 	bad := errors.New("bad")
-	fs = append(fs, Go(sys, func(context.Context) (int, error) { return 0, bad }, TaskOptions{}))
+	fs = append(fs, Go(context.Background(), sys, func(context.Context) (int, error) { return 0, bad }, TaskOptions{}))
 	if _, err := GetAll(ctx, fs); !errors.Is(err, bad) {
 		t.Fatalf("err = %v", err)
 	}

@@ -51,7 +51,7 @@ func BenchmarkTaskAsync(b *testing.B) {
 	for i := 0; i < b.N; {
 		fs = fs[:0]
 		for j := 0; j < 1000 && i < b.N; j, i = j+1, i+1 {
-			fs = append(fs, Go(sys, noTask, TaskOptions{}))
+			fs = append(fs, Go(context.Background(), sys, noTask, TaskOptions{}))
 		}
 		for _, f := range fs {
 			f.Get(ctx)
@@ -65,6 +65,6 @@ func BenchmarkTaskSync(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for range b.N {
-		Go(sys, noTask, TaskOptions{}).Get(ctx)
+		Go(context.Background(), sys, noTask, TaskOptions{}).Get(ctx)
 	}
 }

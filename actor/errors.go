@@ -15,9 +15,21 @@ var (
 	ErrActorDied = errors.New("actor: actor died")
 	// ErrShutdown reports that the System was shut down before the work ran.
 	ErrShutdown = errors.New("actor: system shut down")
-	// ErrUnschedulable reports a resource demand larger than the System's
-	// total: it could never be placed, so it fails at once instead of waiting.
-	ErrUnschedulable = errors.New("actor: demand exceeds system resources")
+	// ErrInfeasible reports a demand the System can never satisfy: more of
+	// a resource than it has in total (or than the placement-group bundle it
+	// is scheduled into holds), a resource it does not have, or a placement
+	// group whose bundles cannot be placed together. Such a demand fails at
+	// once instead of waiting; the error names the demand and the capacity.
+	ErrInfeasible = errors.New("actor: infeasible resource demand")
+	// ErrUnschedulable is the former name of ErrInfeasible and the same
+	// error value, so errors.Is matches either.
+	//
+	// Deprecated: use ErrInfeasible.
+	ErrUnschedulable = ErrInfeasible
+	// ErrPlacementGroupRemoved reports work that was scheduled into a
+	// placement group that has been removed (or a wait for a group removed
+	// before it was ready).
+	ErrPlacementGroupRemoved = errors.New("actor: placement group removed")
 	// ErrInvalidOptions reports a bad Config, Options or TaskOptions field.
 	ErrInvalidOptions = errors.New("actor: invalid options")
 	// ErrNameTaken reports a Spawn with the name of a live actor.

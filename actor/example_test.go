@@ -54,7 +54,7 @@ func ExampleGo() {
 
 	var parts []*actor.Future[float64]
 	for i := range 4 {
-		parts = append(parts, actor.Go(sys, func(context.Context) (float64, error) {
+		parts = append(parts, actor.Go(context.Background(), sys, func(context.Context) (float64, error) {
 			xs := data.Get()[2*i : 2*i+2]
 			return xs[0] + xs[1], nil
 		}, actor.TaskOptions{NumCPUs: 0.5}))
@@ -69,7 +69,7 @@ func ExampleGo() {
 
 	// A task that panics is retried up to MaxRetries times.
 	attempts := 0
-	_, err := actor.Go(sys, func(context.Context) (int, error) {
+	_, err := actor.Go(context.Background(), sys, func(context.Context) (int, error) {
 		attempts++
 		panic("worker lost")
 	}, actor.TaskOptions{Name: "flaky", MaxRetries: 2}).Get(ctx)
@@ -87,8 +87,8 @@ func ExampleWait() {
 	defer sys.Shutdown(ctx)
 
 	release := make(chan struct{})
-	slow := actor.Go(sys, func(context.Context) (string, error) { <-release; return "slow", nil }, actor.TaskOptions{})
-	fast := actor.Go(sys, func(context.Context) (string, error) { return "fast", nil }, actor.TaskOptions{})
+	slow := actor.Go(context.Background(), sys, func(context.Context) (string, error) { <-release; return "slow", nil }, actor.TaskOptions{})
+	fast := actor.Go(context.Background(), sys, func(context.Context) (string, error) { return "fast", nil }, actor.TaskOptions{})
 	futures := []actor.Waitable{slow, fast}
 
 	ready, notReady, _ := actor.Wait(ctx, futures, 1, time.Second)
@@ -233,4 +233,75 @@ func ExampleHandle_Kill() {
 	// CPU while alive: 0
 	// false true true
 	// CPU after Done: 1
+}
+
+// A placement group reserves a gang of bundles at once; actors placed in
+// it draw on its bundles.
+func ExampleNewPlacementGroup() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 2})
+	defer sys.Shutdown(ctx)
+
+	bundles := []actor.Bundle{{NumCPUs: 0.5}, {NumCPUs: 0.5}, {NumCPUs: 0.5}}
+	pg, err := actor.NewPlacementGroup(sys, bundles, actor.PlacementGroupOptions{Name: "train", Strategy: actor.Pack})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := pg.Wait(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("CPU left after the reservation:", sys.Available()["CPU"])
+	for i := range bundles {
+		if _, err := actor.Spawn(ctx, sys, func(context.Context) (*Counter, error) { return &Counter{}, nil },
+			actor.Options{NumCPUs: 0.5, Placement: pg.Bundle(i)}); err != nil {
+			fmt.Println(err)
+		}
+	}
+	fmt.Println("CPU left with the actors:", sys.Available()["CPU"])
+
+	// A gang that can never fit fails at once.
+	_, err = actor.NewPlacementGroup(sys, []actor.Bundle{{NumCPUs: 2}, {NumCPUs: 1}}, actor.PlacementGroupOptions{Name: "huge"})
+	fmt.Println(errors.Is(err, actor.ErrInfeasible))
+
+	pg.Remove() // kills the actors and frees every bundle
+	for sys.Available()["CPU"] != 2 {
+		time.Sleep(time.Millisecond)
+	}
+	fmt.Println("CPU left after Remove:", sys.Available()["CPU"])
+	// Output:
+	// CPU left after the reservation: 0.5
+	// CPU left with the actors: 0.5
+	// true
+	// CPU left after Remove: 2
+}
+
+// A task that waits on its subtasks lends its CPU meanwhile, so nested
+// tasks run even on one CPU. Block does the same for any other wait.
+func ExampleBlock() {
+	ctx := context.Background()
+	sys, _ := actor.NewSystem(actor.Config{CPUs: 1})
+	defer sys.Shutdown(ctx)
+
+	ready := make(chan int, 1)
+	parent := actor.Go(ctx, sys, func(ctx context.Context) (int, error) {
+		// The subtask needs the parent's CPU: Get lends it.
+		sub, err := actor.Go(ctx, sys, func(context.Context) (int, error) { return 20, nil }, actor.TaskOptions{}).Get(ctx)
+		if err != nil {
+			return 0, err
+		}
+		// Any other wait lends the CPU through Block.
+		actor.Go(ctx, sys, func(context.Context) (int, error) { ready <- 22; return 0, nil }, actor.TaskOptions{})
+		var v int
+		err = actor.Block(ctx, func() error {
+			v = <-ready
+			return nil
+		})
+		return sub + v, err
+	}, actor.TaskOptions{})
+	v, err := parent.Get(ctx)
+	fmt.Println(v, err)
+	// Output:
+	// 42 <nil>
 }

@@ -23,6 +23,7 @@ const (
 // the waiters, which keeps a cell at 24 bytes.
 type cell struct {
 	state atomic.Uint32
+	adm   holder // a task's admission state (in what would be padding)
 	ch    chan struct{}
 	hooks *hook
 }
@@ -156,8 +157,14 @@ func failed[T any](err error) *Future[T] {
 
 // Get waits for the result. When ctx ends first it returns ctx's error
 // unchanged; the work itself is not cancelled and a later Get can still
-// collect its result.
+// collect its result. Called with the context of a running task or actor
+// call, a Get that has to wait is a blocked wait (see Block).
 func (f *Future[T]) Get(ctx context.Context) (T, error) {
+	return f.get(ctx, false)
+}
+
+// get is Get; blocked says the caller already recorded a blocked wait.
+func (f *Future[T]) get(ctx context.Context, blocked bool) (T, error) {
 	if f.c.done() {
 		return f.val, f.err
 	}
@@ -171,9 +178,18 @@ func (f *Future[T]) Get(ctx context.Context) (T, error) {
 		}
 	}
 	if ch := f.c.waitChan(); ch != nil {
+		var b blocker
+		if !blocked {
+			b = blockedOn(ctx)
+		}
 		select {
 		case <-ch:
 		case <-ctx.Done():
+		}
+		if b != nil {
+			b.unblock()
+		}
+		if !f.c.done() {
 			var zero T
 			return zero, ctx.Err()
 		}
@@ -241,6 +257,9 @@ func Wait(ctx context.Context, futures []Waitable, numReturns int, timeout time.
 		// Every future not hooked is done; each hooked one signals once.
 		count = len(futures) - nHooked
 		var timer <-chan time.Time
+		if b := blockedOn(ctx); b != nil {
+			defer b.unblock()
+		}
 		if timeout > 0 {
 			t := time.NewTimer(timeout)
 			defer t.Stop()
@@ -295,8 +314,17 @@ func countDone(futures []Waitable, limit int) int {
 // and returns its error, or ctx's error when ctx ends first.
 func GetAll[T any](ctx context.Context, futures []*Future[T]) ([]T, error) {
 	out := make([]T, len(futures))
+	var b blocker
+	defer func() {
+		if b != nil {
+			b.unblock()
+		}
+	}()
 	for i, f := range futures {
-		v, err := f.Get(ctx)
+		if b == nil && !f.c.done() {
+			b = blockedOn(ctx)
+		}
+		v, err := f.get(ctx, b != nil)
 		if err != nil {
 			return nil, err
 		}

@@ -113,11 +113,22 @@ func (p *Pool[A]) acquire(ctx context.Context, block bool) (int, error) {
 		if !block {
 			return -1, nil
 		}
-		select {
-		case <-p.wake:
-		case <-ctx.Done():
-			return -1, ctx.Err()
+		if err := p.waitWake(ctx); err != nil {
+			return -1, err
 		}
+	}
+}
+
+// waitWake waits for a slot to free, as a blocked wait (see Block).
+func (p *Pool[A]) waitWake(ctx context.Context) error {
+	if b := blockedOn(ctx); b != nil {
+		defer b.unblock()
+	}
+	select {
+	case <-p.wake:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -226,10 +237,8 @@ func MapUnordered[A, In, Out any](ctx context.Context, p *Pool[A], items []In, f
 				q = append(q, f)
 				next++
 			}
-			select {
-			case <-sig:
-			case <-ctx.Done():
-				yield(zero, ctx.Err())
+			if err := waitSignal(ctx, sig); err != nil {
+				yield(zero, err)
 				return
 			}
 			// Yield every finished result (one signal may cover several).
@@ -254,6 +263,19 @@ func MapUnordered[A, In, Out any](ctx context.Context, p *Pool[A], items []In, f
 				}
 			}
 		}
+	}
+}
+
+// waitSignal waits for a receive from ch, as a blocked wait (see Block).
+func waitSignal(ctx context.Context, ch <-chan struct{}) error {
+	if b := blockedOn(ctx); b != nil {
+		defer b.unblock()
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -305,10 +327,8 @@ func Next[Out, A any](ctx context.Context, p *Pool[A]) (Out, error) {
 	}
 	p.mu.Unlock()
 	if ch := f.c.waitChan(); ch != nil {
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return zero, ctx.Err()
+		if err := waitSignal(ctx, ch); err != nil {
+			return zero, err
 		}
 	}
 	p.mu.Lock()

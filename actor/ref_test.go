@@ -50,7 +50,7 @@ func TestPutPinnedBytes(t *testing.T) {
 		t.Fatalf("pinned = %d", got)
 	}
 	// Tasks share the value without copying.
-	v, err := Go(sys, func(context.Context) (*byte, error) { return &r.Get()[0], nil }, TaskOptions{}).Get(context.Background())
+	v, err := Go(context.Background(), sys, func(context.Context) (*byte, error) { return &r.Get()[0], nil }, TaskOptions{}).Get(context.Background())
 	if err != nil || v != &data[0] || r.Get()[7] != 9 {
 		t.Fatal("Get copied the value")
 	}

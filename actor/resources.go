@@ -34,35 +34,90 @@ func toUnits(v float64, what string) (int64, error) {
 
 func fromUnits(u int64) float64 { return float64(u) / resUnit }
 
-// fits reports whether d fits in avail.
+// fits reports whether d fits in avail; a dimension d does not ask for
+// fits whatever avail holds of it.
 func (d *demand) fits(avail *demand) bool {
-	if d.cpu > avail.cpu || d.gpu > avail.gpu {
+	if (d.cpu > 0 && d.cpu > avail.cpu) || (d.gpu > 0 && d.gpu > avail.gpu) {
 		return false
 	}
 	for i, v := range d.custom {
-		if v > avail.custom[i] {
+		if v > 0 && v > avail.custom[i] {
 			return false
 		}
 	}
 	return true
 }
 
-// take subtracts d from avail.
-func (d *demand) take(avail *demand) {
-	avail.cpu -= d.cpu
-	avail.gpu -= d.gpu
-	for i, v := range d.custom {
-		avail.custom[i] -= v
+// add adds e to d (d.custom must be sized when e has custom amounts).
+func (d *demand) add(e *demand) {
+	d.cpu += e.cpu
+	d.gpu += e.gpu
+	for i, v := range e.custom {
+		d.custom[i] += v
 	}
 }
 
-// give adds d back to avail.
-func (d *demand) give(avail *demand) {
-	avail.cpu += d.cpu
-	avail.gpu += d.gpu
-	for i, v := range d.custom {
-		avail.custom[i] += v
+// zero reports whether d asks for nothing.
+func (d *demand) zero() bool {
+	if d.cpu != 0 || d.gpu != 0 {
+		return false
 	}
+	for _, v := range d.custom {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// equal reports whether d and e ask for the same amounts.
+func (d *demand) equal(e *demand) bool {
+	if d.cpu != e.cpu || d.gpu != e.gpu {
+		return false
+	}
+	n := max(len(d.custom), len(e.custom))
+	for i := range n {
+		var a, b int64
+		if i < len(d.custom) {
+			a = d.custom[i]
+		}
+		if i < len(e.custom) {
+			b = e.custom[i]
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}
+
+// dimSet is a set of resource dimensions: bit 0 CPU, bit 1 GPU, bit 2+i
+// custom resource i (resources past the 62nd share the last bit, which
+// only makes admission more cautious).
+type dimSet uint64
+
+const (
+	dimCPU dimSet = 1 << iota
+	dimGPU
+)
+
+func dimCustom(i int) dimSet { return 1 << min(i+2, 63) }
+
+// dims is the set of dimensions d asks for.
+func (d *demand) dims() dimSet {
+	var s dimSet
+	if d.cpu > 0 {
+		s |= dimCPU
+	}
+	if d.gpu > 0 {
+		s |= dimGPU
+	}
+	for i, v := range d.custom {
+		if v > 0 {
+			s |= dimCustom(i)
+		}
+	}
+	return s
 }
 
 // demandOf builds a demand from user-facing amounts, checking it against
@@ -84,7 +139,7 @@ func (s *System) demandOf(cpus, gpus float64, custom map[string]float64, who str
 			}
 			i, ok := s.resIndex[name]
 			if !ok {
-				return d, fmt.Errorf("%w: %s resource %q: the system has none (%v)", ErrUnschedulable, who, name, s.resNames)
+				return d, fmt.Errorf("%w: %s resource %q: the system has none (%v)", ErrInfeasible, who, name, s.resNames)
 			}
 			if d.custom[i], err = toUnits(v, who+" resource "+name); err != nil {
 				return d, err
@@ -92,7 +147,7 @@ func (s *System) demandOf(cpus, gpus float64, custom map[string]float64, who str
 		}
 	}
 	if !d.fits(&s.total) {
-		return d, fmt.Errorf("%w: %s asks for %s, the system has %s", ErrUnschedulable, who, s.describe(&d), s.describe(&s.total))
+		return d, fmt.Errorf("%w: %s asks for %s, the system has %s in total", ErrInfeasible, who, s.describe(&d), s.describe(&s.total))
 	}
 	return d, nil
 }

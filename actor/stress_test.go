@@ -44,14 +44,14 @@ func TestStressNoHang(t *testing.T) {
 				case 7:
 					add(Call(h, func(context.Context, *counter) (int, error) { panic("stress") }))
 				case 23:
-					add(Go(sys, func(context.Context) (int, error) { return 0, errors.New("task error") }, TaskOptions{NumCPUs: 0.5}))
+					add(Go(context.Background(), sys, func(context.Context) (int, error) { return 0, errors.New("task error") }, TaskOptions{NumCPUs: 0.5}))
 				case 41:
 					if g == 0 && i > 200 {
 						h.Kill()
 					}
 				default:
 					add(Call(h, func(context.Context, *counter) (int, error) { return i, nil })) // some actors are concurrent: no state
-					add(Go(sys, func(context.Context) (int, error) { return i, nil }, TaskOptions{NumCPUs: 0.5}))
+					add(Go(context.Background(), sys, func(context.Context) (int, error) { return i, nil }, TaskOptions{NumCPUs: 0.5}))
 				}
 			}
 		}()

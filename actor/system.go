@@ -47,6 +47,7 @@ type System struct {
 	closed bool
 	names  map[string]any
 	actors map[uint64]func(error) // kill functions of live actors
+	pgs    map[uint64]*PlacementGroup
 
 	nextID atomic.Uint64
 	pinned atomic.Int64
@@ -54,7 +55,7 @@ type System struct {
 
 // NewSystem starts a System with cfg's resources.
 func NewSystem(cfg Config) (*System, error) {
-	s := &System{log: cfg.Logger, names: map[string]any{}, actors: map[uint64]func(error){}}
+	s := &System{log: cfg.Logger, names: map[string]any{}, actors: map[uint64]func(error){}, pgs: map[uint64]*PlacementGroup{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -86,7 +87,7 @@ func NewSystem(cfg Config) (*System, error) {
 			return nil, err
 		}
 	}
-	s.taskDef = taskSpec{sys: s, d: demand{cpu: resUnit}}
+	s.taskDef = taskSpec{sys: s, s: &s.sched, d: demand{cpu: resUnit}}
 	s.sched.avail = demand{cpu: s.total.cpu, gpu: s.total.gpu, custom: slices.Clone(s.total.custom)}
 	s.sched.maxIdle = cfg.MaxIdleWorkers
 	if s.sched.maxIdle <= 0 {
@@ -94,6 +95,7 @@ func NewSystem(cfg Config) (*System, error) {
 	}
 	s.sched.wg = &s.wg
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.sched.ctx = s.ctx
 	return s, nil
 }
 
@@ -101,12 +103,16 @@ func NewSystem(cfg Config) (*System, error) {
 // the custom ones).
 func (s *System) Resources() map[string]float64 { return s.render(&s.total) }
 
-// Available returns the resources not held by running tasks and live
-// actors, by name.
+// Available returns the resources not held by running tasks, live actors
+// and placement groups, by name. CPU lent by blocked work counts as free;
+// while woken work runs over-subscribed (see the package doc) CPU may be
+// negative.
 func (s *System) Available() map[string]float64 {
 	s.sched.mu.Lock()
 	defer s.sched.mu.Unlock()
-	return s.render(&s.sched.avail)
+	free := s.sched.avail
+	free.cpu += s.sched.loan
+	return s.render(&free)
 }
 
 func (s *System) render(d *demand) map[string]float64 {
@@ -135,12 +141,19 @@ func (s *System) Shutdown(ctx context.Context) error {
 	for _, k := range s.actors {
 		kills = append(kills, k)
 	}
+	pgs := make([]*PlacementGroup, 0, len(s.pgs))
+	for _, pg := range s.pgs {
+		pgs = append(pgs, pg)
+	}
 	s.mu.Unlock()
 	if first {
 		s.log.Debug("actor: system shutting down", "actors", len(kills))
 	}
 	s.cancel()
-	s.sched.close()
+	s.sched.close(ErrShutdown)
+	for _, pg := range pgs {
+		pg.shutdown()
+	}
 	for _, k := range kills {
 		k(ErrShutdown)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/sagepipe/sagepipe/actor"
@@ -16,8 +17,10 @@ type DistOptions struct {
 	// shard of the rows. It must be at least 1.
 	NumActors int
 	// CPUsPerActor is the number of CPUs each actor reserves on the
-	// System and the number of threads it builds histograms with; 0 means 1.
-	CPUsPerActor int
+	// System; 0 means 1. Fractions are allowed (as Ray's num_cpus=0.5), so
+	// 3 actors of 0.5 CPU train on 2 CPUs. An actor builds histograms with
+	// the whole part of it as threads (at least 1).
+	CPUsPerActor float64
 	// MaxActorRestarts is how many times a dead training actor is replaced
 	// (over the whole run) before training fails; -1 means without limit.
 	MaxActorRestarts int
@@ -43,10 +46,13 @@ type worker struct {
 	s       *shard
 }
 
-// actorCluster runs shard operations as actor calls, one actor per shard.
+// actorCluster runs shard operations as actor calls, one actor per shard,
+// each in its own bundle of the run's placement group.
 type actorCluster struct {
 	sys      *actor.System
+	pg       *actor.PlacementGroup
 	dopt     DistOptions
+	threads  int
 	handles  []*actor.Handle[worker]
 	parts    []*DMatrix
 	firsts   []int
@@ -76,20 +82,43 @@ func (c *actorCluster) do(ctx context.Context, fn func(ctx context.Context, i in
 	return first
 }
 
-func (c *actorCluster) name(i int) string {
-	p := c.dopt.Name
-	if p == "" {
-		p = "boost"
+// prefix names the run's actors and placement group.
+func (c *actorCluster) prefix() string {
+	if c.dopt.Name == "" {
+		return "boost"
 	}
-	return fmt.Sprintf("%s-shard-%d", p, i)
+	return c.dopt.Name
 }
 
-// spawn starts the actor of shard i holding its rows.
+func (c *actorCluster) name(i int) string { return fmt.Sprintf("%s-shard-%d", c.prefix(), i) }
+
+// spawn starts the actor of shard i holding its rows, in bundle i (a
+// replacement goes back into the bundle of the actor it replaces).
 func (c *actorCluster) spawn(ctx context.Context, i int) (*actor.Handle[worker], error) {
-	d, first, threads := c.parts[i], c.firsts[i], c.dopt.CPUsPerActor
+	d, first, threads := c.parts[i], c.firsts[i], c.threads
 	return actor.Spawn(ctx, c.sys, func(context.Context) (*worker, error) {
 		return &worker{d: d, first: first, threads: threads}, nil
-	}, actor.Options{Name: c.name(i), NumCPUs: float64(threads)})
+	}, actor.Options{Name: c.name(i), NumCPUs: c.dopt.CPUsPerActor, Placement: c.pg.Bundle(i)})
+}
+
+// reserve places the run's actors as one placement group, one bundle of
+// CPUsPerActor per actor, all or none, and waits until it is ready. A
+// demand the System can never meet fails at once with actor.ErrInfeasible.
+func (c *actorCluster) reserve(ctx context.Context) error {
+	bundles := make([]actor.Bundle, c.dopt.NumActors)
+	for i := range bundles {
+		bundles[i] = actor.Bundle{NumCPUs: c.dopt.CPUsPerActor}
+	}
+	pg, err := actor.NewPlacementGroup(c.sys, bundles, actor.PlacementGroupOptions{Name: c.prefix(), Strategy: actor.Pack})
+	if err != nil {
+		return err
+	}
+	if err := pg.Wait(ctx); err != nil {
+		pg.Remove()
+		return err
+	}
+	c.pg = pg
+	return nil
 }
 
 // bin builds actor i's shard with the cuts.
@@ -117,14 +146,18 @@ func (c *actorCluster) shutdown() {
 
 // TrainDistributed trains like Train, with the rows split into
 // dopt.NumActors contiguous shards, each held and binned by an actor on
-// sys. The driver merges the actors' quantile samples into one set of
+// sys. The actors are reserved as one placement group (one bundle of
+// dopt.CPUsPerActor each, all or none), so concurrent trainings never
+// deadlock holding part of their actors; a demand sys can never meet
+// (more CPUs in all than it has) fails at once, before any actor starts,
+// with an error matching actor.ErrInfeasible. The driver merges the actors' quantile samples into one set of
 // cuts, and every tree node's histogram is the sum (all-reduce) of the
 // actors' fixed-point histograms, so the model is identical, bit for bit,
 // to Train's on the same data and parameters, whatever the number of
 // actors.
 //
-// When an actor dies (killed, or crashed), it is replaced by a new one,
-// up to dopt.MaxActorRestarts times, and training resumes from the last
+// When an actor dies (killed, or crashed), it is replaced by a new one in
+// its bundle, up to dopt.MaxActorRestarts times, and training resumes from the last
 // checkpoint (every dopt.CheckpointEvery rounds); because every round is
 // a function of the model so far, the result is the same model.
 func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain *DMatrix, dopt DistOptions, opt TrainOptions) (res *Result, err error) {
@@ -134,7 +167,7 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	if dopt.NumActors < 1 {
 		return nil, &ParamError{Name: "NumActors", Value: dopt.NumActors, Allowed: "[1, inf)"}
 	}
-	if dopt.CPUsPerActor < 0 {
+	if !(dopt.CPUsPerActor >= 0) || math.IsInf(dopt.CPUsPerActor, 0) {
 		return nil, &ParamError{Name: "CPUsPerActor", Value: dopt.CPUsPerActor, Allowed: "[0, inf)"}
 	}
 	if dopt.MaxActorRestarts < -1 {
@@ -160,7 +193,11 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	if err != nil {
 		return nil, err
 	}
-	c := &actorCluster{sys: sys, dopt: dopt}
+	c := &actorCluster{sys: sys, dopt: dopt, threads: max(1, int(dopt.CPUsPerActor))}
+	if err := c.reserve(ctx); err != nil {
+		return nil, fmt.Errorf("%w: reserving %d actors of %g CPU: %w", ErrTrain, dopt.NumActors, dopt.CPUsPerActor, err)
+	}
+	defer c.pg.Remove()
 	for i := 0; i < dopt.NumActors; i++ {
 		lo, hi := bounds[i], bounds[i+1]
 		part, err := dtrain.Slice(lo, hi)

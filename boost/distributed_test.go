@@ -204,6 +204,13 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 				h.Kill()
 			}
 			cb := func(ctx context.Context, p Progress) error {
+				if p.Iteration == 12 {
+					// The replacement holds its CPU out of the dead
+					// actor's bundle: the System has none more in use.
+					if got := sys.Available()["CPU"]; got != 0 {
+						t.Errorf("CPU free after the restart = %v, want 0 (3 bundles of 1 on 3 CPUs)", got)
+					}
+				}
 				if p.Iteration == 7 && !killed.Swap(true) {
 					if async {
 						go kill() // lands somewhere in the next round
@@ -253,4 +260,94 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 			t.Errorf("err = %v, want ErrTrain wrapping ErrActorDied", err)
 		}
 	})
+}
+
+// TestDistributedInfeasible: more actors than the System can ever hold
+// fail at once, before any actor starts, instead of waiting for ever.
+func TestDistributedInfeasible(t *testing.T) {
+	cfg, err := NewConfig(map[string]any{"objective": ObjSquaredError, "num_boost_round": 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := synthetic(t, 500, 3, ObjSquaredError, false, 7)
+	for _, tc := range []struct {
+		cpus   float64
+		actors int
+		per    float64
+	}{{4, 7, 1}, {2, 4, 0}, {2, 5, 0.5}} {
+		sys := newSystem(t, tc.cpus)
+		start := time.Now()
+		_, err := TrainDistributed(context.Background(), sys, cfg, d, DistOptions{NumActors: tc.actors, CPUsPerActor: tc.per}, TrainOptions{})
+		if el := time.Since(start); el > 100*time.Millisecond {
+			t.Errorf("%d actors on %v CPUs: failed after %v", tc.actors, tc.cpus, el)
+		}
+		if !errors.Is(err, actor.ErrInfeasible) || !errors.Is(err, ErrTrain) {
+			t.Errorf("%d actors on %v CPUs: err = %v, want ErrInfeasible", tc.actors, tc.cpus, err)
+		}
+		if _, lerr := actor.Lookup[worker](sys, "boost-shard-0"); lerr == nil {
+			t.Error("an actor was started")
+		}
+		if got := sys.Available()["CPU"]; got != tc.cpus {
+			t.Errorf("CPU free after = %v", got)
+		}
+	}
+	sys := newSystem(t, 2)
+	if _, err := TrainDistributed(context.Background(), sys, cfg, d, DistOptions{NumActors: 2, CPUsPerActor: -0.5}, TrainOptions{}); !errors.As(err, new(*ParamError)) {
+		t.Errorf("negative CPUsPerActor: err = %v", err)
+	}
+}
+
+// TestConcurrentFractionalTrainings runs four 3-actor trainings of 0.5
+// CPU each at once on 2 CPUs: each gang is admitted whole, so they finish
+// (one after another where they do not fit together) with the model
+// single-process training gives.
+func TestConcurrentFractionalTrainings(t *testing.T) {
+	cfg, err := NewConfig(map[string]any{"objective": ObjSquaredError, "num_boost_round": 8, "max_bin": 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := synthetic(t, 1500, 4, ObjSquaredError, false, 11)
+	single, err := Train(context.Background(), cfg, d, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := modelJSON(t, single.Model)
+	sys := newSystem(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	errs := make(chan error, 4)
+	models := make(chan []byte, 4)
+	for k := range 4 {
+		go func() {
+			res, err := TrainDistributed(ctx, sys, cfg, d,
+				DistOptions{NumActors: 3, CPUsPerActor: 0.5, Name: fmt.Sprintf("frac-%d", k)}, TrainOptions{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			b, err := res.Model.Encode(FormatJSON)
+			if err != nil {
+				errs <- err
+				return
+			}
+			models <- b
+		}()
+	}
+	for range 4 {
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		case b := <-models:
+			if !bytes.Equal(b, want) {
+				t.Error("a concurrent training's model differs from single-process training")
+			}
+		case <-ctx.Done():
+			var dump strings.Builder
+			pprof.Lookup("goroutine").WriteTo(&dump, 1)
+			t.Fatalf("concurrent trainings hung:\n%s", dump.String())
+		}
+	}
+	if got := sys.Available()["CPU"]; got != 2 {
+		t.Errorf("CPU free after = %v", got)
+	}
 }

@@ -58,7 +58,7 @@ func (a actorScheduler) spawn(ctx context.Context, name string, cpu bool, fn fun
 	if !cpu {
 		opts.NumCPUs = actor.NoCPU
 	}
-	f := actor.Go(a.sys, func(tctx context.Context) (struct{}, error) {
+	f := actor.Go(ctx, a.sys, func(tctx context.Context) (struct{}, error) {
 		// The task stops when either the execution or the system ends.
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()

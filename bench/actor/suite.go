@@ -98,7 +98,7 @@ var suite = []workload{
 		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for range n {
-					if _, err := actor.Go(sys, ok, actor.TaskOptions{}).Get(ctx); err != nil {
+					if _, err := actor.Go(context.Background(), sys, ok, actor.TaskOptions{}).Get(ctx); err != nil {
 						return err
 					}
 				}
@@ -108,7 +108,7 @@ var suite = []workload{
 	{name: "single_client_tasks_async", ray: 8194, unit: "/s",
 		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
-				return batches(ctx, n, 1000, func(int) *actor.Future[string] { return actor.Go(sys, ok, actor.TaskOptions{}) })
+				return batches(ctx, n, 1000, func(int) *actor.Future[string] { return actor.Go(context.Background(), sys, ok, actor.TaskOptions{}) })
 			}, nil
 		}},
 	{name: "multi_client_tasks_async", ray: 21744, unit: "/s", note: "4 client actors, batches of 10 000",
@@ -119,7 +119,7 @@ var suite = []workload{
 			}
 			return func(n int) error {
 				return onClients(ctx, sys, clients, n, func(ctx context.Context, _, share int) error {
-					return batches(ctx, share, 10000, func(int) *actor.Future[string] { return actor.Go(sys, ok, actor.TaskOptions{}) })
+					return batches(ctx, share, 10000, func(int) *actor.Future[string] { return actor.Go(context.Background(), sys, ok, actor.TaskOptions{}) })
 				})
 			}, nil
 		}},
@@ -127,7 +127,7 @@ var suite = []workload{
 		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
 			return func(n int) error {
 				for range n {
-					if err := batches(ctx, 1000, 1000, func(int) *actor.Future[string] { return actor.Go(sys, ok, actor.TaskOptions{}) }); err != nil {
+					if err := batches(ctx, 1000, 1000, func(int) *actor.Future[string] { return actor.Go(context.Background(), sys, ok, actor.TaskOptions{}) }); err != nil {
 						return err
 					}
 				}
@@ -195,7 +195,7 @@ var suite = []workload{
 			return func(n int) error {
 				var fs []*actor.Future[int]
 				for c, share := range split(n, 4) {
-					fs = append(fs, actor.Go(sys, func(ctx context.Context) (int, error) {
+					fs = append(fs, actor.Go(context.Background(), sys, func(ctx context.Context) (int, error) {
 						return 0, batches(ctx, share, 5000, func(i int) *actor.Future[string] {
 							return actor.Call(servers[(i+c)%len(servers)], serve)
 						})
@@ -254,7 +254,7 @@ var suite = []workload{
 					round := min(n, 1000)
 					var fs []*actor.Future[int]
 					for _, share := range split(round, 10) {
-						fs = append(fs, actor.Go(sys, func(context.Context) (int, error) {
+						fs = append(fs, actor.Go(context.Background(), sys, func(context.Context) (int, error) {
 							for range share {
 								actor.Put(sys, 0).Release()
 							}
@@ -329,7 +329,7 @@ var suite = []workload{
 			return func(n int) error {
 				var fs []*actor.Future[int]
 				for c, share := range split(n, 10) {
-					fs = append(fs, actor.Go(sys, func(context.Context) (int, error) {
+					fs = append(fs, actor.Go(context.Background(), sys, func(context.Context) (int, error) {
 						for range share {
 							copy(stores[c], src)
 							actor.Put(sys, stores[c]).Release()
@@ -366,7 +366,7 @@ var suite = []workload{
 				for range n {
 					pending := make([]actor.Waitable, 1000)
 					for i := range pending {
-						pending[i] = actor.Go(sys, ok, actor.TaskOptions{})
+						pending[i] = actor.Go(context.Background(), sys, ok, actor.TaskOptions{})
 					}
 					for len(pending) > 0 {
 						ready, rest, err := actor.Wait(ctx, pending, 1, actor.NoTimeout)
@@ -374,6 +374,34 @@ var suite = []workload{
 							return fmt.Errorf("wait: %d ready, %v", len(ready), err)
 						}
 						pending = rest
+					}
+				}
+				return nil
+			}, nil
+		}},
+	{name: "placement_group_create/removal", ray: 839, unit: "/s", note: "rounds of 100 one-bundle groups of 0.001 CPU (Ray: 0.001 of a custom resource): create all, wait each, remove each",
+		setup: func(ctx context.Context, sys *actor.System, big int) (func(int) error, error) {
+			bundles := []actor.Bundle{{NumCPUs: 0.001}}
+			pgs := make([]*actor.PlacementGroup, 0, 100)
+			return func(n int) error {
+				for n > 0 {
+					k := min(n, 100)
+					n -= k
+					pgs = pgs[:0]
+					for range k {
+						pg, err := actor.NewPlacementGroup(sys, bundles, actor.PlacementGroupOptions{})
+						if err != nil {
+							return err
+						}
+						pgs = append(pgs, pg)
+					}
+					for _, pg := range pgs {
+						if err := pg.Wait(ctx); err != nil {
+							return err
+						}
+					}
+					for _, pg := range pgs {
+						pg.Remove()
 					}
 				}
 				return nil
