@@ -130,7 +130,7 @@ func parseTuningSpec(args *pyjson.Object) (*tuningSpec, error) {
 		if n, ok := number(get(hb, "MinResource")); ok {
 			h.MinResource = int(n)
 		}
-		if n, ok := number(get(hb, "MaxResource")); ok {
+		if n, ok := number(get(hb, "MaxResource")); ok && n > 0 {
 			h.MaxResource = int(n)
 		} else {
 			// As SageMaker: the maximum resource is the epochs the
