@@ -333,3 +333,58 @@ func TestTuningObjectiveNeverReported(t *testing.T) {
 		t.Errorf("err = %v, reason %q", err, ex.Step("HPTuning").FailureReason)
 	}
 }
+
+// Stopping the execution while training jobs run stops them: their
+// contexts end, the tuning step is recorded stopped, and Run returns.
+func TestTuningStoppedExecution(t *testing.T) {
+	e, _ := testEngine(t, local.Config{})
+	started := make(chan struct{}, 8)
+	e.Training("HPTuning", func(ctx context.Context, job *local.TrainingJob) error {
+		started <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	tn := curveTuner("Random", 6)
+	tn.MaxParallelJobs = 3
+	p := pipeline.New("stop").Steps(steps.Tuning("HPTuning", tn)).Env(env)
+	ctx, cancel := context.WithCancel(ctxT(t))
+	go func() {
+		for range 3 {
+			<-started
+		}
+		cancel()
+	}()
+	ex, err := e.Run(ctx, p, local.RunOptions{})
+	if !errors.Is(err, local.ErrStopped) || ex.Step("HPTuning").Status != pipeline.StepStopped {
+		t.Fatalf("err = %v, step %s", err, ex.Step("HPTuning").Status)
+	}
+}
+
+// A cached training step is not run again: the second execution reuses
+// the first one's properties, and the model stays where they point.
+func TestTrainingCacheHit(t *testing.T) {
+	e, _ := testEngine(t, local.Config{})
+	stageData(t, e)
+	var runs jobCounter
+	e.Training("Train", func(ctx context.Context, job *local.TrainingJob) error {
+		runs.add("Train", 1)
+		return boostTrain(false)(ctx, job)
+	})
+	train := steps.Training("Train", xgbEstimator(1, steps.Member{Key: "num_round", Value: 5}), channels()...).
+		Cache(steps.CacheConfig{Enabled: true, ExpireAfter: "PT1H"})
+	p := pipeline.New("cached").Steps(train).Env(env)
+	first, err := e.Run(ctxT(t), p, local.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.Run(ctxT(t), p, local.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs.get("Train") != 1 || second.Step("Train").CachedFrom != first.ID {
+		t.Errorf("runs %d, cached from %q", runs.get("Train"), second.Step("Train").CachedFrom)
+	}
+	if diff := cmp.Diff(string(first.Step("Train").Properties), string(second.Step("Train").Properties)); diff != "" {
+		t.Errorf("properties differ:\n%s", diff)
+	}
+}
