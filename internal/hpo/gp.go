@@ -29,7 +29,7 @@ const (
 
 	priorLogLenMean   = -0.7 // ℓ ≈ 0.5 of the unit cube
 	priorLogLenSD     = 1.0
-	priorLogSignalSD  = 1.5 // around σf² = 1 on standardised outputs
+	priorLogSignalSD  = 1.5  // around σf² = 1 on standardised outputs
 	priorLogNoiseMean = -9.2 // σn² ≈ 1e-4
 	priorLogNoiseSD   = 3.0
 	gpThetaBound      = 12.0 // |θ| beyond this is penalised as infeasible
