@@ -204,3 +204,41 @@ func TestParams(t *testing.T) {
 		}
 	}
 }
+
+func TestJobConfig(t *testing.T) {
+	// The shape steps.Tuning renders (bounds as strings).
+	def := `{"Strategy": "Hyperband", "ResourceLimits": {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 4},
+		"TrainingJobEarlyStoppingType": "Off", "RandomSeed": 7,
+		"HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
+		"ParameterRanges": {"ContinuousParameterRanges": [{"Name": "eta", "MinValue": "0.2", "MaxValue": "1", "ScalingType": "Auto"}],
+			"CategoricalParameterRanges": [], "IntegerParameterRanges": [{"Name": "max_depth", "MinValue": "1", "MaxValue": "8", "ScalingType": "Auto"}]},
+		"StrategyConfig": {"HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 9}}}`
+	j, err := ParseJobConfig([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := j.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Strategy != Hyperband || c.Objective != Minimize || c.MaxJobs != 20 || c.MaxParallel != 4 || c.Seed != 7 ||
+		c.EarlyStopping != EarlyStoppingOff || c.Hyperband == nil || *c.Hyperband != (HyperbandConfig{MinResource: 1, MaxResource: 9}) {
+		t.Errorf("Config = %+v", c)
+	}
+	if j.HyperParameterTuningJobObjective.MetricName != "validation:rmse" {
+		t.Errorf("MetricName = %q", j.HyperParameterTuningJobObjective.MetricName)
+	}
+	var names []string
+	for _, p := range c.Space.Params() {
+		names = append(names, p.Name)
+	}
+	if d := cmp.Diff([]string{"eta", "max_depth"}, names); d != "" {
+		t.Errorf("parameters (-want +got):\n%s", d)
+	}
+	if _, err := New(c); err != nil {
+		t.Errorf("New: %v", err)
+	}
+	if _, err := ParseJobConfig([]byte(`{"ResourceLimits": 3}`)); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("bad JSON: %v, want ErrInvalidConfig", err)
+	}
+}
