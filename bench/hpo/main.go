@@ -41,6 +41,7 @@ func main() {
 	noTPE := flag.Bool("no-tpe", false, "skip Optuna")
 	hbTrials := flag.Int("hyperband-trials", 50, "Random trials in the Hyperband comparison (0 skips it)")
 	hbMax := flag.Int("hyperband-max", 27, "MaxResource of the Hyperband comparison")
+	parallel := flag.Int("parallel", 1, "MaxParallelTrainingJobs of our strategies (trials still end in index order)")
 	flag.Parse()
 
 	budgets, err := parseInts(*budgetsFlag)
@@ -53,7 +54,7 @@ func main() {
 		want[strings.TrimSpace(f)] = true
 	}
 	ctx := context.Background()
-	fmt.Printf("hpo bench: %d seeds, budgets %v, GOMAXPROCS %d, %s\n\n", *seeds, budgets, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("hpo bench: %d seeds, budgets %v, MaxParallel %d, GOMAXPROCS %d, %s\n\n", *seeds, budgets, *parallel, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
 
 	type row struct {
 		fn      string
@@ -70,7 +71,7 @@ func main() {
 		perTrial := map[string][]float64{}
 		for _, st := range []hpo.Strategy{hpo.Random, hpo.Bayesian} {
 			for seed := range *seeds {
-				vals, d, err := runOurs(ctx, p, st, trials, int64(seed))
+				vals, d, err := runOurs(ctx, p, st, trials, *parallel, int64(seed))
 				if err != nil {
 					fail(err)
 				}
@@ -174,12 +175,12 @@ func main() {
 
 // runOurs runs one strategy for trials trials and returns the objective of
 // each trial in index order and the time spent in Suggest.
-func runOurs(ctx context.Context, p problem, st hpo.Strategy, trials int, seed int64) ([]float64, time.Duration, error) {
+func runOurs(ctx context.Context, p problem, st hpo.Strategy, trials, parallel int, seed int64) ([]float64, time.Duration, error) {
 	space, err := hpo.NewSpace(p.ranges)
 	if err != nil {
 		return nil, 0, err
 	}
-	tu, err := hpo.New(hpo.Config{Space: space, Strategy: st, Objective: hpo.Minimize, MaxJobs: trials, MaxParallel: 1, Seed: seed})
+	tu, err := hpo.New(hpo.Config{Space: space, Strategy: st, Objective: hpo.Minimize, MaxJobs: trials, MaxParallel: parallel, Seed: seed})
 	if err != nil {
 		return nil, 0, err
 	}

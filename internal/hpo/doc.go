@@ -86,8 +86,8 @@
 // which are refined by Nelder-Mead over the numeric columns (integers
 // rounded, categorical columns held). Trials still pending enter the model
 // as kriging-believer fantasies (their posterior mean taken as their
-// result), so a batch of parallel trials spreads out instead of repeating
-// one point. With P >= MaxJobs no trial sees a result, and Bayesian is
+// result, and counted for the incumbent), so a batch of parallel trials
+// spreads out instead of repeating one point. With P >= MaxJobs no trial sees a result, and Bayesian is
 // random search by construction.
 //
 // Hyperband assigns trial i to one of Hyperband's brackets (in Hyperband's

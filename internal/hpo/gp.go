@@ -303,7 +303,12 @@ func (l *likelihood) compute(th []float64) (float64, []float64) {
 		if math.Abs(v) > gpThetaBound || math.IsNaN(v) {
 			// Outside the box: a steep finite wall back towards it.
 			p := math.Abs(v) - gpThetaBound
-			return 1e6 * (1 + p*p), func() []float64 { gg := make([]float64, d+2); gg[k] = 2e6 * p * math.Copysign(1, v); return gg }()
+			if math.IsNaN(p) {
+				p = 1
+			}
+			wall := make([]float64, d+2)
+			wall[k] = 2e6 * p * math.Copysign(1, v)
+			return 1e6 * (1 + p*p), wall
 		}
 	}
 
