@@ -96,7 +96,17 @@
 // MaxResource) a trial goes on only if its value is among the best
 // ceil(n/eta) of the n values recorded at that rung in its bracket (by
 // itself and the trials 0..i-P). Candidates are drawn at random. Trials
-// that reach MaxResource complete; the others are Stopped early.
+// that reach MaxResource complete; the others are Stopped early. The
+// decisions come from ShouldStop, so Hyperband needs the engine to report
+// intermediate values (a rung is decided at the first reported step at or
+// past it); without them every trial runs to its end, as Random.
+//
+// # Warm start
+//
+// Config.WarmStart takes the finished trials of parent tuning jobs. The
+// Bayesian model treats them as observations like its own (which is what
+// IdenticalDataAndAlgorithm promises); whether TransferLearning parents
+// are passed the same way is the engine's choice.
 //
 // # Early stopping
 //
