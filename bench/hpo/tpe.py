@@ -3,6 +3,9 @@
 Usage: /usr/bin/python3 tpe.py FUNCTION SEEDS TRIALS
 Prints one JSON line per seed: {"seed", "values", "ask_s"}, values in trial
 order and ask_s the seconds each study.ask() took (the suggestion time).
+
+/usr/bin/python3 tpe.py --eval FUNCTION PARAMS_JSON prints the function's
+value at the given parameters (the Go side checks both definitions agree).
 """
 import json
 import math
@@ -54,6 +57,10 @@ def objective(name, trial):
 
 
 def main():
+    if sys.argv[1] == "--eval":
+        params = json.loads(sys.argv[3])
+        print(repr(objective(sys.argv[2], optuna.trial.FixedTrial(params))))
+        return
     name, seeds, trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     for seed in range(seeds):
         study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
