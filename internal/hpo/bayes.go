@@ -47,16 +47,18 @@ func (b *bayes) propose(ctx context.Context, i int, hist []obs, pending []point)
 	if err != nil {
 		return nil, err
 	}
-	best := math.Inf(1)
-	for _, y := range model.y {
-		best = min(best, y)
-	}
 	fant := make([][]float64, len(pending))
 	for k, p := range pending {
 		fant[k] = b.space.encode(p)
 	}
 	if model, err = model.believe(fant); err != nil {
 		return nil, err
+	}
+	// The incumbent counts the fantasies too, so a pending point (believed
+	// at its mean) offers no further improvement.
+	best := math.Inf(1)
+	for _, y := range model.y {
+		best = min(best, y)
 	}
 	return b.maximiseEI(ctx, model, best, hist, trialRand(b.seed, i, streamSearch))
 }

@@ -29,7 +29,7 @@ const (
 
 	priorLogLenMean   = -0.7 // ℓ ≈ 0.5 of the unit cube
 	priorLogLenSD     = 1.0
-	priorLogSignalSD  = 1.5 // around σf² = 1 on standardised outputs
+	priorLogSignalSD  = 1.5  // around σf² = 1 on standardised outputs
 	priorLogNoiseMean = -9.2 // σn² ≈ 1e-4
 	priorLogNoiseSD   = 3.0
 	gpThetaBound      = 12.0 // |θ| beyond this is penalised as infeasible
@@ -303,7 +303,12 @@ func (l *likelihood) compute(th []float64) (float64, []float64) {
 		if math.Abs(v) > gpThetaBound || math.IsNaN(v) {
 			// Outside the box: a steep finite wall back towards it.
 			p := math.Abs(v) - gpThetaBound
-			return 1e6 * (1 + p*p), func() []float64 { gg := make([]float64, d+2); gg[k] = 2e6 * p * math.Copysign(1, v); return gg }()
+			if math.IsNaN(p) {
+				p = 1
+			}
+			wall := make([]float64, d+2)
+			wall[k] = 2e6 * p * math.Copysign(1, v)
+			return 1e6 * (1 + p*p), wall
 		}
 	}
 

@@ -166,7 +166,9 @@ func (t *Tuner) Done() bool {
 // have all finished (completed, stopped or failed), so at most MaxParallel
 // trials are ever in progress. An empty result means none may start yet
 // (wait for a running trial to finish) or, when Done, that none is left.
-// Suggest may be called from any goroutine; calls are serialised.
+// Suggest may be called from any goroutine; calls are serialised. When
+// ctx ends or a strategy fails, the trials already created are returned
+// with the error; they are in progress like any other.
 func (t *Tuner) Suggest(ctx context.Context) ([]Trial, error) {
 	t.suggest.Lock()
 	defer t.suggest.Unlock()
