@@ -89,10 +89,6 @@ func parseTuningSpec(args *pyjson.Object) (*tuningSpec, error) {
 	if ts.objective == "" {
 		return nil, fmt.Errorf("%w: the tuning job has no objective metric", ErrDefinition)
 	}
-	if !hasMetric(train.defs, ts.objective) {
-		return nil, fmt.Errorf("%w: objective metric %q has no metric definition (and the image %q predefines none by that name)",
-			ErrDefinition, ts.objective, train.image)
-	}
 	var ranges hpo.Ranges
 	b, err := pyjson.Marshal(get(jc, "ParameterRanges"))
 	if err != nil {
@@ -156,15 +152,6 @@ func parseTuningSpec(args *pyjson.Object) (*tuningSpec, error) {
 	}
 	ts.cfg = cfg
 	return ts, nil
-}
-
-func hasMetric(defs []metricDef, name string) bool {
-	for _, d := range defs {
-		if d.name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // seedOf derives a tuning job's seed from its name when it sets none.

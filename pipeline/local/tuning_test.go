@@ -388,3 +388,40 @@ func TestTrainingCacheHit(t *testing.T) {
 		t.Errorf("properties differ:\n%s", diff)
 	}
 }
+
+// An objective the function reports with LogMetric needs no metric
+// definition.
+func TestTuningObjectiveFromLogMetric(t *testing.T) {
+	e, _ := testEngine(t, local.Config{})
+	e.Training("HPTuning", func(ctx context.Context, job *local.TrainingJob) error {
+		q, err := job.HyperParameters.Float("q", 0)
+		if err != nil {
+			return err
+		}
+		job.LogMetric("score", q*q, 0)
+		return nil
+	})
+	tn := curveTuner("Random", 5)
+	tn.Estimator.ImageURI = "my-own-image"
+	tn.ObjectiveMetric, tn.ObjectiveType = "score", "Maximize"
+	ex, err := e.Run(ctxT(t), pipeline.New("logmetric").Steps(steps.Tuning("HPTuning", tn)).Env(env), local.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := tuningPropsOf(t, ex, "HPTuning")
+	var values []float64
+	for _, s := range props.TrainingJobSummaries {
+		values = append(values, objective(s))
+	}
+	if len(values) != 5 || !slices.IsSorted(negated(values)) {
+		t.Errorf("objectives not sorted best (highest) first: %v", values)
+	}
+}
+
+func negated(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = -x
+	}
+	return out
+}
