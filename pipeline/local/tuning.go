@@ -55,9 +55,6 @@ func (tuningExecutor) cacheKey(args *pyjson.Object) (any, []string) {
 	if v, ok := args.Get("TrainingJobDefinitions"); ok {
 		fields.Set("TrainingJobDefinitions", v)
 	}
-	if v, ok := args.Get("WarmStartConfig"); ok {
-		fields.Set("WarmStartConfig", v)
-	}
 	return fields, channelURIs(get(def, "InputDataConfig"))
 }
 
