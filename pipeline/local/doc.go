@@ -71,7 +71,9 @@
 //
 // A tuning step runs internal/hpo's strategy (Grid, Random, Bayesian,
 // Hyperband) over the step's ranges: up to MaxParallelTrainingJobs
-// training jobs at once, each a task on the actor System running the bound
+// training jobs at once, each a task on the actor System (holding no CPU
+// itself, as a Ray Tune trial driving xgboost-ray: the actors and tasks
+// the function starts on job.System hold the resources) running the bound
 // training function with the static and suggested hyperparameters (plus
 // _tuning_objective_metric), named <tuning job>-<NNN>-<8 hex digits>. The
 // objective is the latest value of its metric; with early stopping Auto
