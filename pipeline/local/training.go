@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -54,7 +55,11 @@ type TrainingJob struct {
 	InstanceType  string
 	InstanceCount int
 	Hosts         []string
-	// Environment holds the container's environment variables.
+	// Environment holds the container's environment variables: the
+	// definition's, and those SageMaker's training toolkit sets
+	// (SM_MODEL_DIR, SM_CHANNEL_<NAME>, SM_HPS, SM_HP_<NAME>, SM_HOSTS,
+	// SM_CURRENT_HOST, SM_NUM_CPUS, TRAINING_JOB_NAME, ...) with the
+	// job's local paths.
 	Environment map[string]string
 	// Stdout is the container's standard output: every line written to
 	// it goes to the job's log and is scanned for metrics, so passing it
@@ -291,11 +296,14 @@ func (r *trainRun) train(ctx context.Context, fn TrainingFunc) (model, output st
 	}
 	job := &TrainingJob{Job: r.a.job(), Channels: r.channels, HyperParameters: r.hps,
 		ModelDir: modelDir, OutputDataDir: outDir, ImageURI: r.sp.image, InputMode: r.sp.inputMode,
-		InstanceType: r.sp.instanceType, InstanceCount: r.sp.instanceCount, Environment: r.sp.env,
+		InstanceType: r.sp.instanceType, InstanceCount: r.sp.instanceCount,
 		TuningJobName: r.tuning, stoppedEarly: r.stopped}
 	for i := range r.sp.instanceCount {
 		job.Hosts = append(job.Hosts, "algo-"+strconv.Itoa(i+1))
 	}
+	job.Environment = maps.Clone(r.sp.env)
+	res := r.a.x.sys.Resources()
+	toolkitEnv(job, res["CPU"], res["GPU"])
 	job.Log = slog.New(r.log.handler(r.a.log.Handler()))
 	stdout := &lineWriter{log: job.Log}
 	job.Stdout = stdout

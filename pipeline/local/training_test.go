@@ -160,6 +160,15 @@ func TestTrainingModelArtifactsFeedProcessing(t *testing.T) {
 		seen.InstanceType != "ml.c5.xlarge" || seen.InstanceCount != 1 || seen.System == nil {
 		t.Errorf("job: %+v", seen)
 	}
+	for k, want := range map[string]string{
+		"SM_CHANNEL_TRAIN": seen.Channels["train"].Dir, "SM_MODEL_DIR": seen.ModelDir, "SM_HP_MAX_DEPTH": "3",
+		"SM_HOSTS": `["algo-1"]`, "SM_CURRENT_HOST": "algo-1", "SM_CHANNELS": `["train","validation"]`,
+		"SM_HPS": `{"eta":0.3,"max_depth":3,"num_round":15}`, "TRAINING_JOB_NAME": seen.Name,
+	} {
+		if got := seen.Environment[k]; got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
 	// The evaluation read the packed model.
 	var report map[string]float64
 	if err := json.Unmarshal([]byte(readStore(t, e.Root(), "s3://bucket/evaluation/evaluation.json")), &report); err != nil {
