@@ -36,14 +36,57 @@
 //     instance type and count;
 //   - Lambda and Callback bind a CallFunc by step name, FunctionArn or
 //     SqsQueueUrl; it gets the resolved inputs and returns the output
-//     parameters, checked against the declared names and types.
+//     parameters, checked against the declared names and types;
+//   - Training binds a TrainingFunc, for training steps and the training
+//     jobs of tuning steps, by step name, entry point (the
+//     sagemaker_program hyperparameter), source URI or training image. It
+//     gets a TrainingJob, what a training container gets: its channels as
+//     local directories, the hyperparameters as strings (with typed
+//     accessors), an empty model directory and output-data directory,
+//     the instance type, count and host names, and Stdout.
 //
 // Every function also gets, in its Job, a *slog.Logger whose lines become
 // the step's log, LogMetric, the attempt number and the engine's
 // actor.System. Condition and Fail steps are run by the engine. A step
-// type with no local implementation yet (Training, Tuning, Model,
-// RegisterModel, Transform) is reported by Run before the start, with
-// every unbound step, unless it has a canned result.
+// type with no local implementation yet (Model, RegisterModel, Transform)
+// is reported by Run before the start, with every unbound step, unless it
+// has a canned result.
+//
+// # Training and tuning
+//
+// When a training function returns, the engine packs its model directory
+// into <S3OutputPath>/<job name>/output/model.tar.gz (and the output-data
+// directory into output.tar.gz beside it), and the step's properties are
+// DescribeTrainingJob's: TrainingJobName, TrainingJobStatus,
+// ModelArtifacts.S3ModelArtifacts, HyperParameters, FinalMetricDataList
+// (the latest value of each metric) and the resolved request.
+//
+// Metrics are found as SageMaker finds them: the job's MetricDefinitions
+// regexes run over every line of its log (what it logs and writes to
+// Stdout, control characters shown as the log stream shows them, a TAB as
+// #011), and for SageMaker's XGBoost image its predefined validation:<m>
+// metrics too, so a function passing Stdout as boost's TrainOptions.Log
+// reports validation:rmse with no further code. LogMetric reports a value
+// directly.
+//
+// A tuning step runs internal/hpo's strategy (Grid, Random, Bayesian,
+// Hyperband) over the step's ranges: up to MaxParallelTrainingJobs
+// training jobs at once, each a task on the actor System (holding no CPU
+// itself, as a Ray Tune trial driving xgboost-ray: the actors and tasks
+// the function starts on job.System hold the resources) running the bound
+// training function with the static and suggested hyperparameters (plus
+// _tuning_objective_metric), named <tuning job>-<NNN>-<8 hex digits>. The
+// objective is the latest value of its metric; with early stopping Auto
+// or Hyperband, every value is an intermediate result, and a job the
+// tuner stops sees its context cancelled with ErrStoppedEarly and ends
+// Stopped, its model packed. Hyperband's MaxResource defaults to the
+// epochs hyperparameter, as SageMaker's. The properties hold
+// BestTrainingJob and TrainingJobSummaries, best first, so
+// TopModelS3URI resolves to the best job's model.tar.gz. Trials are the
+// same for the same RandomSeed and MaxParallelTrainingJobs whatever the
+// jobs' durations (a tuning job without a seed takes one from its name);
+// a finished tuning job is recorded under <root>/tuning-jobs/ for the
+// warm starts of later ones.
 //
 // A function that returns an error fails its step, unless the error wraps
 // one of the exception types (ErrServiceFault, ErrThrottling,
@@ -107,8 +150,8 @@
 //
 // # The cache
 //
-// A step whose CacheConfig is enabled (Processing here; Training, Tuning
-// and Transform where their executors cache) is not run when an earlier
+// A step whose CacheConfig is enabled (Processing, Training and Tuning
+// here; Transform where its executor caches) is not run when an earlier
 // successful run of the same step of the same pipeline had the same key
 // and is younger than ExpireAfter (an ISO 8601 duration in the forms
 // SageMaker accepts: PT12H, P30D, 30d, T16m, ...). The key covers the

@@ -53,7 +53,7 @@ type Config struct {
 }
 
 // Engine runs pipelines on this machine. Bind step implementations with
-// Processing, Lambda, Callback or Canned, then call Run. An Engine is safe
+// Processing, Training, Lambda, Callback or Canned, then call Run. An Engine is safe
 // for concurrent use; bindings made while a run is starting may or may not
 // be seen by it.
 type Engine struct {

@@ -76,7 +76,7 @@ func TestMissingBindingsListedBeforeStart(t *testing.T) {
 	if diff := cmp.Diff([]string{"Lam", "Cb", "Publish", "Train"}, steps); diff != "" {
 		t.Errorf("unbound steps (-want +got):\n%s\n%v", diff, err)
 	}
-	if !strings.Contains(err.Error(), "publish.py") || !strings.Contains(err.Error(), "Training steps cannot run locally yet") {
+	if !strings.Contains(err.Error(), "publish.py") || !strings.Contains(err.Error(), "no Training function bound") {
 		t.Errorf("error does not name the code or the type: %v", err)
 	}
 	if started {

@@ -47,6 +47,11 @@ type attempt struct {
 	// commits are the outputs to move into the store once the attempt
 	// succeeds: temporary directory -> S3 URI.
 	commits []commit
+	// onMetric, when set, sees every metric value the job logs; with
+	// unrecorded set the values stay out of the step's record (the
+	// training jobs of a tuning step).
+	onMetric   func(pipeline.Metric)
+	unrecorded bool
 }
 
 type commit struct{ dir, uri string }
@@ -58,6 +63,12 @@ func (a *attempt) job() Job {
 
 func (a *attempt) metric(m pipeline.Metric) {
 	m.Time = a.x.e.cfg.Clock.Now()
+	if a.onMetric != nil {
+		a.onMetric(m)
+	}
+	if a.unrecorded {
+		return
+	}
 	i := a.step.index
 	a.x.rec.update(func(ex *pipeline.Execution) {
 		ex.Steps[i].Metrics = append(ex.Steps[i].Metrics, m)
@@ -105,6 +116,8 @@ var executors = map[string]executor{
 	"Processing": processingExecutor{},
 	"Lambda":     callExecutor{typ: "Lambda"},
 	"Callback":   callExecutor{typ: "Callback"},
+	"Training":   trainingExecutor{},
+	"Tuning":     tuningExecutor{},
 }
 
 // scratchDir returns the attempt's private directory for work in
