@@ -43,12 +43,12 @@ func ExampleEngine_Training() {
 		Estimator: steps.Estimator{
 			ImageURI:     "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
 			InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
-			OutputPath: "s3://my-bucket/models/",
+			OutputPath: params.Lit("s3://my-bucket/models/"),
 			Framework:  steps.XGBoost("train.py", "s3://my-bucket/code/sourcedir.tar.gz"),
 		},
-		ObjectiveMetric: "validation:rmse", ObjectiveType: "Minimize",
+		ObjectiveMetric: params.Lit("validation:rmse"), ObjectiveType: params.Lit("Minimize"),
 		Ranges:   []steps.Range{steps.CategoricalRange{Name: "eta", Values: []any{0.1, 0.3, 0.5}}},
-		Strategy: "Grid", MaxJobs: 3, MaxParallelJobs: 2, RandomSeed: &seed,
+		Strategy: params.Lit("Grid"), MaxJobs: params.Lit[int](3), MaxParallelJobs: params.Lit[int](2), RandomSeed: &seed,
 	})
 	p := pipeline.New("tune").Steps(tune).Env(steps.Env{Bucket: "my-bucket", Region: "us-east-1", Role: "role"})
 	ex, err := engine.Run(context.Background(), p, local.RunOptions{})

@@ -60,8 +60,8 @@ func stageData(t testing.TB, e *local.Engine) {
 // channels are the training inputs of the staged data.
 func channels() []steps.TrainingInput {
 	return []steps.TrainingInput{
-		{Channel: "train", S3Data: params.Lit("s3://bucket/data/train"), ContentType: "text/csv"},
-		{Channel: "validation", S3Data: params.Lit("s3://bucket/data/validation"), ContentType: "text/csv"},
+		{Channel: "train", S3Data: params.Lit("s3://bucket/data/train"), ContentType: params.Lit("text/csv")},
+		{Channel: "validation", S3Data: params.Lit("s3://bucket/data/validation"), ContentType: params.Lit("text/csv")},
 	}
 }
 

@@ -26,7 +26,7 @@ func xgbEstimator(count int, hps ...steps.Member) steps.Estimator {
 		ImageURI:        xgbImage,
 		InstanceType:    params.Lit("ml.c5.xlarge"),
 		InstanceCount:   params.Lit(count),
-		OutputPath:      "s3://bucket/models/",
+		OutputPath:      params.Lit("s3://bucket/models/"),
 		HyperParameters: hps,
 		Framework:       steps.XGBoost("train.py", "s3://bucket/code/sourcedir.tar.gz"),
 	}
@@ -37,10 +37,10 @@ func xgbEstimator(count int, hps ...steps.Member) steps.Estimator {
 func evalStep(model params.Input[string]) *steps.ProcessingStep {
 	return processing("Evaluate", "s3://bucket/code/evaluate.py",
 		[]steps.ProcessingInput{
-			{Name: "model", Source: model, Destination: "/opt/ml/processing/model"},
-			{Name: "validation", Source: params.Lit("s3://bucket/data/validation"), Destination: "/opt/ml/processing/validation"},
+			{Name: params.Lit("model"), Source: model, Destination: params.Lit("/opt/ml/processing/model")},
+			{Name: params.Lit("validation"), Source: params.Lit("s3://bucket/data/validation"), Destination: params.Lit("/opt/ml/processing/validation")},
 		},
-		[]steps.ProcessingOutput{{Name: "evaluation", Source: "/opt/ml/processing/evaluation", Destination: params.Lit("s3://bucket/evaluation")}})
+		[]steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"), Destination: params.Lit("s3://bucket/evaluation")}})
 }
 
 // evaluate is the evaluation step's function: it unpacks the model
@@ -248,9 +248,9 @@ func TestTrainingDistributedOverInstances(t *testing.T) {
 // fails the step naming the metric.
 func TestTrainingMetricDefinitions(t *testing.T) {
 	est := steps.Estimator{ImageURI: "my-image", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
-		OutputPath: "s3://bucket/out", MetricDefinitions: []steps.MetricDefinition{
-			{Name: "train:loss", Regex: `loss=([0-9.eE+-]+)`},
-			{Name: "acc", Regex: `.*#011acc:(\S+)`},
+		OutputPath: params.Lit("s3://bucket/out"), MetricDefinitions: []steps.MetricDefinition{
+			{Name: params.Lit("train:loss"), Regex: params.Lit(`loss=([0-9.eE+-]+)`)},
+			{Name: params.Lit("acc"), Regex: params.Lit(`.*#011acc:(\S+)`)},
 		}}
 	e, _ := testEngine(t, local.Config{})
 	e.Training("my-image", func(ctx context.Context, job *local.TrainingJob) error {
@@ -294,7 +294,7 @@ func TestTrainingMetricDefinitions(t *testing.T) {
 	}
 
 	bad := est
-	bad.MetricDefinitions = []steps.MetricDefinition{{Name: "broken", Regex: `(unclosed`}}
+	bad.MetricDefinitions = []steps.MetricDefinition{{Name: params.Lit("broken"), Regex: params.Lit(`(unclosed`)}}
 	p = pipeline.New("metrics").Steps(steps.Training("T", bad)).Env(env)
 	ex, err = e.Run(ctxT(t), p, local.RunOptions{})
 	if !errors.Is(err, local.ErrFailed) || !strings.Contains(ex.Step("T").FailureReason, `metric "broken"`) {

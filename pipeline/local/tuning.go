@@ -328,7 +328,7 @@ func (tuningExecutor) runTrial(ctx context.Context, a *attempt, fn TrainingFunc,
 		dir: filepath.Join(scratch, "trials", o.name), log: ml, tuning: tuning, stopped: stopped}
 	defer os.RemoveAll(r.dir)
 
-	f := actor.Go(a.x.sys, func(ctx context.Context) (struct{}, error) {
+	f := actor.Go(tctx, a.x.sys, func(ctx context.Context) (struct{}, error) {
 		model, output, err := r.train(ctx, fn)
 		if err != nil && !r.StoppedEarly() {
 			return struct{}{}, err
@@ -340,7 +340,7 @@ func (tuningExecutor) runTrial(ctx context.Context, a *attempt, fn TrainingFunc,
 			}
 		}
 		return struct{}{}, nil
-	}, actor.TaskOptions{Name: o.name, NumCPUs: actor.NoCPU, Group: tuning, Context: tctx})
+	}, actor.TaskOptions{Name: o.name, NumCPUs: actor.NoCPU, Group: tuning})
 	_, err := f.Get(context.WithoutCancel(ctx))
 	o.stopped = stopped()
 	if err != nil {

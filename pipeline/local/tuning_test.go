@@ -66,13 +66,13 @@ func xgbTuner(strategy string, maxJobs, parallel int) steps.Tuner {
 	seed := 7
 	return steps.Tuner{
 		Estimator:       xgbEstimator(1, steps.Member{Key: "num_round", Value: 12}),
-		ObjectiveMetric: "validation:rmse",
-		ObjectiveType:   "Minimize",
+		ObjectiveMetric: params.Lit("validation:rmse"),
+		ObjectiveType:   params.Lit("Minimize"),
 		Ranges: []steps.Range{
 			steps.ContinuousRange{Name: "eta", Min: 0.05, Max: 0.6},
 			steps.IntegerRange{Name: "max_depth", Min: 1, Max: 5},
 		},
-		Strategy: strategy, MaxJobs: maxJobs, MaxParallelJobs: parallel, RandomSeed: &seed,
+		Strategy: params.Lit(strategy), MaxJobs: params.Lit(maxJobs), MaxParallelJobs: params.Lit(parallel), RandomSeed: &seed,
 	}
 }
 
@@ -193,10 +193,10 @@ func curveTuner(strategy string, maxJobs int, hps ...steps.Member) steps.Tuner {
 	seed := 3
 	return steps.Tuner{
 		Estimator: steps.Estimator{ImageURI: xgbImage, InstanceType: params.Lit("ml.m5.xlarge"),
-			InstanceCount: params.Lit(1), OutputPath: "s3://bucket/curves/", HyperParameters: hps},
-		ObjectiveMetric: "validation:rmse", ObjectiveType: "Minimize",
+			InstanceCount: params.Lit(1), OutputPath: params.Lit("s3://bucket/curves/"), HyperParameters: hps},
+		ObjectiveMetric: params.Lit("validation:rmse"), ObjectiveType: params.Lit("Minimize"),
 		Ranges:   []steps.Range{steps.ContinuousRange{Name: "q", Min: 0, Max: 1}},
-		Strategy: strategy, MaxJobs: maxJobs, MaxParallelJobs: 1, RandomSeed: &seed,
+		Strategy: params.Lit(strategy), MaxJobs: params.Lit(maxJobs), MaxParallelJobs: params.Lit[int](1), RandomSeed: &seed,
 	}
 }
 
@@ -208,7 +208,7 @@ func TestTuningEarlyStoppingAuto(t *testing.T) {
 	var epochs jobCounter
 	e.Training("HPTuning", curve(&epochs))
 	tn := curveTuner("Random", 12, steps.Member{Key: "epochs", Value: 20})
-	tn.EarlyStoppingType = "Auto"
+	tn.EarlyStoppingType = params.Lit("Auto")
 	p := pipeline.New("early").Steps(steps.Tuning("HPTuning", tn)).Env(env)
 	ex, err := e.Run(ctxT(t), p, local.RunOptions{})
 	if err != nil {
@@ -296,7 +296,7 @@ func TestTuningWarmStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	tn := curveTuner("Bayesian", 4, ep)
-	tn.WarmStart = &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []string{parentName}}
+	tn.WarmStart = &steps.WarmStart{Type: "IdenticalDataAndAlgorithm", Parents: []params.Input[string]{params.Lit(parentName)}}
 	warm, err := run(tn)
 	if err != nil {
 		t.Fatal(err)
@@ -312,7 +312,7 @@ func TestTuningWarmStart(t *testing.T) {
 		t.Errorf("the warm start's first trial is the cold start's (q = %s)", first(cold))
 	}
 
-	tn.WarmStart.Parents = []string{"never-ran"}
+	tn.WarmStart.Parents = []params.Input[string]{params.Lit("never-ran")}
 	ex, err := run(tn)
 	if !errors.Is(err, local.ErrFailed) || !strings.Contains(ex.Step("HPTuning").FailureReason, `"never-ran"`) {
 		t.Errorf("err = %v, reason %q", err, ex.Step("HPTuning").FailureReason)
@@ -345,7 +345,7 @@ func TestTuningStoppedExecution(t *testing.T) {
 		return ctx.Err()
 	})
 	tn := curveTuner("Random", 6)
-	tn.MaxParallelJobs = 3
+	tn.MaxParallelJobs = params.Lit[int](3)
 	p := pipeline.New("stop").Steps(steps.Tuning("HPTuning", tn)).Env(env)
 	ctx, cancel := context.WithCancel(ctxT(t))
 	go func() {
@@ -403,7 +403,7 @@ func TestTuningObjectiveFromLogMetric(t *testing.T) {
 	})
 	tn := curveTuner("Random", 5)
 	tn.Estimator.ImageURI = "my-own-image"
-	tn.ObjectiveMetric, tn.ObjectiveType = "score", "Maximize"
+	tn.ObjectiveMetric, tn.ObjectiveType = params.Lit("score"), params.Lit("Maximize")
 	ex, err := e.Run(ctxT(t), pipeline.New("logmetric").Steps(steps.Tuning("HPTuning", tn)).Env(env), local.RunOptions{})
 	if err != nil {
 		t.Fatal(err)
