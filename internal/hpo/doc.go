@@ -63,8 +63,10 @@
 // arrive in. The price is idle slots: new trials start when the oldest
 // running trial ends, so a trial that ends before an older one leaves its
 // slot empty until the older one ends (with equal durations nothing is
-// lost). The computation is single-threaded and uses no maps or clocks,
-// so it is reproducible across machines with the same Go version. The same holds
+// lost). The computation is single-threaded and uses no map order or
+// clock, so it repeats exactly on the same architecture with the same Go
+// and gonum versions (floating-point kernels may round differently
+// elsewhere). The same holds
 // for early stopping: the median rule and Hyperband's rungs compare trial i
 // only with trials 0..i-P, which had finished before it started. Changing P
 // changes the trials (with P = 1 every trial sees all earlier results).
