@@ -58,9 +58,15 @@
 // Bayesian strategy treats as pending). Results of trials after i-P are not
 // used even if they have arrived, and every random draw comes from a
 // generator seeded by (seed, i, purpose) alone. So at most P trials are in
-// progress, a slot frees as soon as the oldest running trial ends, and the
-// same seed, Config and objective values give the same trials whatever the
-// trials' durations and the order their results arrive in. The same holds
+// progress, and the same seed, Config and objective values give the same
+// trials whatever the trials' durations and the order their results
+// arrive in. The price is idle slots: new trials start when the oldest
+// running trial ends, so a trial that ends before an older one leaves its
+// slot empty until the older one ends (with equal durations nothing is
+// lost). The computation is single-threaded and uses no map order or
+// clock, so it repeats exactly on the same architecture with the same Go
+// and gonum versions (floating-point kernels may round differently
+// elsewhere). The same holds
 // for early stopping: the median rule and Hyperband's rungs compare trial i
 // only with trials 0..i-P, which had finished before it started. Changing P
 // changes the trials (with P = 1 every trial sees all earlier results).
