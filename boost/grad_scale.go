@@ -17,11 +17,11 @@ import (
 // choice is the same however the rows are split.
 //
 // The packed form (hist_packed.go) has countBits fewer bits than the
-// general one. It is used when it is exact, or when the general form is
-// not exact either and the median gradient keeps at least
-// minPackedBits significant bits in it; otherwise the general form is
-// used, which is exact (equal to XGBoost's double sums whenever those are
-// exact) when the gradients' dynamic range allows it.
+// general one. It is used when it is exact; otherwise, where exact sums
+// fit in 53 bits (so that XGBoost's float64 sums are exact too, and ours
+// in the general form equal them), the general form is used; beyond, the
+// packed form is used when the median gradient keeps at least
+// minPackedBits significant bits in it, the general one otherwise.
 
 // minPackedBits is the number of significant bits the median gradient
 // must keep for the packed form to be used when it is not exact.
@@ -145,22 +145,27 @@ func chooseScale(s *gradSummary, rows int) (gradScale, error) {
 	bound := s.gExp.sumBound()
 	var sc gradScale
 	sc.scaleH = fixedScale(s.maxH, rows)
-	general := boundScale(bound, 61)
-	// Exact when every non-zero gradient is a multiple of 1/scale: a
-	// float32 of biased exponent E is a multiple of 2^(E-150).
-	exact := func(scale float64) bool {
-		e, ok := s.gExp.minExp()
-		return !ok || scale >= math.Ldexp(1, 150-e)
-	}
+	sc.scaleG = boundScale(bound, 61)
 	canPack := s.minH == s.maxH && s.maxH > 0 && rows < 1<<countBits-1
-	sc.scaleG = general
-	if canPack {
-		packed := boundScale(bound, 61-countBits)
-		median := math.Ldexp(1, max(s.gExp.medianExp(), 1)-127) // lower edge of the median's binade
-		if exact(packed) || (!exact(general) && packed*median >= 1<<minPackedBits) {
-			sc.scaleG, sc.packed = packed, true
-			sc.hq = int64(math.RoundToEven(s.maxH * sc.scaleH))
-		}
+	if !canPack {
+		return sc, nil
+	}
+	// Every non-zero gradient is a multiple of 1/exact: a float32 of
+	// biased exponent E is a multiple of 2^(E-150).
+	exact := 0.0
+	if e, ok := s.gExp.minExp(); ok {
+		exact = math.Ldexp(1, 150-e)
+	}
+	packed := boundScale(bound, 61-countBits)
+	median := math.Ldexp(1, max(s.gExp.medianExp(), 1)-127) // lower edge of the median's binade
+	// Where exact sums need at most 53 bits, XGBoost's float64 sums are
+	// exact too and so are ours in the general form: keep that agreement.
+	// Beyond, neither is exact, and the packed form only has to keep
+	// minPackedBits of the median gradient.
+	exactInDouble := bound*exact < 1<<53
+	if packed >= exact || (!exactInDouble && packed*median >= 1<<minPackedBits) {
+		sc.scaleG, sc.packed = packed, true
+		sc.hq = int64(math.RoundToEven(s.maxH * sc.scaleH))
 	}
 	return sc, nil
 }
