@@ -33,17 +33,21 @@ type expCounts [256]int64
 
 // addAbs counts the exponents of vs.
 func (c *expCounts) addAbs(vs []float32) {
-	// Four tables break the store-to-load chain of equal exponents in a
-	// row.
-	var t [4][256]int32
+	// Eight tables break the store-to-load chains of equal exponents in
+	// a row; each is flushed before its int32 counts could overflow.
+	var t [8][256]int32
 	i := 0
-	for ; i+4 <= len(vs); i += 4 {
-		v := vs[i : i+4 : i+4]
+	for ; i+8 <= len(vs); i += 8 {
+		v := vs[i : i+8 : i+8]
 		t[0][uint8(math.Float32bits(v[0])>>23)]++
 		t[1][uint8(math.Float32bits(v[1])>>23)]++
 		t[2][uint8(math.Float32bits(v[2])>>23)]++
 		t[3][uint8(math.Float32bits(v[3])>>23)]++
-		if i&(1<<28-1) == 0 && i > 0 {
+		t[4][uint8(math.Float32bits(v[4])>>23)]++
+		t[5][uint8(math.Float32bits(v[5])>>23)]++
+		t[6][uint8(math.Float32bits(v[6])>>23)]++
+		t[7][uint8(math.Float32bits(v[7])>>23)]++
+		if i&(1<<30-1) == 0 && i > 0 {
 			c.flush(&t)
 		}
 	}
@@ -54,7 +58,7 @@ func (c *expCounts) addAbs(vs []float32) {
 }
 
 // flush adds the tables t to c and clears them.
-func (c *expCounts) flush(t *[4][256]int32) {
+func (c *expCounts) flush(t *[8][256]int32) {
 	for k := range t {
 		for e, n := range t[k] {
 			c[e] += int64(n)
