@@ -55,9 +55,18 @@
 // histogram is built in parallel over rows, only for the smaller child of
 // a split (the larger one is the parent minus its sibling), and every
 // split is tried with missing values sent left and right, the better
-// direction becoming the node's default. Leaf values, gains and covers
-// follow XGBoost 1.7 exactly, so on data whose cuts coincide the trained
-// trees are XGBoost's. [TrainOptions] adds eval sets (the log line, the
+// direction becoming the node's default. Candidates are tried in XGBoost
+// 1.7.4's order (per feature: missing values right with the threshold
+// rising, then missing values left with it falling; the first of equal
+// gains wins), and leaf values, gains and covers are computed with its
+// float32 and float64 operations in its order. So on data whose cuts
+// coincide and whose gradient sums are exact in both libraries, the
+// trained trees are XGBoost's bit for bit; elsewhere XGBoost's float64
+// histogram sums and our fixed-point ones (see below) can differ in the
+// last bits. A split gain that overflows float32 is skipped, as XGBoost
+// skips it; a gradient or tree value beyond float32's range fails training
+// with [ErrTrain]. Infinite labels and features are refused, as XGBoost
+// refuses them. [TrainOptions] adds eval sets (the log line, the
 // [EvalsResult], early stopping on the last metric of the last set with
 // best_iteration), a progress callback and continuation from an initial
 // model.
@@ -81,7 +90,11 @@
 //
 // Gradients enter the histograms as int64 fixed-point values, so a
 // histogram sum does not depend on how rows are split among threads or
-// machines. [TrainDistributed] uses that: the rows are split into
+// machines. Each tree's scale is a power of two chosen from an exact
+// count of the gradients' float32 exponents: it follows the sum of their
+// magnitudes rather than the largest one, so a single huge gradient does
+// not round the others away, and the sums are exact whenever the
+// gradients' dynamic range allows it. [TrainDistributed] uses that: the rows are split into
 // NumActors shards held by actors of an [actor.System], each actor bins
 // its shard and builds its part of every node's histogram, and the driver
 // adds them up (an all-reduce) and grows the tree. The model is the same,
@@ -97,7 +110,8 @@
 // files (the format is detected from the content); [Model.Save] and
 // [Model.Encode] write them, byte for byte as XGBoost 1.7.4 writes the same
 // model, so XGBoost loads our models and we load its own. Only "gbtree"
-// boosters with numerical splits are supported. A malformed, truncated or
+// boosters with numerical splits are supported: a model with categorical
+// features is refused with an error saying so, in either format. A malformed, truncated or
 // hostile file is an error wrapping [ErrModelFormat] that names the field,
 // never a panic, and memory stays proportional to the file's size.
 //
@@ -107,7 +121,11 @@
 // [Predictor.Predict] (the objective's output transform, see [Transform]),
 // [Predictor.Leaves] and [Predictor.Contribs] take a row-major float32
 // matrix with NaN for missing values ([RowMajor] converts columns) and
-// split the rows over goroutines. The margin is the base margin plus every
+// split the rows over goroutines; their *Matrix variants
+// ([Predictor.PredictMatrix], ...) take a [Matrix] that carries its column
+// count and refuse rows of the wrong width, which a flat slice cannot
+// reveal. Prediction checks its context by work done, so even TreeSHAP on
+// deep models stops promptly when cancelled. The margin is the base margin plus every
 // tree's leaf value added in float32 in tree order, as XGBoost does, so
 // predictions equal XGBoost's bit for bit. Transforms that call expf
 // (logistic, softprob, exp) use a correctly rounded expf; glibc's differs

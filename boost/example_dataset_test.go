@@ -69,9 +69,9 @@ func ExampleFromDataset() {
 	fmt.Println(err)
 
 	// Output:
-	// [0]	validation-mae:212478.56927	validation-rmse:222539.16756
-	// [1]	validation-mae:148925.50434	validation-rmse:158266.11849
-	// [2]	validation-mae:104680.60569	validation-rmse:114138.18082
+	// [0]	validation-mae:212478.56741	validation-rmse:222539.16572
+	// [1]	validation-mae:148925.50127	validation-rmse:158266.11559
+	// [2]	validation-mae:104680.60048	validation-rmse:114138.17600
 	// features: [YEAR_BUILT SQUARE_FEET NUM_BEDROOM] …
 	// 2000 predictions
 	// boost: bad input: label column: dataset: column "price" not found; available columns: [YEAR_BUILT, SQUARE_FEET, NUM_BEDROOM, NUM_BATHROOMS, LOT_ACRES, GARAGE_SPACES, FRONT_PORCH, DECK, PRICE]

@@ -38,9 +38,18 @@ func (c localCluster) do(ctx context.Context, fn func(ctx context.Context, i int
 // kRtEps is XGBoost's smallest loss change that counts as a split.
 const kRtEps = 1e-6
 
-// splitParams are the regularisation parameters of split finding.
+// splitParams are the regularisation parameters of split finding. XGBoost
+// keeps them in float32 (TrainParam), so they hold float32 values.
 type splitParams struct {
 	lambda, alpha, mcw, mds, gamma, eta float64
+}
+
+// newSplitParams rounds the configuration's parameters to float32, as
+// XGBoost stores them.
+func newSplitParams(cfg *Config) splitParams {
+	f := func(v float64) float64 { return float64(float32(v)) }
+	return splitParams{lambda: f(cfg.Lambda), alpha: f(cfg.Alpha), mcw: f(cfg.MinChildWeight),
+		mds: f(cfg.MaxDeltaStep), gamma: f(cfg.Gamma), eta: f(cfg.Eta)}
 }
 
 func thresholdL1(g, alpha float64) float64 {
@@ -53,7 +62,8 @@ func thresholdL1(g, alpha float64) float64 {
 	return 0
 }
 
-// weight is XGBoost's CalcWeight: the optimal leaf weight of a node.
+// weight is XGBoost's CalcWeight in double precision: the optimal leaf
+// weight of a node.
 func (p *splitParams) weight(g, h float64) float64 {
 	if h < p.mcw || h <= 0 {
 		return 0
@@ -65,18 +75,37 @@ func (p *splitParams) weight(g, h float64) float64 {
 	return dw
 }
 
-// gain is the loss reduction of a node at its optimal weight, as XGBoost
-// 1.7's hist split evaluator computes it (CalcGainGivenWeight).
-func (p *splitParams) gain(g, h float64) float64 {
+// weight32 is the weight as XGBoost's split evaluator returns it: rounded
+// to float32.
+func (p *splitParams) weight32(g, h float64) float32 { return float32(p.weight(g, h)) }
+
+// gain is the loss reduction of a node at its optimal weight, computed as
+// XGBoost 1.7.4's hist split evaluator does (CalcGainGivenWeight): without
+// max_delta_step, thresholdL1(g)² and h + lambda in double, each rounded
+// to float32, then divided in float32; with it, in float32 from the sums
+// rounded to float32 and the float32 weight.
+func (p *splitParams) gain(g, h float64) float32 {
 	if h <= 0 {
 		return 0
 	}
 	if p.mds == 0 {
 		t := thresholdL1(g, p.alpha)
-		return t * t / (h + p.lambda)
+		return float32(t*t) / float32(h+p.lambda)
 	}
-	w := p.weight(g, h)
-	return -(2*g*w + (h+p.lambda)*w*w)
+	// Each product is converted explicitly so that no fused multiply-add
+	// changes the rounding.
+	g32, h32, w := float32(g), float32(h), p.weight32(g, h)
+	gw := float32(2 * g32 * w)
+	hw := float32((h32 + float32(p.lambda)) * float32(w*w))
+	return -(gw + hw)
+}
+
+// splitGain is the loss change of a split whose children have the given
+// sums, with parentGain the parent's gain(), in XGBoost's float32 order:
+// (gain(left) + gain(right)) - parentGain.
+func (p *splitParams) splitGain(gl, hl, gr, hr float64, parentGain float32) float32 {
+	sum := p.gain(gl, hl) + p.gain(gr, hr)
+	return sum - parentGain
 }
 
 // split is the best split found for a node.
@@ -135,22 +164,31 @@ func (gr *grower) featureSet(parent []int, frac float64, key uint64) []int {
 	return p
 }
 
-// evaluate finds the best split of nd over the given features.
+// evaluate finds the best split of nd over the given features, trying
+// the candidates in XGBoost 1.7's order and keeping the first of equal
+// gains as it does: feature by feature in ascending order, each first
+// forward (bins <= b left, missing values right, b ascending), then, when
+// the feature has missing values in the node, backward (missing values
+// left, b descending, ending with only the missing values left). A gain
+// that overflows float32 is skipped, as XGBoost skips it.
 func (gr *grower) evaluate(nd *node, feats []int) {
 	p := &gr.params
 	G, H := gr.toFloat(nd.sum)
 	parentGain := p.gain(G, H)
-	best := split{gain: math.Inf(-1), feature: -1}
+	best := split{feature: -1}
 	try := func(f, b int, defLeft bool, left gpair, cond float32) {
 		right := nd.sum.sub(left)
 		gl, hl := gr.toFloat(left)
 		gR, hR := gr.toFloat(right)
-		if hl < p.mcw || hR < p.mcw || hl <= 0 || hR <= 0 {
+		if hl < p.mcw || hR < p.mcw {
 			return
 		}
-		chg := float64(float32(p.gain(gl, hl) + p.gain(gR, hR) - parentGain))
-		if chg > best.gain {
-			best = split{gain: chg, feature: f, bin: b, defaultLeft: defLeft, cond: cond, left: left, right: right}
+		chg := p.splitGain(gl, hl, gR, hR, parentGain)
+		if math.IsInf(float64(chg), 0) {
+			return
+		}
+		if float64(chg) > best.gain {
+			best = split{gain: float64(chg), feature: f, bin: b, defaultLeft: defLeft, cond: cond, left: left, right: right}
 		}
 	}
 	for _, f := range feats {
@@ -163,11 +201,16 @@ func (gr *grower) evaluate(nd *node, feats []int) {
 			try(f, b, false, acc, cv[b])
 		}
 		if miss != (gpair{}) {
-			acc = miss
-			try(f, -1, true, acc, gr.cuts.minVal[f])
-			for b := 0; b+1 < len(cv); b++ {
-				acc = acc.add(h[b])
-				try(f, b, true, acc, cv[b])
+			// Going down from the top bin, the left child is the node
+			// minus bins b and above.
+			left := nd.sum
+			for b := len(cv) - 1; b >= 0; b-- {
+				left = left.sub(h[b])
+				if b > 0 {
+					try(f, b-1, true, left, cv[b-1])
+				} else {
+					try(f, -1, true, left, gr.cuts.minVal[f])
+				}
 			}
 		}
 	}
@@ -178,16 +221,17 @@ func (gr *grower) evaluate(nd *node, feats []int) {
 // ExpandEntry::IsValid without the leaf count, checked by the caller).
 func (gr *grower) valid(nd *node) bool {
 	b := &nd.best
-	if b.feature < 0 || b.gain <= kRtEps || b.gain < gr.params.gamma {
+	if b.feature < 0 || b.gain <= kRtEps || b.left.h == 0 || b.right.h == 0 || float32(b.gain) < float32(gr.params.gamma) {
 		return false
 	}
 	return gr.cfg.MaxDepth == 0 || nd.depth < gr.cfg.MaxDepth
 }
 
-// leafValue is the leaf value of a node (learning rate applied).
+// leafValue is the leaf value of a node (learning rate applied), the
+// float32 weight times the float32 learning rate, as XGBoost computes it.
 func (gr *grower) leafValue(sum gpair) float32 {
 	g, h := gr.toFloat(sum)
-	return float32(gr.params.eta * gr.params.weight(g, h))
+	return gr.params.weight32(g, h) * float32(gr.params.eta)
 }
 
 // growTree builds the tree of group k in round `round` from the shards'
@@ -223,6 +267,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 	}
 	_, h0 := gr.toFloat(root.sum)
 	tree := NewTree(gr.nf, gr.leafValue(root.sum), float32(h0))
+	tree.BaseWeight[0] = gr.params.weight32(gr.toFloat(root.sum)) // the root's weight, as XGBoost records it
 	if gr.nf == 0 {
 		return tree, []int32{0}, nil
 	}
@@ -239,7 +284,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			_, hl := gr.toFloat(b.left)
 			_, hR := gr.toFloat(b.right)
 			l, r := tree.AddSplit(int(nd.id), b.feature, b.cond, b.defaultLeft,
-				float32(gr.params.weight(gr.toFloat(nd.sum))), float32(b.gain),
+				gr.params.weight32(gr.toFloat(nd.sum)), float32(b.gain),
 				gr.leafValue(b.left), float32(hl), gr.leafValue(b.right), float32(hR))
 			reqs[j] = splitReq{node: nd.id, left: int32(l), right: int32(r), feature: int32(b.feature),
 				bin: int32(b.bin), defaultLeft: b.defaultLeft,

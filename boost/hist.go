@@ -11,9 +11,9 @@ import (
 // Histograms in fixed point
 //
 // Gradients and hessians enter the histograms as int64 fixed-point numbers
-// (a power-of-two scale chosen per tree from the largest magnitude over all
-// rows). Integer sums are exact and associative, so a histogram is the same
-// whatever the number of threads or shards that built it, and histogram
+// (a power-of-two scale chosen per tree, see grad_scale.go). Integer sums
+// are exact and associative, so a histogram is the same whatever the
+// number of threads or shards that built it, and histogram
 // subtraction (parent − sibling) is exact too. This is how distributed
 // training reproduces the single-process model bit for bit.
 
@@ -153,50 +153,45 @@ func (s *shard) setMargin(d *DMatrix, base float32, trees []Tree, info []int32) 
 	})
 }
 
-// gradients computes the float gradients of all groups and returns, per
-// group, the largest |g| and |h| and the smallest h.
-func (s *shard) gradients(o *objective) (maxG, maxH, minH []float64) {
+// gradients computes the float gradients of all groups and summarises
+// each group's magnitudes (see chooseScale).
+func (s *shard) gradients(o *objective) []gradSummary {
 	g := s.groups
 	chunks := max(1, min(s.threads, s.n/(1<<14)))
-	mg := make([][]float64, chunks)
-	mh := make([][]float64, chunks)
-	nh := make([][]float64, chunks)
+	parts := make([][]gradSummary, chunks)
 	var wg sync.WaitGroup
 	for c := 0; c < chunks; c++ {
 		lo, hi := c*s.n/chunks, (c+1)*s.n/chunks
-		mg[c], mh[c], nh[c] = make([]float64, g), make([]float64, g), make([]float64, g)
+		parts[c] = make([]gradSummary, g)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			o.grad(s.margin, s.label, s.weight, s.gf, s.hf, lo*g, hi*g)
+			sum := parts[c]
 			if g == 1 {
-				mg[c][0], mh[c][0], nh[c][0] = gradStats(s.gf[lo:hi], s.hf[lo:hi])
+				_, sum[0].maxH, sum[0].minH = gradStats(s.gf[lo:hi], s.hf[lo:hi])
+				sum[0].gExp.addAbs(s.gf[lo:hi])
 				return
 			}
-			for k := range nh[c] {
-				nh[c][k] = math.Inf(1)
+			for k := range sum {
+				sum[k].minH = math.Inf(1)
 			}
 			for i := lo * g; i < hi*g; i++ {
 				k := i % g
-				mg[c][k] = max(mg[c][k], math.Abs(float64(s.gf[i])))
-				mh[c][k] = max(mh[c][k], math.Abs(float64(s.hf[i])))
-				nh[c][k] = min(nh[c][k], float64(s.hf[i]))
+				sum[k].maxH = max(sum[k].maxH, math.Abs(float64(s.hf[i])))
+				sum[k].minH = min(sum[k].minH, float64(s.hf[i]))
+				sum[k].gExp[uint8(math.Float32bits(s.gf[i])>>23)]++
 			}
 		}()
 	}
 	wg.Wait()
-	maxG, maxH, minH = make([]float64, g), make([]float64, g), make([]float64, g)
-	for k := range minH {
-		minH[k] = math.Inf(1)
-	}
-	for c := range mg {
-		for k := 0; k < g; k++ {
-			maxG[k] = max(maxG[k], mg[c][k])
-			maxH[k] = max(maxH[k], mh[c][k])
-			minH[k] = min(minH[k], nh[c][k])
+	out := parts[0]
+	for _, p := range parts[1:] {
+		for k := range out {
+			out[k].merge(&p[k])
 		}
 	}
-	return maxG, maxH, minH
+	return out
 }
 
 // gradStats returns the largest |g|, the largest |h| and the smallest h.

@@ -1,7 +1,6 @@
 package boost
 
 import (
-	"math"
 	"unsafe"
 )
 
@@ -19,16 +18,6 @@ import (
 // countBits is the width of the row count in a packed bin; a shard in
 // packed mode has fewer than 2^countBits rows.
 const countBits = 24
-
-// packedScale is the gradient scale of packed mode: the sum of |g| over
-// rows rows must stay below 2^(62-countBits).
-func packedScale(maxAbs float64, rows int) float64 {
-	if !(maxAbs > 0) || math.IsInf(maxAbs, 0) {
-		return 1
-	}
-	_, e := math.Frexp(maxAbs * float64(max(rows, 1)))
-	return math.Ldexp(1, 61-countBits-e)
-}
 
 // unpack converts a packed bin to a gradient pair.
 func unpack(v, hq int64) gpair {

@@ -15,6 +15,7 @@ import (
 // []any, string, bool, nil and json.Number. Nesting is bounded by
 // encoding/json itself; memory is proportional to the input.
 func decodeJSON(data []byte) (any, error) {
+	data = quoteNonFinite(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -25,6 +26,60 @@ func decodeJSON(data []byte) (any, error) {
 		return nil, fmt.Errorf("%w: json: data after the top-level value", ErrModelFormat)
 	}
 	return v, nil
+}
+
+// quoteNonFinite returns data with the bare NaN, Infinity and -Infinity
+// that XGBoost's JSON writer emits (for a categorical split's condition,
+// say) turned into the strings "NaN", "Infinity" and "-Infinity", which
+// encoding/json reads and docFloat32 converts, so that a model holding
+// them is judged by its content rather than refused as malformed JSON.
+// data itself is returned when it holds none.
+func quoteNonFinite(data []byte) []byte {
+	var out []byte
+	inString, escaped := false, false
+	last := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if c == '"' {
+			inString = true
+			continue
+		}
+		var word string
+		switch {
+		case c == 'N' && bytes.HasPrefix(data[i:], []byte("NaN")):
+			word = "NaN"
+		case c == 'I' && bytes.HasPrefix(data[i:], []byte("Infinity")):
+			word = "Infinity"
+		case c == '-' && bytes.HasPrefix(data[i:], []byte("-Infinity")):
+			word = "-Infinity"
+		default:
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(data)+64)
+		}
+		out = append(out, data[last:i]...)
+		out = append(out, '"')
+		out = append(out, word...)
+		out = append(out, '"')
+		i += len(word) - 1
+		last = i + 1
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[last:]...)
 }
 
 // formatFloat32 writes f the way XGBoost 1.7's JSON writer does: the

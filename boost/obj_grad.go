@@ -32,6 +32,18 @@ func wt(weight []float32, i int) float32 {
 	return weight[i]
 }
 
+// posWeight is row i's weight multiplied by scale_pos_weight when its
+// label is 1, as XGBoost 1.7's RegLossObj weighs every objective it
+// implements (squared error and squared log error too, not only the
+// logistic ones).
+func posWeight(weight, label []float32, i int, spw float32) float32 {
+	w := wt(weight, i)
+	if label[i] == 1 {
+		w *= spw
+	}
+	return w
+}
+
 // newObjective returns the gradient code for c.Objective.
 func newObjective(c *Config) (*objective, error) {
 	o := &objective{name: c.Objective, groups: 1, labelOK: func(float32) bool { return true }, labelRange: "any number"}
@@ -44,6 +56,14 @@ func newObjective(c *Config) (*objective, error) {
 	case ObjSquaredError:
 		o.defaultMetric = "rmse"
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
+			if spw != 1 {
+				for i := lo; i < hi; i++ {
+					w := posWeight(weight, label, i, spw)
+					g[i] = (margin[i] - label[i]) * w
+					h[i] = w
+				}
+				return
+			}
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
 				g[i] = (margin[i] - label[i]) * w
@@ -55,7 +75,7 @@ func newObjective(c *Config) (*objective, error) {
 		o.labelOK, o.labelRange = func(y float32) bool { return y > -1 }, "(-1, inf)"
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			for i := lo; i < hi; i++ {
-				w := wt(weight, i)
+				w := posWeight(weight, label, i, spw)
 				p := max(margin[i], -1+1e-6)
 				lp, ly := float32(math.Log1p(float64(p))), float32(math.Log1p(float64(label[i])))
 				g[i] = (lp - ly) / (p + 1) * w
@@ -248,6 +268,10 @@ func mask32(c bool) uint32 {
 // checkLabels validates labels and weights for the objective.
 func (o *objective) checkLabels(label, weight []float32) error {
 	for i, y := range label {
+		if math.IsInf(float64(y), 0) {
+			// XGBoost: "Label contains NaN, infinity or a value too large."
+			return fmt.Errorf("%w: label %v at row %d: labels must be finite", ErrLabel, y, i)
+		}
 		if math.IsNaN(float64(y)) || !o.labelOK(y) {
 			return fmt.Errorf("%w: label %v at row %d: %s needs %s", ErrLabel, y, i, o.name, o.labelRange)
 		}

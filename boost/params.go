@@ -63,9 +63,10 @@ type Config struct {
 	MaxLeaves       int     `xgb:"max_leaves"`        // [0, inf); 0 = unlimited
 	// BaseScore is the initial prediction in output space; NaN means
 	// XGBoost's default (0.5, or the weighted median of the labels for
-	// reg:absoluteerror).
+	// reg:absoluteerror), or the initial model's when training continues
+	// one; a value given replaces the initial model's, as in XGBoost.
 	BaseScore      float64  `xgb:"base_score"`
-	ScalePosWeight float64  `xgb:"scale_pos_weight"`       // (0, inf)
+	ScalePosWeight float64  `xgb:"scale_pos_weight"`       // (0, inf); weighs rows labelled 1 (reg:squarederror, reg:squaredlogerror, reg:logistic, binary:logistic, binary:logitraw)
 	Seed           uint64   `xgb:"seed"`                   // seeds subsample and colsample_*
 	NThread        int      `xgb:"nthread"`                // [0, inf); 0 = all cores
 	Objective      string   `xgb:"objective"`              // one of ObjectiveNames()
@@ -83,6 +84,7 @@ type Config struct {
 	Rounds int `xgb:"num_boost_round"`
 	// EarlyStoppingRounds stops training when the last metric on the last
 	// eval set has not improved for this many rounds; 0 disables it.
+	// Training without eval sets refuses a non-zero value, as XGBoost does.
 	EarlyStoppingRounds int `xgb:"early_stopping_rounds"`
 }
 

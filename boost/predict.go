@@ -110,22 +110,130 @@ func (p *Predictor) rows(x []float32) (int, error) {
 		return 0, fmt.Errorf("%w: the model has no features", ErrInput)
 	}
 	if len(x)%p.numFeat != 0 {
-		return 0, fmt.Errorf("%w: %d values is not a whole number of rows of %d features", ErrInput, len(x), p.numFeat)
+		return 0, fmt.Errorf("%w: %d values are not whole rows of the model's %d features", ErrInput, len(x), p.numFeat)
 	}
 	return len(x) / p.numFeat, nil
+}
+
+// Matrix is a row-major float32 matrix that carries its column count
+// (NaN = missing). The Predictor methods that take one check its width
+// against the model's features: a flat slice cannot be checked, since
+// rows of another width whose total happens to be a multiple of the
+// model's feature count read as a different number of rows.
+type Matrix struct {
+	Values []float32 // rows × Cols values, row by row
+	Cols   int
+}
+
+// NewMatrix returns the Matrix of values with cols columns, checking that
+// the values make whole rows.
+func NewMatrix(values []float32, cols int) (Matrix, error) {
+	if cols < 1 || len(values)%cols != 0 {
+		return Matrix{}, fmt.Errorf("%w: %d values are not whole rows of %d columns", ErrInput, len(values), cols)
+	}
+	return Matrix{Values: values, Cols: cols}, nil
+}
+
+// Matrix returns d's features as a Matrix.
+func (d *DMatrix) Matrix() Matrix { return Matrix{Values: d.RowMajor(), Cols: len(d.cols)} }
+
+// matrix checks x's shape against the model and returns its values.
+func (p *Predictor) matrix(x Matrix) ([]float32, error) {
+	if x.Cols != p.numFeat {
+		return nil, fmt.Errorf("%w: the input has %d columns, the model %d features", ErrInput, x.Cols, p.numFeat)
+	}
+	if x.Cols > 0 && len(x.Values)%x.Cols != 0 {
+		return nil, fmt.Errorf("%w: %d values are not whole rows of %d columns", ErrInput, len(x.Values), x.Cols)
+	}
+	return x.Values, nil
+}
+
+// MarginMatrix is Margin with the input's width checked.
+func (p *Predictor) MarginMatrix(ctx context.Context, x Matrix) ([]float32, error) {
+	v, err := p.matrix(x)
+	if err != nil {
+		return nil, err
+	}
+	return p.Margin(ctx, v)
+}
+
+// PredictMatrix is Predict with the input's width checked.
+func (p *Predictor) PredictMatrix(ctx context.Context, x Matrix) ([]float32, error) {
+	v, err := p.matrix(x)
+	if err != nil {
+		return nil, err
+	}
+	return p.Predict(ctx, v)
+}
+
+// LeavesMatrix is Leaves with the input's width checked.
+func (p *Predictor) LeavesMatrix(ctx context.Context, x Matrix) ([]int32, error) {
+	v, err := p.matrix(x)
+	if err != nil {
+		return nil, err
+	}
+	return p.Leaves(ctx, v)
+}
+
+// ContribsMatrix is Contribs with the input's width checked.
+func (p *Predictor) ContribsMatrix(ctx context.Context, x Matrix) ([]float32, error) {
+	v, err := p.matrix(x)
+	if err != nil {
+		return nil, err
+	}
+	return p.Contribs(ctx, v)
 }
 
 // predictBlockRows is the number of rows each tree is applied to at a time, so
 // that a tree's nodes stay in cache while a block is processed.
 const predictBlockRows = 128
 
+// checkWork is the amount of work (in node visits, about a nanosecond
+// each) after which prediction checks whether ctx is done: cancellation
+// is noticed within a fraction of a millisecond of work per goroutine,
+// however costly a row is.
+const checkWork = 1 << 18
+
+// workMeter tells a long computation when to check its context: after
+// every checkWork units of work spent.
+type workMeter struct {
+	ctx  context.Context
+	left int
+}
+
+func newWorkMeter(ctx context.Context) workMeter { return workMeter{ctx: ctx, left: checkWork} }
+
+// spend counts n units of work and reports whether ctx is done, checking
+// it only when checkWork units have been spent since the last check.
+func (m *workMeter) spend(n int) bool {
+	m.left -= n
+	if m.left > 0 {
+		return false
+	}
+	m.left = checkWork
+	return m.ctx.Err() != nil
+}
+
+// walkCost is the work of walking one row through every tree.
+func (p *Predictor) walkCost() int {
+	c := 0
+	for t := range p.trees {
+		c += int(p.trees[t].depth) + 1
+	}
+	return c
+}
+
 // parallel runs fn over [0, rows) in blocks of predictBlockRows, on p.threads
-// goroutines, and stops early when ctx is done.
-func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int)) error {
+// goroutines, and stops early when ctx is done, which it checks after
+// every checkWork units of work; rowCost is the work of one row. An fn
+// whose rows are costly checks ctx itself (see workMeter) and may return
+// early when it is done.
+func (p *Predictor) parallel(ctx context.Context, rows, rowCost int, fn func(lo, hi int)) error {
 	nblocks := (rows + predictBlockRows - 1) / predictBlockRows
 	threads := min(p.threads, nblocks)
+	blockCost := max(1, rowCost) * predictBlockRows
 	if threads <= 1 {
-		return runBlocks(ctx, 0, nblocks, rows, fn)
+		return runBlocks(ctx, 0, nblocks, rows, blockCost, fn)
 	}
 	// Contiguous ranges of blocks per goroutine; each checks ctx as it goes.
 	errs := make([]error, threads)
@@ -134,7 +242,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[t] = runBlocks(ctx, nblocks*t/threads, nblocks*(t+1)/threads, rows, fn)
+			errs[t] = runBlocks(ctx, nblocks*t/threads, nblocks*(t+1)/threads, rows, blockCost, fn)
 		}()
 	}
 	wg.Wait()
@@ -147,21 +255,23 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 }
 
 // runBlocks runs fn over blocks [b0, b1) on the calling goroutine,
-// checking ctx every 64 blocks; a panic in fn is returned as a
-// *PanicError.
-func runBlocks(ctx context.Context, b0, b1, rows int, fn func(lo, hi int)) (err error) {
+// checking ctx before the first block and after every checkWork units of
+// work (blockCost per block); a panic in fn is returned as a *PanicError.
+func runBlocks(ctx context.Context, b0, b1, rows, blockCost int, fn func(lo, hi int)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = newPanicError(ErrPredict, "predict worker", r)
 		}
 	}()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m := newWorkMeter(ctx)
 	for b := b0; b < b1; b++ {
-		if (b-b0)%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
 		fn(b*predictBlockRows, min((b+1)*predictBlockRows, rows))
+		if m.spend(blockCost) {
+			return ctx.Err()
+		}
 	}
 	return ctx.Err()
 }
@@ -177,7 +287,7 @@ func (p *Predictor) Margin(ctx context.Context, x []float32) ([]float32, error) 
 		return nil, err
 	}
 	out := make([]float32, rows*p.numGroups)
-	err = p.parallel(ctx, rows, func(lo, hi int) { p.marginBlock(x, out, lo, hi) })
+	err = p.parallel(ctx, rows, p.walkCost(), func(lo, hi int) { p.marginBlock(x, out, lo, hi) })
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +341,7 @@ func (p *Predictor) Predict(ctx context.Context, x []float32) ([]float32, error)
 		return nil, err
 	}
 	out := make([]float32, rows*g)
-	err = p.parallel(ctx, rows, func(lo, hi int) {
+	err = p.parallel(ctx, rows, p.walkCost(), func(lo, hi int) {
 		p.marginBlock(x, out, lo, hi)
 		transformInPlace(obj, out[lo*g:hi*g], g)
 	})
@@ -250,7 +360,7 @@ func (p *Predictor) Leaves(ctx context.Context, x []float32) ([]int32, error) {
 	}
 	nt := len(p.trees)
 	out := make([]int32, rows*nt)
-	err = p.parallel(ctx, rows, func(lo, hi int) {
+	err = p.parallel(ctx, rows, p.walkCost(), func(lo, hi int) {
 		var buf [predictBlockRows]int32
 		pos := buf[:hi-lo]
 		clean := blockClean(x[lo*p.numFeat : hi*p.numFeat])

@@ -92,10 +92,17 @@ func (p *Predictor) Contribs(ctx context.Context, x []float32) ([]float32, error
 	nf, g := p.numFeat, p.numGroups
 	width := g * (nf + 1)
 	out := make([]float32, rows*width)
-	err = p.parallel(ctx, rows, func(lo, hi int) {
+	rowCost := 0
+	for _, t := range trees {
+		rowCost += t.cost()
+	}
+	err = p.parallel(ctx, rows, rowCost, func(lo, hi int) {
 		// Path storage for every recursion level: level d holds d+1 entries.
 		buf := make([]shapPathElem, (maxDepth+2)*(maxDepth+3)/2)
 		phi := make([]float64, width)
+		// A row can cost as much as many blocks of plain prediction, so
+		// the context is checked by work done, tree by tree.
+		m := newWorkMeter(ctx)
 		for r := lo; r < hi; r++ {
 			clear(phi)
 			row := x[r*nf : (r+1)*nf]
@@ -103,6 +110,9 @@ func (p *Predictor) Contribs(ctx context.Context, x []float32) ([]float32, error
 				t := &trees[ti]
 				s := shapWalker{t: t, row: row, phi: phi[t.group*(nf+1) : (t.group+1)*(nf+1)]}
 				s.recurse(0, buf, 0, 1, 1, -1)
+				if m.spend(t.cost()) {
+					return // parallel reports ctx's error
+				}
 			}
 			for k := 0; k < g; k++ {
 				phi[k*(nf+1)+nf] += bias[k]
@@ -118,6 +128,10 @@ func (p *Predictor) Contribs(ctx context.Context, x []float32) ([]float32, error
 	}
 	return out, nil
 }
+
+// cost is the work of one row's TreeSHAP on t: every node is visited, and
+// each leaf unwinds a path as long as the tree is deep.
+func (t *shapTree) cost() int { return len(t.nodes) * (t.depth + 1) * (t.depth + 2) }
 
 type shapWalker struct {
 	t   *shapTree

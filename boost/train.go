@@ -142,11 +142,22 @@ func newTrainer(cfg Config, dtrain *DMatrix, opt TrainOptions) (*trainer, error)
 	if dtrain.rows == 0 {
 		return nil, fmt.Errorf("%w: training data has no rows", ErrInput)
 	}
+	if cfg.EarlyStoppingRounds > 0 && len(opt.Evals) == 0 {
+		// XGBoost: "Must have at least 1 validation dataset for early stopping."
+		return nil, &ParamError{Name: "early_stopping_rounds", Value: cfg.EarlyStoppingRounds,
+			Allowed: "0 without eval sets (early stopping watches TrainOptions.Evals)"}
+	}
+	if err := uniqueNames(dtrain.names); err != nil {
+		return nil, err
+	}
 	obj, err := newObjective(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	if err := obj.checkLabels(dtrain.label, dtrain.weight); err != nil {
+		return nil, err
+	}
+	if err := dtrain.checkFinite(); err != nil {
 		return nil, err
 	}
 	t := &trainer{cfg: cfg, obj: obj, dtrain: dtrain, opt: opt, result: EvalsResult{}, best: -1, bestScore: math.NaN()}
@@ -171,17 +182,23 @@ func newTrainer(cfg Config, dtrain *DMatrix, opt TrainOptions) (*trainer, error)
 		if err := obj.checkLabels(e.Data.label, e.Data.weight); err != nil {
 			return nil, fmt.Errorf("eval set %q: %w", e.Name, err)
 		}
+		if err := e.Data.checkFinite(); err != nil {
+			return nil, fmt.Errorf("eval set %q: %w", e.Name, err)
+		}
 	}
 	score := cfg.BaseScore
 	if m := opt.InitModel; m != nil {
-		if m.Objective != cfg.Objective || m.NumFeature != len(dtrain.cols) || m.NumGroups() != obj.groups || m.parallelTrees() != 1 {
-			return nil, fmt.Errorf("%w: initial model (%s, %d features, %d groups) does not fit %s with %d features",
-				ErrInput, m.Objective, m.NumFeature, m.NumGroups(), cfg.Objective, len(dtrain.cols))
+		if err := initModelFits(m, &cfg, obj.groups, len(dtrain.cols)); err != nil {
+			return nil, err
 		}
 		if err := m.Validate(); err != nil {
 			return nil, err
 		}
-		score = float64(m.BaseScore)
+		// A base_score given with the parameters replaces the initial
+		// model's, as in XGBoost, where it is a learner parameter.
+		if math.IsNaN(score) {
+			score = float64(m.BaseScore)
+		}
 		for i := range m.Trees {
 			t.trees = append(t.trees, m.Trees[i].Canonical())
 		}
@@ -196,6 +213,28 @@ func newTrainer(cfg Config, dtrain *DMatrix, opt TrainOptions) (*trainer, error)
 		return nil, &ParamError{Name: "base_score", Value: score, Allowed: "a value in the objective's output range"}
 	}
 	return t, nil
+}
+
+// initModelFits checks that training can continue m with cfg on data with
+// features columns; the error lists every property that differs.
+func initModelFits(m *Model, cfg *Config, groups, features int) error {
+	var diffs []string
+	if m.Objective != cfg.Objective {
+		diffs = append(diffs, fmt.Sprintf("objective %s, training %s", m.Objective, cfg.Objective))
+	}
+	if m.NumFeature != features {
+		diffs = append(diffs, fmt.Sprintf("%d features, training data %d", m.NumFeature, features))
+	}
+	if m.NumGroups() != groups {
+		diffs = append(diffs, fmt.Sprintf("%d output groups, training %d", m.NumGroups(), groups))
+	}
+	if n := m.parallelTrees(); n != 1 {
+		diffs = append(diffs, fmt.Sprintf("num_parallel_tree %d, training grows 1 tree per group and round (a boosted forest cannot be continued)", n))
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("%w: the initial model does not fit the training: %s", ErrInput, strings.Join(diffs, "; "))
+	}
+	return nil
 }
 
 // checkpoint is the part of the driver state that a restart rolls back to.
@@ -291,10 +330,10 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	cfg := &t.cfg
 	groups := t.obj.groups
 	nShards := t.cl.numShards()
-	mg, mh, nh := make([][]float64, nShards), make([][]float64, nShards), make([][]float64, nShards)
+	sums := make([][]gradSummary, nShards)
 	total := make([]int, nShards)
 	err := t.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
-		mg[i], mh[i], nh[i] = s.gradients(t.obj)
+		sums[i] = s.gradients(t.obj)
 		total[i] = s.n
 		return nil
 	})
@@ -312,24 +351,20 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	}
 	sampleSeed := mix64(cfg.Seed ^ mix64(uint64(iter)+0x5bd1e995))
 	gr := &grower{cfg: cfg, cuts: t.cuts, cl: t.cl, nf: t.cuts.numFeatures(), total: rows, needRows: t.obj.name == ObjAbsoluteError,
-		params: splitParams{lambda: cfg.Lambda, alpha: cfg.Alpha, mcw: cfg.MinChildWeight, mds: cfg.MaxDeltaStep, gamma: cfg.Gamma, eta: cfg.Eta}}
+		params: newSplitParams(cfg)}
 	for k := 0; k < groups; k++ {
-		var maxG, maxH float64
-		minH := math.Inf(1)
-		for i := range mg {
-			maxG, maxH, minH = max(maxG, mg[i][k]), max(maxH, mh[i][k]), min(minH, nh[i][k])
+		sum := sums[0][k]
+		for i := 1; i < nShards; i++ {
+			sum.merge(&sums[i][k])
 		}
-		// When every row has the same hessian (squared error without
-		// weights), gradient and row count share one int64.
-		packed := minH == maxH && maxH > 0 && rows < 1<<countBits-1
-		gr.scaleG, gr.scaleH = fixedScale(maxG, rows), fixedScale(maxH, rows)
-		if packed {
-			gr.scaleG = packedScale(maxG, rows)
+		sc, err := chooseScale(&sum, rows)
+		if err != nil {
+			return false, fmt.Errorf("round %d: %w", iter, err)
 		}
-		hq := int64(math.RoundToEven(maxH * gr.scaleH))
-		err := t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
-			s.beginTree(k, gr.scaleG, gr.scaleH, sampleThr, sampleSeed, packed)
-			s.hq = hq
+		gr.scaleG, gr.scaleH = sc.scaleG, sc.scaleH
+		err = t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
+			s.beginTree(k, sc.scaleG, sc.scaleH, sampleThr, sampleSeed, sc.packed)
+			s.hq = sc.hq
 			return nil
 		})
 		if err != nil {
@@ -348,6 +383,9 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 				return false, err
 			}
 		}
+		if err := finiteTree(&tree); err != nil {
+			return false, fmt.Errorf("round %d: %w", iter, err)
+		}
 		err = t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
 			s.addLeaves(k, leaves, values)
 			return nil
@@ -359,6 +397,23 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 		t.info = append(t.info, int32(k))
 	}
 	return t.evaluate(ctx, iter, groups)
+}
+
+// finiteTree checks that a new tree holds only finite values, so that the
+// model can be saved and used: a leaf weight or a statistic beyond
+// float32's range fails training rather than the model later.
+func finiteTree(tree *Tree) error {
+	for _, a := range [...]struct {
+		name string
+		v    []float32
+	}{{"leaf value or threshold", tree.SplitCond}, {"weight", tree.BaseWeight}, {"gain", tree.LossChange}, {"hessian sum", tree.SumHess}} {
+		for n, v := range a.v {
+			if math.IsInf(float64(v), 0) || v != v {
+				return fmt.Errorf("%w: node %d's %s is %v, beyond float32's range (labels or weights too large; scale them down)", ErrTrain, n, a.name, v)
+			}
+		}
+	}
+	return nil
 }
 
 // medianLeaves sets each leaf of an absolute-error tree to the median

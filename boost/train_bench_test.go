@@ -119,13 +119,15 @@ func benchShard(b *testing.B, n, threads int, packed bool) *shard {
 	if err != nil {
 		b.Fatal(err)
 	}
-	mg, mh, _ := s.gradients(obj)
-	scaleG, scaleH := fixedScale(mg[0], n), fixedScale(mh[0], n)
+	sum := s.gradients(obj)[0]
+	maxH := sum.maxH
+	bound := sum.gExp.sumBound()
+	scaleG, scaleH := boundScale(bound, 61), fixedScale(maxH, n)
 	if packed {
-		scaleG = packedScale(mg[0], n)
+		scaleG = boundScale(bound, 61-countBits)
 	}
 	s.beginTree(0, scaleG, scaleH, math.MaxUint64, 0, packed)
-	s.hq = int64(math.RoundToEven(mh[0] * scaleH))
+	s.hq = int64(math.RoundToEven(maxH * scaleH))
 	return s
 }
 

@@ -64,6 +64,9 @@ func NewDMatrix32(cols [][]float32, label []float32) (*DMatrix, error) {
 // FromTable builds a DMatrix from the named label column (or "" for none)
 // and feature columns of t; the feature names are kept.
 func FromTable(t Table, label string, features ...string) (*DMatrix, error) {
+	if err := uniqueNames(features); err != nil {
+		return nil, err
+	}
 	cols := make([][]float64, len(features))
 	for j, name := range features {
 		c, err := t.Float64s(name)
@@ -121,6 +124,9 @@ func (d *DMatrix) SetFeatureNames(names []string) error {
 	if names != nil && len(names) != len(d.cols) {
 		return fmt.Errorf("%w: %d feature names for %d columns", ErrInput, len(names), len(d.cols))
 	}
+	if err := uniqueNames(names); err != nil {
+		return err
+	}
 	d.names = append([]string(nil), names...)
 	return nil
 }
@@ -163,6 +169,39 @@ func (d *DMatrix) RowMajor() []float32 {
 		}
 	}
 	return out
+}
+
+// uniqueNames refuses a repeated feature name: XGBoost refuses it too
+// ("feature_names must be unique") and cannot predict with a model that
+// has one.
+func uniqueNames(names []string) error {
+	seen := make(map[string]int, len(names))
+	for j, n := range names {
+		if k, ok := seen[n]; ok {
+			return fmt.Errorf("%w: feature name %q is used by columns %d and %d; names must be unique", ErrInput, n, k, j)
+		}
+		seen[n] = j
+	}
+	return nil
+}
+
+// checkFinite reports the first infinite feature value, naming its row and
+// column. NaN is a missing value; an infinity is refused, as XGBoost's
+// DMatrix refuses it ("Input data contains inf or a value too large").
+func (d *DMatrix) checkFinite() error {
+	const inf = 0x7f800000
+	for j, c := range d.cols {
+		for i, v := range c {
+			if math.Float32bits(v)&(1<<31-1) == inf {
+				col := fmt.Sprintf("feature column %d", j)
+				if j < len(d.names) && d.names[j] != "" {
+					col = fmt.Sprintf("feature column %d (%q)", j, d.names[j])
+				}
+				return fmt.Errorf("%w: %s holds %v at row %d: features must be finite (NaN marks a missing value)", ErrInput, col, v, i)
+			}
+		}
+	}
+	return nil
 }
 
 // leafOf walks tree t for row i of column-major data, as the predictor
