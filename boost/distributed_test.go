@@ -195,6 +195,10 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 			name := fmt.Sprintf("ft%v", async)
 			var killed atomic.Bool
 			var log strings.Builder
+			// The asynchronous kill runs beside round 8; round 9 waits for
+			// it, so the restart resumes from the checkpoint of round 5
+			// whatever the goroutines' timing.
+			killDone := make(chan struct{})
 			kill := func() {
 				h, err := actor.Lookup[worker](sys, name+"-shard-1")
 				if err != nil {
@@ -213,9 +217,16 @@ func TestDistributedSurvivesKilledActor(t *testing.T) {
 				}
 				if p.Iteration == 7 && !killed.Swap(true) {
 					if async {
-						go kill() // lands somewhere in the next round
+						go func() { kill(); close(killDone) }() // lands during the next round
 					} else {
 						kill()
+					}
+				}
+				if async && p.Iteration == 8 {
+					select {
+					case <-killDone:
+					case <-ctx.Done():
+						return ctx.Err()
 					}
 				}
 				return nil
