@@ -105,6 +105,10 @@ var executors = map[string]executor{
 	"Processing": processingExecutor{},
 	"Lambda":     callExecutor{typ: "Lambda"},
 	"Callback":   callExecutor{typ: "Callback"},
+
+	"Model":         modelExecutor{},
+	"RegisterModel": registerExecutor{},
+	"Transform":     transformExecutor{},
 }
 
 // scratchDir returns the attempt's private directory for work in
