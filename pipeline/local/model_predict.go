@@ -30,7 +30,7 @@ func (b Batch) Row(i int) []float32 { return b.Values[i*b.Cols : (i+1)*b.Cols] }
 // Predictions are a batch's predictions: Width values per row (one for a
 // regression, one per class for multi:softprob), row-major.
 type Predictions struct {
-	Values       []float32
+	Values      []float32
 	Rows, Width int
 }
 
