@@ -175,9 +175,17 @@ func parseJSON(data []byte) (Batch, error) {
 	return b, nil
 }
 
-// appendFloat writes v as Python's str() writes a float32 prediction
-// (shortest round-trip form).
+// appendFloat writes v in the shortest form that reads back as the same
+// float32; NaN and infinities as Python writes them (nan, inf, -inf).
 func appendFloat(buf []byte, v float32) []byte {
+	switch f := float64(v); {
+	case math.IsNaN(f):
+		return append(buf, "nan"...)
+	case math.IsInf(f, 1):
+		return append(buf, "inf"...)
+	case math.IsInf(f, -1):
+		return append(buf, "-inf"...)
+	}
 	return strconv.AppendFloat(buf, float64(v), 'g', -1, 32)
 }
 
