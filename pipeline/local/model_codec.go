@@ -21,18 +21,19 @@ const (
 var ErrContentType = errors.New("local: unsupported content type")
 
 // RowError is inference input that is bad in one row: Row counts from 1
-// (the line of a CSV body, the instance of a JSON one). It wraps
-// ErrBadInput.
+// (the line of a CSV body or file, the instance of a JSON body). It
+// wraps ErrBadInput.
 type RowError struct {
 	Row int
-	Err error
+	// Msg says what is wrong with the row.
+	Msg string
 }
 
-func (e *RowError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
-func (e *RowError) Unwrap() error { return e.Err }
+func (e *RowError) Error() string { return fmt.Sprintf("%v: row %d: %s", ErrBadInput, e.Row, e.Msg) }
+func (e *RowError) Unwrap() error { return ErrBadInput }
 
 func rowErr(row int, format string, args ...any) error {
-	return &RowError{Row: row, Err: fmt.Errorf("%w: "+format, append([]any{ErrBadInput}, args...)...)}
+	return &RowError{Row: row, Msg: fmt.Sprintf(format, args...)}
 }
 
 // mediaType returns the media type of a Content-Type or Accept value

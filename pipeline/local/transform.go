@@ -325,7 +325,7 @@ func (t *transformJob) request(ctx context.Context, pred Predictor, recs []recor
 	for _, r := range recs {
 		rb, err := parseRecords(r.data, t.contentType)
 		if re := (*RowError)(nil); errors.As(err, &re) {
-			return nil, &RowError{Row: r.line + re.Row - 1, Err: re.Err}
+			return nil, &RowError{Row: r.line + re.Row - 1, Msg: re.Msg}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", r.line, err)
