@@ -140,7 +140,10 @@
 // (SplitType Line or None), sent in requests of up to MaxPayloadInMB
 // (BatchStrategy MultiRecord) or one by one (SingleRecord), text/csv or
 // application/json in and out, and each input file's predictions written
-// to <output path>/<file>.out, all files or none. The predictor is the
+// to <output path>/<file>.out, all files or none. DataProcessing works
+// on CSV records: InputFilter and OutputFilter pick fields ($, $[i,j],
+// $[a:b]) and JoinSource Input prefixes each prediction with its input
+// record. The predictor is the
 // LoadFunc bound with Engine.Predictor to the step, its model or its
 // image, or else LoadBoost, which loads the XGBoost models (JSON or
 // UBJSON) that model.tar.gz holds. A row that does not parse fails the

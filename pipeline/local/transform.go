@@ -59,6 +59,7 @@ type transformJob struct {
 	strategy                 string
 	maxPayload               int
 	env                      map[string]string
+	dp                       *dataProcessing
 }
 
 func transformJobOf(args *pyjson.Object) (*transformJob, error) {
@@ -106,12 +107,23 @@ func transformJobOf(args *pyjson.Object) (*transformJob, error) {
 	case t.strategy != "" && t.strategy != "MultiRecord" && t.strategy != "SingleRecord":
 		return nil, unsupported("BatchStrategy", t.strategy)
 	}
-	if dp := asObject(get(args, "DataProcessing")); dp != nil {
-		for k, v := range dp.Members() {
-			if s := pyStr(v); !(k == "InputFilter" && s == "$" || k == "OutputFilter" && s == "$" || k == "JoinSource" && s == "None") {
-				return nil, unsupported("DataProcessing."+k, s)
-			}
-		}
+	t.dp = &dataProcessing{}
+	dp := asObject(get(args, "DataProcessing"))
+	if t.dp.input, err = parseFieldFilter(str(dp, "InputFilter")); err != nil {
+		return nil, fmt.Errorf("DataProcessing.InputFilter: %w", err)
+	}
+	if t.dp.output, err = parseFieldFilter(str(dp, "OutputFilter")); err != nil {
+		return nil, fmt.Errorf("DataProcessing.OutputFilter: %w", err)
+	}
+	switch js := str(dp, "JoinSource"); js {
+	case "", "None":
+	case "Input":
+		t.dp.join = true
+	default:
+		return nil, unsupported("DataProcessing.JoinSource", js)
+	}
+	if !t.dp.identity() && (t.contentType != ContentCSV || t.accept != ContentCSV) {
+		return nil, fmt.Errorf("%w: DataProcessing is supported locally for text/csv input and output only", ErrDefinition)
 	}
 	return t, nil
 }
@@ -321,6 +333,9 @@ func (t *transformJob) records(data []byte) []record {
 
 // request parses, predicts and encodes one request's records.
 func (t *transformJob) request(ctx context.Context, pred Predictor, recs []record) ([]byte, error) {
+	if !t.dp.identity() {
+		return t.filteredRequest(ctx, pred, recs)
+	}
 	var b Batch
 	for _, r := range recs {
 		rb, err := parseRecords(r.data, t.contentType)
@@ -354,4 +369,64 @@ func (t *transformJob) request(ctx context.Context, pred Predictor, recs []recor
 		return formatJSON(nil, p, nil), nil
 	}
 	return formatCSV(nil, p, nil), nil
+}
+
+// filteredRequest is request with DataProcessing: each CSV line's fields
+// pass the input filter before prediction, the line joins its prediction
+// when JoinSource is Input, and the result passes the output filter.
+func (t *transformJob) filteredRequest(ctx context.Context, pred Predictor, recs []record) ([]byte, error) {
+	var b Batch
+	var inputs [][]string
+	for _, r := range recs {
+		line := r.line - 1
+		for l := range bytes.Lines(r.data) {
+			line++
+			if len(bytes.TrimSpace(l)) == 0 {
+				continue
+			}
+			fields := splitFields(bytes.TrimRight(l, "\r\n"))
+			kept, err := t.dp.input.apply(fields)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: InputFilter: %w", line, err)
+			}
+			rb, err := parseCSV([]byte(strings.Join(kept, ",")))
+			if re := (*RowError)(nil); errors.As(err, &re) {
+				return nil, &RowError{Row: line, Msg: re.Msg}
+			}
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+			if b.Rows > 0 && rb.Cols != b.Cols {
+				return nil, rowErr(line, "%d values after the input filter, but the first row has %d", rb.Cols, b.Cols)
+			}
+			b.Values, b.Rows, b.Cols = append(b.Values, rb.Values...), b.Rows+rb.Rows, rb.Cols
+			inputs = append(inputs, fields)
+		}
+	}
+	if b.Rows == 0 {
+		return nil, nil
+	}
+	p, err := pred.Predict(ctx, b)
+	if err != nil {
+		return nil, fmt.Errorf("lines %d-%d: %w", recs[0].line, recs[len(recs)-1].line, err)
+	}
+	if p.Rows != b.Rows || p.Width <= 0 || len(p.Values) != p.Rows*p.Width {
+		return nil, fmt.Errorf("the predictor returned %d rows of width %d (%d values) for %d rows", p.Rows, p.Width, len(p.Values), b.Rows)
+	}
+	var out []byte
+	for i := range p.Rows {
+		var fields []string
+		if t.dp.join {
+			fields = append(fields, inputs[i]...)
+		}
+		for _, v := range p.Row(i) {
+			fields = append(fields, string(appendFloat(nil, v)))
+		}
+		kept, err := t.dp.output.apply(fields)
+		if err != nil {
+			return nil, fmt.Errorf("OutputFilter: %w", err)
+		}
+		out = append(append(out, strings.Join(kept, ",")...), '\n')
+	}
+	return out, nil
 }

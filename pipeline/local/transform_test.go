@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -203,3 +205,63 @@ func TestTransformBoundPredictor(t *testing.T) {
 		})
 	}
 }
+
+func TestTransformDataProcessing(t *testing.T) {
+	hm := newHousingModel(t)
+	want := hm.predict(t, hm.rows)
+	var in strings.Builder
+	for i, l := range strings.Split(strings.TrimSpace(csvRows(hm.rows)), "\n") {
+		fmt.Fprintf(&in, "id%d,%s\n", i, l)
+	}
+	for _, tc := range []struct {
+		name string
+		tr   steps.Transformer
+		want func(i int) string
+	}{
+		{"id and prediction", steps.Transformer{SplitType: "Line", InputFilter: "$[1:]", JoinSource: "Input", OutputFilter: "$[0,-1]"},
+			func(i int) string { return fmt.Sprintf("id%d,%s", i, fmtF(want[i])) }},
+		{"whole record joined", steps.Transformer{SplitType: "None", InputFilter: "$[1,2,3,4]", JoinSource: "Input"},
+			func(i int) string {
+				return fmt.Sprintf("id%d,%s,%s", i, strings.TrimSpace(csvRows(hm.rows[i:i+1])), fmtF(want[i]))
+			}},
+		{"prediction only", steps.Transformer{SplitType: "Line", InputFilter: "$[-4:]"},
+			func(i int) string { return fmtF(want[i]) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, _ := testEngine(t, local.Config{})
+			stageTrained(t, e, hm)
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "in.csv"), in.String())
+			if err := e.Stage(dir, "s3://bucket/batch"); err != nil {
+				t.Fatal(err)
+			}
+			ex, err := e.Run(ctxT(t), trainModelTransform(tc.tr), local.RunOptions{})
+			if err != nil {
+				t.Fatalf("run: %v: %s", err, ex.Step("Score").FailureReason)
+			}
+			var wantOut strings.Builder
+			for i := range hm.rows {
+				wantOut.WriteString(tc.want(i) + "\n")
+			}
+			if diff := cmp.Diff(wantOut.String(), readStore(t, e.Root(), "s3://bucket/scored/in.csv.out")); diff != "" {
+				t.Errorf("output (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	// A filter naming a field the record lacks fails the step, naming the line.
+	e, _ := testEngine(t, local.Config{})
+	stageTrained(t, e, hm)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "in.csv"), "a,1,2,3,4\nb,1,2\n")
+	if err := e.Stage(dir, "s3://bucket/batch"); err != nil {
+		t.Fatal(err)
+	}
+	ex, _ := e.Run(ctxT(t), trainModelTransform(steps.Transformer{SplitType: "Line", InputFilter: "$[1,2,3,4]"}), local.RunOptions{})
+	if r := ex.Step("Score"); r.Status != pipeline.StepFailed || !strings.Contains(r.FailureReason, "line 2") ||
+		!strings.Contains(r.FailureReason, "no field 3") {
+		t.Errorf("Score: %s %q", r.Status, r.FailureReason)
+	}
+}
+
+func fmtF(v float32) string { return strconv.FormatFloat(float64(v), 'g', -1, 32) }
