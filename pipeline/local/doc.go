@@ -143,11 +143,11 @@
 // to <output path>/<file>.out, all files or none. DataProcessing works
 // on CSV records: InputFilter and OutputFilter pick fields ($, $[i,j],
 // $[a:b]) and JoinSource Input prefixes each prediction with its input
-// record. The predictor is the
-// LoadFunc bound with Engine.Predictor to the step, its model or its
-// image, or else LoadBoost, which loads the XGBoost models (JSON or
-// UBJSON) that model.tar.gz holds. A row that does not parse fails the
-// step with a message naming the file and the line.
+// record. The predictor is the LoadFunc bound with Engine.Predictor to
+// the step, its model or its image, or else LoadBoost, which loads the
+// XGBoost models (JSON or UBJSON) that model.tar.gz holds. A row that
+// does not parse fails the step with a message naming the file and the
+// line.
 //
 // Serve (and NewServer) answers inference requests for a registered,
 // approved package over HTTP with the protocol of SageMaker's XGBoost
