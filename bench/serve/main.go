@@ -73,7 +73,7 @@ func run(ctx context.Context, clients []int, duration time.Duration, requests, r
 	var results []result
 	for _, l := range loads {
 		warm := l
-		warm.duration, warm.maxRequests = min(l.duration, time.Second), max(1, l.maxRequests/10)
+		warm.maxRequests = max(1, l.maxRequests/10)
 		if _, err := warm.run(ctx, srv.url); err != nil {
 			return fmt.Errorf("warm-up %d rows x %d clients: %w", l.rows, l.clients, err)
 		}

@@ -207,7 +207,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusRequestEntityTooLarge, tooBig, "")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.maxBody), r.ContentLength)
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		s.fail(w, r, http.StatusRequestEntityTooLarge, tooBig, "")
 		return
@@ -268,4 +268,22 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg, all
 	}
 	s.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "status", code, "error", msg)
 	http.Error(w, msg, code)
+}
+
+// readBody reads a request body, in one allocation when its length is
+// known.
+func readBody(r io.Reader, n int64) ([]byte, error) {
+	if n <= 0 {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, n+1) // one more, to see a body longer than declared
+	k, err := io.ReadFull(r, buf)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		return buf[:k], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(r)
+	return append(buf, rest...), err
 }
