@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sagepipe/sagepipe/boost"
 	"github.com/sagepipe/sagepipe/pipeline/local"
 )
 
@@ -310,5 +311,35 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
 		c.Close()
 		t.Error("the listener still accepts after Serve returned")
+	}
+}
+
+// LoadBoost reads UBJSON models too, and several model files make an
+// ensemble answering their mean.
+func TestServeUBJSONAndEnsemble(t *testing.T) {
+	hm := newHousingModel(t)
+	ubj, err := hm.model.Encode(boost.FormatUBJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := hm.model.Encode(boost.FormatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := hm.predict(t, hm.rows)
+	for _, files := range []map[string]string{
+		{"model.ubj": string(ubj)},
+		{"a": string(js), "b": string(ubj), ".hidden": "not a model"},
+	} {
+		writeTarGz(t, hm.tarGz, files)
+		reg, p := registered(t, hm, local.Approved)
+		url := serve(t, reg, p, local.ServeOptions{})
+		code, body := post(t, url, "text/csv", "", strings.NewReader(csvRows(hm.rows)))
+		if code != 200 {
+			t.Fatalf("%v: %d %s", len(files), code, body)
+		}
+		if diff := cmp.Diff(want, parseLines(t, body)); diff != "" {
+			t.Errorf("%d files: predictions (-want +got):\n%s", len(files), diff)
+		}
 	}
 }
