@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 )
@@ -79,6 +80,10 @@ func packageOf(args *pyjson.Object) (*ModelPackage, error) {
 	var ok bool
 	if p.GroupName, ok = get(args, "ModelPackageGroupName").(string); !ok || p.GroupName == "" {
 		return nil, fmt.Errorf("%w: RegisterModel has no ModelPackageGroupName", ErrDefinition)
+	}
+	// The group may be given by its ARN, as SageMaker accepts.
+	if _, name, ok := strings.Cut(p.GroupName, ":model-package-group/"); ok && strings.HasPrefix(p.GroupName, "arn:") {
+		p.GroupName = name
 	}
 	p.Description = str(args, "ModelPackageDescription")
 	p.Domain, p.Task, p.SamplePayloadURL = str(args, "Domain"), str(args, "Task"), str(args, "SamplePayloadUrl")

@@ -25,6 +25,10 @@ const evaluationJSON = `{"regression_metrics": {"mae": {"value": 1.5, "standard_
 // model is evaluated and registered with the evaluation report as its
 // model quality metrics.
 func tuneEvaluateRegister(status params.Input[string]) *pipeline.Pipeline {
+	return tuneEvaluateRegisterGroup(status, "housing-models")
+}
+
+func tuneEvaluateRegisterGroup(status params.Input[string], group string) *pipeline.Pipeline {
 	tune := steps.Tuning("HPTuning", steps.Tuner{ObjectiveMetric: "validation:rmse", ObjectiveType: "Minimize",
 		Estimator: steps.Estimator{ImageURI: xgbImage, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}},
 		steps.TrainingInput{Channel: "train", S3Data: params.Lit("s3://bucket/train")})
@@ -35,7 +39,7 @@ func tuneEvaluateRegister(status params.Input[string]) *pipeline.Pipeline {
 			Destination: params.Lit("s3://bucket/evaluation")}})
 	reg := steps.RegisterModel("RegisterTrainedModel", steps.Model{ImageURI: xgbImage, ModelData: top, Framework: "XGBOOST"},
 		steps.Registration{
-			ModelPackageGroupName: params.Lit("housing-models"),
+			ModelPackageGroupName: params.Lit(group),
 			Description:           "XGBoost model to predict synthetic housing prices",
 			Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{ContentType: "application/json",
 				S3URI: params.Lit("s3://bucket/evaluation/evaluation.json")}},
@@ -158,6 +162,15 @@ func TestRegisterModelApprovalStatusParameter(t *testing.T) {
 	latest, err := e.Registry().Latest(ctxT(t), "housing-models", local.Approved)
 	if err != nil || latest.Version != 1 {
 		t.Fatalf("latest approved = %+v, %v", latest, err)
+	}
+
+	// A group named by its ARN is the group of that name.
+	pa := tuneEvaluateRegisterGroup(status, "arn:aws:sagemaker:local:000000000000:model-package-group/housing-models")
+	if _, err := e.Run(ctxT(t), pa, local.RunOptions{}); err != nil {
+		t.Fatalf("run with a group ARN: %v", err)
+	}
+	if vs, err := e.Registry().Versions(ctxT(t), "housing-models"); err != nil || len(vs) != 2 || vs[1].ApprovalStatus != local.PendingManualApproval {
+		t.Fatalf("versions after registering by group ARN: %+v, %v", vs, err)
 	}
 
 	ex, err = e.Run(ctxT(t), p, local.RunOptions{Parameters: map[string]any{"ModelApprovalStatus": "Maybe"}})
