@@ -48,10 +48,13 @@ type Files map[string][]byte
 
 // Canned binds a canned result to the named step, whatever its type; it
 // wins over every other binding. A step of a type the engine cannot run
-// yet (Training, Tuning, Model, RegisterModel, Transform) runs with a
-// canned result too: its property tree is its resolved arguments plus
-// Canned.Properties (which may hold whole maps and slices, such as a
-// tuning step's TrainingJobSummaries), and it has no outputs.
+// yet (Training, Tuning) runs with a canned result too: its property
+// tree is its resolved arguments plus Canned.Properties (which may hold
+// whole maps and slices, such as a tuning step's TrainingJobSummaries),
+// and it has no outputs. A canned CreateModel or RegisterModel step
+// replays the log, metrics and errors, then does its work as usual; a
+// canned Transform step runs no inference and writes its canned output
+// "output" to the transform's output path.
 func (e *Engine) Canned(step string, c Canned) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

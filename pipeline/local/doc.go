@@ -47,10 +47,10 @@
 //
 // Every function also gets, in its Job, a *slog.Logger whose lines become
 // the step's log, LogMetric, the attempt number and the engine's
-// actor.System. Condition and Fail steps are run by the engine. A step
-// type with no local implementation yet (Model, RegisterModel, Transform)
-// is reported by Run before the start, with every unbound step, unless it
-// has a canned result.
+// actor.System. Condition, Fail, Model (CreateModel), RegisterModel and
+// Transform steps are run by the engine; a step with no binding is
+// reported by Run before the start, with every unbound step, unless it has
+// a canned result.
 //
 // # Training and tuning
 //
@@ -161,6 +161,44 @@
 // record names the execution they came from. The key cannot see the Go
 // function bound to the step: after changing a step's function, change
 // one of its arguments (or its code's S3 URI) or disable its cache.
+//
+// # Models, the registry, batch transform and serving
+//
+// The engine runs CreateModel, RegisterModel and Transform steps itself;
+// they need no binding. A CreateModel step records its model (image,
+// model data URI, environment) under <root>/models/; its ModelName
+// property is named like a job and DescribeModel reads the record back.
+// A RegisterModel step adds a version to a model package group of the
+// registry under <root>/registry/ (the group is created on first use),
+// numbered from 1 as SageMaker numbers them, with its approval status
+// (PendingManualApproval unless the step says otherwise), inference
+// specification and model metrics, whose reports are read from the
+// artifact store and kept with the version; its ModelPackageArn property
+// is arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>.
+// Registry (OpenRegistry, Engine.Registry) lists groups and versions,
+// reads one, and approves or rejects it.
+//
+// A Transform step runs its model over every file of its input as
+// SageMaker's batch transform does: records split by line or not at all
+// (SplitType Line or None), sent in requests of up to MaxPayloadInMB
+// (BatchStrategy MultiRecord) or one by one (SingleRecord), text/csv or
+// application/json in and out, and each input file's predictions written
+// to <output path>/<file>.out, all files or none. DataProcessing works
+// on CSV records: InputFilter and OutputFilter pick fields ($, $[i,j],
+// $[a:b]) and JoinSource Input prefixes each prediction with its input
+// record. The predictor is the LoadFunc bound with Engine.Predictor to
+// the step, its model or its image, or else LoadBoost, which loads the
+// XGBoost models (JSON or UBJSON) that model.tar.gz holds. A row that
+// does not parse fails the step with a message naming the file and the
+// line.
+//
+// Serve (and NewServer) answers inference requests for a registered,
+// approved package over HTTP with the protocol of SageMaker's XGBoost
+// container: GET /ping, POST /invocations with text/csv or
+// application/json rows, predictions and optionally each row's SHAP
+// contributions in the answer, 4xx answers with a message for bad
+// requests (400 naming the row, 413 for a body over the bound), and a
+// graceful shutdown when its context is done.
 //
 // # Testing pipelines
 //

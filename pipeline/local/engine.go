@@ -130,6 +130,9 @@ func (e *Engine) implementation(x executor, s *stepDef) (any, bool) {
 			return impl, true
 		}
 	}
+	if b, ok := x.(builtin); ok {
+		return b.builtin(), true
+	}
 	return nil, false
 }
 

@@ -113,11 +113,14 @@ type executor interface {
 // executors maps a step type to its local implementation. Condition and
 // Fail steps are run by the engine itself.
 var executors = map[string]executor{
-	"Processing": processingExecutor{},
-	"Lambda":     callExecutor{typ: "Lambda"},
-	"Callback":   callExecutor{typ: "Callback"},
-	"Training":   trainingExecutor{},
-	"Tuning":     tuningExecutor{},
+	"Processing":    processingExecutor{},
+	"Lambda":        callExecutor{typ: "Lambda"},
+	"Callback":      callExecutor{typ: "Callback"},
+	"Training":      trainingExecutor{},
+	"Tuning":        tuningExecutor{},
+	"Model":         modelExecutor{},
+	"RegisterModel": registerExecutor{},
+	"Transform":     transformExecutor{},
 }
 
 // scratchDir returns the attempt's private directory for work in

@@ -69,7 +69,7 @@ func TestSDKDefinitionsListUnboundSteps(t *testing.T) {
 		steps  []string
 	}{
 		{"condition-all-types.json", map[string]any{"MyInt1": 1, "MyInt2": 2, "MyStr": "abc"}, []string{"MyStep1", "MyStep2", "MyStep0"}},
-		{"seed-pipeline.sdk-2.257.6.json", nil, []string{"FeatureStoreIngestion", "PreprocessData", "HPTuning", "EvaluateModel", "RegisterTrainedModel-RegisterModel"}},
+		{"seed-pipeline.sdk-2.257.6.json", nil, []string{"FeatureStoreIngestion", "PreprocessData", "HPTuning", "EvaluateModel"}},
 	}
 	for _, c := range cases {
 		e, _ := testEngine(t, local.Config{})
