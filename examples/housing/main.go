@@ -7,7 +7,13 @@
 // SageMaker Python SDK 2.257.6 would; the defaults of the flags are the
 // placeholders of the published definition (account 111122223333,
 // us-east-1, a clock frozen at 2023-11-28T00:00:00.123Z). Without it, it
-// prints the steps and the DAG.
+// runs the whole workflow on this machine with the local engine, on the
+// seed's 10,000 rows bundled under data/: the live progress of the steps,
+// the tuning trials, and a summary with the test RMSE, the registered
+// model package and the path of the HTML report. It exits 0 when the
+// execution succeeded, 1 when it failed and 2 on a bad command line.
+//
+// With -dag it prints the parameters and the DAG.
 package main
 
 import (
@@ -17,26 +23,64 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sagepipe/sagepipe/pipeline/local"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "housing:", err)
-		os.Exit(1)
+	}
+	os.Exit(exitCode(err))
+}
+
+// usageError is a bad command line: exit status 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// exitCode maps run's error to the exit status: 0 for none, 2 for a bad
+// command line, 1 for anything else (an execution that failed).
+func exitCode(err error) int {
+	var u *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
+		return 2
+	default:
+		return 1
 	}
 }
 
-// run parses args, builds the pipeline and writes the requested output.
+// paramFlags collects repeated -param Name=value flags.
+type paramFlags []string
+
+func (p *paramFlags) String() string     { return strings.Join(*p, " ") }
+func (p *paramFlags) Set(v string) error { *p = append(*p, v); return nil }
+
+// run parses args, builds the pipeline and does what the flags ask: print
+// the definition or the DAG, or run the pipeline locally (or on AWS).
 func run(ctx context.Context, args []string, w io.Writer) error {
 	def := DefaultConfig()
 	fs := flag.NewFlagSet("housing", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	definition := fs.Bool("definition", false, "print the pipeline definition JSON")
+	definition := fs.Bool("definition", false, "print the pipeline definition JSON and exit")
+	dag := fs.Bool("dag", false, "print the parameters and the DAG (Mermaid) and exit")
+	var overrides paramFlags
+	fs.Var(&overrides, "param", "`Name=value` parameter override, typed as the parameter is declared (repeatable)")
+	workdir := fs.String("workdir", local.DefaultRoot, "directory of the local engine's artifact store, records and cache")
+	aws := fs.Bool("aws", false, "run on SageMaker instead of locally")
+	serve := fs.String("serve", "", "after a successful run, serve the registered model at `ADDR` (host:port) until interrupted")
 	account := fs.String("account", def.Account, "AWS account id")
 	region := fs.String("region", def.Region, "AWS region")
 	bucket := fs.String("bucket", "", "default bucket (default sagemaker-<region>-<account>)")
@@ -52,7 +96,10 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 			fs.PrintDefaults()
 			return nil
 		}
-		return err
+		return &usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	cfg := Config{
 		Account: *account, Region: *region, Bucket: *bucket, Role: *role,
@@ -65,7 +112,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if *clock != "now" {
 		t, err := time.Parse(time.RFC3339Nano, *clock)
 		if err != nil {
-			return fmt.Errorf("-clock: %w", err)
+			return &usageError{fmt.Errorf("-clock: %w", err)}
 		}
 		cfg.Clock = t
 	}
@@ -74,17 +121,46 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	}
 	seed, err := Build(cfg)
 	if err != nil {
-		return err
+		return &usageError{err}
 	}
-	if *definition {
+	switch {
+	case *definition:
 		b, err := seed.Pipeline.Definition()
 		if err != nil {
 			return err
 		}
 		_, err = w.Write(b)
 		return err
+	case *dag:
+		return summary(w, seed)
 	}
-	return summary(w, seed)
+	params, err := parseParams(seed.Pipeline, overrides)
+	if err != nil {
+		return &usageError{err}
+	}
+	if *aws {
+		return &usageError{errAWSUnavailable}
+	}
+	out, err := runLocal(ctx, seed, localRun{
+		Workdir: *workdir, Params: params, Account: cfg.Account, Region: cfg.Region,
+		Progress: w, Out: w,
+	})
+	if err != nil {
+		if errors.Is(err, local.ErrParameter) {
+			return &usageError{err}
+		}
+		return err
+	}
+	if err := printOutcome(w, out); err != nil {
+		return err
+	}
+	if out.Err != nil {
+		return failure(out)
+	}
+	if *serve != "" {
+		return serveModel(ctx, w, *workdir, *serve, out.Package)
+	}
+	return nil
 }
 
 // validate runs the pipeline's checks. Local code that does not exist
@@ -138,8 +214,7 @@ func summary(w io.Writer, s *Seed) error {
 		fmt.Fprintf(&b, "  %-24s %-8s default %v\n", p.Name(), p.Type(), d)
 	}
 	fmt.Fprintf(&b, "\nDAG (Mermaid):\n%s\n", s.Pipeline.Mermaid())
-	b.WriteString("Print the SageMaker definition with -definition.\n")
-	b.WriteString("Running the pipeline on this machine comes with the local engine; it is not available yet.\n")
+	b.WriteString("Print the SageMaker definition with -definition; run the pipeline on this machine without flags.\n")
 	_, err = io.WriteString(w, b.String())
 	return err
 }

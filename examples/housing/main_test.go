@@ -110,11 +110,11 @@ func TestRunWallClockIsFresh(t *testing.T) {
 
 func TestRunSummary(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), nil, &out); err != nil {
+	if err := run(context.Background(), []string{"-dag"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"pipeline synthetic-housing-training-sm-pipeline-ray", "RMSEThreshold            Float    default 15000.0",
-		"CheckEvaluation", "flowchart", "local engine"} {
+		"CheckEvaluation", "flowchart", "run the pipeline on this machine"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
@@ -131,12 +131,17 @@ func TestRunErrors(t *testing.T) {
 		{"bad suffix", []string{"-unique", "xyz"}, "unique suffix"},
 		{"unknown region", []string{"-region", "mars-north-1"}, "mars-north-1"},
 		{"unknown flag", []string{"-nope"}, "nope"},
+		{"stray argument", []string{"run"}, `unexpected argument "run"`},
+		{"unknown parameter", []string{"-param", "Threshold=1"}, "Threshold: no such parameter"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := run(context.Background(), tt.args, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
+			}
+			if c := exitCode(err); c != 2 {
+				t.Errorf("exit status %d, want 2", c)
 			}
 		})
 	}
@@ -150,7 +155,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, errWrite }
 
 // TestRunWriteError checks that a failed write of the output is reported.
 func TestRunWriteError(t *testing.T) {
-	for _, args := range [][]string{nil, {"-definition"}} {
+	for _, args := range [][]string{{"-dag"}, {"-definition"}} {
 		if err := run(context.Background(), args, failWriter{}); !errors.Is(err, errWrite) {
 			t.Errorf("run(%q) on a failing writer = %v, want %v", args, err, errWrite)
 		}
