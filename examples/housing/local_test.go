@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,6 +108,10 @@ func TestLocalRun(t *testing.T) {
 		if r := again.Step("EvaluateModel"); r.Attempts != 1 {
 			t.Errorf("EvaluateModel (no cache) ran %d times, want 1", r.Attempts)
 		}
+	})
+
+	t.Run("serve", func(t *testing.T) {
+		testServe(t, root)
 	})
 
 	t.Run("RMSEFail", func(t *testing.T) {
@@ -385,5 +393,78 @@ func TestParseParams(t *testing.T) {
 		if _, err := parseParams(seed.Pipeline, []string{bad.flag}); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%s: %v, want %q", bad.flag, err, bad.want)
 		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testServe runs the pipeline with -serve on a free port, asks the served
+// model for a prediction and stops the server by cancelling the context.
+func testServe(t *testing.T, root string) {
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-workdir", root, "-serve", "127.0.0.1:0"}, &out) }()
+	addr := regexp.MustCompile(`at http://(\S+)/invocations`)
+	var url string
+	for url == "" {
+		select {
+		case err := <-done:
+			t.Fatalf("run ended before serving: %v\n%s", err, out.String())
+		case <-ctx.Done():
+			t.Fatalf("no server: %v\n%s", ctx.Err(), out.String())
+		case <-time.After(20 * time.Millisecond):
+			if m := addr.FindStringSubmatch(out.String()); m != nil {
+				url = "http://" + m[1] + "/invocations"
+			}
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader("0,0,0,0,0,0,0,0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %d %s %v", url, resp.StatusCode, body, err)
+	}
+	// The prediction, then the eight features' contributions and the bias.
+	fields := strings.Split(strings.TrimSpace(string(body)), ",")
+	if len(fields) != 10 {
+		t.Errorf("answer %q: want the prediction and 9 contributions", body)
+	}
+	if _, err := strconv.ParseFloat(fields[0], 64); err != nil {
+		t.Errorf("prediction %q: %v", fields[0], err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve ended with %v, want nil after an interrupt", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not stop")
 	}
 }

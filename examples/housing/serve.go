@@ -12,7 +12,7 @@ import (
 
 // serveModel serves the registered package at addr with the XGBoost
 // container's protocol (predictions and SHAP contributions, as the seed's
-// inference script answers) until ctx is done. The package is still
+// inference script answers) until ctx is done, which is a normal end. The package is still
 // PendingManualApproval, which SageMaker would not deploy; serving it
 // here is for trying it out.
 func serveModel(ctx context.Context, w io.Writer, workdir, addr string, pkg *registered) error {
@@ -30,7 +30,11 @@ func serveModel(ctx context.Context, w io.Writer, workdir, addr string, pkg *reg
 	if err != nil {
 		return fmt.Errorf("-serve: %w", err)
 	}
-	fmt.Fprintf(w, "\nserving %s version %d (%s) at http://%s/invocations (text/csv rows without PRICE; Ctrl-C stops)\n",
+	fmt.Fprintf(w, "\nserving %s version %d (%s) at http://%s/invocations \n  (text/csv rows of the eight features as PreprocessData scales them, PRICE left out; Ctrl-C stops)\n",
 		pkg.GroupName, pkg.Version, pkg.ApprovalStatus, ln.Addr())
-	return srv.Serve(ctx, ln)
+	if err := srv.Serve(ctx, ln); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("-serve: %w", err)
+	}
+	fmt.Fprintln(w, "server stopped")
+	return nil
 }
