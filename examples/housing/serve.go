@@ -12,9 +12,9 @@ import (
 
 // serveModel serves the registered package at addr with the XGBoost
 // container's protocol (predictions and SHAP contributions, as the seed's
-// inference script answers) until ctx is done, which is a normal end. The package is still
-// PendingManualApproval, which SageMaker would not deploy; serving it
-// here is for trying it out.
+// inference script answers) until ctx is done, which is a normal end.
+// The package is still PendingManualApproval, which SageMaker would not
+// deploy; serving it here is for trying it out.
 func serveModel(ctx context.Context, w io.Writer, workdir, addr string, pkg *registered) error {
 	if pkg == nil {
 		return errors.New("-serve: the run registered no model")
