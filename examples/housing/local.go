@@ -37,8 +37,10 @@ type localRun struct {
 	Params map[string]any
 	// Account and Region name the ARNs and the offline store's folders.
 	Account, Region string
-	// Progress receives the live view; Out the tables and the summary.
-	Progress, Out io.Writer
+	// Progress receives the live view.
+	Progress io.Writer
+	// NewID returns execution ids; nil means random ones.
+	NewID func() string
 	// Logger receives the engine's events; nil discards them.
 	Logger *slog.Logger
 }
@@ -101,7 +103,7 @@ func runLocal(ctx context.Context, s *Seed, o localRun) (*outcome, error) {
 	}
 	g := p.Graph()
 	prog := local.NewProgress(o.Progress, g)
-	engine, shutdown, err := newEngine(root, s, o.Account, o.Region, prog.Event, o.Logger)
+	engine, shutdown, err := newEngine(root, s, o, prog.Event)
 	if err != nil {
 		return nil, err
 	}
@@ -137,16 +139,16 @@ func compiled(s *Seed) (*pipeline.Pipeline, error) {
 // newEngine returns a local engine rooted at root with every step of the
 // seed bound to its Go implementation, on an actor system sized for the
 // tuning step (see newSystem); shutdown stops the system.
-func newEngine(root string, s *Seed, account, region string, onEvent func(pipeline.Event), log *slog.Logger) (e *local.Engine, shutdown func(), err error) {
+func newEngine(root string, s *Seed, o localRun, onEvent func(pipeline.Event)) (e *local.Engine, shutdown func(), err error) {
 	sys, err := newSystem()
 	if err != nil {
 		return nil, nil, err
 	}
 	e = local.New(local.Config{
-		Root: root, System: sys, OnEvent: onEvent, Logger: log,
-		Account: account, Region: region,
+		Root: root, System: sys, OnEvent: onEvent, Logger: o.Logger, NewID: o.NewID,
+		Account: o.Account, Region: o.Region,
 	})
-	steps := &impl{root: root, bucket: s.Env.Bucket, account: account, region: region, now: time.Now}
+	steps := &impl{root: root, bucket: s.Env.Bucket, account: o.Account, region: o.Region, now: time.Now}
 	steps.bind(e)
 	return e, func() { _ = sys.Shutdown(context.Background()) }, nil
 }

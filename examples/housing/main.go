@@ -71,6 +71,14 @@ func (p *paramFlags) Set(v string) error { *p = append(*p, v); return nil }
 // run parses args, builds the pipeline and does what the flags ask: print
 // the definition or the DAG, or run the pipeline locally (or on AWS).
 func run(ctx context.Context, args []string, w io.Writer) error {
+	return runWith(ctx, args, w, nil)
+}
+
+// runWith is run with the local engine's execution ids taken from newID
+// (nil means random ones). The tuning step seeds its trials from its job
+// name, which holds the execution id, so fixed ids make a run
+// reproducible.
+func runWith(ctx context.Context, args []string, w io.Writer, newID func() string) error {
 	def := DefaultConfig()
 	fs := flag.NewFlagSet("housing", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -143,7 +151,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	}
 	out, err := runLocal(ctx, seed, localRun{
 		Workdir: *workdir, Params: params, Account: cfg.Account, Region: cfg.Region,
-		Progress: w, Out: w,
+		Progress: w, NewID: newID,
 	})
 	if err != nil {
 		if errors.Is(err, local.ErrParameter) {
