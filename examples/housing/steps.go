@@ -73,9 +73,7 @@ func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	if !ok {
 		return errors.New("no input-1: the raw CSV")
 	}
-	ds, err := dataset.ReadCSV(ctx, nil, []string{in.Dir}, dataset.CSVOptions{
-		ColumnTypes: map[string]dataset.Type{label: dataset.Int64},
-	}, dataset.Options{})
+	ds, err := readFeatures(ctx, in.Dir)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", in.S3URI, err)
 	}
@@ -91,6 +89,28 @@ func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	}
 	job.Log.Info("ingested", "feature_group", name, "records", n, "actors", actors, "offline_store", g.OfflineStoreURI)
 	return nil
+}
+
+// readFeatures reads the raw CSV with the types the seed's feature group
+// gives its columns: PRICE integral, every other column fractional.
+func readFeatures(ctx context.Context, dir string) (*dataset.Dataset, error) {
+	head, err := dataset.ReadCSV(ctx, nil, []string{dir}, dataset.CSVOptions{}, dataset.Options{})
+	if err != nil {
+		return nil, err
+	}
+	schema, err := head.Schema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	types := map[string]dataset.Type{}
+	for _, name := range schema.Names() {
+		types[name] = dataset.Float64
+	}
+	if _, ok := types[label]; !ok {
+		return nil, fmt.Errorf("no %s column (the columns are %s)", label, strings.Join(schema.Names(), ", "))
+	}
+	types[label] = dataset.Int64
+	return dataset.ReadCSV(ctx, nil, []string{dir}, dataset.CSVOptions{ColumnTypes: types}, dataset.Options{})
 }
 
 // splitSizes reads the three split sizes as the seed's script does (floats
