@@ -105,6 +105,7 @@ func runLocal(ctx context.Context, s *Seed, o localRun) (*outcome, error) {
 	prog := local.NewProgress(o.Progress, g)
 	engine, shutdown, err := newEngine(root, s, o, prog.Event)
 	if err != nil {
+		_ = prog.Close()
 		return nil, err
 	}
 	defer shutdown()
