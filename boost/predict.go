@@ -139,7 +139,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if _, ok := err.(*PanicError); ok {
+		if isPanic(err) {
 			return err
 		}
 	}
@@ -148,7 +148,7 @@ func (p *Predictor) parallel(ctx context.Context, rows int, fn func(lo, hi int))
 
 // runBlocks runs fn over blocks [b0, b1) on the calling goroutine,
 // checking ctx every 64 blocks; a panic in fn is returned as a
-// *PanicError.
+// *actor.PanicError (wrapped in ErrPredict).
 func runBlocks(ctx context.Context, b0, b1, rows int, fn func(lo, hi int)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -81,8 +81,9 @@
 // Union whose inputs' schemas the plan knows is checked before it runs),
 // ErrNoFiles, ErrNoFS (a URI scheme with no registered FS), ErrFileDone,
 // ErrNilFunc, ErrBadSplit, ErrPreprocessor and ErrNotFitted. A failure in
-// an operator is an *OpError naming it, and a panic in user code a
-// *PanicError carrying the stack. When a write fails and removing what it
+// an operator is an *OpError naming it, and a panic in user code (a
+// function given to a transform, a Datasource, an FS, a BlockWriter) an
+// *actor.PanicError naming the operation and carrying the stack. When a write fails and removing what it
 // wrote fails too, both errors are returned (errors.Join).
 //
 // # Preprocessors

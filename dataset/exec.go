@@ -7,6 +7,8 @@ import (
 	"iter"
 	"sync"
 	"time"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // DefaultMemoryBudget is the executor's default bound on the bytes of
@@ -327,7 +329,7 @@ func opErr(op string, err error) error {
 		return nil
 	}
 	var oe *OpError
-	var pe *PanicError
+	var pe *actor.PanicError
 	if errors.As(err, &oe) || errors.As(err, &pe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

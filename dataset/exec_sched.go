@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -183,27 +182,13 @@ func (w *goWorker) call(ctx context.Context, b *Block) func(context.Context) (*B
 
 func (w *goWorker) stop() {}
 
-// runRecover runs fn and turns a panic into a *PanicError naming op.
+// runRecover runs fn and turns a panic into an *actor.PanicError whose Op
+// is "dataset: " and op.
 func runRecover(ctx context.Context, op string, fn func(context.Context) error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Op: op, Value: v, Stack: debug.Stack()}
+			err = &actor.PanicError{Op: "dataset: " + op, Value: v, Stack: debug.Stack()}
 		}
 	}()
 	return fn(ctx)
 }
-
-// PanicError is a panic in a user function (a Map, Filter, MapBatches or
-// AddColumn function, or an actor constructor), recovered at the operator
-// boundary.
-type PanicError struct {
-	// Op names the operator whose function panicked.
-	Op string
-	// Value is the value passed to panic.
-	Value any
-	// Stack is the goroutine's stack at the panic.
-	Stack []byte
-}
-
-// Error names the operator and the panic value.
-func (e *PanicError) Error() string { return fmt.Sprintf("dataset: %s: panic: %v", e.Op, e.Value) }

@@ -103,7 +103,7 @@ func (p *Pipeline) compileSafe() (c *compiled, err error) {
 			if c != nil {
 				name = c.current
 			}
-			err = stepErr(name, &PanicError{Value: r, Stack: debug.Stack()})
+			err = stepErr(name, &PanicError{Op: "compile", Value: r, Stack: debug.Stack()})
 		}
 	}()
 	c = newCompiled(p)
