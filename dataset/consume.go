@@ -8,6 +8,8 @@ import (
 	"iter"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // Blocks executes the plan and yields its blocks in order, streaming: at
@@ -264,7 +266,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	}
 	window = max(window, 2)
 	type pending struct {
-		wait func(context.Context) error
+		job  *job
 		path *string
 	}
 	var (
@@ -274,10 +276,16 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	)
 	fail := func(err error) ([]string, error) {
 		cancel()
+		// Writes not started never start; running ones see the cancel and
+		// are waited for, so that Abort finds every file committed.
 		for _, p := range queue {
-			p.wait(context.Background()) //nolint:errcheck // already failing
+			p.job.withdraw()
 		}
-		if aerr := w.Abort(context.WithoutCancel(ctx)); aerr != nil {
+		for _, p := range queue {
+			p.job.join()
+		}
+		aerr := recovered(fmt.Sprintf("dataset: %T.Abort", w), func() error { return w.Abort(context.WithoutCancel(ctx)) })
+		if aerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("dataset: removing written files: %w", aerr))
 		}
 		return nil, err
@@ -285,10 +293,11 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	drain := func(keep int) error {
 		for len(queue) > keep {
 			p := queue[0]
-			queue = queue[1:]
-			if err := p.wait(ctx); err != nil {
+			// Waiting for a write is a blocked wait of the caller's task.
+			if err := actor.Block(ctx, func() error { return p.job.wait(ctx) }); err != nil {
 				return err
 			}
+			queue = queue[1:]
 			paths = append(paths, *p.path)
 		}
 		return nil
@@ -309,7 +318,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 		}
 		idx, path := i, new(string)
 		i++
-		wait := sched.spawn(ctx, "write", false, func(ctx context.Context) error {
+		jb := sched.spawn(ctx, fmt.Sprintf("write block %d", idx), false, func(ctx context.Context) error {
 			var err error
 			*path, err = w.WriteBlock(ctx, idx, b)
 			if err == nil && recycle {
@@ -317,7 +326,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 			}
 			return err
 		})
-		queue = append(queue, pending{wait: wait, path: path})
+		queue = append(queue, pending{job: jb, path: path})
 		if first = drain(window - 1); first != nil {
 			break
 		}
