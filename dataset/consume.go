@@ -255,7 +255,8 @@ func (d *Dataset) Rows(ctx context.Context, opts IterOptions) iter.Seq2[Row, err
 // Blocks being written are held beyond the memory budget. If anything
 // fails, the files already written are removed (w.Abort) and the error is
 // returned, so nothing is half-written. It returns the paths written, in
-// block order.
+// block order. When ctx ends, writes not started are dropped and those
+// running are cancelled and waited for before the files are removed.
 func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

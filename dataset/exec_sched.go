@@ -12,8 +12,9 @@ import (
 	"github.com/sagepipe/sagepipe/actor"
 )
 
-// This file is the only place where the executor meets the runtime that
-// runs its tasks. Everything else talks to the small scheduler interface.
+// This file is the only place where the executor starts work on the
+// runtime. Everything else talks to the small scheduler interface (and
+// marks the consumer's waits with actor.Block).
 
 // System is the actor system a dataset's tasks and actor pools run on.
 // A nil *System runs tasks on plain goroutines, at most Options.Parallelism
