@@ -336,8 +336,15 @@ func (st *stage) steps(j int, s *slot, t task) error {
 			// The System's Shutdown cancels the step's context: pass it on.
 			unlink := context.AfterFunc(sctx, tcancel)
 			defer unlink()
-			b, berr, more = next()
-			return nil
+			// Go on making blocks while the budget takes them at once;
+			// one that must wait is left to the driver.
+			for {
+				b, berr, more = next()
+				if !more || berr != nil || !st.tryPut(j, s, b) {
+					return nil
+				}
+				b = nil
+			}
 		})
 		if err := jb.wait(st.ctx); err != nil {
 			jb.join()
@@ -359,28 +366,50 @@ func (st *stage) steps(j int, s *slot, t task) error {
 // budget has room for it. The driver holds no CPU while it waits.
 func (st *stage) put(j int, s *slot, b *Block) error {
 	n := b.SizeBytes()
-	bud := st.bud
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for {
+	for !st.fitsLocked(j, s, n) {
 		if err := st.ctx.Err(); err != nil {
 			return err
 		}
-		reserve := max(bud.largest, n)
-		fits := bud.used+n+2*reserve <= bud.limit
-		if j == st.head {
-			fits = bud.used+n <= bud.limit || len(s.blocks) == 0
-		}
-		if fits || bud.used == 0 {
-			break
-		}
 		st.cond.Wait()
 	}
-	bud.charge(n)
+	st.addLocked(s, b, n)
+	return nil
+}
+
+// tryPut hands b over if the budget has room for it now, and reports
+// whether it did.
+func (st *stage) tryPut(j int, s *slot, b *Block) bool {
+	n := b.SizeBytes()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.ctx.Err() != nil || !st.fitsLocked(j, s, n) {
+		return false
+	}
+	st.addLocked(s, b, n)
+	return true
+}
+
+// fitsLocked reports whether slot s (the j-th) may hand over a block of n
+// bytes now.
+func (st *stage) fitsLocked(j int, s *slot, n int64) bool {
+	bud := st.bud
+	if bud.used == 0 {
+		return true
+	}
+	if j == st.head {
+		return bud.used+n <= bud.limit || len(s.blocks) == 0
+	}
+	reserve := max(bud.largest, n)
+	return bud.used+n+2*reserve <= bud.limit
+}
+
+func (st *stage) addLocked(s *slot, b *Block, n int64) {
+	st.bud.charge(n)
 	s.blocks = append(s.blocks, b)
 	s.sizes = append(s.sizes, n)
 	st.cond.Broadcast()
-	return nil
 }
 
 // collect runs tasks (a stage nested in the plan) and returns all their
