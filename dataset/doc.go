@@ -23,11 +23,11 @@
 // # Scheduling and cancellation
 //
 // On an actor System, a task (a file, a row group, a block in memory) runs
-// in steps: each step makes one block, reading and decoding it and running
-// the fused maps, as a System task holding one CPU, and nothing else holds
-// a CPU. Waiting for room in the memory budget, for the consumer, or for
-// a stage nested in the plan happens between steps, holding none; writes
-// and blocks already made take no CPU. So two executions sharing a small
+// in steps: a step is a System task holding one CPU that reads, decodes
+// and maps blocks while the memory budget has room for them, and nothing
+// else holds a CPU. Waiting for room in the budget, for the consumer, or
+// for a stage nested in the plan happens between steps, holding none;
+// writes and blocks already made take no CPU. So two executions sharing a small
 // System, or a dataset consumed inside the loop over another (an
 // evaluation inside a training loop), always progress. The consumer's own
 // waits for blocks are blocked waits of the task it may run in

@@ -92,13 +92,16 @@ type slot struct {
 // plan): its waits for blocks are blocked waits of the task it may run in
 // (actor.Block), which lend that task's resources back meanwhile.
 //
-// A task runs in steps: each step makes its next block (reading, decoding,
-// the fused maps) as one job on the scheduler, holding a CPU slot, and a
-// driver goroutine, holding nothing, hands the block to the consumer. So
-// nothing waits on the memory budget, on the consumer or on another stage
-// while it holds a CPU, and a stage nested in the plan, another dataset
-// consumed meanwhile (an evaluation inside a training loop), or a second
-// execution on the same System always finds the CPUs it needs.
+// A task runs in steps. A step is one job on the scheduler, holding a CPU
+// slot: it makes the task's next blocks (reading, decoding, the fused
+// maps) for as long as the budget takes each at once, and returns the
+// first block that would have to wait to the task's driver goroutine,
+// which holds nothing while it waits for room and then starts the next
+// step. So nothing waits on the memory budget, on the consumer or on
+// another stage while it holds a CPU, and a stage nested in the plan,
+// another dataset consumed meanwhile (an evaluation inside a training
+// loop), or a second execution on the same System always finds the CPUs it
+// needs.
 //
 // Backpressure: a driver may hand over a block only while the bytes in
 // flight, plus a reserve of two of the largest blocks seen, stay under the
