@@ -44,9 +44,17 @@ var (
 	ErrKilled = errors.New("actor: killed")
 )
 
-// PanicError is a panic recovered from user code (a constructor, an actor
-// call or a task), with the stack of the goroutine that panicked.
+// PanicError is a panic recovered from user code, with the stack of the
+// goroutine that panicked. It is the one panic error of the module's
+// runtime packages: actor returns it for a constructor, an actor call or a
+// task, and dataset and boost return it for a panic in the user code they
+// run (a Map function, a Datasource, an FS, a training callback).
 type PanicError struct {
+	// Op names the operation that panicked, e.g. "dataset: read task 3
+	// (x.csv)" or "callback at round 2". It is empty when the error that
+	// wraps the PanicError names the operation already (a *TaskError or an
+	// *ActorError).
+	Op    string
 	Value any    // the value passed to panic
 	Stack []byte // the stack at the point of the panic
 }
@@ -55,8 +63,14 @@ func newPanicError(v any) *PanicError {
 	return &PanicError{Value: v, Stack: debug.Stack()}
 }
 
-// Error returns the panic value as text.
-func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+// Error returns the operation, when named, and the panic value as text:
+// "<Op>: panic: <value>", or "panic: <value>".
+func (e *PanicError) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("panic: %v", e.Value)
+	}
+	return fmt.Sprintf("%s: panic: %v", e.Op, e.Value)
+}
 
 // Unwrap returns the panic value when it is an error (for example a runtime
 // error), so errors.Is and errors.As reach it.

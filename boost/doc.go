@@ -142,7 +142,8 @@
 // [ErrInput] (also as a [*ColumnTypeError]), [ErrLabel], [ErrModelFormat],
 // [ErrTrain] and [ErrPredict]; test them with errors.Is and errors.As. A
 // panic in a training callback, a prediction worker or a model decoder does
-// not cross the API: it comes back as a [*PanicError] carrying the panic
-// value and its stack, wrapping the operation's sentinel and, when the
-// value is an error, that error too.
+// not cross the API: it comes back as an error wrapping the operation's
+// sentinel and an [*actor.PanicError] (the one panic error shared with the
+// actor and dataset packages) that carries where it happened, the panic
+// value and its stack, and unwraps to the value when it is an error.
 package boost

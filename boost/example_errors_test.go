@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sagepipe/sagepipe/actor"
 	"github.com/sagepipe/sagepipe/boost"
 )
 
-// A panic in a training callback does not crash the caller: Train returns a
-// *PanicError with the panic value and its stack, which wraps ErrTrain and,
-// when the value is an error, that error too.
-func ExamplePanicError() {
+// A panic in a training callback does not crash the caller: Train returns
+// an error that wraps ErrTrain and an *actor.PanicError with the panic value
+// and its stack, and, when the value is an error, that error too.
+func Example_panic() {
 	x := make([]float64, 100)
 	y := make([]float64, 100)
 	for i := range x {
@@ -37,13 +38,13 @@ func ExamplePanicError() {
 		},
 	})
 	fmt.Println(err)
-	var pe *boost.PanicError
+	var pe *actor.PanicError
 	if errors.As(err, &pe) {
 		fmt.Println("where:", pe.Op, "| stack captured:", len(pe.Stack) > 0)
 	}
 	fmt.Println("ErrTrain:", errors.Is(err, boost.ErrTrain), "| cause:", errors.Is(err, errQuota))
 	// Output:
-	// boost: training failed: callback at round 2 panicked: quota exceeded
+	// boost: training failed: callback at round 2: panic: quota exceeded
 	// where: callback at round 2 | stack captured: true
 	// ErrTrain: true | cause: true
 }

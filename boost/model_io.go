@@ -61,8 +61,8 @@ func DecodeModelFormat(data []byte, f Format) (*Model, error) {
 	return decodeRecovered(f, func() (*Model, error) { return decodeModel(data, f) })
 }
 
-// decodeRecovered runs decode and turns a panic in it into a *PanicError
-// wrapping ErrModelFormat. The decoders check every bound they rely on; this
+// decodeRecovered runs decode and turns a panic in it into an
+// *actor.PanicError wrapping ErrModelFormat. The decoders check every bound they rely on; this
 // turns a missed one into an error, with its stack, rather than a crash of
 // the caller.
 func decodeRecovered(f Format, decode func() (*Model, error)) (m *Model, err error) {

@@ -6,10 +6,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // TestPredictPanic corrupts a Predictor so that its workers index out of
-// range, and requires a *PanicError wrapping ErrPredict and the runtime
+// range, and requires an *actor.PanicError wrapping ErrPredict and the runtime
 // error, with the stack of the panic, on the single- and multi-threaded
 // paths alike.
 func TestPredictPanic(t *testing.T) {
@@ -23,9 +25,9 @@ func TestPredictPanic(t *testing.T) {
 			}
 			p.leafVal = p.leafVal[:0]
 			_, err = p.Margin(context.Background(), x)
-			var pe *PanicError
+			var pe *actor.PanicError
 			if !errors.As(err, &pe) {
-				t.Fatalf("Margin: %v, want a *PanicError", err)
+				t.Fatalf("Margin: %v, want an *actor.PanicError", err)
 			}
 			if !errors.Is(err, ErrPredict) {
 				t.Errorf("%v does not wrap ErrPredict", err)
@@ -66,9 +68,9 @@ func TestCallbackPanicUnwrap(t *testing.T) {
 				}
 				return nil
 			}})
-			var pe *PanicError
+			var pe *actor.PanicError
 			if !errors.As(err, &pe) || pe.Value != tt.value || len(pe.Stack) == 0 {
-				t.Fatalf("Train: %v, want a *PanicError with value %v", err, tt.value)
+				t.Fatalf("Train: %v, want an *actor.PanicError with value %v", err, tt.value)
 			}
 			if !errors.Is(err, ErrTrain) {
 				t.Errorf("%v does not wrap ErrTrain", err)
@@ -92,15 +94,15 @@ type customErr struct{ msg string }
 func (e *customErr) Error() string { return e.msg }
 
 // TestDecodePanic requires a panic inside a model decoder to come back as a
-// *PanicError wrapping ErrModelFormat and the panic's error, with the stack.
+// *actor.PanicError wrapping ErrModelFormat and the panic's error, with the stack.
 func TestDecodePanic(t *testing.T) {
 	cause := errors.New("index out of range")
 	for _, f := range []Format{FormatJSON, FormatUBJSON} {
 		t.Run(f.String(), func(t *testing.T) {
 			m, err := decodeRecovered(f, func() (*Model, error) { panic(cause) })
-			var pe *PanicError
+			var pe *actor.PanicError
 			if m != nil || !errors.As(err, &pe) || len(pe.Stack) == 0 {
-				t.Fatalf("decode: %v, %v, want a *PanicError", m, err)
+				t.Fatalf("decode: %v, %v, want an *actor.PanicError", m, err)
 			}
 			if !errors.Is(err, ErrModelFormat) || !errors.Is(err, cause) {
 				t.Errorf("%v does not wrap both ErrModelFormat and the cause", err)

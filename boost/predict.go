@@ -247,7 +247,7 @@ func (p *Predictor) parallel(ctx context.Context, rows, rowCost int, fn func(lo,
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if _, ok := err.(*PanicError); ok {
+		if isPanic(err) {
 			return err
 		}
 	}
@@ -256,7 +256,8 @@ func (p *Predictor) parallel(ctx context.Context, rows, rowCost int, fn func(lo,
 
 // runBlocks runs fn over blocks [b0, b1) on the calling goroutine,
 // checking ctx before the first block and after every checkWork units of
-// work (blockCost per block); a panic in fn is returned as a *PanicError.
+// work (blockCost per block); a panic in fn is returned as a
+// *actor.PanicError (wrapped in ErrPredict).
 func runBlocks(ctx context.Context, b0, b1, rows, blockCost int, fn func(lo, hi int)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 func TestEarlyStopping(t *testing.T) {
@@ -71,7 +73,7 @@ func TestCallbackStopsAndErrors(t *testing.T) {
 		t.Errorf("callback error: %v", err)
 	}
 	_, err = Train(context.Background(), cfg, d, TrainOptions{Callback: func(context.Context, Progress) error { panic("bad") }})
-	var pe *PanicError
+	var pe *actor.PanicError
 	if !errors.As(err, &pe) || pe.Value != "bad" || len(pe.Stack) == 0 {
 		t.Errorf("callback panic: %v", err)
 	}

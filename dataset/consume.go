@@ -8,6 +8,8 @@ import (
 	"iter"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // Blocks executes the plan and yields its blocks in order, streaming: at
@@ -253,7 +255,8 @@ func (d *Dataset) Rows(ctx context.Context, opts IterOptions) iter.Seq2[Row, err
 // Blocks being written are held beyond the memory budget. If anything
 // fails, the files already written are removed (w.Abort) and the error is
 // returned, so nothing is half-written. It returns the paths written, in
-// block order.
+// block order. When ctx ends, writes not started are dropped and those
+// running are cancelled and waited for before the files are removed.
 func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -264,7 +267,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	}
 	window = max(window, 2)
 	type pending struct {
-		wait func(context.Context) error
+		job  *job
 		path *string
 	}
 	var (
@@ -274,10 +277,16 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	)
 	fail := func(err error) ([]string, error) {
 		cancel()
+		// Writes not started never start; running ones see the cancel and
+		// are waited for, so that Abort finds every file committed.
 		for _, p := range queue {
-			p.wait(context.Background()) //nolint:errcheck // already failing
+			p.job.withdraw()
 		}
-		if aerr := w.Abort(context.WithoutCancel(ctx)); aerr != nil {
+		for _, p := range queue {
+			p.job.join()
+		}
+		aerr := recovered(fmt.Sprintf("dataset: %T.Abort", w), func() error { return w.Abort(context.WithoutCancel(ctx)) })
+		if aerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("dataset: removing written files: %w", aerr))
 		}
 		return nil, err
@@ -285,10 +294,11 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 	drain := func(keep int) error {
 		for len(queue) > keep {
 			p := queue[0]
-			queue = queue[1:]
-			if err := p.wait(ctx); err != nil {
+			// Waiting for a write is a blocked wait of the caller's task.
+			if err := actor.Block(ctx, func() error { return p.job.wait(ctx) }); err != nil {
 				return err
 			}
+			queue = queue[1:]
 			paths = append(paths, *p.path)
 		}
 		return nil
@@ -309,7 +319,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 		}
 		idx, path := i, new(string)
 		i++
-		wait := sched.spawn(ctx, "write", false, func(ctx context.Context) error {
+		jb := sched.spawn(ctx, fmt.Sprintf("write block %d", idx), false, func(ctx context.Context) error {
 			var err error
 			*path, err = w.WriteBlock(ctx, idx, b)
 			if err == nil && recycle {
@@ -317,7 +327,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 			}
 			return err
 		})
-		queue = append(queue, pending{wait: wait, path: path})
+		queue = append(queue, pending{job: jb, path: path})
 		if first = drain(window - 1); first != nil {
 			break
 		}

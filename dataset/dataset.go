@@ -71,7 +71,7 @@ func (d *Dataset) Options() Options { return d.opts }
 // the dataset is consumed. SelectColumns and DropColumns right after a
 // parquet or CSV read are pushed into the reader.
 func Read(ctx context.Context, sys *System, src Datasource, opts Options) (*Dataset, error) {
-	s, err := src.Schema(ctx)
+	s, err := sourceSchema(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (d *Dataset) stream(ctx context.Context) iter.Seq2[*Block, error] {
 			return
 		}
 		e.stats.register(plan)
-		for b, err := range e.runTasks(ctx, e.compile(ctx, plan)) {
+		for b, err := range e.runTasks(ctx, e.compile(ctx, plan), true) {
 			if !yield(b, err) || err != nil {
 				return
 			}

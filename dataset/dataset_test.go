@@ -127,8 +127,8 @@ func TestPanicInUDFIsAnError(t *testing.T) {
 		return r, nil
 	})
 	_, err := d.Take(context.Background(), 10)
-	var pe *PanicError
-	if !errors.As(err, &pe) || pe.Value != "boom" || pe.Op != "Map" || len(pe.Stack) == 0 {
+	var pe *actor.PanicError
+	if !errors.As(err, &pe) || pe.Value != "boom" || pe.Op != "dataset: Map" || len(pe.Stack) == 0 {
 		t.Fatalf("err = %v", err)
 	}
 }

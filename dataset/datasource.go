@@ -7,10 +7,13 @@ import (
 	"io/fs"
 	"iter"
 	"net/url"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // DefaultBlockRows is the default upper bound on the rows of a block that a
@@ -331,10 +334,46 @@ func (o *planOnce[P]) get(ctx context.Context, make func(context.Context) (P, er
 	if o.done {
 		return o.plan, o.err
 	}
-	p, err := make(ctx)
+	var p P
+	err := recovered("dataset: planning the read", func() error {
+		var err error
+		p, err = make(ctx)
+		return err
+	})
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return p, err
 	}
 	o.plan, o.err, o.done = p, err, true
 	return p, err
+}
+
+// recovered runs fn and returns a panic in it as an *actor.PanicError
+// naming op.
+func recovered(op string, fn func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &actor.PanicError{Op: op, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return fn()
+}
+
+// sourceSchema calls ds.Schema, returning a panic in it as an error.
+func sourceSchema(ctx context.Context, ds Datasource) (s Schema, err error) {
+	err = recovered(fmt.Sprintf("dataset: %T.Schema", ds), func() error {
+		var err error
+		s, err = ds.Schema(ctx)
+		return err
+	})
+	return s, err
+}
+
+// readTasks calls ds.ReadTasks, returning a panic in it as an error.
+func readTasks(ctx context.Context, ds Datasource, par int) (ts []ReadTask, err error) {
+	err = recovered(fmt.Sprintf("dataset: %T.ReadTasks", ds), func() error {
+		var err error
+		ts, err = ds.ReadTasks(ctx, par)
+		return err
+	})
+	return ts, err
 }

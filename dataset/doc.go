@@ -20,6 +20,26 @@
 // shuffles, splits and aggregations, and Options for parallelism and
 // memory.
 //
+// # Scheduling and cancellation
+//
+// On an actor System, a task (a file, a row group, a block in memory) runs
+// in steps: a step is a System task holding one CPU that reads, decodes
+// and maps blocks while the memory budget has room for them, and nothing
+// else holds a CPU. Waiting for room in the budget, for the consumer, or
+// for a stage nested in the plan happens between steps, holding none;
+// writes and blocks already made take no CPU. So two executions sharing a small
+// System, or a dataset consumed inside the loop over another (an
+// evaluation inside a training loop), always progress. The consumer's own
+// waits for blocks are blocked waits of the task it may run in
+// (actor.Block).
+//
+// Every consuming method returns ctx's error as soon as ctx ends: steps
+// not started are withdrawn and never run, and running ones see ctx and
+// finish on their own; nothing waits for them. A dataset consumed on a
+// System that was shut down fails with actor.ErrShutdown. Answers that
+// come from metadata alone (Count of a parquet read, a Schema the plan
+// knows) do not use the System.
+//
 // # Memory
 //
 // Streaming stages hold at most Options.MemoryBudget bytes of blocks in
@@ -81,8 +101,9 @@
 // Union whose inputs' schemas the plan knows is checked before it runs),
 // ErrNoFiles, ErrNoFS (a URI scheme with no registered FS), ErrFileDone,
 // ErrNilFunc, ErrBadSplit, ErrPreprocessor and ErrNotFitted. A failure in
-// an operator is an *OpError naming it, and a panic in user code a
-// *PanicError carrying the stack. When a write fails and removing what it
+// an operator is an *OpError naming it, and a panic in user code (a
+// function given to a transform, a Datasource, an FS, a BlockWriter) an
+// *actor.PanicError naming the operation and carrying the stack. When a write fails and removing what it
 // wrote fails too, both errors are returned (errors.Join).
 //
 // # Preprocessors

@@ -2,16 +2,19 @@ package dataset
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sagepipe/sagepipe/actor"
 )
 
-// This file is the only place where the executor meets the runtime that
-// runs its tasks. Everything else talks to the small scheduler interface.
+// This file is the only place where the executor starts work on the
+// runtime. Everything else talks to the small scheduler interface (and
+// marks the consumer's waits with actor.Block).
 
 // System is the actor system a dataset's tasks and actor pools run on.
 // A nil *System runs tasks on plain goroutines, at most Options.Parallelism
@@ -19,14 +22,15 @@ import (
 type System = actor.System
 
 // scheduler is what the executor needs from the runtime: how many tasks it
-// may run at once, a way to start a task, and a way to start a long-lived
+// may run at once, a way to start a job, and a way to start a long-lived
 // worker holding user state (an actor of a pool).
 type scheduler interface {
 	parallelism() int
-	// spawn starts fn and returns a function that waits for its result.
-	// A task with cpu false holds no CPU slot (for stages nested inside a
-	// streaming operator, whose tasks may wait on the outer stage).
-	spawn(ctx context.Context, name string, cpu bool, fn func(context.Context) error) (wait func(context.Context) error)
+	// spawn starts fn as a job holding one CPU slot, or none when cpu is
+	// false. fn only computes: it never waits on other jobs or on the
+	// memory budget, so the slot it holds is always given back soon. ctx
+	// cancels fn, and a job whose ctx ends before it starts never runs.
+	spawn(ctx context.Context, name string, cpu bool, fn func(context.Context) error) *job
 	// newWorker builds state with ctor on a dedicated worker; calls on the
 	// returned worker run one at a time.
 	newWorker(ctx context.Context, name string, ctor func(context.Context) (BatchFunc, error)) (poolWorker, error)
@@ -39,38 +43,103 @@ type poolWorker interface {
 	stop()
 }
 
+// job states.
+const (
+	jobQueued    int32 = iota // not started yet
+	jobStarted                // fn runs or has run
+	jobWithdrawn              // will never run
+)
+
+// job is a function started on a scheduler. It runs at most once, and not
+// at all once withdrawn.
+type job struct {
+	state  atomic.Int32
+	done   <-chan struct{} // closed once fn has returned or will never run
+	result func() error    // the outcome, once done is closed
+}
+
+// run is the body the scheduler runs: fn, unless the job was withdrawn.
+func (j *job) run(ctx context.Context, name string, fn func(context.Context) error) (ran bool, err error) {
+	if !j.state.CompareAndSwap(jobQueued, jobStarted) {
+		return false, nil
+	}
+	return true, runRecover(ctx, name, fn)
+}
+
+// wait returns the job's outcome, or ctx's error as soon as ctx ends; a
+// job that has not started by then is withdrawn and never runs. wait does
+// not wait for a job already running: join does.
+func (j *job) wait(ctx context.Context) error {
+	select {
+	case <-j.done:
+		return j.result()
+	case <-ctx.Done():
+	}
+	j.withdraw()
+	return ctx.Err()
+}
+
+// withdraw keeps the job from starting if it has not started yet.
+func (j *job) withdraw() { j.state.CompareAndSwap(jobQueued, jobWithdrawn) }
+
+// join waits until a started job has returned; it returns at once for a
+// job that never ran. Call it after withdraw.
+func (j *job) join() {
+	if j.state.Load() == jobStarted {
+		<-j.done
+	}
+}
+
 func schedulerOf(sys *System) scheduler {
 	if sys == nil {
 		return goScheduler{n: runtime.NumCPU()}
 	}
-	return actorScheduler{sys: sys}
+	// A step asks for one CPU, or the whole System when it has less.
+	return actorScheduler{sys: sys, cpus: min(1, sys.Resources()["CPU"])}
 }
 
-// actorScheduler runs tasks with actor.Go and pool members as actors.
-type actorScheduler struct{ sys *actor.System }
+// actorScheduler runs jobs with actor.Go and pool members as actors.
+type actorScheduler struct {
+	sys  *actor.System
+	cpus float64 // a CPU job's demand
+}
 
 func (a actorScheduler) parallelism() int {
 	return max(1, int(a.sys.Resources()["CPU"]))
 }
 
-func (a actorScheduler) spawn(ctx context.Context, name string, cpu bool, fn func(context.Context) error) func(context.Context) error {
-	opts := actor.TaskOptions{Name: name}
-	if !cpu {
+func (a actorScheduler) spawn(ctx context.Context, name string, cpu bool, fn func(context.Context) error) *job {
+	opts := actor.TaskOptions{Name: name, NumCPUs: a.cpus}
+	if !cpu || a.cpus <= 0 {
 		opts.NumCPUs = actor.NoCPU
 	}
+	j := &job{}
+	var ran bool
+	var ferr error
+	// The task's context is ctx's, cancelled by Shutdown as well.
 	f := actor.Go(ctx, a.sys, func(tctx context.Context) (struct{}, error) {
-		// The task stops when either the execution or the system ends.
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		stop := context.AfterFunc(tctx, cancel)
-		defer stop()
-		return struct{}{}, runRecover(ctx, name, fn)
+		ran, ferr = j.run(tctx, name, fn)
+		return struct{}{}, nil
 	}, opts)
-	return func(ctx context.Context) error {
-		_, err := f.Get(ctx)
-		return err
+	// The executor's goroutines wait on Done, not Get: they hold no
+	// resources, so their waits are not blocked waits of any task.
+	j.done = f.Done()
+	j.result = func() error {
+		if ran {
+			return ferr
+		}
+		_, err := f.Get(context.Background()) // done: does not block
+		if err == nil {
+			err = errWithdrawn
+		}
+		// The System refused the task (shut down, or an impossible demand).
+		return fmt.Errorf("dataset: %w", err)
 	}
+	return j
 }
+
+// errWithdrawn is the outcome of a job withdrawn before it started.
+var errWithdrawn = errors.New("dataset: job withdrawn before it started")
 
 func (a actorScheduler) newWorker(ctx context.Context, name string, ctor func(context.Context) (BatchFunc, error)) (poolWorker, error) {
 	h, err := actor.Spawn(ctx, a.sys, func(actx context.Context) (*poolActor, error) {
@@ -109,7 +178,14 @@ func (w actorWorker) call(ctx context.Context, b *Block) func(context.Context) (
 		})
 		return out, err
 	})
-	return f.Get
+	return func(ctx context.Context) (*Block, error) {
+		select {
+		case <-f.Done():
+			return f.Get(ctx)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }
 
 func (w actorWorker) stop() { w.h.Kill() }
@@ -119,20 +195,22 @@ type goScheduler struct{ n int }
 
 func (g goScheduler) parallelism() int { return g.n }
 
-func (g goScheduler) spawn(ctx context.Context, name string, _ bool, fn func(context.Context) error) func(context.Context) error {
-	done := make(chan error, 1)
-	go func() {
-		done <- runRecover(ctx, name, fn)
-	}()
-	return func(ctx context.Context) error {
-		select {
-		case err := <-done:
-			done <- err
-			return err
-		case <-ctx.Done():
-			return ctx.Err()
+func (g goScheduler) spawn(ctx context.Context, name string, _ bool, fn func(context.Context) error) *job {
+	done := make(chan struct{})
+	j := &job{done: done}
+	var ran bool
+	var ferr error
+	j.result = func() error {
+		if !ran {
+			return errWithdrawn
 		}
+		return ferr
 	}
+	go func() {
+		defer close(done)
+		ran, ferr = j.run(ctx, name, fn)
+	}()
+	return j
 }
 
 func (g goScheduler) newWorker(ctx context.Context, name string, ctor func(context.Context) (BatchFunc, error)) (poolWorker, error) {
@@ -183,27 +261,13 @@ func (w *goWorker) call(ctx context.Context, b *Block) func(context.Context) (*B
 
 func (w *goWorker) stop() {}
 
-// runRecover runs fn and turns a panic into a *PanicError naming op.
+// runRecover runs fn and turns a panic into an *actor.PanicError whose Op
+// is "dataset: " and op.
 func runRecover(ctx context.Context, op string, fn func(context.Context) error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Op: op, Value: v, Stack: debug.Stack()}
+			err = &actor.PanicError{Op: "dataset: " + op, Value: v, Stack: debug.Stack()}
 		}
 	}()
 	return fn(ctx)
 }
-
-// PanicError is a panic in a user function (a Map, Filter, MapBatches or
-// AddColumn function, or an actor constructor), recovered at the operator
-// boundary.
-type PanicError struct {
-	// Op names the operator whose function panicked.
-	Op string
-	// Value is the value passed to panic.
-	Value any
-	// Stack is the goroutine's stack at the panic.
-	Stack []byte
-}
-
-// Error names the operator and the panic value.
-func (e *PanicError) Error() string { return fmt.Sprintf("dataset: %s: panic: %v", e.Op, e.Value) }

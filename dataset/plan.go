@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"runtime/debug"
 	"strings"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // opKind is the kind of a logical plan node.
@@ -94,7 +97,7 @@ func pushdown(ctx context.Context, n *node) (*node, error) {
 		return n, nil
 	}
 	src := n.in[0].src
-	s, err := src.ds.Schema(ctx)
+	s, err := sourceSchema(ctx, src.ds)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +144,7 @@ func (e *env) compile(ctx context.Context, n *node) iter.Seq2[task, error] {
 					return
 				}
 				run := t.run
+				t.light = false // the map computes
 				t.run = func(ctx context.Context, emit func(*Block) error) error {
 					return run(ctx, func(b *Block) error {
 						var out *Block
@@ -240,13 +244,20 @@ func (e *env) sourceTasks(ctx context.Context, n *node, op int) iter.Seq2[task, 
 				}
 			}
 		default:
-			rts, err := src.ds.ReadTasks(ctx, e.par)
+			rts, err := readTasks(ctx, src.ds, e.par)
 			if err != nil {
 				yield(task{}, opErr(n.name, err))
 				return
 			}
-			for _, rt := range rts {
-				t := task{name: rt.Name, run: func(ctx context.Context, emit func(*Block) error) error {
+			for i, rt := range rts {
+				t := task{name: rt.Name, run: func(ctx context.Context, emit func(*Block) error) (err error) {
+					// A panic in the source's reading (its code, its FS, a
+					// file changed since planning) is this task's error.
+					defer func() {
+						if v := recover(); v != nil {
+							err = &actor.PanicError{Op: fmt.Sprintf("dataset: read task %d (%s)", i, rt.Name), Value: v, Stack: debug.Stack()}
+						}
+					}()
 					for b, err := range rt.Read(ctx) {
 						if err != nil {
 							return opErr(n.name, err)
@@ -274,7 +285,7 @@ func (e *env) limitStream(ctx context.Context, n *node, op int) iter.Seq2[*Block
 		if left <= 0 {
 			return
 		}
-		for b, err := range e.runTasksCPU(ctx, e.compile(ctx, n.in[0]), false) {
+		for b, err := range e.runTasks(ctx, e.compile(ctx, n.in[0]), false) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -314,7 +325,7 @@ func exactRows(ctx context.Context, n *node, par int) (rows int64, ok bool, err 
 	if _, isParquet := src.ds.(*ParquetDatasource); !isParquet {
 		return 0, false, nil
 	}
-	rts, err := src.ds.ReadTasks(ctx, par)
+	rts, err := readTasks(ctx, src.ds, par)
 	if err != nil {
 		return 0, false, err
 	}
@@ -336,7 +347,7 @@ func staticSchema(ctx context.Context, n *node) (Schema, bool, error) {
 		case n.src.schema != nil:
 			return *n.src.schema, true, nil
 		case n.src.ds != nil:
-			s, err := n.src.ds.Schema(ctx)
+			s, err := sourceSchema(ctx, n.src.ds)
 			return s, err == nil, err
 		case len(n.src.blocks) > 0:
 			return n.src.blocks[0].Schema(), true, nil

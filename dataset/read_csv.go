@@ -126,7 +126,11 @@ func (s *CSVDatasource) makePlan(ctx context.Context) (*csvPlan, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			sniffs[i], errs[i] = s.sniff(ctx, files[i].path)
+			errs[i] = recovered("dataset: planning the read of "+files[i].path, func() error {
+				var err error
+				sniffs[i], err = s.sniff(ctx, files[i].path)
+				return err
+			})
 		}()
 	}
 	wg.Wait()

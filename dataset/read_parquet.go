@@ -95,7 +95,11 @@ func (s *ParquetDatasource) makePlan(ctx context.Context) (*parquetPlan, error) 
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			schemas[i], p.meta[i], errs[i] = s.readFooter(ctx, files[i].path)
+			errs[i] = recovered("dataset: planning the read of "+files[i].path, func() error {
+				var err error
+				schemas[i], p.meta[i], err = s.readFooter(ctx, files[i].path)
+				return err
+			})
 		}()
 	}
 	wg.Wait()

@@ -104,7 +104,7 @@ func (e *env) poolStream(ctx context.Context, n *node, op int) iter.Seq2[*Block,
 			}
 			return true
 		}
-		for b, err := range e.runTasksCPU(ctx, e.compile(ctx, n.in[0]), false) {
+		for b, err := range e.runTasks(ctx, e.compile(ctx, n.in[0]), false) {
 			if err != nil {
 				yield(nil, err)
 				return

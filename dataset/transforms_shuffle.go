@@ -433,23 +433,12 @@ func gatherBlocks(ctx context.Context, e *env, out []*Column, bounds []int, fn f
 	if bounds[nb] < 1<<14 {
 		k = 1
 	}
-	var waits []func(context.Context) error
-	for w := range k {
+	return e.runJobs(ctx, "gather", k, func(w int) {
 		lo, hi := nb*w/k, nb*(w+1)/k
-		waits = append(waits, e.sched.spawn(ctx, "gather", true, func(context.Context) error {
-			for b := lo; b < hi; b++ {
-				out[b] = fn(bounds[b], bounds[b+1])
-			}
-			return nil
-		}))
-	}
-	var first error
-	for _, w := range waits {
-		if err := w(ctx); err != nil && first == nil {
-			first = err
+		for b := lo; b < hi; b++ {
+			out[b] = fn(bounds[b], bounds[b+1])
 		}
-	}
-	return first
+	})
 }
 
 // parallelRange splits [0, n) into one range per worker and runs fn on
@@ -459,19 +448,5 @@ func (e *env) parallelRange(ctx context.Context, n int, fn func(lo, hi int)) err
 	if n < 1<<14 {
 		k = 1
 	}
-	var waits []func(context.Context) error
-	for w := range k {
-		lo, hi := n*w/k, n*(w+1)/k
-		waits = append(waits, e.sched.spawn(ctx, "gather", true, func(context.Context) error {
-			fn(lo, hi)
-			return nil
-		}))
-	}
-	var first error
-	for _, w := range waits {
-		if err := w(ctx); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return e.runJobs(ctx, "gather", k, func(w int) { fn(n*w/k, n*(w+1)/k) })
 }

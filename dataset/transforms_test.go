@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // layouts are the executions every determinism test runs under: the same
@@ -198,7 +200,7 @@ func TestActorPoolFailuresAreLoud(t *testing.T) {
 		}
 		return b, nil
 	}, BatchOptions{Compute: &ActorPoolStrategy{Size: 2}}).Take(ctx, 100)
-	var pe *PanicError
+	var pe *actor.PanicError
 	if !errors.As(err, &pe) || pe.Value != "actor died" {
 		t.Fatalf("panic: %v", err)
 	}

@@ -88,7 +88,7 @@ func (p *Pipeline) compileSafe(write bool) (c *compiled, err error) {
 			if c != nil {
 				name = c.current
 			}
-			err = stepErr(name, &PanicError{Value: r, Stack: debug.Stack()})
+			err = stepErr(name, &PanicError{Op: "compile", Value: r, Stack: debug.Stack()})
 		}
 	}()
 	c = newCompiled(p, write)

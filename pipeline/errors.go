@@ -72,16 +72,26 @@ func (e *ParameterError) Error() string { return fmt.Sprintf("parameter %q: %v",
 // Unwrap returns the problem.
 func (e *ParameterError) Unwrap() error { return e.Err }
 
-// PanicError carries a panic recovered while a step was compiled.
+// PanicError carries a panic recovered while a step was compiled. It has
+// the fields of actor.PanicError, the runtime packages' panic error, which
+// this package does not import.
 type PanicError struct {
+	// Op names the operation that panicked ("compile"); the StepError
+	// holding the PanicError names the step.
+	Op string
 	// Value is what was passed to panic.
 	Value any
 	// Stack is the goroutine's stack at the panic.
 	Stack []byte
 }
 
-// Error returns the panic value.
-func (e *PanicError) Error() string { return fmt.Sprintf("%v: %v", ErrPanic, e.Value) }
+// Error returns the operation and the panic value.
+func (e *PanicError) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("%v: %v", ErrPanic, e.Value)
+	}
+	return fmt.Sprintf("%v: %s: %v", ErrPanic, e.Op, e.Value)
+}
 
 // Unwrap returns ErrPanic and, when the panic value is an error, that error.
 func (e *PanicError) Unwrap() []error {

@@ -106,7 +106,7 @@ func TestStepPanicBecomesError(t *testing.T) {
 		if !errors.As(err, &se) || se.Step != "Bad" || !errors.As(err, &pe) || !errors.Is(err, ErrPanic) {
 			t.Fatalf("error = %v, want a StepError for Bad holding a PanicError", err)
 		}
-		if pe.Value.(error).Error() != "boom" || len(pe.Stack) == 0 || !strings.Contains(err.Error(), "boom") {
+		if pe.Op != "compile" || pe.Value.(error).Error() != "boom" || len(pe.Stack) == 0 || !strings.Contains(err.Error(), "boom") {
 			t.Errorf("panic error = %+v", pe)
 		}
 	}
