@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
@@ -276,6 +277,13 @@ func (ps *parser) step(v any) (steps.Step, error) {
 				}
 				inTrailer = true
 			}
+			// The service ignores key order: a dependency or retry
+			// policy elsewhere still counts, and is written back in its
+			// place by the trailer.
+			if (k == "DependsOn" || k == "RetryPolicies") && !slices.Contains(spec.Envelope.Trailing, k) &&
+				!hasEnvelopeMember(spec.Envelope, k) && ps.envelope(&spec.Envelope, k, val) {
+				spec.Envelope.Trailing = append(spec.Envelope.Trailing, k)
+			}
 			spec.Trailer = append(spec.Trailer, stepdef.Member{Key: k, Value: ps.convert(val)})
 		}
 		i++
@@ -284,6 +292,15 @@ func (ps *parser) step(v any) (steps.Step, error) {
 		return nil, parseErr("a step must have Name, Type and Arguments")
 	}
 	return stepProtocol().NewRaw(spec), nil
+}
+
+// hasEnvelopeMember reports whether env holds k already (a definition
+// with the key twice keeps the first as the envelope's).
+func hasEnvelopeMember(env stepdef.Envelope[steps.Step], k string) bool {
+	if k == "DependsOn" {
+		return len(env.DependsOn) > 0
+	}
+	return len(env.RetryPolicies) > 0
 }
 
 func indexOf(list []string, s string) int {
