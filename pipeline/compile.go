@@ -368,6 +368,11 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 			c.warn(stepErr(name, fmt.Errorf("%w: %s refers to step %q, which is not in the pipeline", ErrUnknownStep, ref, sourceName(ref.Source))))
 			continue
 		}
+		if ref.Kind == params.RefProperty {
+			if err := c.proto.Property(dep, ref.Path); err != nil {
+				c.warn(stepErr(name, fmt.Errorf("%w: %s: %w", ErrInvalidValue, ref, err)))
+			}
+		}
 		c.edge(dep.Name(), name, DataEdge)
 		c.push(dep)
 	}

@@ -114,6 +114,10 @@ type Protocol[S, E any] struct {
 	Render func(s S, env *E) any
 	// NewRaw returns the step a parsed definition describes.
 	NewRaw func(RawSpec[S]) S
+	// Property reports whether path (after the step name, as in
+	// "Steps.<name>.<path>") is a property of the step's type; the error
+	// wraps the steps package's ErrUnknownProperty.
+	Property func(s S, path string) error
 }
 
 // registered is the protocol package steps registered. It is written once,
