@@ -128,6 +128,7 @@ func newCompiled(p *Pipeline, write bool) *compiled {
 
 func (c *compiled) run(p *Pipeline) {
 	c.current = ""
+	c.checkPipelineName(p.name)
 	c.checkParameters(p.params)
 
 	var listed []steps.Step
@@ -180,6 +181,7 @@ func (c *compiled) checkParameters(ps []params.Parameter) {
 		default:
 			c.declared[name] = prm
 		}
+		c.checkParameterService(prm)
 		var sc scan
 		sc.text(name)
 		if d, ok := prm.Default(); ok {
@@ -347,13 +349,20 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		sc.text(name)
 		sc.text(string(s.Type()))
 		sc.envelope(env)
-		sc.value(args, 0)
+		// The members of the step object are one level down, as the
+		// encoder counts.
+		sc.value(args, 1)
 		for _, m := range trailer {
-			sc.value(m.Value, 0)
+			sc.value(m.Value, 1)
 		}
 		n.refs = sc.refs
 		for _, err := range sc.problems {
 			c.refuse(stepErr(name, err))
+		}
+		if !c.write {
+			for _, key := range emptyRoles(args) {
+				c.warn(stepErr(name, fmt.Errorf("%w: %s is empty: give the step a role or compile with an Env whose Role is set", ErrNoRole, key)))
+			}
 		}
 		if c.write && len(sc.problems) == 0 {
 			c.refuse(stepErr(name, encodeErr(n.encErr)))

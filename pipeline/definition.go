@@ -44,8 +44,12 @@ func (p *Pipeline) Definition() ([]byte, error) {
 // or nil: everything Definition refuses, plus references to steps that are
 // not in the pipeline, JsonGet on property files the step does not
 // declare, property files on outputs the step lacks, parameters used but
-// not declared (or used with another type), and step names SageMaker does
-// not accept. Engines call it before they run anything. A panic raised by a
+// not declared (or used with another type), property paths the referenced
+// step's type does not have (steps.ErrUnknownProperty), and what the
+// service refuses although the SDK writes it: step, parameter and pipeline
+// names it does not accept, enum defaults outside the enum values, repeated
+// enum values, String defaults over 4096 characters, empty execution roles
+// (ErrNoRole). Engines call it before they run anything. A panic raised by a
 // step's methods is returned as a *StepError holding a *PanicError.
 func (p *Pipeline) Validate() error {
 	c, err := p.compileSafe(false)
