@@ -103,7 +103,7 @@ func (p *Pipeline) compile() *compiled {
 }
 
 func newCompiled(p *Pipeline, write bool) *compiled {
-	n := len(p.entities) // most entities are one step
+	n := len(p.entities.items()) // most entities are one step
 	c := &compiled{
 		write:    write,
 		proto:    stepProtocol(),
@@ -118,7 +118,7 @@ func newCompiled(p *Pipeline, write bool) *compiled {
 		known:    make(map[steps.Step]bool, n),
 		edges:    make([]Edge, 0, 2*n),
 		edgeSet:  make(map[Edge]bool, 2*n),
-		declared: make(map[string]params.Parameter, len(p.params)),
+		declared: make(map[string]params.Parameter, len(p.params.items())),
 	}
 	if write {
 		c.arena = make([]byte, 0, 2048*n)
@@ -129,10 +129,10 @@ func newCompiled(p *Pipeline, write bool) *compiled {
 func (c *compiled) run(p *Pipeline) {
 	c.current = ""
 	c.checkPipelineName(p.name)
-	c.checkParameters(p.params)
+	c.checkParameters(p.params.items())
 
 	var listed []steps.Step
-	for i, e := range p.entities {
+	for i, e := range p.entities.items() {
 		if isNil(e) {
 			c.refuse(fmt.Errorf("%w: entry %d of the step list is nil", ErrInvalidValue, i))
 			continue

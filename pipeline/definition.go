@@ -60,8 +60,8 @@ func (p *Pipeline) Validate() error {
 }
 
 func (p *Pipeline) encode(c *compiled) ([]byte, error) {
-	ps := make([]any, 0, len(p.params))
-	for _, prm := range p.params {
+	ps := make([]any, 0, len(p.params.items()))
+	for _, prm := range p.params.items() {
 		if isNil(prm) {
 			continue
 		}
@@ -96,7 +96,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 // encodeError turns err, the failure to encode the definition's header,
 // into a problem naming the parameter that cannot be written.
 func (p *Pipeline) encodeError(err error) error {
-	for _, prm := range p.params {
+	for _, prm := range p.params.items() {
 		if isNil(prm) {
 			continue
 		}

@@ -14,8 +14,8 @@ import (
 // receiver unchanged.
 type Pipeline struct {
 	name     string
-	params   []params.Parameter
-	entities []steps.Entity
+	params   list[params.Parameter]
+	entities list[steps.Entity]
 	exp      experiment
 	env      steps.Env
 }
@@ -38,8 +38,6 @@ func New(name string) *Pipeline { return &Pipeline{name: name} }
 
 func (p *Pipeline) clone() *Pipeline {
 	c := *p
-	c.params = slices.Clip(p.params)
-	c.entities = slices.Clip(p.entities)
 	return &c
 }
 
@@ -55,7 +53,7 @@ func (p *Pipeline) WithName(name string) *Pipeline {
 // definition lists parameters in this order.
 func (p *Pipeline) Parameters(ps ...params.Parameter) *Pipeline {
 	c := p.clone()
-	c.params = append(c.params, ps...)
+	c.params = c.params.with(ps...)
 	return c
 }
 
@@ -66,7 +64,7 @@ func (p *Pipeline) Parameters(ps ...params.Parameter) *Pipeline {
 // the definition after the listed ones, as SDK 2.257.6 does.
 func (p *Pipeline) Steps(es ...steps.Entity) *Pipeline {
 	c := p.clone()
-	c.entities = append(c.entities, es...)
+	c.entities = c.entities.with(es...)
 	return c
 }
 
@@ -106,10 +104,10 @@ func (p *Pipeline) Env(env steps.Env) *Pipeline {
 func (p *Pipeline) Name() string { return p.name }
 
 // Params returns the declared parameters in order.
-func (p *Pipeline) Params() []params.Parameter { return slices.Clone(p.params) }
+func (p *Pipeline) Params() []params.Parameter { return slices.Clone(p.params.items()) }
 
 // Entities returns the listed steps and step collections in order.
-func (p *Pipeline) Entities() []steps.Entity { return slices.Clone(p.entities) }
+func (p *Pipeline) Entities() []steps.Entity { return slices.Clone(p.entities.items()) }
 
 // Environment returns the compile environment, with PipelineName filled in.
 func (p *Pipeline) Environment() steps.Env {
