@@ -485,6 +485,16 @@ func (c *compiled) checkExperiment(exp experiment) {
 	if exp.mode != experimentExplicit {
 		return
 	}
+	// The SDK writes an unset name as null, and so does Definition; the
+	// service has no use for it.
+	for _, f := range []struct {
+		key string
+		v   params.Value[string]
+	}{{"ExperimentName", exp.name}, {"TrialName", exp.trial}} {
+		if isNullValue(f.v) {
+			c.warn(fmt.Errorf("%w: experiment configuration: %s is null (NoExperimentConfig writes no configuration)", ErrInvalidValue, f.key))
+		}
+	}
 	var sc scan
 	sc.value(exp.name, 0)
 	sc.value(exp.trial, 0)
@@ -498,6 +508,15 @@ func (c *compiled) checkExperiment(exp experiment) {
 			}
 		}
 	}
+}
+
+// isNullValue reports whether v is unset or the literal null.
+func isNullValue(v params.Value[string]) bool {
+	if v.IsZero() {
+		return true
+	}
+	l, ok := v.Expr().(params.Literal)
+	return ok && l.Value() == nil
 }
 
 func (c *compiled) errors(all bool) error {

@@ -72,6 +72,8 @@ func (p *Pipeline) Steps(es ...steps.Entity) *Pipeline {
 // configuration. Without one the definition carries the SDK default
 // (experiment = pipeline name, trial = execution id), which SDK 2.257.6
 // replaces by null outside the regions where SageMaker Experiments exists.
+// A nil name is written as null, as the SDK writes None; Validate reports
+// it.
 func (p *Pipeline) ExperimentConfig(experimentName, trialName params.Input[string]) *Pipeline {
 	c := p.clone()
 	c.exp = experiment{mode: experimentExplicit}

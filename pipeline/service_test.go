@@ -78,3 +78,31 @@ func TestValidateServiceLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateNullExperimentConfig: ExperimentConfig(nil, nil) is written
+// with nulls as the SDK writes None, and Validate reports each null, also
+// in a parsed definition.
+func TestValidateNullExperimentConfig(t *testing.T) {
+	ok := steps.Fail("Stop", params.Lit("stop"))
+	p := pipeline.New("P").Steps(ok).ExperimentConfig(nil, nil)
+	def, err := p.Definition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"PipelineExperimentConfig": {"ExperimentName": null, "TrialName": null}`; !strings.Contains(string(def), want) {
+		t.Errorf("definition %s lacks %s", def, want)
+	}
+	parsed, err := pipeline.Parse(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*pipeline.Pipeline{p, parsed.WithName("P")} {
+		err := p.Validate()
+		if !errors.Is(err, pipeline.ErrInvalidValue) || !strings.Contains(err.Error(), "ExperimentName is null") || !strings.Contains(err.Error(), "TrialName is null") {
+			t.Errorf("Validate = %v, want both nulls reported", err)
+		}
+	}
+	if err := pipeline.New("P").Steps(ok).ExperimentConfig(params.Lit("e"), nil).Validate(); err == nil {
+		t.Error("Validate accepts a null TrialName")
+	}
+}
