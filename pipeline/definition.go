@@ -65,7 +65,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		if isNil(prm) {
 			continue
 		}
-		ps = append(ps, parameterObject(prm))
+		ps = append(ps, p.parameterObject(prm))
 	}
 	size := 1024
 	ss := make([]any, len(c.top))
@@ -82,7 +82,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 	}
 	doc := pyjson.NewObject().
 		Set("Version", definitionVersion).
-		Set("Metadata", pyjson.NewObject()).
+		Set("Metadata", p.metadataObject()).
 		Set("Parameters", ps).
 		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
 		Set("Steps", ss)
@@ -100,22 +100,19 @@ func (p *Pipeline) encodeError(err error) error {
 		if isNil(prm) {
 			continue
 		}
-		if _, e := stepdef.Marshal(parameterObject(prm)); e != nil {
+		if _, e := stepdef.Marshal(p.parameterObject(prm)); e != nil {
 			return &ParameterError{Parameter: prm.Name(), Err: encodeErr(e)}
 		}
 	}
 	return encodeErr(err)
 }
 
-func parameterObject(prm params.Parameter) *pyjson.Object {
-	o := pyjson.NewObject().Set("Name", prm.Name()).Set("Type", string(prm.Type()))
-	if d, ok := prm.Default(); ok {
-		o.Set("DefaultValue", d)
-	}
-	if prm.Type() == params.TypeString {
-		if ev := prm.EnumValues(); len(ev) > 0 {
-			o.Set("EnumValues", ev)
-		}
+// metadataObject returns the definition's Metadata: {} as the SDK writes
+// it, or the members a parsed definition had.
+func (p *Pipeline) metadataObject() *pyjson.Object {
+	o := pyjson.NewObject()
+	for _, m := range p.metadata {
+		o.Set(m.Key, m.Value)
 	}
 	return o
 }

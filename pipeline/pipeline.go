@@ -3,6 +3,7 @@ package pipeline
 import (
 	"slices"
 
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
@@ -18,6 +19,10 @@ type Pipeline struct {
 	entities list[steps.Entity]
 	exp      experiment
 	env      steps.Env
+	// Read from a parsed definition, written back as read: the Metadata
+	// members and the form of parameters the SDK would write otherwise.
+	metadata []stepdef.Member
+	forms    map[params.Parameter]paramForm
 }
 
 type experimentMode int
