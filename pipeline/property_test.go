@@ -66,3 +66,38 @@ func TestValidatePropertyPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestValidatePropertyPathsParsed checks property paths in a parsed
+// definition against the parsed steps' declared outputs.
+func TestValidatePropertyPathsParsed(t *testing.T) {
+	doc := func(path string) string {
+		return `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [` +
+			`{"Name": "Fn", "Type": "Lambda", "Arguments": {}, "FunctionArn": "arn", "OutputParameters": [{"OutputName": "o", "OutputType": "String"}]}, ` +
+			`{"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingOutputConfig": {"Outputs": [{"OutputName": "train"}]}}}, ` +
+			`{"Name": "Use", "Type": "Fail", "Arguments": {"ErrorMessage": {"Get": "Steps.` + path + `"}}}]}`
+	}
+	tests := []struct {
+		path string
+		ok   bool
+	}{
+		{"Fn.OutputParameters['o']", true},
+		{"Fn.OutputParameters['nope']", false},
+		{"Fn.Outcome", false},
+		{"Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri", true},
+		{"Prep.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri", true},
+		{"Prep.ProcessingOutputConfig.Outputs['test'].S3Output.S3Uri", false},
+		{"Prep.ProcessingOutputConfig.Outputs[1].S3Output.S3Uri", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			p, err := pipeline.Parse([]byte(doc(tt.path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = p.WithName("P").Validate()
+			if tt.ok != (err == nil) || (!tt.ok && !errors.Is(err, steps.ErrUnknownProperty)) {
+				t.Errorf("Validate = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
