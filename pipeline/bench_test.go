@@ -145,3 +145,23 @@ func TestConcurrentDefinition(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStepsOneByOne adds 16,384 steps with one Steps call each, as a
+// loop building a pipeline does: the cost must grow linearly.
+func BenchmarkStepsOneByOne(b *testing.B) {
+	const n = 16384
+	ss := make([]steps.Entity, n)
+	for i := range ss {
+		ss[i] = steps.Fail(fmt.Sprintf("F%d", i), nil)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		p := pipeline.New("P")
+		for _, s := range ss {
+			p = p.Steps(s)
+		}
+		if len(p.Entities()) != n {
+			b.Fatal("steps lost")
+		}
+	}
+}

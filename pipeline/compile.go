@@ -103,7 +103,7 @@ func (p *Pipeline) compile() *compiled {
 }
 
 func newCompiled(p *Pipeline, write bool) *compiled {
-	n := len(p.entities) // most entities are one step
+	n := len(p.entities.items()) // most entities are one step
 	c := &compiled{
 		write:    write,
 		proto:    stepProtocol(),
@@ -118,7 +118,7 @@ func newCompiled(p *Pipeline, write bool) *compiled {
 		known:    make(map[steps.Step]bool, n),
 		edges:    make([]Edge, 0, 2*n),
 		edgeSet:  make(map[Edge]bool, 2*n),
-		declared: make(map[string]params.Parameter, len(p.params)),
+		declared: make(map[string]params.Parameter, len(p.params.items())),
 	}
 	if write {
 		c.arena = make([]byte, 0, 2048*n)
@@ -128,10 +128,11 @@ func newCompiled(p *Pipeline, write bool) *compiled {
 
 func (c *compiled) run(p *Pipeline) {
 	c.current = ""
-	c.checkParameters(p.params)
+	c.checkPipelineName(p.name)
+	c.checkParameters(p.params.items())
 
 	var listed []steps.Step
-	for i, e := range p.entities {
+	for i, e := range p.entities.items() {
 		if isNil(e) {
 			c.refuse(fmt.Errorf("%w: entry %d of the step list is nil", ErrInvalidValue, i))
 			continue
@@ -180,6 +181,7 @@ func (c *compiled) checkParameters(ps []params.Parameter) {
 		default:
 			c.declared[name] = prm
 		}
+		c.checkParameterService(prm)
 		var sc scan
 		sc.text(name)
 		if d, ok := prm.Default(); ok {
@@ -347,13 +349,20 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		sc.text(name)
 		sc.text(string(s.Type()))
 		sc.envelope(env)
-		sc.value(args, 0)
+		// The members of the step object are one level down, as the
+		// encoder counts.
+		sc.value(args, 1)
 		for _, m := range trailer {
-			sc.value(m.Value, 0)
+			sc.value(m.Value, 1)
 		}
 		n.refs = sc.refs
 		for _, err := range sc.problems {
 			c.refuse(stepErr(name, err))
+		}
+		if !c.write {
+			for _, key := range emptyRoles(args) {
+				c.warn(stepErr(name, fmt.Errorf("%w: %s is empty: give the step a role or compile with an Env whose Role is set", ErrNoRole, key)))
+			}
 		}
 		if c.write && len(sc.problems) == 0 {
 			c.refuse(stepErr(name, encodeErr(n.encErr)))
@@ -367,6 +376,11 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 		if dep == nil {
 			c.warn(stepErr(name, fmt.Errorf("%w: %s refers to step %q, which is not in the pipeline", ErrUnknownStep, ref, sourceName(ref.Source))))
 			continue
+		}
+		if ref.Kind == params.RefProperty {
+			if err := c.proto.Property(dep, ref.Path); err != nil {
+				c.warn(stepErr(name, fmt.Errorf("%w: %s: %w", ErrInvalidValue, ref, err)))
+			}
 		}
 		c.edge(dep.Name(), name, DataEdge)
 		c.push(dep)
@@ -471,6 +485,16 @@ func (c *compiled) checkExperiment(exp experiment) {
 	if exp.mode != experimentExplicit {
 		return
 	}
+	// The SDK writes an unset name as null, and so does Definition; the
+	// service has no use for it.
+	for _, f := range []struct {
+		key string
+		v   params.Value[string]
+	}{{"ExperimentName", exp.name}, {"TrialName", exp.trial}} {
+		if isNullValue(f.v) {
+			c.warn(fmt.Errorf("%w: experiment configuration: %s is null (NoExperimentConfig writes no configuration)", ErrInvalidValue, f.key))
+		}
+	}
 	var sc scan
 	sc.value(exp.name, 0)
 	sc.value(exp.trial, 0)
@@ -484,6 +508,15 @@ func (c *compiled) checkExperiment(exp experiment) {
 			}
 		}
 	}
+}
+
+// isNullValue reports whether v is unset or the literal null.
+func isNullValue(v params.Value[string]) bool {
+	if v.IsZero() {
+		return true
+	}
+	l, ok := v.Expr().(params.Literal)
+	return ok && l.Value() == nil
 }
 
 func (c *compiled) errors(all bool) error {

@@ -44,8 +44,12 @@ func (p *Pipeline) Definition() ([]byte, error) {
 // or nil: everything Definition refuses, plus references to steps that are
 // not in the pipeline, JsonGet on property files the step does not
 // declare, property files on outputs the step lacks, parameters used but
-// not declared (or used with another type), and step names SageMaker does
-// not accept. Engines call it before they run anything. A panic raised by a
+// not declared (or used with another type), property paths the referenced
+// step's type does not have (steps.ErrUnknownProperty), and what the
+// service refuses although the SDK writes it: step, parameter and pipeline
+// names it does not accept, enum defaults outside the enum values, repeated
+// enum values, String defaults over 4096 characters, empty execution roles
+// (ErrNoRole). Engines call it before they run anything. A panic raised by a
 // step's methods is returned as a *StepError holding a *PanicError.
 func (p *Pipeline) Validate() error {
 	c, err := p.compileSafe(false)
@@ -56,12 +60,12 @@ func (p *Pipeline) Validate() error {
 }
 
 func (p *Pipeline) encode(c *compiled) ([]byte, error) {
-	ps := make([]any, 0, len(p.params))
-	for _, prm := range p.params {
+	ps := make([]any, 0, len(p.params.items()))
+	for _, prm := range p.params.items() {
 		if isNil(prm) {
 			continue
 		}
-		ps = append(ps, parameterObject(prm))
+		ps = append(ps, p.parameterObject(prm))
 	}
 	size := 1024
 	ss := make([]any, len(c.top))
@@ -78,7 +82,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 	}
 	doc := pyjson.NewObject().
 		Set("Version", definitionVersion).
-		Set("Metadata", pyjson.NewObject()).
+		Set("Metadata", p.metadataObject()).
 		Set("Parameters", ps).
 		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
 		Set("Steps", ss)
@@ -92,26 +96,23 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 // encodeError turns err, the failure to encode the definition's header,
 // into a problem naming the parameter that cannot be written.
 func (p *Pipeline) encodeError(err error) error {
-	for _, prm := range p.params {
+	for _, prm := range p.params.items() {
 		if isNil(prm) {
 			continue
 		}
-		if _, e := stepdef.Marshal(parameterObject(prm)); e != nil {
+		if _, e := stepdef.Marshal(p.parameterObject(prm)); e != nil {
 			return &ParameterError{Parameter: prm.Name(), Err: encodeErr(e)}
 		}
 	}
 	return encodeErr(err)
 }
 
-func parameterObject(prm params.Parameter) *pyjson.Object {
-	o := pyjson.NewObject().Set("Name", prm.Name()).Set("Type", string(prm.Type()))
-	if d, ok := prm.Default(); ok {
-		o.Set("DefaultValue", d)
-	}
-	if prm.Type() == params.TypeString {
-		if ev := prm.EnumValues(); len(ev) > 0 {
-			o.Set("EnumValues", ev)
-		}
+// metadataObject returns the definition's Metadata: {} as the SDK writes
+// it, or the members a parsed definition had.
+func (p *Pipeline) metadataObject() *pyjson.Object {
+	o := pyjson.NewObject()
+	for _, m := range p.metadata {
+		o.Set(m.Key, m.Value)
 	}
 	return o
 }

@@ -32,6 +32,11 @@ var (
 	// ErrPropertyFile reports a JsonGet on a property file the step does
 	// not declare, or a property file on an output the step lacks.
 	ErrPropertyFile = errors.New("pipeline: property file")
+	// ErrNoRole reports a step whose execution role is empty (no role of
+	// its own and no Env.Role): the definition is written with an empty
+	// RoleArn, which the service refuses. Validate reports it; an engine
+	// that needs no role may ignore it.
+	ErrNoRole = errors.New("pipeline: empty execution role")
 	// ErrNaN reports a NaN or infinite number, which has no JSON form.
 	ErrNaN = errors.New("pipeline: NaN or infinite number")
 	// ErrInvalidValue reports a value that cannot be written (an

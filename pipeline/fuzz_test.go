@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training", "Arguments": {"x": {"Std:Join": {"On": "", "Values": [{"Get": "Steps.A.X"}]}}}, "DependsOn": ["B"]}]}`))
+	f.Add([]byte(`{"Version": "2020-12-01", "Metadata": {"k": "v"}, "Parameters": [{"Description": "d", "Name": "F", "Type": "Float", "DefaultValue": 1}], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training", "Arguments": {}, "CacheConfig": {"Enabled": false}, "DependsOn": ["B"]}, {"Name": "B", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "o", "OutputType": "String"}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Parse(data)
 		if err != nil {
@@ -55,7 +56,7 @@ func FuzzParse(f *testing.F) {
 		for _, e := range []error{err, p.Validate()} {
 			if e != nil && !errors.Is(e, ErrDuplicateName) && !errors.Is(e, ErrEmptyName) && !errors.Is(e, ErrCycle) &&
 				!errors.Is(e, ErrUnknownStep) && !errors.Is(e, ErrUndeclaredParameter) && !errors.Is(e, ErrPropertyFile) &&
-				!errors.Is(e, ErrNaN) && !errors.Is(e, ErrInvalidValue) && !errors.Is(e, ErrInvalidName) && !errors.Is(e, ErrParameterType) {
+				!errors.Is(e, ErrNaN) && !errors.Is(e, ErrInvalidValue) && !errors.Is(e, ErrInvalidName) && !errors.Is(e, ErrParameterType) && !errors.Is(e, ErrNoRole) {
 				t.Fatalf("error outside the package vocabulary: %v", e)
 			}
 		}

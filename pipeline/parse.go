@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
@@ -21,7 +22,12 @@ import (
 // Parse accepts only what it can write back: for every definition it
 // accepts, Definition of the result (when Definition does not refuse it)
 // is the input in Python's json.dumps form, byte for byte for the SDK's own
-// output. A definition carries no pipeline name; set one with WithName.
+// output. Beyond what the SDK writes, it accepts what the definition
+// schema allows in the header (a parameter Description, string Metadata
+// members, a Float default written as an integer) and keeps it as written;
+// a step's DependsOn and RetryPolicies count wherever they stand in the
+// step object. A definition carries no pipeline name; set one with
+// WithName.
 func Parse(data []byte) (*Pipeline, error) {
 	tree, err := pyjson.Unmarshal(data)
 	if err != nil {
@@ -83,11 +89,19 @@ func parseTree(tree any) (*Pipeline, error) {
 	if v, _ := doc.Get("Version"); v != definitionVersion {
 		return nil, parseErr("Version is %v, want %q", v, definitionVersion)
 	}
-	if m, _ := doc.Get("Metadata"); !isEmptyObject(m) {
-		return nil, parseErr("Metadata must be {}")
-	}
 	ps := &parser{params: map[string]params.Parameter{}}
 	p := New("")
+	m, _ := doc.Get("Metadata")
+	meta, ok := m.(*pyjson.Object)
+	if !ok {
+		return nil, parseErr("Metadata must be an object of strings")
+	}
+	for k, v := range meta.Members() {
+		if _, ok := v.(string); !ok {
+			return nil, parseErr("Metadata must be an object of strings; %q is not a string", k)
+		}
+		p.metadata = append(p.metadata, stepdef.Member{Key: k, Value: v})
+	}
 
 	rawParams, _ := doc.Get("Parameters")
 	list, ok := rawParams.([]any)
@@ -96,9 +110,15 @@ func parseTree(tree any) (*Pipeline, error) {
 	}
 	prms := make([]params.Parameter, 0, len(list))
 	for i, e := range list {
-		prm, err := parseParameter(e)
+		prm, form, err := parseParameter(e)
 		if err != nil {
 			return nil, fmt.Errorf("parameter %d: %w", i, err)
+		}
+		if form.descAt >= 0 || form.intDefault != nil {
+			if p.forms == nil {
+				p.forms = map[params.Parameter]paramForm{}
+			}
+			p.forms[prm] = form
 		}
 		if _, dup := ps.params[prm.Name()]; !dup {
 			ps.params[prm.Name()] = prm
@@ -143,37 +163,51 @@ func parseTree(tree any) (*Pipeline, error) {
 	return p.Steps(es...), nil
 }
 
-func isEmptyObject(v any) bool {
-	o, ok := v.(*pyjson.Object)
-	return ok && o.Len() == 0
-}
-
-func parseParameter(v any) (params.Parameter, error) {
+// parseParameter reads a parameter object. The SDK's members must come in
+// the order the SDK writes them (Name, Type, DefaultValue, EnumValues), so
+// that the definition is written back as read; a Description, which the
+// schema allows and the SDK never writes, may stand anywhere. A Float
+// default may be written as an integer.
+func parseParameter(v any) (params.Parameter, paramForm, error) {
+	form := paramForm{descAt: -1}
 	o, ok := v.(*pyjson.Object)
 	if !ok {
-		return nil, parseErr("not an object")
+		return nil, form, parseErr("not an object")
 	}
 	nameV, _ := o.Get("Name")
 	typV, _ := o.Get("Type")
 	name, ok1 := nameV.(string)
 	typ, ok2 := typV.(string)
 	if !ok1 || !ok2 {
-		return nil, parseErr("Name and Type must be strings")
+		return nil, form, parseErr("Name and Type must be strings")
+	}
+	var keys []string
+	i := 0
+	for k, val := range o.Members() {
+		if k == "Description" && form.descAt < 0 {
+			if _, ok := val.(string); !ok {
+				return nil, form, parseErr("parameter %q: Description must be a string", name)
+			}
+			form.description, form.descAt = val, i
+		} else {
+			keys = append(keys, k)
+		}
+		i++
 	}
 	def, hasDef := o.Get("DefaultValue")
 	enumV, hasEnum := o.Get("EnumValues")
-	keys := []string{"Name", "Type"}
+	want := []string{"Name", "Type"}
 	if hasDef {
-		keys = append(keys, "DefaultValue")
+		want = append(want, "DefaultValue")
 	}
 	if hasEnum {
-		keys = append(keys, "EnumValues")
+		want = append(want, "EnumValues")
 	}
-	if !keysAre(o, keys...) {
-		return nil, parseErr("parameter %q: members must be Name, Type, DefaultValue?, EnumValues?", name)
+	if !slices.Equal(keys, want) {
+		return nil, form, parseErr("parameter %q: members are %q; they must be Name, Type, DefaultValue (optional), EnumValues (optional), in that order, since Parse writes the definition back as read (a Description may stand anywhere)", name, o.Keys())
 	}
 	if hasEnum && typ != string(params.TypeString) {
-		return nil, parseErr("parameter %q: EnumValues on a %s parameter", name, typ)
+		return nil, form, parseErr("parameter %q: EnumValues on a %s parameter", name, typ)
 	}
 	bad := func() error { return parseErr("parameter %q: default %v does not fit type %s", name, def, typ) }
 	switch params.Type(typ) {
@@ -182,56 +216,64 @@ func parseParameter(v any) (params.Parameter, error) {
 		if hasDef {
 			s, ok := def.(string)
 			if !ok {
-				return nil, bad()
+				return nil, form, bad()
 			}
 			prm = prm.WithDefault(s)
 		}
 		if hasEnum {
 			l, ok := enumV.([]any)
 			if !ok || len(l) == 0 {
-				return nil, parseErr("parameter %q: EnumValues must be a non-empty list of strings", name)
+				return nil, form, parseErr("parameter %q: EnumValues must be a non-empty list of strings", name)
 			}
 			vals := make([]string, len(l))
 			for i, e := range l {
 				if vals[i], ok = e.(string); !ok {
-					return nil, parseErr("parameter %q: EnumValues must be a non-empty list of strings", name)
+					return nil, form, parseErr("parameter %q: EnumValues must be a non-empty list of strings", name)
 				}
 			}
 			prm = prm.WithEnum(vals...)
 		}
-		return prm, nil
+		return prm, form, nil
 	case params.TypeInteger:
 		prm := params.Integer(name)
 		if hasDef {
 			n, ok := def.(int64)
 			if !ok || int64(int(n)) != n {
-				return nil, bad()
+				return nil, form, bad()
 			}
 			prm = prm.WithDefault(int(n))
 		}
-		return prm, nil
+		return prm, form, nil
 	case params.TypeFloat:
 		prm := params.Float(name)
 		if hasDef {
-			f, ok := def.(float64)
-			if !ok {
-				return nil, bad()
+			switch d := def.(type) {
+			case float64:
+				prm = prm.WithDefault(d)
+			case int64:
+				// The schema's "number": kept as written.
+				if f := float64(d); f < -(1<<63) || f >= 1<<63 || int64(f) != d {
+					return nil, form, bad()
+				}
+				prm = prm.WithDefault(float64(d))
+				form.intDefault = d
+			default:
+				return nil, form, bad()
 			}
-			prm = prm.WithDefault(f)
 		}
-		return prm, nil
+		return prm, form, nil
 	case params.TypeBoolean:
 		prm := params.Boolean(name)
 		if hasDef {
 			b, ok := def.(bool)
 			if !ok {
-				return nil, bad()
+				return nil, form, bad()
 			}
 			prm = prm.WithDefault(b)
 		}
-		return prm, nil
+		return prm, form, nil
 	}
-	return nil, parseErr("parameter %q: unknown type %q", name, typ)
+	return nil, form, parseErr("parameter %q: unknown type %q", name, typ)
 }
 
 // envelopeKeys are the keys of a step envelope, in definition order.
@@ -276,6 +318,13 @@ func (ps *parser) step(v any) (steps.Step, error) {
 				}
 				inTrailer = true
 			}
+			// The service ignores key order: a dependency or retry
+			// policy elsewhere still counts, and is written back in its
+			// place by the trailer.
+			if (k == "DependsOn" || k == "RetryPolicies") && !slices.Contains(spec.Envelope.Trailing, k) &&
+				!hasEnvelopeMember(spec.Envelope, k) && ps.envelope(&spec.Envelope, k, val) {
+				spec.Envelope.Trailing = append(spec.Envelope.Trailing, k)
+			}
 			spec.Trailer = append(spec.Trailer, stepdef.Member{Key: k, Value: ps.convert(val)})
 		}
 		i++
@@ -284,6 +333,15 @@ func (ps *parser) step(v any) (steps.Step, error) {
 		return nil, parseErr("a step must have Name, Type and Arguments")
 	}
 	return stepProtocol().NewRaw(spec), nil
+}
+
+// hasEnvelopeMember reports whether env holds k already (a definition
+// with the key twice keeps the first as the envelope's).
+func hasEnvelopeMember(env stepdef.Envelope[steps.Step], k string) bool {
+	if k == "DependsOn" {
+		return len(env.DependsOn) > 0
+	}
+	return len(env.RetryPolicies) > 0
 }
 
 func indexOf(list []string, s string) int {

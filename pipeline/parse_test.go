@@ -98,7 +98,6 @@ func TestParseErrors(t *testing.T) {
 		{"wrong version", `{"Version": "2021", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": []}`, "Version"},
 		{"metadata", `{"Version": "2020-12-01", "Metadata": {"a": 1}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": []}`, "Metadata"},
 		{"float default on integer", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Integer", "DefaultValue": 1.0}], "PipelineExperimentConfig": null, "Steps": []}`, "does not fit"},
-		{"integer default on float", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "F", "Type": "Float", "DefaultValue": 1}], "PipelineExperimentConfig": null, "Steps": []}`, "does not fit"},
 		{"enum on integer", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Integer", "EnumValues": ["a"]}], "PipelineExperimentConfig": null, "Steps": []}`, "EnumValues"},
 		{"unknown type", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Int"}], "PipelineExperimentConfig": null, "Steps": []}`, "unknown type"},
 		{"step without arguments", `{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": null, "Steps": [{"Name": "A", "Type": "Training"}]}`, "Name, Type and Arguments"},

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"slices"
 
+	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/steps"
 )
@@ -14,10 +15,14 @@ import (
 // receiver unchanged.
 type Pipeline struct {
 	name     string
-	params   []params.Parameter
-	entities []steps.Entity
+	params   list[params.Parameter]
+	entities list[steps.Entity]
 	exp      experiment
 	env      steps.Env
+	// Read from a parsed definition, written back as read: the Metadata
+	// members and the form of parameters the SDK would write otherwise.
+	metadata []stepdef.Member
+	forms    map[params.Parameter]paramForm
 }
 
 type experimentMode int
@@ -38,8 +43,6 @@ func New(name string) *Pipeline { return &Pipeline{name: name} }
 
 func (p *Pipeline) clone() *Pipeline {
 	c := *p
-	c.params = slices.Clip(p.params)
-	c.entities = slices.Clip(p.entities)
 	return &c
 }
 
@@ -55,7 +58,7 @@ func (p *Pipeline) WithName(name string) *Pipeline {
 // definition lists parameters in this order.
 func (p *Pipeline) Parameters(ps ...params.Parameter) *Pipeline {
 	c := p.clone()
-	c.params = append(c.params, ps...)
+	c.params = c.params.with(ps...)
 	return c
 }
 
@@ -66,7 +69,7 @@ func (p *Pipeline) Parameters(ps ...params.Parameter) *Pipeline {
 // the definition after the listed ones, as SDK 2.257.6 does.
 func (p *Pipeline) Steps(es ...steps.Entity) *Pipeline {
 	c := p.clone()
-	c.entities = append(c.entities, es...)
+	c.entities = c.entities.with(es...)
 	return c
 }
 
@@ -74,6 +77,8 @@ func (p *Pipeline) Steps(es ...steps.Entity) *Pipeline {
 // configuration. Without one the definition carries the SDK default
 // (experiment = pipeline name, trial = execution id), which SDK 2.257.6
 // replaces by null outside the regions where SageMaker Experiments exists.
+// A nil name is written as null, as the SDK writes None; Validate reports
+// it.
 func (p *Pipeline) ExperimentConfig(experimentName, trialName params.Input[string]) *Pipeline {
 	c := p.clone()
 	c.exp = experiment{mode: experimentExplicit}
@@ -106,10 +111,10 @@ func (p *Pipeline) Env(env steps.Env) *Pipeline {
 func (p *Pipeline) Name() string { return p.name }
 
 // Params returns the declared parameters in order.
-func (p *Pipeline) Params() []params.Parameter { return slices.Clone(p.params) }
+func (p *Pipeline) Params() []params.Parameter { return slices.Clone(p.params.items()) }
 
 // Entities returns the listed steps and step collections in order.
-func (p *Pipeline) Entities() []steps.Entity { return slices.Clone(p.entities) }
+func (p *Pipeline) Entities() []steps.Entity { return slices.Clone(p.entities.items()) }
 
 // Environment returns the compile environment, with PipelineName filled in.
 func (p *Pipeline) Environment() steps.Env {

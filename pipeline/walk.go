@@ -124,7 +124,7 @@ func (s *scan) envelope(env stepdef.Envelope[steps.Step]) {
 		s.text(d)
 	}
 	for _, rp := range env.RetryPolicies {
-		s.value(rp, 0)
+		s.value(rp, 2) // step object > RetryPolicies > policy
 	}
 }
 

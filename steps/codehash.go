@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // HashCode returns the content hash SDK 2.257.6 puts into the S3 key of
@@ -120,13 +119,12 @@ func plainURL(s string) bool {
 	return true
 }
 
-// codeHash hashes local code once, lazily, and remembers the outcome so
-// that Arguments and Problems agree.
+// codeHash is the local code of a step, hashed each time the step is
+// compiled: the S3 key follows the code's current contents, so an edited
+// script gets a new key without rebuilding the step or restarting the
+// process, as the SDK hashes it on every pipeline.definition().
 type codeHash struct {
 	paths []string
-	once  sync.Once
-	sum   string
-	err   error
 }
 
 func newCodeHash(paths ...string) *codeHash { return &codeHash{paths: paths} }
@@ -148,10 +146,8 @@ func checkExists(paths ...string) error {
 	return nil
 }
 
-func (c *codeHash) get() (string, error) {
-	c.once.Do(func() { c.sum, c.err = HashCode(c.paths...) })
-	return c.sum, c.err
-}
+// get hashes the code as it is now.
+func (c *codeHash) get() (string, error) { return HashCode(c.paths...) }
 
 // localCodeProblems reports the local code of a framework estimator or
 // model that does not exist, naming the field, as the SDK refuses it when

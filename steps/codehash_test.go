@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sagepipe/sagepipe/params"
@@ -73,5 +75,37 @@ func TestHashCodeMissing(t *testing.T) {
 		steps.ProcessingJob{Code: "testdata/code/no-such-file.py"})
 	if err := errors.Join(proto.Problems(p)...); !errors.Is(err, steps.ErrCode) || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Problems = %v, want ErrCode wrapping fs.ErrNotExist", proto.Problems(p))
+	}
+}
+
+// TestCodeKeyFollowsEdits edits a step's local script after the step was
+// built and compiled once: the next compilation must stage it under the
+// new content's key.
+func TestCodeKeyFollowsEdits(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "prep.py")
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(script, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("print(1)\n")
+	s := steps.Processing("Prep", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
+		steps.ProcessingJob{Code: script, Layout: steps.LayoutPipeline})
+	key := func() string {
+		t.Helper()
+		sum, err := steps.HashCode(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := encode(t, s, testEnv()); !strings.Contains(got, "/code/"+sum+"/prep.py") {
+			t.Fatalf("the definition does not stage the code under %s:\n%s", sum, got)
+		}
+		return sum
+	}
+	first := key()
+	write("print(2)\n")
+	if second := key(); second == first {
+		t.Fatal("the edit did not change the hash")
 	}
 }

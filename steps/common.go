@@ -52,7 +52,7 @@ func (c *common) addDependsOnNames(ns []string) {
 }
 
 func (c *common) addRetry(ps []RetryPolicy) {
-	c.env.retryPolicies = append(slices.Clone(c.env.retryPolicies), ps...)
+	c.env.retryPolicies = append(slices.Clone(c.env.retryPolicies), cloneRetry(ps)...)
 }
 
 func (c *common) setCache(cc CacheConfig) { c.cache = &cc }

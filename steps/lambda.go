@@ -88,7 +88,7 @@ type LambdaStep struct{ callStep }
 // values) and declares outputs.
 func Lambda(name, functionARN string, inputs []Member, outputs ...OutputParameter) *LambdaStep {
 	return &LambdaStep{callStep{common: newCommon(name), typ: TypeLambda, target: functionARN,
-		inputs: cloneSlice(inputs), outputs: cloneSlice(outputs)}}
+		inputs: cloneMembers(inputs), outputs: cloneSlice(outputs)}}
 }
 
 func (s *LambdaStep) clone() *LambdaStep { c := *s; return &c }
@@ -150,7 +150,7 @@ type CallbackStep struct{ callStep }
 // queue at queueURL and declares outputs.
 func Callback(name, queueURL string, inputs []Member, outputs ...OutputParameter) *CallbackStep {
 	return &CallbackStep{callStep{common: newCommon(name), typ: TypeCallback, target: queueURL,
-		inputs: cloneSlice(inputs), outputs: cloneSlice(outputs)}}
+		inputs: cloneMembers(inputs), outputs: cloneSlice(outputs)}}
 }
 
 func (s *CallbackStep) clone() *CallbackStep { c := *s; return &c }

@@ -23,7 +23,10 @@ func last(e Entity) params.Source {
 // ("ModelArtifacts.S3ModelArtifacts", "ProcessingOutputConfig.Outputs[0].S3Output.S3Uri").
 // The typed property models below cover the common paths; Property is the
 // escape hatch for the rest of the botocore Describe* shapes. On a step
-// collection it refers to the collection's last step.
+// collection it refers to the collection's last step. Pipeline validation
+// checks the path against the step type's property model (ErrUnknownProperty):
+// its first member, the processing outputs and Lambda or Callback outputs
+// the step declares, Outcome of a condition.
 func Property[T params.Primitive](e Entity, path string) params.Value[T] {
 	return params.StepProperty[T](last(e), path)
 }

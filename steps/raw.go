@@ -41,6 +41,7 @@ func newRaw(spec stepdef.RawSpec[Step]) Step {
 			displayName:      spec.Envelope.DisplayName,
 			description:      spec.Envelope.Description,
 			rawRetryPolicies: slices.Clone(spec.Envelope.RetryPolicies),
+			trailing:         slices.Clone(spec.Envelope.Trailing),
 		},
 	}
 	if obj, ok := spec.Arguments.(*pyjson.Object); ok {

@@ -88,6 +88,9 @@ type envelope struct {
 	// rawRetryPolicies are retry policy objects as a parsed definition
 	// holds them.
 	rawRetryPolicies []any
+	// trailing names the fields a parsed definition holds among its
+	// trailer keys (written there, not in the envelope's place).
+	trailing []string
 }
 
 // def returns the envelope in the protocol's form.
@@ -98,6 +101,7 @@ func (e envelope) def() stepdef.Envelope[Step] {
 		DisplayName:    e.displayName,
 		Description:    e.description,
 		RetryPolicies:  slices.Clone(e.rawRetryPolicies),
+		Trailing:       slices.Clone(e.trailing),
 	}
 	for _, p := range e.retryPolicies {
 		d.RetryPolicies = append(d.RetryPolicies, p.object())

@@ -52,7 +52,7 @@ type TransformStep struct {
 
 // Transform returns a transform step named name.
 func Transform(name string, t Transformer) *TransformStep {
-	t.Environment = cloneSlice(t.Environment)
+	t.Environment = cloneMembers(t.Environment)
 	t.Tags = cloneSlice(t.Tags)
 	return &TransformStep{common: newCommon(name), t: t}
 }

@@ -159,11 +159,11 @@ func BaseNameFromImage(image string) string {
 // mutable state with the values it was built from.
 
 func (e Estimator) clone() Estimator {
-	e.HyperParameters = cloneSlice(e.HyperParameters)
+	e.HyperParameters = cloneMembers(e.HyperParameters)
 	e.MetricDefinitions = cloneSlice(e.MetricDefinitions)
 	e.Subnets = cloneSlice(e.Subnets)
 	e.SecurityGroupIDs = cloneSlice(e.SecurityGroupIDs)
-	e.Environment = cloneSlice(e.Environment)
+	e.Environment = cloneMembers(e.Environment)
 	e.Tags = cloneSlice(e.Tags)
 	if e.Framework != nil {
 		f := *e.Framework
@@ -176,7 +176,7 @@ func (e Estimator) clone() Estimator {
 func (p Processor) clone() Processor {
 	p.Command = cloneSlice(p.Command)
 	p.Entrypoint = cloneSlice(p.Entrypoint)
-	p.Environment = cloneSlice(p.Environment)
+	p.Environment = cloneMembers(p.Environment)
 	p.Tags = cloneSlice(p.Tags)
 	if p.Network != nil {
 		n := *p.Network
@@ -199,7 +199,7 @@ func (t Tuner) clone() Tuner {
 	t.Ranges = cloneSlice(t.Ranges)
 	for i, r := range t.Ranges {
 		if c, ok := r.(CategoricalRange); ok {
-			c.Values = cloneSlice(c.Values)
+			c.Values = cloneValue(c.Values).([]any)
 			t.Ranges[i] = c
 		}
 	}
@@ -221,7 +221,7 @@ func (t Tuner) clone() Tuner {
 }
 
 func (m Model) clone() Model {
-	m.Environment = cloneSlice(m.Environment)
+	m.Environment = cloneMembers(m.Environment)
 	m.Subnets = cloneSlice(m.Subnets)
 	m.SecurityGroupIDs = cloneSlice(m.SecurityGroupIDs)
 	m.Tags = cloneSlice(m.Tags)
@@ -230,17 +230,17 @@ func (m Model) clone() Model {
 
 func (r Registration) clone() Registration {
 	r.Tags = cloneSlice(r.Tags)
-	r.CustomerMetadata = cloneSlice(r.CustomerMetadata)
+	r.CustomerMetadata = cloneMembers(r.CustomerMetadata)
 	r.ContentTypes = cloneSlice(r.ContentTypes)
 	r.ResponseTypes = cloneSlice(r.ResponseTypes)
 	r.InferenceInstances = cloneSlice(r.InferenceInstances)
 	r.TransformInstances = cloneSlice(r.TransformInstances)
 	if r.Metrics != nil {
-		m := *r.Metrics
+		m := r.Metrics.clone()
 		r.Metrics = &m
 	}
 	if r.DriftCheck != nil {
-		d := *r.DriftCheck
+		d := r.DriftCheck.clone()
 		r.DriftCheck = &d
 	}
 	return r

@@ -1,6 +1,9 @@
 package stepdef
 
-import "iter"
+import (
+	"iter"
+	"slices"
+)
 
 // Member is one key/value pair of an ordered JSON object.
 type Member struct {
@@ -22,23 +25,29 @@ type Envelope[S any] struct {
 	Description string
 	// RetryPolicies are the rendered retry policy objects.
 	RetryPolicies []any
+	// Trailing names the fields above that a parsed definition holds
+	// after other keys: the step's trailer writes them in their place, so
+	// Members skips them while DependsOn and RetryPolicies still count.
+	Trailing []string
 }
 
 // Members yields the envelope fields that follow "Arguments" in definition
-// order: DependsOn, DisplayName, Description, RetryPolicies. The slices it
-// yields are e's own, for the encoder to read.
+// order: DependsOn, DisplayName, Description, RetryPolicies, less those
+// named in Trailing. The slices it yields are e's own, for the encoder to
+// read.
 func (e Envelope[S]) Members() iter.Seq2[string, any] {
 	return func(yield func(string, any) bool) {
-		if len(e.DependsOn) > 0 && !yield("DependsOn", e.DependsOn) {
+		here := func(k string) bool { return !slices.Contains(e.Trailing, k) }
+		if len(e.DependsOn) > 0 && here("DependsOn") && !yield("DependsOn", e.DependsOn) {
 			return
 		}
-		if e.DisplayName != "" && !yield("DisplayName", e.DisplayName) {
+		if e.DisplayName != "" && here("DisplayName") && !yield("DisplayName", e.DisplayName) {
 			return
 		}
-		if e.Description != "" && !yield("Description", e.Description) {
+		if e.Description != "" && here("Description") && !yield("Description", e.Description) {
 			return
 		}
-		if len(e.RetryPolicies) > 0 {
+		if len(e.RetryPolicies) > 0 && here("RetryPolicies") {
 			yield("RetryPolicies", e.RetryPolicies)
 		}
 	}
@@ -58,7 +67,9 @@ type RawSpec[S any] struct {
 	// expressions as leaves).
 	Arguments any
 	// Envelope holds DependsOn, DisplayName, Description and
-	// RetryPolicies; the other keys after "Arguments" go to Trailer.
+	// RetryPolicies. Keys after "Arguments" that are not in the envelope's
+	// place go to Trailer; a DependsOn or RetryPolicies among them is also
+	// set here and named in Envelope.Trailing.
 	Envelope Envelope[S]
 	// Trailer holds the remaining keys after the envelope, in order.
 	Trailer []Member
@@ -103,6 +114,10 @@ type Protocol[S, E any] struct {
 	Render func(s S, env *E) any
 	// NewRaw returns the step a parsed definition describes.
 	NewRaw func(RawSpec[S]) S
+	// Property reports whether path (after the step name, as in
+	// "Steps.<name>.<path>") is a property of the step's type; the error
+	// wraps the steps package's ErrUnknownProperty.
+	Property func(s S, path string) error
 }
 
 // registered is the protocol package steps registered. It is written once,

@@ -31,7 +31,7 @@ func evaluationPipeline() *pipeline.Pipeline {
 	fail := steps.Fail("RMSEFail", params.Join(" ", "Execution failed due to RMSE >", threshold))
 	check := steps.When("CheckEvaluation", steps.LessThanOrEqualTo[float64](rmse, threshold)).Then(register).Else(fail)
 	return pipeline.New("housing").Parameters(threshold).Steps(evaluate, check).
-		Env(steps.Env{Bucket: "my-bucket", Region: "us-east-1"})
+		Env(steps.Env{Bucket: "my-bucket", Region: "us-east-1", Role: "arn:aws:iam::111122223333:role/pipeline"})
 }
 
 // A test of a pipeline's Fail branch, as it would sit in a user's

@@ -31,12 +31,12 @@ func TestCannedOutputsFromFilesAndProperties(t *testing.T) {
 	})
 	status := steps.Property[string](a, "ProcessingJobStatus")
 	check := steps.When("Check", steps.Equals[string](status, params.Lit("Stopped")),
-		steps.Equals[int](steps.Property[int](a, "Extra.Count"), params.Lit(3)))
+		steps.Equals[int](steps.Property[int](a, "ProcessingResources.ClusterConfig.InstanceCount"), params.Lit(3)))
 	p := pipeline.New("canned").Steps(a, check).Env(env)
 	e.Canned("A", local.Canned{
 		OutputsFrom: map[string]string{"model": filepath.Join(dir, "model"), "csv": single},
 		Outputs:     map[string]local.Files{"bytes": {"a/b.txt": []byte("ab")}},
-		Properties:  map[string]any{"ProcessingJobStatus": "Stopped", "Extra.Count": 3},
+		Properties:  map[string]any{"ProcessingJobStatus": "Stopped", "ProcessingResources.ClusterConfig.InstanceCount": 3},
 		Metrics:     []pipeline.Metric{{Name: "loss", Value: 0.5, Step: 1}},
 		Log:         []string{"hello"},
 	})
