@@ -94,7 +94,7 @@ func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 // readFeatures reads the raw CSV with the types the seed's feature group
 // gives its columns: PRICE integral, every other column fractional.
 func readFeatures(ctx context.Context, dir string) (*dataset.Dataset, error) {
-	head, err := dataset.ReadCSV(ctx, nil, []string{dir}, dataset.CSVOptions{}, dataset.Options{})
+	head, err := dataset.ReadCSV(ctx, nil, []string{dir}, dataset.CSVOptions{InferRows: 1}, dataset.Options{})
 	if err != nil {
 		return nil, err
 	}
