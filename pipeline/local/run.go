@@ -81,7 +81,7 @@ func (e *Engine) Run(ctx context.Context, p *pipeline.Pipeline, opts RunOptions)
 	if p.Name() == "" {
 		return nil, fmt.Errorf("%w: the pipeline has no name (a parsed definition has none: set one with WithName)", ErrDefinition)
 	}
-	if err := p.Validate(); err != nil {
+	if err := localProblems(p.Validate()); err != nil {
 		return nil, err
 	}
 	raw, err := p.Definition()
@@ -348,4 +348,26 @@ func (x *execution) execute(ctx context.Context, ex *pipeline.Execution) (*pipel
 		return out, &ExecutionError{ID: out.ID, Reason: reason, Err: kind}
 	}
 	return out, nil
+}
+
+// localProblems drops from Validate's problems those that matter only to
+// the service: a local run assumes no execution role, so an empty one
+// (pipeline.ErrNoRole) is no reason to refuse it.
+func localProblems(err error) error {
+	if err == nil {
+		return nil
+	}
+	var all []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		all = j.Unwrap()
+	} else {
+		all = []error{err}
+	}
+	var keep []error
+	for _, e := range all {
+		if !errors.Is(e, pipeline.ErrNoRole) {
+			keep = append(keep, e)
+		}
+	}
+	return errors.Join(keep...)
 }
