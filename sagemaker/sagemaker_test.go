@@ -72,9 +72,15 @@ func TestUpsertCreatesThenUpdates(t *testing.T) {
 	}
 	puts := h.s3put.Load()
 
-	second, err := h.c.Upsert(ctx, p, testRole, UpsertOptions{Description: "second", Tags: []Tag{{"stage", "prod"}}})
+	second, err := h.c.Upsert(ctx, p, testRole, UpsertOptions{Description: "second", DisplayName: "Housing",
+		MaxParallelSteps: 4, Tags: []Tag{{"stage", "prod"}}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	info, _ := h.srv.Pipeline("housing")
+	if diff := cmp.Diff(smfake.PipelineInfo{Definition: string(want), Description: "second", DisplayName: "Housing",
+		Role: testRole, MaxParallelSteps: 4, Version: 2}, info); diff != "" {
+		t.Errorf("pipeline after update (-want +got):\n%s", diff)
 	}
 	if second.Created || second.Version != 2 || second.ARN != first.ARN {
 		t.Errorf("second upsert = %+v", second)

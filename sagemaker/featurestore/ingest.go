@@ -129,7 +129,7 @@ func (l *Local) Ingest(ctx context.Context, ds *dataset.Dataset, numActors int) 
 	for i := range numActors {
 		part := rows[i*len(rows)/numActors : (i+1)*len(rows)/numActors]
 		h, err := actor.Spawn(ctx, sys, func(context.Context) (*writer, error) { return &writer{l}, nil },
-			actor.Options{Name: fmt.Sprintf("featurestore-%s-%d", l.g.Name, i)})
+			actor.Options{})
 		if err != nil {
 			return rep, fmt.Errorf("featurestore: ingest into %s: %w", l.g.Name, err)
 		}

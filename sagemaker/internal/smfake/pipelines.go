@@ -13,6 +13,7 @@ import (
 type pipelineState struct {
 	name, arn, role, definition string
 	description, displayName    string
+	maxParallel                 int
 	version                     int64
 	tags                        []any
 	created, modified           time.Time
@@ -116,6 +117,7 @@ func (s *Server) createPipeline(in map[string]any) (any, *apiError) {
 		displayName: str(in, "PipelineDisplayName"), version: 1, created: s.now(), modified: s.now(),
 	}
 	p.tags, _ = in["Tags"].([]any)
+	p.maxParallel = parallelism(in)
 	s.pipelines[name] = p
 	return map[string]any{"PipelineArn": p.arn}, nil
 }
@@ -146,6 +148,9 @@ func (s *Server) updatePipeline(in map[string]any) (any, *apiError) {
 	}
 	if d := str(in, "PipelineDisplayName"); d != "" {
 		p.displayName = d
+	}
+	if n := parallelism(in); n > 0 {
+		p.maxParallel = n
 	}
 	return map[string]any{"PipelineArn": p.arn, "PipelineVersionId": p.version}, nil
 }
@@ -482,4 +487,29 @@ func (s *Server) retryExecution(in map[string]any) (any, *apiError) {
 	x.frames, x.at = slices.Clone(s.retries[x.pipeline]), -1
 	x.status, x.reason = "Executing", ""
 	return map[string]any{"PipelineExecutionArn": x.arn}, nil
+}
+
+func parallelism(in map[string]any) int {
+	pc, _ := in["ParallelismConfiguration"].(map[string]any)
+	n, _ := pc["MaxParallelExecutionSteps"].(float64)
+	return int(n)
+}
+
+// PipelineInfo is what the server holds of a pipeline.
+type PipelineInfo struct {
+	Definition, Description, DisplayName, Role string
+	MaxParallelSteps                           int
+	Version                                    int64
+}
+
+// Pipeline returns what the server holds of the named pipeline.
+func (s *Server) Pipeline(name string) (PipelineInfo, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.pipelines[name]
+	if !ok {
+		return PipelineInfo{}, false
+	}
+	return PipelineInfo{Definition: p.definition, Description: p.description, DisplayName: p.displayName,
+		Role: p.role, MaxParallelSteps: p.maxParallel, Version: p.version}, true
 }
