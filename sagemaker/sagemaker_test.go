@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -621,6 +622,74 @@ func TestExecutionARN(t *testing.T) {
 		}
 		if !tc.ok && !errors.Is(err, ErrARN) {
 			t.Errorf("%q: err = %v, want ErrARN", tc.arn, err)
+		}
+	}
+}
+
+func TestWaitReportsCacheHits(t *testing.T) {
+	h := newHarness(t)
+	ctx := testContext(t)
+	p := upserted(t, h, "housing")
+	const source = "arn:aws:sagemaker:us-east-1:111122223333:pipeline/housing/execution/earlier000001"
+	h.srv.Script("housing", smfake.Frame{Status: "Succeeded", Steps: []smfake.Step{
+		{Name: "Prep", Status: "Succeeded", CachedFrom: source, Kind: "Processing"},
+		{Name: "Train", Status: "Succeeded", Kind: "Training"},
+		{Name: "Check", Status: "Succeeded", Kind: "Condition", Outcome: "True"}}})
+	x, err := h.c.Start(ctx, p, nil, StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, got := collect(t)
+	rec, err := x.Wait(ctx, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rec.Step("Prep"); s.CachedFrom != source || s.Attempts != 0 {
+		t.Errorf("Prep = %+v", s)
+	}
+	want := []pipeline.Event{
+		ev("", pipeline.EventStarted, 0, ""),
+		ev("Prep", pipeline.EventCached, 0, source),
+		ev("Train", pipeline.EventStarted, 1, ""),
+		ev("Train", pipeline.EventSucceeded, 1, ""),
+		ev("Check", pipeline.EventStarted, 1, ""),
+		ev("Check", pipeline.EventSucceeded, 1, ""),
+		ev("TooHigh", pipeline.EventSkipped, 0, notRun),
+		ev("", pipeline.EventSucceeded, 0, ""),
+	}
+	if diff := cmp.Diff(want, *got, ignoreTime); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+func TestLogsHoldNoCredentials(t *testing.T) {
+	h := newHarness(t)
+	var buf bytes.Buffer
+	c, err := New(testConfig(), WithEndpoint(h.srv.URL), WithPolling(time.Millisecond, time.Millisecond),
+		WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testContext(t)
+	p := testPipeline(t, t.TempDir(), "housing")
+	if _, err := c.Upsert(ctx, p, testRole, UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.Script("housing", succeeding...)
+	x, err := c.Start(ctx, p, nil, StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	logs := buf.String()
+	if !strings.Contains(logs, "CreatePipeline") {
+		t.Errorf("nothing logged: %q", logs)
+	}
+	for _, secret := range []string{smfake.SecretKey, smfake.AccessKey, "Signature", "Authorization", "X-Amz-Security-Token"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
 		}
 	}
 }

@@ -86,7 +86,9 @@ type IngestReport struct {
 
 // Ingest writes every row of ds as a record, as the seed's ingestion
 // does: the rows are cut into numActors contiguous parts and each part is
-// written by its own actor. ds must have a column for each feature and no
+// written by its own actor. (The seed's actors ask for half a CPU each;
+// these ask for none, since they wait on files, so that ten of them fit a
+// small System.) ds must have a column for each feature and no
 // other. A row that does not fit the features (a missing identifier or
 // event time, a value of the wrong type) is reported with its line and
 // left out, and the error is then a *MalformedError after every good row
