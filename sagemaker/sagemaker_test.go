@@ -12,8 +12,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/sagemaker/internal/smfake"
 	"github.com/sagepipe/sagepipe/steps"
@@ -269,7 +272,15 @@ func upserted(t *testing.T, h *harness, name string) *pipeline.Pipeline {
 func TestWaitSucceeded(t *testing.T) {
 	h := newHarness(t)
 	ctx := testContext(t)
-	p := upserted(t, h, "housing")
+	upserted(t, h, "housing")
+	// Start the pipeline as deployed, read back from the service.
+	p, err := h.c.Pipeline(ctx, "housing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := h.srv.Definition("housing"); mustDefinition(t, p) != stored {
+		t.Error("the pipeline read back does not write the stored definition")
+	}
 	h.srv.Script("housing", succeeding...)
 	x, err := h.c.Start(ctx, p, map[string]any{"InstanceCount": int64(3), "TrainSize": "0.7", "Threshold": 12000.5, "Strict": true}, StartOptions{DisplayName: "nightly"})
 	if err != nil {
@@ -691,5 +702,45 @@ func TestLogsHoldNoCredentials(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log holds %q", secret)
 		}
+	}
+}
+
+func mustDefinition(t *testing.T, p *pipeline.Pipeline) string {
+	t.Helper()
+	b, err := p.Definition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// A clock that moves on every reading still gives one timestamp to the
+// definition and to the staged code's location.
+func TestUpsertReadsTheClockOnce(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "evaluate.py")
+	if err := os.WriteFile(script, []byte("print('evaluate')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ticks atomic.Int64
+	moving := func() time.Time { return testClock.Add(time.Duration(ticks.Add(1)) * time.Second) }
+	step := steps.Processing("Evaluate", steps.Processor{
+		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3",
+		Command:       []string{"python3"},
+		InstanceType:  params.Lit("ml.m5.xlarge"),
+		InstanceCount: params.Lit(1),
+	}, steps.ProcessingJob{Code: script, Layout: steps.LayoutJob})
+	p := pipeline.New("timed").Steps(step).Env(steps.Env{Bucket: testBucket, Region: smfake.Region, Role: testRole, Now: moving})
+	res, err := h.c.Upsert(testContext(t), p, testRole, UpsertOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := h.srv.Definition("timed")
+	if len(res.Staged) != 1 || !strings.Contains(res.Staged[0], "/input/code/evaluate.py") || !strings.Contains(def, `"`+res.Staged[0]+`"`) {
+		t.Errorf("staged %q; the definition names %s", res.Staged, regexp.MustCompile(`s3://[^"]*evaluate.py`).FindString(def))
+	}
+	if n := ticks.Load(); n != 1 {
+		t.Errorf("the clock was read %d times", n)
 	}
 }

@@ -61,16 +61,19 @@ type Upserted struct {
 
 // Upsert creates the pipeline p on SageMaker, or updates it if a pipeline
 // of that name exists, with executions running as roleARN. The definition
-// sent is exactly p.Definition(), compiled once with the clock frozen so
-// that timestamped code locations match what is staged. Local code the
+// sent is exactly p.Definition(), compiled once with its clock (the
+// environment's, or the client's) read once and frozen, so that
+// timestamped code locations match what is staged. Local code the
 // steps name is read and packed before any call, then uploaded where
 // missing, before the pipeline is created or updated.
 func (c *Client) Upsert(ctx context.Context, p *pipeline.Pipeline, roleARN string, opts UpsertOptions) (Upserted, error) {
 	var res Upserted
 	env := p.Environment()
-	if env.Now == nil {
-		env.Now = steps.FrozenClock(c.now())
+	now := c.now
+	if env.Now != nil {
+		now = env.Now
 	}
+	env.Now = steps.FrozenClock(now())
 	p = p.Env(env)
 	name := p.Name()
 	def, err := p.Definition()
@@ -81,16 +84,8 @@ func (c *Client) Upsert(ctx context.Context, p *pipeline.Pipeline, roleARN strin
 	if err != nil {
 		return res, fmt.Errorf("sagemaker: pipeline %s: %w", name, err)
 	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	res.Staged, err = c.stage(ctx, name, ups)
-	if err != nil {
-		return res, err
-	}
-
 	var inline *string
-	var loc *smtypes.PipelineDefinitionS3Location
+	var defObj *upload
 	limit := opts.InlineLimit
 	if limit <= 0 {
 		limit = DefaultInlineLimit
@@ -98,21 +93,31 @@ func (c *Client) Upsert(ctx context.Context, p *pipeline.Pipeline, roleARN strin
 	if len(def) < limit {
 		inline = aws.String(string(def))
 	} else {
-		u := upload{bucket: opts.DefinitionBucket, key: name, body: def}
-		if u.bucket == "" {
-			u.bucket = env.Bucket
+		defObj = &upload{bucket: opts.DefinitionBucket, key: name, body: def}
+		if defObj.bucket == "" {
+			defObj.bucket = env.Bucket
 			if env.BucketPrefix != "" {
-				u.key = env.BucketPrefix + "/" + name
+				defObj.key = env.BucketPrefix + "/" + name
 			}
 		}
-		if u.bucket == "" {
+		if defObj.bucket == "" {
 			return res, fmt.Errorf("sagemaker: pipeline %s: definition of %d bytes needs S3 and no bucket is set", name, len(def))
 		}
-		if err := c.put(ctx, name, u); err != nil {
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	res.Staged, err = c.stage(ctx, name, ups)
+	if err != nil {
+		return res, err
+	}
+	var loc *smtypes.PipelineDefinitionS3Location
+	if defObj != nil {
+		if err := c.put(ctx, name, *defObj); err != nil {
 			return res, err
 		}
-		loc = &smtypes.PipelineDefinitionS3Location{Bucket: aws.String(u.bucket), ObjectKey: aws.String(u.key)}
-		res.DefinitionS3 = u.uri()
+		loc = &smtypes.PipelineDefinitionS3Location{Bucket: aws.String(defObj.bucket), ObjectKey: aws.String(defObj.key)}
+		res.DefinitionS3 = defObj.uri()
 	}
 	var par *smtypes.ParallelismConfiguration
 	if opts.MaxParallelSteps > 0 {
@@ -194,4 +199,19 @@ func token() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// Pipeline returns the named pipeline as deployed: its definition read
+// back with pipeline.Parse, so that Start can check values against its
+// declarations.
+func (c *Client) Pipeline(ctx context.Context, name string) (*pipeline.Pipeline, error) {
+	out, err := c.api.DescribePipeline(ctx, &sm.DescribePipelineInput{PipelineName: aws.String(name)})
+	if err != nil {
+		return nil, opErr("DescribePipeline", name, err)
+	}
+	p, err := pipeline.Parse([]byte(aws.ToString(out.PipelineDefinition)))
+	if err != nil {
+		return nil, fmt.Errorf("sagemaker: pipeline %s: %w", name, err)
+	}
+	return p.WithName(name), nil
 }

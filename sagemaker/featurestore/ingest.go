@@ -101,6 +101,8 @@ func (l *Local) Ingest(ctx context.Context, ds *dataset.Dataset, numActors int) 
 	if numActors < 1 {
 		return rep, fmt.Errorf("featurestore: ingest into %s: %d actors", l.g.Name, numActors)
 	}
+	l.ingest.Lock()
+	defer l.ingest.Unlock()
 	rows, rejected, skipped, err := l.validate(ctx, ds)
 	if err != nil {
 		return rep, err

@@ -34,12 +34,16 @@ type LocalOptions struct {
 // store as parquet files laid out as SageMaker lays them out in S3 (the
 // s3://bucket/prefix of the group's OfflineS3URI mapped to
 // <root>/bucket/prefix), and the online store in memory, rebuilt from the
-// offline store when the group is opened. It is safe for concurrent use.
+// offline store when the group is opened. It is safe for concurrent use
+// (ingestions into one Local run one after the other); two processes must
+// not ingest into one directory at once.
 type Local struct {
 	g       Group
 	opts    LocalOptions
 	dataDir string
 	dataURI string
+
+	ingest sync.Mutex // one ingestion at a time
 
 	mu     sync.Mutex
 	keys   map[string]bool   // identifier + event time of every stored record
