@@ -27,13 +27,17 @@ type RowError struct {
 	// Row is the row's 0-based number in the dataset; Line is its line in
 	// a CSV file with a header row and one line per record (Row + 2).
 	Row, Line int
-	// Feature names the offending feature.
+	// Feature names the offending feature; empty for a record the
+	// service refused.
 	Feature string
 	Err     error
 }
 
 // Error names the line, the feature and the problem.
 func (e *RowError) Error() string {
+	if e.Feature == "" {
+		return fmt.Sprintf("featurestore: line %d (row %d): %v", e.Line, e.Row, e.Err)
+	}
 	return fmt.Sprintf("featurestore: line %d (row %d): feature %q: %v", e.Line, e.Row, e.Feature, e.Err)
 }
 
@@ -80,6 +84,8 @@ type IngestReport struct {
 	// the input); Rejected lists the malformed rows.
 	Written, Skipped int
 	Rejected         []*RowError
+	// Failed lists the records the service refused (Remote.Ingest).
+	Failed []*RowError
 	// Files are the offline files written.
 	Files []string
 }
@@ -103,7 +109,13 @@ func (l *Local) Ingest(ctx context.Context, ds *dataset.Dataset, numActors int) 
 	}
 	l.ingest.Lock()
 	defer l.ingest.Unlock()
-	rows, rejected, skipped, err := l.validate(ctx, ds)
+	l.mu.Lock()
+	seen := make(map[string]bool, len(l.keys))
+	for k := range l.keys {
+		seen[k] = true
+	}
+	l.mu.Unlock()
+	rows, rejected, skipped, err := validate(ctx, l.g, ds, seen)
 	if err != nil {
 		return rep, err
 	}
@@ -162,53 +174,47 @@ func (l *Local) Ingest(ctx context.Context, ds *dataset.Dataset, numActors int) 
 	return rep, nil
 }
 
-// validate reads ds and returns its good rows not yet stored, the
-// malformed ones, and how many were already stored.
-func (l *Local) validate(ctx context.Context, ds *dataset.Dataset) ([]row, []*RowError, int, error) {
+// validate reads ds and returns its good rows whose keys are not in seen
+// (which it extends), the malformed ones, and how many were seen.
+func validate(ctx context.Context, g Group, ds *dataset.Dataset, seen map[string]bool) ([]row, []*RowError, int, error) {
 	schema, err := ds.Schema(ctx)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("featurestore: ingest into %s: %w", l.g.Name, err)
+		return nil, nil, 0, fmt.Errorf("featurestore: ingest into %s: %w", g.Name, err)
 	}
 	var problems []string
-	for _, f := range l.g.Features {
+	for _, f := range g.Features {
 		if _, ok := schema.Index(f.Name); !ok {
 			problems = append(problems, fmt.Sprintf("feature %q has no column", f.Name))
 		}
 	}
 	for _, f := range schema.Fields {
-		if _, ok := l.g.typeOf(f.Name); !ok {
+		if _, ok := g.typeOf(f.Name); !ok {
 			problems = append(problems, fmt.Sprintf("column %q is not a feature", f.Name))
 		}
 	}
 	if len(problems) > 0 {
-		return nil, nil, 0, fmt.Errorf("%w: ingest into %s: %s", ErrMalformed, l.g.Name, strings.Join(problems, "; "))
+		return nil, nil, 0, fmt.Errorf("%w: ingest into %s: %s", ErrMalformed, g.Name, strings.Join(problems, "; "))
 	}
-	l.mu.Lock()
-	seen := make(map[string]bool, len(l.keys))
-	for k := range l.keys {
-		seen[k] = true
-	}
-	l.mu.Unlock()
 	var rows []row
 	var bad []*RowError
 	skipped, n := 0, 0
 	for b, err := range ds.Blocks(ctx) {
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("featurestore: ingest into %s: %w", l.g.Name, err)
+			return nil, nil, 0, fmt.Errorf("featurestore: ingest into %s: %w", g.Name, err)
 		}
-		cols := make([]*dataset.Column, len(l.g.Features))
-		for j, f := range l.g.Features {
+		cols := make([]*dataset.Column, len(g.Features))
+		for j, f := range g.Features {
 			cols[j], _ = b.ColumnByName(f.Name)
 		}
 	rows:
 		for i := range b.NumRows() {
 			rec := make(Record, len(cols))
-			for j, f := range l.g.Features {
+			for j, f := range g.Features {
 				v, err := convert(cols[j], i, f.Type)
-				if err == nil && v == nil && (f.Name == l.g.RecordIdentifier || f.Name == l.g.EventTime) {
+				if err == nil && v == nil && (f.Name == g.RecordIdentifier || f.Name == g.EventTime) {
 					err = errors.New("missing")
 				}
-				if err == nil && f.Name == l.g.EventTime {
+				if err == nil && f.Name == g.EventTime {
 					_, err = eventInstant(v)
 				}
 				if err != nil {
@@ -220,7 +226,7 @@ func (l *Local) validate(ctx context.Context, ds *dataset.Dataset) ([]row, []*Ro
 					rec[f.Name] = v
 				}
 			}
-			k := key(rec[l.g.RecordIdentifier], rec[l.g.EventTime])
+			k := key(rec[g.RecordIdentifier], rec[g.EventTime])
 			if seen[k] {
 				skipped++
 			} else {

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	sm "github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+
+	"github.com/sagepipe/sagepipe/actor"
 )
 
 // API is the part of the SageMaker API the remote store calls.
@@ -37,6 +39,7 @@ type Remote struct {
 	retryer aws.Retryer
 	poll    time.Duration
 	log     *slog.Logger
+	sys     *actor.System
 }
 
 // RemoteOption configures a Remote.

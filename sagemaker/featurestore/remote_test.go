@@ -151,3 +151,44 @@ func TestRemoteCreateCancelled(t *testing.T) {
 		t.Errorf("err = %v, want the deadline", err)
 	}
 }
+
+// The seed's ingestion against the service: rows spread over ten actors,
+// each putting its part record by record.
+func TestRemoteIngestHousing(t *testing.T) {
+	r, srv := newRemote(t)
+	ctx := testCtx(t)
+	g := housingGroup()
+	if _, err := r.Create(ctx, g, testRole); err != nil {
+		t.Fatal(err)
+	}
+	const n = 1000 // every put is a signed HTTP round trip; the local test takes all 10,000
+	orig := readCSV(t, housingCSV(t), housingTypes()).Limit(n)
+	want := rows(t, orig)
+	ds, err := Identify(ctx, orig, "record_id", "event_time", ingestTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Throttle("PutRecord", 3)
+	rep, err := r.Ingest(ctx, g, ds, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Written != n || len(rep.Failed) != 0 || len(rep.Rejected) != 0 {
+		t.Fatalf("report: %+v", rep)
+	}
+	held := srv.Records(g.Name)
+	if len(held) != n {
+		t.Fatalf("the service holds %d records", len(held))
+	}
+	got, err := r.Get(ctx, g, "123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRec := Record{"record_id": int64(123), "event_time": float64(ingestTime.Unix())}
+	for k, v := range want[123] {
+		wantRec[k] = v
+	}
+	if diff := cmp.Diff(wantRec, got); diff != "" {
+		t.Errorf("record 123 (-want +got):\n%s", diff)
+	}
+}
