@@ -3,6 +3,7 @@ package featurestore
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -155,8 +156,13 @@ func TestIngestHousingReadsBackExactly(t *testing.T) {
 	}
 
 	got, ids := readBack(t, l)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("offline store minus bookkeeping differs from the CSV (-want +got):\n%s", diff)
+	if len(got) != len(want) {
+		t.Fatalf("read back %d rows, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !maps.Equal(want[i], got[i]) {
+			t.Fatalf("row %d read back differs from the CSV (-want +got):\n%s", i, cmp.Diff(want[i], got[i]))
+		}
 	}
 	if len(ids) != 10000 {
 		t.Errorf("%d records stored", len(ids))
