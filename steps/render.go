@@ -39,8 +39,9 @@ func init() {
 			r, ok := v.(rendered)
 			return r.step, ok
 		},
-		Render: func(s Step, env *Env) any { return render(s, env) },
-		NewRaw: newRaw,
+		Render:  func(s Step, env *Env) any { return render(s, env) },
+		Uploads: uploads,
+		NewRaw:  newRaw,
 	})
 }
 
