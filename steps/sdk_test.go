@@ -326,18 +326,20 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 // compares bytes.
 func TestSDKReference(t *testing.T) {
 	tests := map[string]func(*testing.T) *pipeline.Pipeline{
-		"training-steps.sdk-2.257.6.json":       sdkTrainingSteps,
-		"model-transform.sdk-2.257.6.json":      sdkModelTransform,
-		"lambda-callback.sdk-2.257.6.json":      sdkLambdaCallback,
-		"processing-step-args.sdk-2.257.6.json": sdkProcessingStepArgs,
-		"tuning-framework.sdk-2.257.6.json":     sdkTuningFramework,
-		"framework-processor.sdk-2.257.6.json":  sdkFrameworkProcessor,
-		"bucket-prefix.sdk-2.257.6.json":        sdkBucketPrefix,
-		"training-layouts.sdk-2.257.6.json":     sdkTrainingLayouts,
-		"framework-model.sdk-2.257.6.json":      sdkFrameworkModel,
-		"job-options.sdk-2.257.6.json":          sdkJobOptions,
-		"register-full.sdk-2.257.6.json":        sdkRegisterFull,
-		"tuning-generic.sdk-2.257.6.json":       sdkTuningGeneric,
+		"training-steps.sdk-2.257.6.json":        sdkTrainingSteps,
+		"model-transform.sdk-2.257.6.json":       sdkModelTransform,
+		"lambda-callback.sdk-2.257.6.json":       sdkLambdaCallback,
+		"processing-step-args.sdk-2.257.6.json":  sdkProcessingStepArgs,
+		"tuning-framework.sdk-2.257.6.json":      sdkTuningFramework,
+		"framework-processor.sdk-2.257.6.json":   sdkFrameworkProcessor,
+		"bucket-prefix.sdk-2.257.6.json":         sdkBucketPrefix,
+		"training-layouts.sdk-2.257.6.json":      sdkTrainingLayouts,
+		"framework-model.sdk-2.257.6.json":       sdkFrameworkModel,
+		"job-options.sdk-2.257.6.json":           sdkJobOptions,
+		"register-full.sdk-2.257.6.json":         sdkRegisterFull,
+		"tuning-generic.sdk-2.257.6.json":        sdkTuningGeneric,
+		"repack-model.sdk-2.257.6.json":          sdkRepackModel,
+		"repack-pipeline-model.sdk-2.257.6.json": sdkRepackPipelineModel,
 	}
 	for name, build := range sdkVariableBuilders {
 		tests[name] = build

@@ -48,15 +48,19 @@ func uploads(s Step, env *Env) []stepdef.Upload {
 		uri := env.s3(env.JobName(e.baseJobName()), "source", "sourcedir.tar.gz")
 		return []stepdef.Upload{archive(uri, f.SourceDir, f.EntryPoint, f.Dependencies)}
 	case *modelSubStep:
-		m := &x.model
-		if m.EntryPoint == "" || m.NoEnvironment || (m.SourceDir != "" && !isLocal(m.SourceDir)) {
-			return nil
+		var out []stepdef.Upload
+		for i := range x.models {
+			m := &x.models[i]
+			if x.repack(i) != nil || m.EntryPoint == "" || m.NoEnvironment || (m.SourceDir != "" && !isLocal(m.SourceDir)) {
+				continue
+			}
+			if m.SourceDir == "" && !isLocal(m.EntryPoint) {
+				continue
+			}
+			uri := env.s3(env.JobName(BaseNameFromImage(m.ImageURI)), "sourcedir.tar.gz")
+			out = append(out, archive(uri, m.SourceDir, m.EntryPoint, nil))
 		}
-		if m.SourceDir == "" && !isLocal(m.EntryPoint) {
-			return nil
-		}
-		uri := env.s3(env.JobName(BaseNameFromImage(m.ImageURI)), "sourcedir.tar.gz")
-		return []stepdef.Upload{archive(uri, m.SourceDir, m.EntryPoint, nil)}
+		return out
 	}
 	return nil
 }
