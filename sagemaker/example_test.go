@@ -22,7 +22,7 @@ func Example() {
 	const role = "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole"
 	count := params.Integer("InstanceCount").WithDefault(1)
 	prep := steps.Processing("Prepare", steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: count,

@@ -121,7 +121,7 @@ func testPipeline(t *testing.T, dir, name string) *pipeline.Pipeline {
 	mode := params.String("Mode").WithDefault("fast").WithEnum("fast", "slow")
 
 	prep := steps.Processing("Prep", steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: count,
@@ -131,7 +131,7 @@ func testPipeline(t *testing.T, dir, name string) *pipeline.Pipeline {
 		Arguments: []params.Exprer{params.Lit("--train_size"), size, params.Lit("--mode"), mode},
 	})
 	train := steps.Training("Train", steps.Estimator{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"),
 		InstanceType:  params.Lit("ml.c5.xlarge"),
 		InstanceCount: params.Lit(1),
 		Framework:     steps.XGBoost("script.py", src),

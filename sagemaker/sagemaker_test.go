@@ -726,7 +726,7 @@ func TestUpsertReadsTheClockOnce(t *testing.T) {
 	var ticks atomic.Int64
 	moving := func() time.Time { return testClock.Add(time.Duration(ticks.Add(1)) * time.Second) }
 	step := steps.Processing("Evaluate", steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3"),
 		Command:       []string{"python3"},
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),

@@ -43,7 +43,7 @@ const (
 
 var audit = []auditRow{
 	// Estimators (EstimatorBase, Estimator, Framework, XGBoost, SKLearn).
-	{"Estimator", "image_uri", "Estimator.ImageURI", false, pending + "; the image's repository name is also the default job name base"},
+	{"Estimator", "image_uri", "Estimator.ImageURI", true, ""},
 	{"Estimator", "instance_count", "Estimator.InstanceCount", true, ""},
 	{"Estimator", "instance_type", "Estimator.InstanceType", true, ""},
 	{"Estimator", "keep_alive_period_in_seconds", "", false, notBuilt},
@@ -91,7 +91,7 @@ var audit = []auditRow{
 
 	// Processors and their run.
 	{"Processor", "role", "Processor.Role", true, ""},
-	{"Processor", "image_uri", "Processor.ImageURI", false, pending + "; the image's repository name is also the default job name base"},
+	{"Processor", "image_uri", "Processor.ImageURI", true, ""},
 	{"Processor", "instance_count", "Processor.InstanceCount", true, ""},
 	{"Processor", "instance_type", "Processor.InstanceType", true, ""},
 	{"Processor", "entrypoint", "Processor.Entrypoint", true, ""},
@@ -134,7 +134,7 @@ var audit = []auditRow{
 	{"WarmStartConfig", "parents", "WarmStart.Parents", true, ""},
 
 	// Models and registration.
-	{"Model", "image_uri", "Model.ImageURI", false, pending + "; the image's repository name is also the default code location's job name base"},
+	{"Model", "image_uri", "Model.ImageURI", true, ""},
 	{"Model", "model_data", "Model.ModelData", true, ""},
 	{"Model", "env", "Model.Environment", true, ""},
 	{"Model", "vpc_config", "Model.Subnets", true, ""},
@@ -148,7 +148,7 @@ var audit = []auditRow{
 	{"register", "transform_instances", "Registration.TransformInstances", true, ""},
 	{"register", "model_package_name", "", false, notBuilt + " (registering into a group is)"},
 	{"register", "model_package_group_name", "Registration.ModelPackageGroupName", true, ""},
-	{"register", "image_uri", "Model.ImageURI", false, pending},
+	{"register", "image_uri", "Model.ImageURI", true, ""},
 	{"register", "approval_status", "Registration.ApprovalStatus", true, ""},
 	{"register", "customer_metadata_properties", "Registration.CustomerMetadata", true, ""},
 	{"register", "validation_specification", "", false, notBuilt},

@@ -69,7 +69,7 @@ func TestHashCodeMissing(t *testing.T) {
 		t.Errorf("missing path hashes to %s, want the hash of its name %s", got, want)
 	}
 	// Steps report missing local code.
-	p := steps.Processing("P", steps.Processor{ImageURI: "i", InstanceType: params.Lit("t"), InstanceCount: params.Lit(1)},
+	p := steps.Processing("P", steps.Processor{ImageURI: params.Lit("i"), InstanceType: params.Lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: "testdata/code/no-such-file.py"})
 	if err := errors.Join(proto.Problems(p)...); !errors.Is(err, steps.ErrCode) || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Problems = %v, want ErrCode wrapping fs.ErrNotExist", proto.Problems(p))

@@ -17,8 +17,10 @@ import (
 // framework estimator in script mode such as XGBoost (hyperparameters
 // JSON-encoded, plus the sagemaker_* ones).
 type Estimator struct {
-	// ImageURI is the training image.
-	ImageURI string
+	// ImageURI is the training image. Default job names derive from its
+	// repository name; for a variable image, from a String parameter's
+	// default or else "training-job", as the SDK does.
+	ImageURI params.Input[string]
 	// Role is the execution role; empty means Env.Role.
 	Role string
 	// InstanceType and InstanceCount size the cluster.
@@ -176,7 +178,7 @@ func (e *Estimator) outputPath(env *Env) any {
 }
 
 func (e *Estimator) baseJobName() string {
-	return orString(e.BaseJobName, BaseNameFromImage(e.ImageURI))
+	return orString(e.BaseJobName, imageBase(e.ImageURI, "training-job"))
 }
 
 func (e *Estimator) outputDataConfig(env *Env) *pyjson.Object {

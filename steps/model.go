@@ -13,8 +13,10 @@ import (
 // Model describes a model's serving container, as the SDK's Model (and
 // framework models such as XGBoostModel) render it.
 type Model struct {
-	// ImageURI is the inference image.
-	ImageURI string
+	// ImageURI is the inference image. A framework model's code is staged
+	// under its repository name and a timestamp; for a variable image,
+	// under model_code/<epoch seconds>, as the SDK does.
+	ImageURI params.Input[string]
 	// ModelData is the S3 URI of model.tar.gz.
 	ModelData params.Input[string]
 	// Role is the execution role of CreateModel; empty means Env.Role.
@@ -63,7 +65,7 @@ type Model struct {
 // container renders the container definition; rp is the step that
 // repacks the model, nil if none.
 func (m *Model) container(env *Env, register bool, rp *repackStep) *pyjson.Object {
-	c := pyjson.NewObject().Set("Image", m.ImageURI)
+	c := pyjson.NewObject().Set("Image", exprOf(m.ImageURI))
 	data := m.ModelData
 	if rp != nil {
 		data = rp.repackedData()
@@ -78,7 +80,7 @@ func (m *Model) container(env *Env, register bool, rp *repackStep) *pyjson.Objec
 			if rp != nil {
 				dir = repackedCodeDir
 			} else if dir == "" || isLocal(dir) {
-				dir = env.s3(env.JobName(BaseNameFromImage(m.ImageURI)), "sourcedir.tar.gz")
+				dir = env.s3(modelCodePrefix(env, m.ImageURI), "sourcedir.tar.gz")
 			}
 			e.Set("SAGEMAKER_PROGRAM", path.Base(m.EntryPoint))
 			e.Set("SAGEMAKER_SUBMIT_DIRECTORY", dir)
@@ -390,7 +392,7 @@ func (m *modelSubStep) defWarnings() []error {
 func (m *modelSubStep) defProblems() []error {
 	out := m.commonProblems()
 	for _, md := range m.models {
-		if md.ImageURI == "" {
+		if _, ok := optional(md.ImageURI); !ok {
 			out = append(out, fmt.Errorf("%w: model needs an ImageURI", ErrInvalid))
 			break
 		}

@@ -34,7 +34,10 @@ const (
 // Processor / ScriptProcessor / SKLearnProcessor settings.
 type Processor struct {
 	// ImageURI is the container image (see ImageURI for framework images).
-	ImageURI string
+	// Default job names derive from its repository name; for a variable
+	// image, from a String parameter's default or else "processing-job",
+	// as the SDK does.
+	ImageURI params.Input[string]
 	// Command is the interpreter a script runs with (["python3"] for
 	// script and framework processors). With Code set, the container
 	// entrypoint is Command followed by the code's container path.
@@ -278,6 +281,9 @@ func (s *ProcessingStep) defProblems() []error {
 	if s.proc.InstanceType == nil || s.proc.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: processor needs InstanceType and InstanceCount", ErrInvalid))
 	}
+	if _, ok := optional(s.proc.ImageURI); !ok {
+		out = append(out, fmt.Errorf("%w: processor needs an ImageURI", ErrInvalid))
+	}
 	if s.job.Code != "" && isLocal(s.job.Code) {
 		if err := checkExists(s.job.Code); err != nil {
 			out = append(out, err)
@@ -299,7 +305,7 @@ func (s *ProcessingStep) defProblems() []error {
 func (s *ProcessingStep) jobName(env *Env) string {
 	base := s.proc.BaseJobName
 	if base == "" {
-		base = BaseNameFromImage(s.proc.ImageURI)
+		base = imageBase(s.proc.ImageURI, "processing-job")
 	}
 	return env.JobName(base)
 }
@@ -320,7 +326,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	setOpt(cluster, "VolumeKmsKeyId", p.VolumeKMSKeyID)
 	a.Set("ProcessingResources", pyjson.NewObject().Set("ClusterConfig", cluster))
 
-	app := pyjson.NewObject().Set("ImageUri", p.ImageURI)
+	app := pyjson.NewObject().Set("ImageUri", exprOf(p.ImageURI))
 	if len(s.job.Arguments) > 0 {
 		args := make([]any, len(s.job.Arguments))
 		for i, x := range s.job.Arguments {

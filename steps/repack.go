@@ -76,13 +76,13 @@ func (r *repackStep) estimator(env *Env) (Estimator, error) {
 		return Estimator{}, fmt.Errorf("step %q: %w", r.name, err)
 	}
 	return Estimator{
-		ImageURI:      img,
+		ImageURI:      params.Lit(img),
 		Role:          m.Role,
 		InstanceType:  params.Lit(repackInstanceType),
 		InstanceCount: params.Lit(1),
 		// runtime_repack_output_prefix: where the model's own code would
 		// have been staged.
-		OutputPath: params.Lit(env.s3(env.JobName(BaseNameFromImage(m.ImageURI)))),
+		OutputPath: params.Lit(env.s3(modelCodePrefix(env, m.ImageURI))),
 		HyperParameters: []Member{
 			{Key: "inference_script", Value: path.Base(m.EntryPoint)},
 			{Key: "model_archive", Value: m.ModelData},

@@ -17,7 +17,7 @@ import (
 // repack as the SDK does are refused with the repack step named.
 func TestRepackModel(t *testing.T) {
 	train, artifacts := sdkRepackTrain()
-	good := steps.Model{ImageURI: "fakeimage", ModelData: artifacts,
+	good := steps.Model{ImageURI: params.Lit("fakeimage"), ModelData: artifacts,
 		EntryPoint: "inference.py", SourceDir: "testdata/code/repack", Repack: true}
 	ms := steps.CreateModel("M", good).DependsOn(train).Retry(steps.RetryPolicy{ExceptionTypes: []string{steps.StepServiceFault}, MaxAttempts: 2})
 	var names []string

@@ -12,7 +12,7 @@ import (
 // with, and the artifacts the repacked models read.
 func sdkRepackTrain() (*steps.TrainingStep, params.Value[string]) {
 	train := steps.Training("Train", steps.Estimator{
-		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
 	return train, train.Properties().ModelArtifacts().S3ModelArtifacts()
 }
@@ -50,13 +50,13 @@ func sdkRepackPipelineModel(t *testing.T) *pipeline.Pipeline {
 		ImageURI: mustImage(t, "sklearn", "1.0-1"), ModelData: artifacts,
 		EntryPoint: "inference.py", SourceDir: "testdata/code/repack", Repack: true,
 	}, {
-		ImageURI: "postimage", ModelData: lit("s3://my-bucket/post/model.tar.gz"),
+		ImageURI: params.Lit("postimage"), ModelData: lit("s3://my-bucket/post/model.tar.gz"),
 	}}, steps.Registration{
 		ModelPackageGroupName: lit("grp"), ContentTypes: text, ResponseTypes: text,
 		InferenceInstances: instances, TransformInstances: instances,
 	})
 	custom := steps.CreateModel("Custom", steps.Model{
-		ImageURI: "fakeimage", ModelData: artifacts,
+		ImageURI: params.Lit("fakeimage"), ModelData: artifacts,
 		EntryPoint: "inference.py", SourceDir: "testdata/code/repack", Repack: true,
 	})
 	return pipeline.New("MyPipeline").Steps(train, reg, custom).Env(sdkEnv())

@@ -57,7 +57,7 @@ func uploads(s Step, env *Env) []stepdef.Upload {
 			if m.SourceDir == "" && !isLocal(m.EntryPoint) {
 				continue
 			}
-			uri := env.s3(env.JobName(BaseNameFromImage(m.ImageURI)), "sourcedir.tar.gz")
+			uri := env.s3(modelCodePrefix(env, m.ImageURI), "sourcedir.tar.gz")
 			out = append(out, archive(uri, m.SourceDir, m.EntryPoint, nil))
 		}
 		return out

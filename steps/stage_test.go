@@ -25,11 +25,11 @@ func TestUploadsMatchArguments(t *testing.T) {
 	env := &steps.Env{PipelineName: "p", Bucket: "b", Region: "us-east-1", Role: "r",
 		Now: steps.FrozenClock(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))}
 	proto := stepdef.Get[steps.Step, steps.Env]()
-	proc := steps.Processor{ImageURI: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+	proc := steps.Processor{ImageURI: params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
-	est := steps.Estimator{ImageURI: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+	est := steps.Estimator{ImageURI: params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"),
 		InstanceType: params.Lit("ml.c5.xlarge"), InstanceCount: params.Lit(1), Framework: steps.XGBoost(script, "")}
-	model := steps.Model{ImageURI: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+	model := steps.Model{ImageURI: params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"),
 		ModelData: params.Lit("s3://b/model.tar.gz"), EntryPoint: script}
 	for _, tc := range []struct {
 		name    string

@@ -116,7 +116,7 @@ func (e *Estimator) problems() []error {
 	if e.InstanceType == nil || e.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: estimator needs InstanceType and InstanceCount", ErrInvalid))
 	}
-	if e.ImageURI == "" {
+	if _, ok := optional(e.ImageURI); !ok {
 		out = append(out, fmt.Errorf("%w: estimator needs an ImageURI", ErrInvalid))
 	}
 	if f := e.Framework; f != nil && f.EntryPoint == "" {
@@ -152,7 +152,7 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	a := pyjson.NewObject()
 	alg := pyjson.NewObject().
 		Set("TrainingInputMode", orValue(e.InputMode, "File")).
-		Set("TrainingImage", e.ImageURI)
+		Set("TrainingImage", exprOf(e.ImageURI))
 	if len(e.MetricDefinitions) > 0 {
 		alg.Set("MetricDefinitions", e.metricDefinitions())
 	}

@@ -315,7 +315,7 @@ func (s *TuningStep) defArguments(env *Env) any {
 		}
 		alg.Set("MetricDefinitions", md)
 	}
-	alg.Set("TrainingImage", e.ImageURI)
+	alg.Set("TrainingImage", exprOf(e.ImageURI))
 	def.Set("AlgorithmSpecification", alg)
 	if len(s.inputs) > 0 {
 		def.Set("InputDataConfig", renderInputs(s.inputs))

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -149,6 +150,9 @@ var imageBaseRE = regexp.MustCompile(`^(.+/)?([^:/]+)(:[^:]+)?$`)
 // URI for default job names: the repository name without registry and tag
 // ("…/sagemaker-xgboost:1.7-1" → "sagemaker-xgboost").
 func BaseNameFromImage(image string) string {
+	if image == "" {
+		return ""
+	}
 	if m := imageBaseRE.FindStringSubmatch(image); m != nil {
 		return m[2]
 	}
@@ -260,4 +264,38 @@ func cloneInputs(ins []TrainingInput) []TrainingInput {
 		out[i].ShuffleSeed = clonePtr(out[i].ShuffleSeed)
 	}
 	return out
+}
+
+// imageBase is the SDK's base_name_from_image for an image that may be a
+// pipeline variable: a literal's base name; for a String parameter with a
+// default, its default's; else def (the job class's default name).
+func imageBase(image params.Input[string], def string) string {
+	if image == nil {
+		return def
+	}
+	switch x := image.Value().Expr().(type) {
+	case params.Literal:
+		if s, ok := x.Value().(string); ok {
+			return BaseNameFromImage(s)
+		}
+	case params.Get:
+		if r := x.Ref(); r.Kind == params.RefParameter && r.Param != nil && r.Param.Type() == params.TypeString {
+			if d, ok := r.Param.Default(); ok {
+				if s, ok := d.(string); ok && s != "" {
+					return BaseNameFromImage(s)
+				}
+			}
+		}
+	}
+	return def
+}
+
+// modelCodePrefix is the SDK's model_code_key_prefix for a model without
+// a name: the image's timestamped job name, or model_code/<epoch
+// seconds> for an image given as a pipeline variable.
+func modelCodePrefix(env *Env, image params.Input[string]) string {
+	if isVariable(image) {
+		return "model_code/" + strconv.FormatInt(env.now().Unix(), 10)
+	}
+	return env.JobName(imageBase(image, ""))
 }
