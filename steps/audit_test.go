@@ -38,7 +38,6 @@ type auditRow struct {
 // Reasons shared by several rows.
 const (
 	notBuilt = "the builders do not offer this setting"
-	pending  = "pending: still a literal here (see estimator-variables.sdk-2.257.6.json, not yet rebuilt)"
 )
 
 var audit = []auditRow{
@@ -68,8 +67,8 @@ var audit = []auditRow{
 	{"Estimator", "max_retry_attempts", "Estimator.MaxRetryAttempts", true, ""},
 	{"Estimator", "source_dir", "Framework.SourceDir", false, "the SDK fails on a variable source dir when it derives the job name (AttributeError: 'ParameterString' object has no attribute 'decode'), and a local one is read when the definition is written"},
 	{"Estimator", "hyperparameters", "Estimator.HyperParameters", true, ""},
-	{"Estimator", "container_log_level", "Framework.ContainerLogLevel", false, pending},
-	{"Estimator", "entry_point", "Framework.EntryPoint", false, pending + "; the SDK takes a variable only with an S3 source dir"},
+	{"Estimator", "container_log_level", "Framework.ContainerLogLevel", true, ""},
+	{"Estimator", "entry_point", "Framework.EntryPoint", true, ""},
 	{"Estimator", "training_repository_access_mode", "", false, notBuilt},
 	{"Estimator", "training_repository_credentials_provider_arn", "", false, notBuilt},
 	{"Estimator", "enable_infra_check", "", false, notBuilt},
@@ -140,7 +139,7 @@ var audit = []auditRow{
 	{"Model", "vpc_config", "Model.Subnets", true, ""},
 	{"Model", "enable_network_isolation", "Model.EnableNetworkIsolation", true, ""},
 	{"Model", "image_config", "", false, notBuilt},
-	{"Model", "container_log_level", "Model.ContainerLogLevel", false, pending},
+	{"Model", "container_log_level", "Model.ContainerLogLevel", true, ""},
 	{"Model", "model_server_workers", "", false, notBuilt},
 	{"register", "content_types", "Registration.ContentTypes", true, ""},
 	{"register", "response_types", "Registration.ResponseTypes", true, ""},

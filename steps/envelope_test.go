@@ -195,7 +195,7 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 		before = append(before, encode(t, s, env))
 	}
 	est.HyperParameters[0].Value = 2
-	est.Framework.EntryPoint = "other.py"
+	est.Framework.EntryPoint = params.Lit("other.py")
 	tuner.Ranges[0].(steps.CategoricalRange).Values[0] = "y"
 	tuner.WarmStart.Parents[0] = params.Lit("q")
 	proc.Command[0] = "bash"

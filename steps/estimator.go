@@ -98,23 +98,29 @@ type Framework struct {
 	EstimatorClass  string
 	EstimatorModule string
 	// EntryPoint is the script run by the container; its base name is
-	// sagemaker_program.
-	EntryPoint string
+	// sagemaker_program. It may be a pipeline variable only with an s3://
+	// SourceDir (the SDK refuses one with local code); sagemaker_program
+	// is then the variable.
+	EntryPoint params.Input[string]
 	// SourceDir is a local directory (or an s3:// sourcedir.tar.gz used as
 	// is) holding the entry point and its helpers.
 	SourceDir string
 	// Dependencies are further local paths packed with the code.
 	Dependencies []string
-	// ContainerLogLevel defaults to 20 (Python's logging.INFO).
-	ContainerLogLevel int
+	// ContainerLogLevel (sagemaker_container_log_level) defaults to 20,
+	// Python's logging.INFO.
+	ContainerLogLevel params.Input[int]
 }
+
+// entry returns the entry point when it is a literal, "" otherwise.
+func (f *Framework) entry() string { return literalString(f.EntryPoint) }
 
 // XGBoost returns the Framework settings of the SDK's XGBoost estimator.
 func XGBoost(entryPoint, sourceDir string) *Framework {
 	return &Framework{
 		EstimatorClass:  "XGBoost",
 		EstimatorModule: "sagemaker.xgboost.estimator",
-		EntryPoint:      entryPoint,
+		EntryPoint:      params.Lit(entryPoint),
 		SourceDir:       sourceDir,
 	}
 }
@@ -251,8 +257,12 @@ func (e *Estimator) hyperParameters(env *Env, skip map[string]bool, codeURI, job
 	}
 	if f := e.Framework; f != nil {
 		o.Set("sagemaker_submit_directory", jsonString(codeURI))
-		o.Set("sagemaker_program", jsonString(path.Base(f.EntryPoint)))
-		o.Set("sagemaker_container_log_level", strconv.Itoa(orInt(f.ContainerLogLevel, 20)))
+		if isVariable(f.EntryPoint) {
+			o.Set("sagemaker_program", jsonString(f.EntryPoint.Value()))
+		} else {
+			o.Set("sagemaker_program", jsonString(path.Base(f.entry())))
+		}
+		o.Set("sagemaker_container_log_level", logLevel(f.ContainerLogLevel))
 		if jobName != "" {
 			o.Set("sagemaker_job_name", jsonString(jobName))
 		}
@@ -269,8 +279,8 @@ func (f *Framework) codePaths() []string {
 		}
 		return nil
 	}
-	if f.EntryPoint != "" && isLocal(f.EntryPoint) {
-		return append([]string{f.EntryPoint}, f.Dependencies...)
+	if e := f.entry(); e != "" && isLocal(e) {
+		return append([]string{e}, f.Dependencies...)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package steps
 import (
 	"fmt"
 	"path"
-	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
@@ -35,8 +34,8 @@ type Model struct {
 	// the Environment entries.
 	EntryPoint string
 	SourceDir  string
-	// ContainerLogLevel defaults to 20.
-	ContainerLogLevel int
+	// ContainerLogLevel (SAGEMAKER_CONTAINER_LOG_LEVEL) defaults to 20.
+	ContainerLogLevel params.Input[int]
 	// Repack packs the code into the model archive at run time, as the
 	// SDK does for an SKLearnModel or XGBoostModel with network isolation
 	// and for a plain Model with an entry point and a source dir: the
@@ -84,7 +83,7 @@ func (m *Model) container(env *Env, register bool, rp *repackStep) *pyjson.Objec
 			}
 			e.Set("SAGEMAKER_PROGRAM", path.Base(m.EntryPoint))
 			e.Set("SAGEMAKER_SUBMIT_DIRECTORY", dir)
-			e.Set("SAGEMAKER_CONTAINER_LOG_LEVEL", strconv.Itoa(orInt(m.ContainerLogLevel, 20)))
+			e.Set("SAGEMAKER_CONTAINER_LOG_LEVEL", logLevel(m.ContainerLogLevel))
 			e.Set("SAGEMAKER_REGION", env.Region)
 		}
 		c.Set("Environment", e)

@@ -95,7 +95,7 @@ func (r *repackStep) estimator(env *Env) (Estimator, error) {
 		Framework: &Framework{
 			EstimatorClass:  "SKLearn",
 			EstimatorModule: "sagemaker.sklearn.estimator",
-			EntryPoint:      repackLauncher,
+			EntryPoint:      params.Lit(repackLauncher),
 			SourceDir:       m.SourceDir,
 		},
 	}, nil

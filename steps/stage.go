@@ -38,7 +38,7 @@ func uploads(s Step, env *Env) []stepdef.Upload {
 		if !ok {
 			return nil
 		}
-		return []stepdef.Upload{archive(uri, f.SourceDir, f.EntryPoint, f.Dependencies)}
+		return []stepdef.Upload{archive(uri, f.SourceDir, f.entry(), f.Dependencies)}
 	case *TuningStep:
 		e := &x.tuner.Estimator
 		f := e.Framework
@@ -46,7 +46,7 @@ func uploads(s Step, env *Env) []stepdef.Upload {
 			return nil
 		}
 		uri := env.s3(env.JobName(e.baseJobName()), "source", "sourcedir.tar.gz")
-		return []stepdef.Upload{archive(uri, f.SourceDir, f.EntryPoint, f.Dependencies)}
+		return []stepdef.Upload{archive(uri, f.SourceDir, f.entry(), f.Dependencies)}
 	case *modelSubStep:
 		var out []stepdef.Upload
 		for i := range x.models {

@@ -197,7 +197,7 @@ func (s *TuningStep) Steps() []Step { return []Step{s} }
 // defWarnings reports the estimator's local code that does not exist.
 func (s *TuningStep) defWarnings() []error {
 	if f := s.tuner.Estimator.Framework; f != nil {
-		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+		return localCodeProblems("framework estimator", f.entry(), f.SourceDir, f.Dependencies)
 	}
 	return nil
 }

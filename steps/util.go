@@ -95,13 +95,6 @@ func setOpt[T params.Primitive](o *pyjson.Object, key string, in params.Input[T]
 	}
 }
 
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
 func orString(v, def string) string {
 	if v == "" {
 		return def
@@ -298,4 +291,32 @@ func modelCodePrefix(env *Env, image params.Input[string]) string {
 		return "model_code/" + strconv.FormatInt(env.now().Unix(), 10)
 	}
 	return env.JobName(imageBase(image, ""))
+}
+
+// literalString returns in's value when it is a string literal, "" when it
+// is unset or a variable.
+func literalString(in params.Input[string]) string {
+	if in == nil {
+		return ""
+	}
+	if l, ok := in.Value().Expr().(params.Literal); ok {
+		if s, ok := l.Value().(string); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// logLevel renders a container log level as the SDK does: "20" when unset,
+// str() of a literal, to_string() of a variable.
+func logLevel(in params.Input[int]) any {
+	if in == nil {
+		return "20"
+	}
+	if l, ok := in.Value().Expr().(params.Literal); ok {
+		if n, ok := l.Value().(int64); ok {
+			return strconv.FormatInt(n, 10)
+		}
+	}
+	return pyString(in.Value())
 }
