@@ -30,6 +30,13 @@ type Estimator struct {
 	VolumeSizeInGB params.Input[int]
 	// VolumeKMSKeyID encrypts the volume when set.
 	VolumeKMSKeyID params.Input[string]
+	// KeepAlivePeriodInSeconds keeps the instances warm for the next job
+	// (warm pools) when set; a tuning job's definition has no such field.
+	KeepAlivePeriodInSeconds params.Input[int]
+	// EnableSageMakerMetrics renders EnableSageMakerMetricsTimeSeries of a
+	// training job when set (true or false); a tuning job's definition has
+	// no such field.
+	EnableSageMakerMetrics params.Input[bool]
 	// MaxRuntimeInSeconds defaults to 86400.
 	MaxRuntimeInSeconds params.Input[int]
 	// MaxWaitInSeconds (spot training) renders when set and not a literal

@@ -19,6 +19,7 @@ var sdkVariableBuilders = map[string]func(*testing.T) *pipeline.Pipeline{
 	"tuning-variable-instances.sdk-2.257.6.json":      sdkTuningVariableInstances,
 	"transform-output-from-property.sdk-2.257.6.json": sdkTransformOutputFromProperty,
 	"condition-in-mixed.sdk-2.257.6.json":             sdkConditionInMixed,
+	"estimator-variables.sdk-2.257.6.json":            sdkEstimatorVariables,
 }
 
 // An output path joined from a parameter and the execution id.

@@ -160,11 +160,17 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	if len(e.MetricDefinitions) > 0 {
 		alg.Set("MetricDefinitions", e.metricDefinitions())
 	}
+	if e.EnableSageMakerMetrics != nil {
+		alg.Set("EnableSageMakerMetricsTimeSeries", exprOf(e.EnableSageMakerMetrics))
+	}
 	a.Set("AlgorithmSpecification", alg)
 	a.Set("OutputDataConfig", e.outputDataConfig(env))
 	a.Set("StoppingCondition", e.stoppingCondition())
 	res := pyjson.NewObject().Set("VolumeSizeInGB", orValue(e.VolumeSizeInGB, 30))
 	setOpt(res, "VolumeKmsKeyId", e.VolumeKMSKeyID)
+	if e.KeepAlivePeriodInSeconds != nil {
+		res.Set("KeepAlivePeriodInSeconds", exprOf(e.KeepAlivePeriodInSeconds))
+	}
 	res.Set("InstanceCount", exprOf(e.InstanceCount)).Set("InstanceType", exprOf(e.InstanceType))
 	a.Set("ResourceConfig", res)
 	a.Set("RoleArn", e.role(env))
