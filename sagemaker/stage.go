@@ -49,7 +49,7 @@ func uploads(p *pipeline.Pipeline, env *steps.Env) ([]upload, error) {
 			}
 			var body []byte
 			if u.Archive {
-				body, err = sourceTar(u.SourceDir, u.Paths)
+				body, err = sourceTar(u.SourceDir, u.Paths, u.Files)
 			} else if len(u.Paths) == 1 {
 				body, err = os.ReadFile(u.Paths[0])
 			} else {
@@ -79,8 +79,9 @@ func splitS3(uri string) (bucket, key string, err error) {
 
 // sourceTar builds sourcedir.tar.gz as the SDK's create_tar_file does:
 // each entry of dir (if set) and each path at the root under its base
-// name, directories with their contents, links followed.
-func sourceTar(dir string, paths []string) ([]byte, error) {
+// name, directories with their contents, links followed; then the
+// generated files.
+func sourceTar(dir string, paths []string, files []stepdef.File) ([]byte, error) {
 	var roots []string
 	if dir != "" {
 		entries, err := os.ReadDir(dir)
@@ -97,6 +98,15 @@ func sourceTar(dir string, paths []string) ([]byte, error) {
 	tw := tar.NewWriter(zw)
 	for _, r := range roots {
 		if err := addTree(tw, r, filepath.Base(r)); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range files {
+		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: f.Name, Mode: f.Mode, Size: int64(len(f.Data))}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(f.Data); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	_ "embed"
 	"fmt"
 	"path"
 	"strconv"
@@ -22,6 +23,38 @@ const (
 	// the code travels inside the model archive.
 	repackedCodeDir = "/opt/ml/model/code"
 )
+
+// The repacking scripts the repack step's training job runs, staged with
+// the model's source dir.
+var (
+	//go:embed repackcode/_repack_model.py
+	repackScript []byte
+	//go:embed repackcode/_repack_script_launcher.sh
+	repackLauncherScript []byte
+)
+
+// upload is the code the repack step stages in env: the model's source
+// dir and the repacking scripts, packed into sourcedir.tar.gz under the
+// repack job's name.
+func (r *repackStep) upload(env *Env) []stepdef.Upload {
+	m := &r.model
+	if m.SourceDir == "" || !isLocal(m.SourceDir) {
+		return nil // defProblems reports it
+	}
+	est, err := r.estimator(env)
+	if err != nil {
+		return nil
+	}
+	return []stepdef.Upload{{
+		URI:       env.s3(env.JobName(est.baseJobName()), "source", "sourcedir.tar.gz"),
+		Archive:   true,
+		SourceDir: localPath(m.SourceDir),
+		Files: []stepdef.File{
+			{Name: "_repack_model.py", Mode: 0o644, Data: repackScript},
+			{Name: repackLauncher, Mode: 0o755, Data: repackLauncherScript},
+		},
+	}}
+}
 
 // repackStep is the training step the SDK inserts before a model step for
 // each of its models with Model.Repack set, named "<name>-RepackModel-<i>"

@@ -47,6 +47,8 @@ func uploads(s Step, env *Env) []stepdef.Upload {
 		}
 		uri := env.s3(env.JobName(e.baseJobName()), "source", "sourcedir.tar.gz")
 		return []stepdef.Upload{archive(uri, f.SourceDir, f.entry(), f.Dependencies)}
+	case *repackStep:
+		return x.upload(env)
 	case *modelSubStep:
 		var out []stepdef.Upload
 		for i := range x.models {

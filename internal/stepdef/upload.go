@@ -12,4 +12,14 @@ type Upload struct {
 	Archive   bool
 	SourceDir string
 	Paths     []string
+	// Files are generated files an archive holds at its root after the
+	// others (the repacking scripts of a model's repack step).
+	Files []File
+}
+
+// File is a generated file of an archive.
+type File struct {
+	Name string
+	Mode int64 // permission bits
+	Data []byte
 }
