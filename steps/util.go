@@ -53,7 +53,10 @@ func exprOfAny(x params.Exprer) any {
 }
 
 // orValue returns the input's expression, or def when it is unset.
-func orValue[T params.Primitive](in params.Input[T], def T) any {
+//
+// def is an any, not a T, so that a constant default is boxed statically
+// rather than allocated on every call; callers pass a value of type T.
+func orValue[T params.Primitive](in params.Input[T], def any) any {
 	if in != nil {
 		if e := in.Value().Expr(); e != nil {
 			return e
