@@ -310,6 +310,12 @@ func (s *ProcessingStep) jobName(env *Env) string {
 	return env.JobName(base)
 }
 
+// Values every processing step renders, built once: they are immutable.
+var (
+	codeDestination = params.Lit("/opt/ml/processing/input/code")
+	executionID     = params.PipelineExecutionID.Value()
+)
+
 // defArguments renders the CreateProcessingJob request minus the job name.
 func (s *ProcessingStep) defArguments(env *Env) any {
 	env = orEmpty(env)
@@ -335,7 +341,9 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 		app.Set("ContainerArguments", args)
 	}
 	if s.job.Code != "" {
-		ep := append(cloneSlice(p.Command), "/opt/ml/processing/input/code/"+path.Base(s.job.Code))
+		ep := make([]string, len(p.Command), len(p.Command)+1)
+		copy(ep, p.Command)
+		ep = append(ep, "/opt/ml/processing/input/code/"+path.Base(s.job.Code))
 		app.Set("ContainerEntrypoint", ep)
 	} else if len(p.Entrypoint) > 0 {
 		app.Set("ContainerEntrypoint", exprList(p.Entrypoint))
@@ -343,7 +351,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	a.Set("AppSpecification", app)
 	a.Set("RoleArn", orValue(p.Role, env.Role))
 
-	var inputs []any
+	inputs := make([]any, 0, len(s.job.Inputs)+1)
 	for i, in := range s.job.Inputs {
 		name, ok := optional(in.Name)
 		if !ok {
@@ -353,7 +361,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	}
 	if s.job.Code != "" {
 		inputs = append(inputs, processingInput("code", s.codeURI(env, job), ProcessingInput{
-			Destination: params.Lit("/opt/ml/processing/input/code"),
+			Destination: codeDestination,
 		}))
 	}
 	if len(inputs) > 0 {
@@ -368,8 +376,8 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 			case o.Destination != nil:
 				dest = exprOf(o.Destination)
 			default:
-				vals := append(env.bucketValues(), env.PipelineName,
-					params.PipelineExecutionID.Value(), s.name, "output", name)
+				vals := append(env.bucketValues(5), env.PipelineName,
+					executionID, s.name, "output", name)
 				dest = params.Join("/", vals...).Expr()
 			}
 			s3 := pyjson.NewObject().
