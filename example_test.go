@@ -16,7 +16,7 @@ func Example() {
 	threshold := params.Float("RMSEThreshold").WithDefault(15000.0)
 	report := steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		Role:          params.Lit("arn:aws:iam::111122223333:role/SageMakerRole"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),

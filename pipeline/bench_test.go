@@ -17,7 +17,7 @@ func generated(n int) *pipeline.Pipeline {
 	count := params.Integer("InstanceCount").WithDefault(1)
 	threshold := params.Float("Threshold").WithDefault(0.5)
 	proc := steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: count,

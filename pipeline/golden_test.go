@@ -88,7 +88,7 @@ func processingPropertyFileCache() *pipeline.Pipeline {
 	typ := params.String("InstanceType").WithDefault("ml.m4.4xlarge")
 	count := params.Integer("InstanceCount").WithDefault(1)
 	t1, t2, t3 := bare("TestStep", steps.TypeTraining), bare("SecondTestStep", steps.TypeTraining), bare("ThirdTestStep", steps.TypeTraining)
-	proc := steps.Processor{ImageURI: "fakeimage", Role: params.Lit("DummyRole"), InstanceType: typ, InstanceCount: count}
+	proc := steps.Processor{ImageURI: params.Lit("fakeimage"), Role: params.Lit("DummyRole"), InstanceType: typ, InstanceCount: count}
 	step := steps.Processing("MyProcessingStep", proc, steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{Source: uri, Destination: params.Lit("processing_manifest")}},
 		Layout: steps.LayoutJob,
@@ -106,7 +106,7 @@ func tuningSingleAlgo() *pipeline.Pipeline {
 	data := params.String("DataSourceS3Uri").WithDefault("s3://my-bucket/train_manifest")
 	spot := params.Boolean("UseSpotInstances").WithDefault(false)
 	est := steps.Estimator{
-		ImageURI:         "fakeimage",
+		ImageURI:         params.Lit("fakeimage"),
 		Role:             "DummyRole",
 		InstanceType:     lit("ml.c5.4xlarge"),
 		InstanceCount:    params.Lit(1),
@@ -146,7 +146,7 @@ func tuningSingleAlgo() *pipeline.Pipeline {
 func registerModel() *pipeline.Pipeline {
 	test := bare("TestStep", steps.TypeTraining)
 	model := steps.Model{
-		ImageURI:      "012345678901.dkr.ecr.us-west-2.amazonaws.com/my-custom-image-uri",
+		ImageURI:      params.Lit("012345678901.dkr.ecr.us-west-2.amazonaws.com/my-custom-image-uri"),
 		ModelData:     lit("s3://my-bucket/model.tar.gz"),
 		NoEnvironment: true,
 	}
@@ -204,7 +204,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	cache := steps.CacheConfig{Enabled: true, ExpireAfter: "PT12H"}
 
 	sklearn := steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		Role:          params.Lit(seedRole),
 		InstanceType:  lit("ml.m5.2xlarge"),
@@ -244,7 +244,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	split := preprocess.Properties()
 	tuning := steps.Tuning("HPTuning", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI:        xgbImage,
+			ImageURI:        params.Lit(xgbImage),
 			Role:            seedRole,
 			InstanceType:    lit("ml.c5.xlarge"),
 			InstanceCount:   params.Lit(3),
@@ -278,7 +278,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	evalOut := lit("s3://" + seedBucket + "/" + evalJob + "/output/evaluation")
 	report := steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	evaluate := steps.Processing("EvaluateModel", steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3"),
 		Command:       []string{"python3"},
 		Role:          params.Lit(seedRole),
 		InstanceType:  lit("ml.m5.xlarge"),
@@ -295,7 +295,7 @@ func seed(cfg seedConfig) *pipeline.Pipeline {
 	}).PropertyFiles(report)
 
 	register := steps.RegisterModel("RegisterTrainedModel", steps.Model{
-		ImageURI:   xgbImage,
+		ImageURI:   params.Lit(xgbImage),
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
 		Framework:  params.Lit("XGBOOST"),

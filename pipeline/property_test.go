@@ -14,7 +14,7 @@ import (
 // steps.ErrUnknownProperty (naming the referring step) for paths the step
 // type does not have, and accepts the ones it has.
 func TestValidatePropertyPaths(t *testing.T) {
-	proc := steps.Processor{ImageURI: "img", Role: params.Lit("r"),
+	proc := steps.Processor{ImageURI: params.Lit("img"), Role: params.Lit("r"),
 		InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
 	prep := steps.Processing("Prep", proc, steps.ProcessingJob{
 		Outputs: []steps.ProcessingOutput{{Name: "train", Source: params.Lit("/opt/ml/processing/train")}},

@@ -11,7 +11,7 @@ import (
 // TestStepObjectMatchesRender guards the compiler's one-pass rendering: it
 // must write every step exactly as the protocol's Render does.
 func TestStepObjectMatchesRender(t *testing.T) {
-	proc := steps.Processor{ImageURI: "img", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
+	proc := steps.Processor{ImageURI: params.Lit("img"), InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
 	prep := steps.Processing("Prep", proc, steps.ProcessingJob{
 		Code:    "s3://b/code.py",
 		Outputs: []steps.ProcessingOutput{{Name: "report", Source: params.Lit("/opt/ml/processing/report")}},

@@ -24,7 +24,7 @@ func nested(depth int) any {
 // accepts the values just inside the limits.
 func TestValidateServiceLimits(t *testing.T) {
 	ok := steps.Fail("Stop", params.Lit("stop"))
-	proc := steps.Processor{ImageURI: "img", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
+	proc := steps.Processor{ImageURI: params.Lit("img"), InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
 	noRole := steps.Processing("Prep", proc, steps.ProcessingJob{Layout: steps.LayoutJob})
 	deep := func(depth int) steps.Entity {
 		return steps.Lambda("Fn", "arn:aws:lambda:us-west-2:1:function:f", []steps.Member{{Key: "in", Value: nested(depth)}})

@@ -98,7 +98,7 @@ func (panicky) Value() params.Value[string] { panic(errors.New("boom")) }
 
 func TestStepPanicBecomesError(t *testing.T) {
 	fine := steps.Fail("Fine", params.Lit("ok"))
-	bad := steps.Processing("Bad", steps.Processor{ImageURI: "img", InstanceType: panicky{}, InstanceCount: params.Lit(1)}, steps.ProcessingJob{})
+	bad := steps.Processing("Bad", steps.Processor{ImageURI: params.Lit("img"), InstanceType: panicky{}, InstanceCount: params.Lit(1)}, steps.ProcessingJob{})
 	p := New("p").Steps(fine, bad)
 	for _, err := range []error{p.Validate(), func() error { _, err := p.Definition(); return err }()} {
 		var se *StepError

@@ -22,7 +22,7 @@ type aliasCase struct {
 func TestBuildersCopyNestedData(t *testing.T) {
 	env := testEnv()
 	est := func(hps []steps.Member) steps.Estimator {
-		return steps.Estimator{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1), HyperParameters: hps}
+		return steps.Estimator{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1), HyperParameters: hps}
 	}
 	tests := []aliasCase{
 		func() (tc aliasCase) {
@@ -30,7 +30,7 @@ func TestBuildersCopyNestedData(t *testing.T) {
 			drift := &steps.MetricsSource{ContentType: lit("application/json"), S3URI: lit("s3://b/drift.json")}
 			tc.name = "registration metrics sources"
 			tc.build = func() steps.Step {
-				return steps.RegisterModel("Reg", steps.Model{ImageURI: "img"}, steps.Registration{
+				return steps.RegisterModel("Reg", steps.Model{ImageURI: params.Lit("img")}, steps.Registration{
 					ModelPackageGroupName: lit("g"),
 					Metrics:               &steps.ModelMetrics{ModelStatistics: src},
 					DriftCheck:            &steps.DriftCheckBaselines{ModelStatistics: drift},

@@ -38,15 +38,14 @@ type auditRow struct {
 // Reasons shared by several rows.
 const (
 	notBuilt = "the builders do not offer this setting"
-	pending  = "pending: still a literal here (see estimator-variables.sdk-2.257.6.json, not yet rebuilt)"
 )
 
 var audit = []auditRow{
 	// Estimators (EstimatorBase, Estimator, Framework, XGBoost, SKLearn).
-	{"Estimator", "image_uri", "Estimator.ImageURI", false, pending + "; the image's repository name is also the default job name base"},
+	{"Estimator", "image_uri", "Estimator.ImageURI", true, ""},
 	{"Estimator", "instance_count", "Estimator.InstanceCount", true, ""},
 	{"Estimator", "instance_type", "Estimator.InstanceType", true, ""},
-	{"Estimator", "keep_alive_period_in_seconds", "", false, notBuilt},
+	{"Estimator", "keep_alive_period_in_seconds", "Estimator.KeepAlivePeriodInSeconds", true, ""},
 	{"Estimator", "volume_size", "Estimator.VolumeSizeInGB", true, ""},
 	{"Estimator", "volume_kms_key", "Estimator.VolumeKMSKeyID", true, ""},
 	{"Estimator", "max_run", "Estimator.MaxRuntimeInSeconds", true, ""},
@@ -62,14 +61,14 @@ var audit = []auditRow{
 	{"Estimator", "max_wait", "Estimator.MaxWaitInSeconds", true, ""},
 	{"Estimator", "checkpoint_s3_uri", "Estimator.CheckpointS3URI", true, ""},
 	{"Estimator", "checkpoint_local_path", "Estimator.CheckpointLocalPath", true, ""},
-	{"Estimator", "enable_sagemaker_metrics", "", false, notBuilt},
+	{"Estimator", "enable_sagemaker_metrics", "Estimator.EnableSageMakerMetrics", true, ""},
 	{"Estimator", "enable_network_isolation", "Estimator.EnableNetworkIsolation", true, ""},
 	{"Estimator", "environment", "Estimator.Environment", true, ""},
 	{"Estimator", "max_retry_attempts", "Estimator.MaxRetryAttempts", true, ""},
 	{"Estimator", "source_dir", "Framework.SourceDir", false, "the SDK fails on a variable source dir when it derives the job name (AttributeError: 'ParameterString' object has no attribute 'decode'), and a local one is read when the definition is written"},
 	{"Estimator", "hyperparameters", "Estimator.HyperParameters", true, ""},
-	{"Estimator", "container_log_level", "Framework.ContainerLogLevel", false, pending},
-	{"Estimator", "entry_point", "Framework.EntryPoint", false, pending + "; the SDK takes a variable only with an S3 source dir"},
+	{"Estimator", "container_log_level", "Framework.ContainerLogLevel", true, ""},
+	{"Estimator", "entry_point", "Framework.EntryPoint", true, ""},
 	{"Estimator", "training_repository_access_mode", "", false, notBuilt},
 	{"Estimator", "training_repository_credentials_provider_arn", "", false, notBuilt},
 	{"Estimator", "enable_infra_check", "", false, notBuilt},
@@ -91,7 +90,7 @@ var audit = []auditRow{
 
 	// Processors and their run.
 	{"Processor", "role", "Processor.Role", true, ""},
-	{"Processor", "image_uri", "Processor.ImageURI", false, pending + "; the image's repository name is also the default job name base"},
+	{"Processor", "image_uri", "Processor.ImageURI", true, ""},
 	{"Processor", "instance_count", "Processor.InstanceCount", true, ""},
 	{"Processor", "instance_type", "Processor.InstanceType", true, ""},
 	{"Processor", "entrypoint", "Processor.Entrypoint", true, ""},
@@ -134,13 +133,13 @@ var audit = []auditRow{
 	{"WarmStartConfig", "parents", "WarmStart.Parents", true, ""},
 
 	// Models and registration.
-	{"Model", "image_uri", "Model.ImageURI", false, pending + "; the image's repository name is also the default code location's job name base"},
+	{"Model", "image_uri", "Model.ImageURI", true, ""},
 	{"Model", "model_data", "Model.ModelData", true, ""},
 	{"Model", "env", "Model.Environment", true, ""},
 	{"Model", "vpc_config", "Model.Subnets", true, ""},
 	{"Model", "enable_network_isolation", "Model.EnableNetworkIsolation", true, ""},
 	{"Model", "image_config", "", false, notBuilt},
-	{"Model", "container_log_level", "Model.ContainerLogLevel", false, pending},
+	{"Model", "container_log_level", "Model.ContainerLogLevel", true, ""},
 	{"Model", "model_server_workers", "", false, notBuilt},
 	{"register", "content_types", "Registration.ContentTypes", true, ""},
 	{"register", "response_types", "Registration.ResponseTypes", true, ""},
@@ -148,7 +147,7 @@ var audit = []auditRow{
 	{"register", "transform_instances", "Registration.TransformInstances", true, ""},
 	{"register", "model_package_name", "", false, notBuilt + " (registering into a group is)"},
 	{"register", "model_package_group_name", "Registration.ModelPackageGroupName", true, ""},
-	{"register", "image_uri", "Model.ImageURI", false, pending},
+	{"register", "image_uri", "Model.ImageURI", true, ""},
 	{"register", "approval_status", "Registration.ApprovalStatus", true, ""},
 	{"register", "customer_metadata_properties", "Registration.CustomerMetadata", true, ""},
 	{"register", "validation_specification", "", false, notBuilt},
@@ -181,7 +180,7 @@ var audit = []auditRow{
 	{"Transformer", "max_concurrent_transforms", "Transformer.MaxConcurrentTransforms", true, ""},
 	{"Transformer", "max_payload", "Transformer.MaxPayloadInMB", true, ""},
 	{"Transformer", "env", "Transformer.Environment", true, ""},
-	{"Transformer", "volume_kms_key", "", false, notBuilt},
+	{"Transformer", "volume_kms_key", "Transformer.VolumeKMSKeyID", true, ""},
 	{"Transformer.transform", "data", "Transformer.Data", true, ""},
 	{"Transformer.transform", "data_type", "Transformer.DataType", true, ""},
 	{"Transformer.transform", "content_type", "Transformer.ContentType", true, ""},

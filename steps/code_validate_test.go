@@ -18,7 +18,7 @@ import (
 // which does not need its contents, still writes the pipeline.
 func TestMissingFrameworkCode(t *testing.T) {
 	est := func(f *steps.Framework) steps.Estimator {
-		return steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), Framework: f}
+		return steps.Estimator{ImageURI: params.Lit("img"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), Framework: f}
 	}
 	in := steps.TrainingInput{S3Data: lit("s3://b/train")}
 	tuner := func(f *steps.Framework) steps.Tuner {
@@ -34,9 +34,9 @@ func TestMissingFrameworkCode(t *testing.T) {
 		{"tuning, code present", steps.Tuning("T", tuner(steps.XGBoost("main.py", "testdata/code/src")), in), ""},
 		{"tuning, S3 source dir", steps.Tuning("T", tuner(steps.XGBoost("main.py", "s3://b/src.tar.gz")), in), ""},
 		{"training, entry point missing from its source dir", steps.Training("T", est(steps.XGBoost("absent.py", "testdata/code/src")), in), `EntryPoint "testdata/code/src/absent.py"`},
-		{"model, entry point missing", steps.CreateModel("M", steps.Model{ImageURI: "img", EntryPoint: "testdata/code/none.py"}), `EntryPoint "testdata/code/none.py"`},
-		{"model, source dir missing", steps.CreateModel("M", steps.Model{ImageURI: "img", EntryPoint: "inference.py", SourceDir: "testdata/code/gone"}), `SourceDir "testdata/code/gone"`},
-		{"model, code present", steps.CreateModel("M", steps.Model{ImageURI: "img", EntryPoint: "main.py", SourceDir: "testdata/code/src"}), ""},
+		{"model, entry point missing", steps.CreateModel("M", steps.Model{ImageURI: params.Lit("img"), EntryPoint: "testdata/code/none.py"}), `EntryPoint "testdata/code/none.py"`},
+		{"model, source dir missing", steps.CreateModel("M", steps.Model{ImageURI: params.Lit("img"), EntryPoint: "inference.py", SourceDir: "testdata/code/gone"}), `SourceDir "testdata/code/gone"`},
+		{"model, code present", steps.CreateModel("M", steps.Model{ImageURI: params.Lit("img"), EntryPoint: "main.py", SourceDir: "testdata/code/src"}), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +61,7 @@ func TestMissingFrameworkCode(t *testing.T) {
 func TestTopModelS3URIFromOutputPath(t *testing.T) {
 	tuner := func(out params.Input[string]) *steps.TuningStep {
 		return steps.Tuning("Tune", steps.Tuner{
-			Estimator:       steps.Estimator{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1), OutputPath: out},
+			Estimator:       steps.Estimator{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1), OutputPath: out},
 			ObjectiveMetric: params.Lit("m"), Ranges: []steps.Range{steps.IntegerRange{Name: "d", Min: 1, Max: 2}},
 		})
 	}

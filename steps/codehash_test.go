@@ -71,7 +71,7 @@ func TestHashCodeMissing(t *testing.T) {
 		t.Errorf("missing path hashes to %s, want the hash of its name %s", got, want)
 	}
 	// Steps report missing local code.
-	p := steps.Processing("P", steps.Processor{ImageURI: "i", InstanceType: params.Lit("t"), InstanceCount: params.Lit(1)},
+	p := steps.Processing("P", steps.Processor{ImageURI: params.Lit("i"), InstanceType: params.Lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: "testdata/code/no-such-file.py"})
 	if err := errors.Join(proto.Problems(p)...); !errors.Is(err, steps.ErrCode) || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Problems = %v, want ErrCode wrapping fs.ErrNotExist", proto.Problems(p))
@@ -90,7 +90,7 @@ func TestCodeKeyFollowsEdits(t *testing.T) {
 		}
 	}
 	write("print(1)\n")
-	s := steps.Processing("Prep", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
+	s := steps.Processing("Prep", steps.Processor{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: script, Layout: steps.LayoutPipeline})
 	key := func() string {
 		t.Helper()

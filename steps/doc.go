@@ -26,7 +26,10 @@
 //     [Range] values;
 //   - [When] builds a condition step with [ConditionStep.Then] and
 //     [ConditionStep.Else] branches; [Fail] stops an execution;
-//   - [RegisterModel] and [CreateModel] make a [ModelStep] from a [Model];
+//   - [RegisterModel] and [CreateModel] make a [ModelStep] from a [Model],
+//     [RegisterPipelineModel] from several; a model with [Model.Repack]
+//     set is preceded by the training step that packs its code into the
+//     model archive, as the SDK inserts for network-isolated models;
 //   - [Transform] runs a batch transform job ([Transformer]);
 //   - [Lambda] and [Callback] call out of the pipeline and declare
 //     [OutputParameter] values.

@@ -131,9 +131,11 @@ func (e *Env) s3(parts ...string) string {
 }
 
 // bucketValues are the leading values of the SDK's output-location Joins:
-// "s3:/", the bucket and the prefix when there is one.
-func (e *Env) bucketValues() []any {
-	vals := []any{"s3:/", e.Bucket}
+// "s3:/", the bucket and the prefix when there is one, with room for more
+// values to follow.
+func (e *Env) bucketValues(more int) []any {
+	vals := make([]any, 2, 3+more)
+	vals[0], vals[1] = "s3:/", e.Bucket
 	if e.BucketPrefix != "" {
 		vals = append(vals, e.BucketPrefix)
 	}

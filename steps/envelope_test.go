@@ -12,8 +12,8 @@ import (
 
 func TestEnvelopeOnEveryType(t *testing.T) {
 	dep := steps.Fail("Before", nil)
-	proc := steps.Processor{ImageURI: "i", InstanceType: lit("t"), InstanceCount: params.Lit(1)}
-	est := steps.Estimator{ImageURI: "i", InstanceType: lit("t"), InstanceCount: params.Lit(1)}
+	proc := steps.Processor{ImageURI: params.Lit("i"), InstanceType: lit("t"), InstanceCount: params.Lit(1)}
+	est := steps.Estimator{ImageURI: params.Lit("i"), InstanceType: lit("t"), InstanceCount: params.Lit(1)}
 	tests := []struct {
 		name string
 		step steps.Entity
@@ -23,7 +23,7 @@ func TestEnvelopeOnEveryType(t *testing.T) {
 		{"tuning", steps.Tuning("S", steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m")}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"condition", steps.When("S").DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"fail", steps.Fail("S", nil).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
-		{"model", steps.CreateModel("S", steps.Model{ImageURI: "i"}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
+		{"model", steps.CreateModel("S", steps.Model{ImageURI: params.Lit("i")}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"transform", steps.Transform("S", steps.Transformer{}).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"lambda", steps.Lambda("S", "arn", nil).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
 		{"callback", steps.Callback("S", "q", nil).DependsOn(dep).DependsOnNames("Other").DisplayName("D").Description("E")},
@@ -59,7 +59,7 @@ func TestModelRegistrationFull(t *testing.T) {
 	}
 	digest := &steps.MetricsSource{ContentType: params.Lit("text/csv"), S3URI: lit("s3://b/d"), ContentDigest: params.Lit("sha")}
 	reg := steps.RegisterModel("R", steps.Model{
-		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"),
+		ImageURI: params.Lit("img"), ModelData: lit("s3://b/model.tar.gz"),
 		EntryPoint: "code/infer.py", Environment: []steps.Member{{Key: "X", Value: "1"}},
 		Framework: params.Lit("XGBOOST"), FrameworkVersion: params.Lit("1.7-1"), NearestModelName: params.Lit("near"),
 	}, steps.Registration{
@@ -101,7 +101,7 @@ func TestModelRegistrationFull(t *testing.T) {
 
 func TestCreateModelAndProcessingOptions(t *testing.T) {
 	m := steps.CreateModel("M", steps.Model{
-		ImageURI: "img", Role: "ModelRole", NoEnvironment: true, Tags: []steps.Tag{{Key: "k", Value: "v"}},
+		ImageURI: params.Lit("img"), Role: "ModelRole", NoEnvironment: true, Tags: []steps.Tag{{Key: "k", Value: "v"}},
 		Subnets: []params.Input[string]{params.Lit("sn")}, SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, EnableNetworkIsolation: params.Lit(true),
 	})
 	want := `{"ExecutionRoleArn": "ModelRole", "PrimaryContainer": {"Image": "img"}, "Tags": [{"Key": "k", "Value": "v"}], ` +
@@ -111,7 +111,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 	}
 
 	p := steps.Processing("P", steps.Processor{
-		ImageURI: "img", Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
+		ImageURI: params.Lit("img"), Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("t"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}, {Key: "B", Value: params.String("B")}},
 		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
@@ -139,7 +139,7 @@ func TestCreateModelAndProcessingOptions(t *testing.T) {
 func TestTrainingOptions(t *testing.T) {
 	seed := 3
 	s := steps.Training("T", steps.Estimator{
-		ImageURI: "img", Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
+		ImageURI: params.Lit("img"), Role: "TR", InstanceType: lit("t"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
 		MaxRuntimeInSeconds: params.Lit(60), OutputPath: lit("s3://b/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
 		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
 		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
@@ -162,7 +162,7 @@ func TestTrainingOptions(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 	// A literal false UseSpotInstances is left out, as the SDK does.
-	off := steps.Training("T", steps.Estimator{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1), UseSpotInstances: params.Lit(false)})
+	off := steps.Training("T", steps.Estimator{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1), UseSpotInstances: params.Lit(false)})
 	if strings.Contains(encode(t, off, testEnv()), "EnableManagedSpotTraining") {
 		t.Error("literal false UseSpotInstances rendered")
 	}
@@ -171,17 +171,17 @@ func TestTrainingOptions(t *testing.T) {
 func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 	env := testEnv()
 	est := steps.Estimator{
-		ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1),
+		ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1),
 		HyperParameters: []steps.Member{{Key: "a", Value: 1}},
 		Framework:       steps.XGBoost("train.py", "s3://b/src.tar.gz"),
 	}
 	tuner := steps.Tuner{Estimator: est, ObjectiveMetric: params.Lit("m"),
 		Ranges:    []steps.Range{steps.CategoricalRange{Name: "c", Values: []any{"x"}}},
 		WarmStart: &steps.WarmStart{Type: "TransferLearning", Parents: []params.Input[string]{lit("p")}}}
-	proc := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
+	proc := steps.Processor{ImageURI: params.Lit("img"), Command: []string{"python3"}, InstanceType: lit("t"), InstanceCount: params.Lit(1),
 		Network: &steps.NetworkConfig{Subnets: []params.Input[string]{params.Lit("sn")}}}
 	job := steps.ProcessingJob{Outputs: []steps.ProcessingOutput{{Name: "o", Source: params.Lit("/o")}}, Code: "s3://b/c.py"}
-	model := steps.Model{ImageURI: "img", Environment: []steps.Member{{Key: "K", Value: "v"}}}
+	model := steps.Model{ImageURI: params.Lit("img"), Environment: []steps.Member{{Key: "K", Value: "v"}}}
 	reg := steps.Registration{ModelPackageGroupName: lit("g"), ContentTypes: []params.Input[string]{params.Lit("text/csv")}}
 
 	built := []steps.Step{
@@ -195,7 +195,7 @@ func TestStepsDoNotAliasTheirConfig(t *testing.T) {
 		before = append(before, encode(t, s, env))
 	}
 	est.HyperParameters[0].Value = 2
-	est.Framework.EntryPoint = "other.py"
+	est.Framework.EntryPoint = params.Lit("other.py")
 	tuner.Ranges[0].(steps.CategoricalRange).Values[0] = "y"
 	tuner.WarmStart.Parents[0] = params.Lit("q")
 	proc.Command[0] = "bash"

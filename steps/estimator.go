@@ -17,8 +17,10 @@ import (
 // framework estimator in script mode such as XGBoost (hyperparameters
 // JSON-encoded, plus the sagemaker_* ones).
 type Estimator struct {
-	// ImageURI is the training image.
-	ImageURI string
+	// ImageURI is the training image. Default job names derive from its
+	// repository name; for a variable image, from a String parameter's
+	// default or else "training-job", as the SDK does.
+	ImageURI params.Input[string]
 	// Role is the execution role; empty means Env.Role.
 	Role string
 	// InstanceType and InstanceCount size the cluster.
@@ -28,6 +30,13 @@ type Estimator struct {
 	VolumeSizeInGB params.Input[int]
 	// VolumeKMSKeyID encrypts the volume when set.
 	VolumeKMSKeyID params.Input[string]
+	// KeepAlivePeriodInSeconds keeps the instances warm for the next job
+	// (warm pools) when set; a tuning job's definition has no such field.
+	KeepAlivePeriodInSeconds params.Input[int]
+	// EnableSageMakerMetrics renders EnableSageMakerMetricsTimeSeries of a
+	// training job when set (true or false); a tuning job's definition has
+	// no such field.
+	EnableSageMakerMetrics params.Input[bool]
 	// MaxRuntimeInSeconds defaults to 86400.
 	MaxRuntimeInSeconds params.Input[int]
 	// MaxWaitInSeconds (spot training) renders when set and not a literal
@@ -96,23 +105,29 @@ type Framework struct {
 	EstimatorClass  string
 	EstimatorModule string
 	// EntryPoint is the script run by the container; its base name is
-	// sagemaker_program.
-	EntryPoint string
+	// sagemaker_program. It may be a pipeline variable only with an s3://
+	// SourceDir (the SDK refuses one with local code); sagemaker_program
+	// is then the variable.
+	EntryPoint params.Input[string]
 	// SourceDir is a local directory (or an s3:// sourcedir.tar.gz used as
 	// is) holding the entry point and its helpers.
 	SourceDir string
 	// Dependencies are further local paths packed with the code.
 	Dependencies []string
-	// ContainerLogLevel defaults to 20 (Python's logging.INFO).
-	ContainerLogLevel int
+	// ContainerLogLevel (sagemaker_container_log_level) defaults to 20,
+	// Python's logging.INFO.
+	ContainerLogLevel params.Input[int]
 }
+
+// entry returns the entry point when it is a literal, "" otherwise.
+func (f *Framework) entry() string { return literalString(f.EntryPoint) }
 
 // XGBoost returns the Framework settings of the SDK's XGBoost estimator.
 func XGBoost(entryPoint, sourceDir string) *Framework {
 	return &Framework{
 		EstimatorClass:  "XGBoost",
 		EstimatorModule: "sagemaker.xgboost.estimator",
-		EntryPoint:      entryPoint,
+		EntryPoint:      params.Lit(entryPoint),
 		SourceDir:       sourceDir,
 	}
 }
@@ -176,7 +191,7 @@ func (e *Estimator) outputPath(env *Env) any {
 }
 
 func (e *Estimator) baseJobName() string {
-	return orString(e.BaseJobName, BaseNameFromImage(e.ImageURI))
+	return orString(e.BaseJobName, imageBase(e.ImageURI, "training-job"))
 }
 
 func (e *Estimator) outputDataConfig(env *Env) *pyjson.Object {
@@ -249,8 +264,12 @@ func (e *Estimator) hyperParameters(env *Env, skip map[string]bool, codeURI, job
 	}
 	if f := e.Framework; f != nil {
 		o.Set("sagemaker_submit_directory", jsonString(codeURI))
-		o.Set("sagemaker_program", jsonString(path.Base(f.EntryPoint)))
-		o.Set("sagemaker_container_log_level", strconv.Itoa(orInt(f.ContainerLogLevel, 20)))
+		if isVariable(f.EntryPoint) {
+			o.Set("sagemaker_program", jsonString(f.EntryPoint.Value()))
+		} else {
+			o.Set("sagemaker_program", jsonString(path.Base(f.entry())))
+		}
+		o.Set("sagemaker_container_log_level", logLevel(f.ContainerLogLevel))
 		if jobName != "" {
 			o.Set("sagemaker_job_name", jsonString(jobName))
 		}
@@ -267,8 +286,8 @@ func (f *Framework) codePaths() []string {
 		}
 		return nil
 	}
-	if f.EntryPoint != "" && isLocal(f.EntryPoint) {
-		return append([]string{f.EntryPoint}, f.Dependencies...)
+	if e := f.entry(); e != "" && isLocal(e) {
+		return append([]string{e}, f.Dependencies...)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 func Example() {
 	count := params.Integer("InstanceCount").WithDefault(1)
 	prep := steps.Processing("Prep", steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: count,
@@ -24,7 +24,7 @@ func Example() {
 		Code:    "s3://my-bucket/code/prep.py",
 	})
 	train := steps.Training("Train", steps.Estimator{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(1),
 	}, steps.TrainingInput{Channel: "train", S3Data: prep.Properties().Output("train").S3URI()})
@@ -42,7 +42,7 @@ func ExampleWhen() {
 	threshold := params.Float("MaxRMSE").WithDefault(15000.0)
 	report := steps.PropertyFile{Name: "Report", OutputName: "evaluation", Path: "evaluation.json"}
 	eval := steps.Processing("Evaluate", steps.Processor{
-		ImageURI: "img", Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		ImageURI: params.Lit("img"), Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
 		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"),
 			Destination: params.Lit("s3://my-bucket/eval")}},

@@ -3,7 +3,6 @@ package steps
 import (
 	"fmt"
 	"path"
-	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
@@ -13,8 +12,10 @@ import (
 // Model describes a model's serving container, as the SDK's Model (and
 // framework models such as XGBoostModel) render it.
 type Model struct {
-	// ImageURI is the inference image.
-	ImageURI string
+	// ImageURI is the inference image. A framework model's code is staged
+	// under its repository name and a timestamp; for a variable image,
+	// under model_code/<epoch seconds>, as the SDK does.
+	ImageURI params.Input[string]
 	// ModelData is the S3 URI of model.tar.gz.
 	ModelData params.Input[string]
 	// Role is the execution role of CreateModel; empty means Env.Role.
@@ -33,8 +34,19 @@ type Model struct {
 	// the Environment entries.
 	EntryPoint string
 	SourceDir  string
-	// ContainerLogLevel defaults to 20.
-	ContainerLogLevel int
+	// ContainerLogLevel (SAGEMAKER_CONTAINER_LOG_LEVEL) defaults to 20.
+	ContainerLogLevel params.Input[int]
+	// Repack packs the code into the model archive at run time, as the
+	// SDK does for an SKLearnModel or XGBoostModel with network isolation
+	// and for a plain Model with an entry point and a source dir: the
+	// model step is preceded by a training step "<name>-RepackModel-<i>"
+	// (i the model's index) that reads ModelData and the local SourceDir,
+	// and the container reads that step's artifacts with
+	// SAGEMAKER_SUBMIT_DIRECTORY /opt/ml/model/code. It needs an
+	// EntryPoint, a local SourceDir and ModelData from a pipeline
+	// variable (the SDK repacks literal model data before it writes the
+	// definition, which this package does not do).
+	Repack bool
 	// Framework, FrameworkVersion and NearestModelName describe the
 	// container of a registered model package (e.g. "XGBOOST").
 	Framework        params.Input[string]
@@ -49,9 +61,14 @@ type Model struct {
 	Tags []Tag
 }
 
-// container renders the container definition.
-func (m *Model) container(env *Env, register bool) *pyjson.Object {
-	c := pyjson.NewObject().Set("Image", m.ImageURI)
+// container renders the container definition; rp is the step that
+// repacks the model, nil if none.
+func (m *Model) container(env *Env, register bool, rp *repackStep) *pyjson.Object {
+	c := pyjson.NewObject().Set("Image", exprOf(m.ImageURI))
+	data := m.ModelData
+	if rp != nil {
+		data = rp.repackedData()
+	}
 	if !m.NoEnvironment {
 		e := pyjson.NewObject()
 		for _, kv := range m.Environment {
@@ -59,18 +76,20 @@ func (m *Model) container(env *Env, register bool) *pyjson.Object {
 		}
 		if m.EntryPoint != "" {
 			dir := m.SourceDir
-			if dir == "" || isLocal(dir) {
-				dir = env.s3(env.JobName(BaseNameFromImage(m.ImageURI)), "sourcedir.tar.gz")
+			if rp != nil {
+				dir = repackedCodeDir
+			} else if dir == "" || isLocal(dir) {
+				dir = env.s3(modelCodePrefix(env, m.ImageURI), "sourcedir.tar.gz")
 			}
 			e.Set("SAGEMAKER_PROGRAM", path.Base(m.EntryPoint))
 			e.Set("SAGEMAKER_SUBMIT_DIRECTORY", dir)
-			e.Set("SAGEMAKER_CONTAINER_LOG_LEVEL", strconv.Itoa(orInt(m.ContainerLogLevel, 20)))
+			e.Set("SAGEMAKER_CONTAINER_LOG_LEVEL", logLevel(m.ContainerLogLevel))
 			e.Set("SAGEMAKER_REGION", env.Region)
 		}
 		c.Set("Environment", e)
 	}
-	if m.ModelData != nil {
-		c.Set("ModelDataUrl", exprOf(m.ModelData))
+	if data != nil {
+		c.Set("ModelDataUrl", exprOf(data))
 	}
 	if register {
 		setOpt(c, "Framework", m.Framework)
@@ -229,51 +248,105 @@ type Registration struct {
 }
 
 // ModelStep is a step collection that creates or registers a model (the
-// SDK's ModelStep). It expands to one step, "<name>-CreateModel" (Type
-// Model) or "<name>-RegisterModel" (Type RegisterModel); DependsOn,
-// DisplayName and Description apply to that step. Its properties are those
-// of that step.
+// SDK's ModelStep). It expands to the repack steps of its models with
+// Model.Repack set, then one step, "<name>-CreateModel" (Type Model) or
+// "<name>-RegisterModel" (Type RegisterModel). DependsOn and Retry apply
+// to all of them, DisplayName and Description to the last. Its properties
+// are those of the last step.
 type ModelStep struct {
 	name string
 	sub  *modelSubStep
 }
 
-// modelSubStep is the single step a ModelStep expands to.
+// modelSubStep is the create or register step a ModelStep expands to.
 type modelSubStep struct {
 	common
-	typ   Type
-	model Model
-	reg   Registration
+	typ    Type
+	models []Model
+	reg    Registration
+	// repacks holds the repack step of each model (nil where the model is
+	// not repacked).
+	repacks []*repackStep
+	// stepName is the model step's name, the prefix of its repack steps.
+	stepName string
+}
+
+// withRepacks sets the repack steps of m's models, sharing m's
+// dependencies and retry policies.
+func (m *modelSubStep) withRepacks() {
+	m.repacks = nil
+	for i, md := range m.models {
+		if md.Repack {
+			if m.repacks == nil {
+				m.repacks = make([]*repackStep, len(m.models))
+			}
+			m.repacks[i] = newRepackStep(m.stepName, i, md, m)
+		}
+	}
+}
+
+// repack returns the repack step of model i, nil if none.
+func (m *modelSubStep) repack(i int) *repackStep {
+	if m.repacks == nil {
+		return nil
+	}
+	return m.repacks[i]
 }
 
 // RegisterModel returns a model step named name that registers m as a new
 // model package version (model.register(...)).
 func RegisterModel(name string, m Model, r Registration) *ModelStep {
-	return newModelStep(name, TypeRegisterModel, "-RegisterModel", m, r)
+	return newModelStep(name, TypeRegisterModel, "-RegisterModel", []Model{m}, r)
+}
+
+// RegisterPipelineModel returns a model step named name that registers the
+// inference pipeline of models, called in order, as a new model package
+// version (PipelineModel(models).register(...)): one container per model.
+func RegisterPipelineModel(name string, models []Model, r Registration) *ModelStep {
+	s := newModelStep(name, TypeRegisterModel, "-RegisterModel", models, r)
+	if len(models) == 0 {
+		s.sub.problem(fmt.Errorf("%w: a pipeline model needs at least one model", ErrInvalid))
+	}
+	return s
 }
 
 // CreateModel returns a model step named name that creates m as a
 // SageMaker model (model.create(...)).
 func CreateModel(name string, m Model) *ModelStep {
-	return newModelStep(name, TypeModel, "-CreateModel", m, Registration{})
+	return newModelStep(name, TypeModel, "-CreateModel", []Model{m}, Registration{})
 }
 
-func newModelStep(name string, typ Type, suffix string, m Model, r Registration) *ModelStep {
-	sub := &modelSubStep{common: newCommon(name + suffix), typ: typ, model: m.clone(), reg: r.clone()}
+func newModelStep(name string, typ Type, suffix string, ms []Model, r Registration) *ModelStep {
+	models := make([]Model, len(ms))
+	for i, m := range ms {
+		models[i] = m.clone()
+	}
+	sub := &modelSubStep{common: newCommon(name + suffix), typ: typ, models: models, reg: r.clone(), stepName: name}
+	sub.withRepacks()
 	return &ModelStep{name: name, sub: sub}
 }
 
 func (s *ModelStep) with(f func(*modelSubStep)) *ModelStep {
 	sub := *s.sub
 	f(&sub)
+	sub.withRepacks()
 	return &ModelStep{name: s.name, sub: &sub}
 }
 
 // Name returns the collection's name.
 func (s *ModelStep) Name() string { return s.name }
 
-// Steps returns the step the collection expands to.
-func (s *ModelStep) Steps() []Step { return []Step{s.sub} }
+// Steps returns the steps the collection expands to: the repack steps,
+// then the create or register step.
+func (s *ModelStep) Steps() []Step {
+	out := make([]Step, 0, 1+len(s.sub.repacks))
+	for _, r := range s.sub.repacks {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return append(out, s.sub)
+}
 
 // DependsOn returns a copy of s whose step also depends on the entities.
 func (s *ModelStep) DependsOn(es ...Entity) *ModelStep {
@@ -304,18 +377,24 @@ func (s *ModelStep) Retry(ps ...RetryPolicy) *ModelStep {
 func (m *modelSubStep) Type() Type    { return m.typ }
 func (m *modelSubStep) Steps() []Step { return []Step{m} }
 
-// defWarnings reports the model's local code that does not exist.
+// defWarnings reports the models' local code that does not exist.
 func (m *modelSubStep) defWarnings() []error {
-	if m.model.EntryPoint != "" {
-		return localCodeProblems("model", m.model.EntryPoint, m.model.SourceDir, nil)
+	var out []error
+	for _, md := range m.models {
+		if md.EntryPoint != "" {
+			out = append(out, localCodeProblems("model", md.EntryPoint, md.SourceDir, nil)...)
+		}
 	}
-	return nil
+	return out
 }
 
 func (m *modelSubStep) defProblems() []error {
 	out := m.commonProblems()
-	if m.model.ImageURI == "" {
-		out = append(out, fmt.Errorf("%w: model needs an ImageURI", ErrInvalid))
+	for _, md := range m.models {
+		if _, ok := optional(md.ImageURI); !ok {
+			out = append(out, fmt.Errorf("%w: model needs an ImageURI", ErrInvalid))
+			break
+		}
 	}
 	if m.typ == TypeRegisterModel && m.reg.ModelPackageGroupName == nil {
 		out = append(out, fmt.Errorf("%w: registration needs a ModelPackageGroupName", ErrInvalid))
@@ -334,10 +413,10 @@ func (m *modelSubStep) defArguments(env *Env) any {
 }
 
 func (m *modelSubStep) createArgs(env *Env) *pyjson.Object {
-	md := &m.model
+	md := &m.models[0]
 	a := pyjson.NewObject().
 		Set("ExecutionRoleArn", orString(md.Role, env.Role)).
-		Set("PrimaryContainer", md.container(env, false))
+		Set("PrimaryContainer", md.container(env, false, m.repack(0)))
 	if md.Tags != nil {
 		a.Set("Tags", tagList(md.Tags))
 	}
@@ -373,7 +452,11 @@ func (m *modelSubStep) registerArgs(env *Env) *pyjson.Object {
 	setOpt(a, "SamplePayloadUrl", r.SamplePayloadURL)
 	setOpt(a, "Task", r.Task)
 	setOpt(a, "SourceUri", r.SourceURI)
-	spec := pyjson.NewObject().Set("Containers", []any{m.model.container(env, true)})
+	containers := make([]any, len(m.models))
+	for i := range m.models {
+		containers[i] = m.models[i].container(env, true, m.repack(i))
+	}
+	spec := pyjson.NewObject().Set("Containers", containers)
 	for _, kv := range []struct {
 		k string
 		v []params.Input[string]

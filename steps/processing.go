@@ -34,7 +34,10 @@ const (
 // Processor / ScriptProcessor / SKLearnProcessor settings.
 type Processor struct {
 	// ImageURI is the container image (see ImageURI for framework images).
-	ImageURI string
+	// Default job names derive from its repository name; for a variable
+	// image, from a String parameter's default or else "processing-job",
+	// as the SDK does.
+	ImageURI params.Input[string]
 	// Command is the interpreter a script runs with (["python3"] for
 	// script and framework processors). With Code set, the container
 	// entrypoint is Command followed by the code's container path.
@@ -278,6 +281,9 @@ func (s *ProcessingStep) defProblems() []error {
 	if s.proc.InstanceType == nil || s.proc.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: processor needs InstanceType and InstanceCount", ErrInvalid))
 	}
+	if _, ok := optional(s.proc.ImageURI); !ok {
+		out = append(out, fmt.Errorf("%w: processor needs an ImageURI", ErrInvalid))
+	}
 	if s.job.Code != "" && isLocal(s.job.Code) {
 		if err := checkExists(s.job.Code); err != nil {
 			out = append(out, err)
@@ -299,10 +305,16 @@ func (s *ProcessingStep) defProblems() []error {
 func (s *ProcessingStep) jobName(env *Env) string {
 	base := s.proc.BaseJobName
 	if base == "" {
-		base = BaseNameFromImage(s.proc.ImageURI)
+		base = imageBase(s.proc.ImageURI, "processing-job")
 	}
 	return env.JobName(base)
 }
+
+// Values every processing step renders, built once: they are immutable.
+var (
+	codeDestination = params.Lit("/opt/ml/processing/input/code")
+	executionID     = params.PipelineExecutionID.Value()
+)
 
 // defArguments renders the CreateProcessingJob request minus the job name.
 func (s *ProcessingStep) defArguments(env *Env) any {
@@ -320,7 +332,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	setOpt(cluster, "VolumeKmsKeyId", p.VolumeKMSKeyID)
 	a.Set("ProcessingResources", pyjson.NewObject().Set("ClusterConfig", cluster))
 
-	app := pyjson.NewObject().Set("ImageUri", p.ImageURI)
+	app := pyjson.NewObject().Set("ImageUri", exprOf(p.ImageURI))
 	if len(s.job.Arguments) > 0 {
 		args := make([]any, len(s.job.Arguments))
 		for i, x := range s.job.Arguments {
@@ -329,7 +341,9 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 		app.Set("ContainerArguments", args)
 	}
 	if s.job.Code != "" {
-		ep := append(cloneSlice(p.Command), "/opt/ml/processing/input/code/"+path.Base(s.job.Code))
+		ep := make([]string, len(p.Command), len(p.Command)+1)
+		copy(ep, p.Command)
+		ep = append(ep, "/opt/ml/processing/input/code/"+path.Base(s.job.Code))
 		app.Set("ContainerEntrypoint", ep)
 	} else if len(p.Entrypoint) > 0 {
 		app.Set("ContainerEntrypoint", exprList(p.Entrypoint))
@@ -337,7 +351,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	a.Set("AppSpecification", app)
 	a.Set("RoleArn", orValue(p.Role, env.Role))
 
-	var inputs []any
+	inputs := make([]any, 0, len(s.job.Inputs)+1)
 	for i, in := range s.job.Inputs {
 		name, ok := optional(in.Name)
 		if !ok {
@@ -347,7 +361,7 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 	}
 	if s.job.Code != "" {
 		inputs = append(inputs, processingInput("code", s.codeURI(env, job), ProcessingInput{
-			Destination: params.Lit("/opt/ml/processing/input/code"),
+			Destination: codeDestination,
 		}))
 	}
 	if len(inputs) > 0 {
@@ -362,8 +376,8 @@ func (s *ProcessingStep) defArguments(env *Env) any {
 			case o.Destination != nil:
 				dest = exprOf(o.Destination)
 			default:
-				vals := append(env.bucketValues(), env.PipelineName,
-					params.PipelineExecutionID.Value(), s.name, "output", name)
+				vals := append(env.bucketValues(5), env.PipelineName,
+					executionID, s.name, "output", name)
 				dest = params.Join("/", vals...).Expr()
 			}
 			s3 := pyjson.NewObject().

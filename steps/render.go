@@ -40,6 +40,7 @@ func init() {
 			return r.step, ok
 		},
 		Render:   func(s Step, env *Env) any { return render(s, env) },
+		Uploads:  uploads,
 		NewRaw:   newRaw,
 		Property: checkProperty,
 	})

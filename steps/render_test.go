@@ -66,9 +66,9 @@ const s3In = `"S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributi
 func TestRender(t *testing.T) {
 	count := params.Integer("N").WithDefault(3)
 	data := params.String("InputData")
-	small := steps.Processor{ImageURI: "img", Command: []string{"python3"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
-	train := steps.Training("Train", steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)})
-	model := steps.CreateModel("M", steps.Model{ImageURI: "img", ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()})
+	small := steps.Processor{ImageURI: params.Lit("img"), Command: []string{"python3"}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit("img"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)})
+	model := steps.CreateModel("M", steps.Model{ImageURI: params.Lit("img"), ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()})
 	lam := steps.Lambda("Lam", "arn:aws:lambda:us-west-2:1:function:f",
 		[]steps.Member{{Key: "arg1", Value: data}, {Key: "arg2", Value: 5}},
 		steps.OutputParameter{Name: "out1"})
@@ -116,7 +116,7 @@ func TestRender(t *testing.T) {
 		{
 			name: "generic training",
 			step: steps.Training("Train", steps.Estimator{
-				ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+				ImageURI: params.Lit("img"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 				HyperParameters: []steps.Member{
 					{Key: "a", Value: false}, {Key: "b", Value: nil}, {Key: "c", Value: []int{64, 32}},
 					{Key: "d", Value: 0.5}, {Key: "e", Value: 1.0}, {Key: "f", Value: count},
@@ -191,7 +191,7 @@ func TestRender(t *testing.T) {
 
 func TestFrameworkTraining(t *testing.T) {
 	est := steps.Estimator{
-		ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+		ImageURI: params.Lit("img"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		HyperParameters: []steps.Member{{Key: "max_depth", Value: 5}, {Key: "region", Value: "x"}},
 		Framework:       steps.XGBoost("main.py", "testdata/code/src"),
 	}
@@ -246,7 +246,7 @@ func TestTuningRanges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tuner := steps.Tuner{
 				Estimator: steps.Estimator{
-					ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+					ImageURI: params.Lit("img"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 					HyperParameters: []steps.Member{{Key: "epochs", Value: 10}, {Key: "lr", Value: 0.1}, {Key: "flag", Value: false}, {Key: "depth", Value: 3}},
 					Framework:       tt.framework,
 				},
@@ -276,7 +276,7 @@ func TestTuningRanges(t *testing.T) {
 func TestTuningExtras(t *testing.T) {
 	seed, target := 7, 0.9
 	s := steps.Tuning("Tune", steps.Tuner{
-		Estimator:           steps.Estimator{ImageURI: "img", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(2)},
+		Estimator:           steps.Estimator{ImageURI: params.Lit("img"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(2)},
 		ObjectiveMetric:     params.Lit("m"),
 		Strategy:            params.Lit("Hyperband"),
 		MaxRuntimeInSeconds: params.Lit(3600),
@@ -360,7 +360,7 @@ func TestProperties(t *testing.T) {
 
 func TestBuildersAreImmutable(t *testing.T) {
 	env := testEnv()
-	base := steps.Processing("Prep", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
+	base := steps.Processing("Prep", steps.Processor{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Arguments: []params.Exprer{lit("a")}})
 	before := encode(t, base, env)
 	a := base.DependsOnNames("X").DisplayName("A").Cache(steps.CacheConfig{Enabled: true})
@@ -382,7 +382,7 @@ func TestBuildersAreImmutable(t *testing.T) {
 		t.Error("derived steps share state")
 	}
 	// Dependencies on a collection expand to its steps, once each.
-	reg := steps.RegisterModel("Reg", steps.Model{ImageURI: "img"}, steps.Registration{ModelPackageGroupName: lit("g")})
+	reg := steps.RegisterModel("Reg", steps.Model{ImageURI: params.Lit("img")}, steps.Registration{ModelPackageGroupName: lit("g")})
 	d := base.DependsOn(reg, reg).DependsOnNames("Reg-RegisterModel")
 	if got := proto.Envelope(d).DependsOn; !cmp.Equal(got, []string{"Reg-RegisterModel"}) {
 		t.Errorf("d depends on %v", got)
@@ -395,20 +395,20 @@ func TestProblems(t *testing.T) {
 		step steps.Step
 		want error
 	}{
-		{"processing without sizes", steps.Processing("P", steps.Processor{ImageURI: "img"}, steps.ProcessingJob{}), steps.ErrInvalid},
-		{"missing local code", steps.Processing("P", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
+		{"processing without sizes", steps.Processing("P", steps.Processor{ImageURI: params.Lit("img")}, steps.ProcessingJob{}), steps.ErrInvalid},
+		{"missing local code", steps.Processing("P", steps.Processor{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1)},
 			steps.ProcessingJob{Code: "testdata/code/missing.py"}), steps.ErrCode},
 		{"training without image", steps.Training("T", steps.Estimator{InstanceType: lit("t"), InstanceCount: params.Lit(1)}), steps.ErrInvalid},
-		{"tuning without objective", steps.Tuning("T", steps.Tuner{Estimator: steps.Estimator{ImageURI: "i", InstanceType: lit("t"), InstanceCount: params.Lit(1)}}), steps.ErrInvalid},
+		{"tuning without objective", steps.Tuning("T", steps.Tuner{Estimator: steps.Estimator{ImageURI: params.Lit("i"), InstanceType: lit("t"), InstanceCount: params.Lit(1)}}), steps.ErrInvalid},
 		{"fail step without message is fine", steps.Fail("F", nil), nil},
-		{"register without group", steps.RegisterModel("R", steps.Model{ImageURI: "i"}, steps.Registration{}).Steps()[0], steps.ErrInvalid},
+		{"register without group", steps.RegisterModel("R", steps.Model{ImageURI: params.Lit("i")}, steps.Registration{}).Steps()[0], steps.ErrInvalid},
 		{"lambda without function", steps.Lambda("L", "", nil), steps.ErrInvalid},
 		{"callback with repeated outputs", steps.Callback("C", "q", nil, steps.OutputParameter{Name: "o"}, steps.OutputParameter{Name: "o"}), steps.ErrInvalid},
 		{"transform without model", steps.Transform("T", steps.Transformer{}), steps.ErrInvalid},
 		{"nil condition", steps.When("C", nil), steps.ErrInvalid},
 		{"typed nil dependency", steps.Fail("F", nil).DependsOn((*steps.ProcessingStep)(nil)), steps.ErrInvalid},
 		{"typed nil branch step", steps.When("C").Else((*steps.FailStep)(nil)), steps.ErrInvalid},
-		{"bad retry", steps.Training("T", steps.Estimator{ImageURI: "i", InstanceType: lit("t"), InstanceCount: params.Lit(1)}).
+		{"bad retry", steps.Training("T", steps.Estimator{ImageURI: params.Lit("i"), InstanceType: lit("t"), InstanceCount: params.Lit(1)}).
 			Retry(steps.RetryPolicy{MaxAttempts: 1, ExpireAfterMin: 5}), steps.ErrInvalid},
 	}
 	for _, tt := range tests {
@@ -428,7 +428,7 @@ func TestProblems(t *testing.T) {
 }
 
 func TestMissingCodeRefused(t *testing.T) {
-	s := steps.Processing("P", steps.Processor{ImageURI: "img", InstanceType: lit("t"), InstanceCount: params.Lit(1)},
+	s := steps.Processing("P", steps.Processor{ImageURI: params.Lit("img"), InstanceType: lit("t"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: "testdata/code/missing.py"})
 	_, err := pipeline.New("P").Steps(s).Env(*testEnv()).Definition()
 	if !errors.Is(err, steps.ErrCode) || !strings.Contains(err.Error(), `"P"`) {

@@ -22,19 +22,19 @@ func sdkEnv() steps.Env {
 	}
 }
 
-func mustImage(t *testing.T, framework, version string) string {
+func mustImage(t *testing.T, framework, version string) params.Input[string] {
 	t.Helper()
 	uri, err := steps.ImageURI(framework, version, "us-west-2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return uri
+	return params.Lit(uri)
 }
 
 func sdkTrainingSteps(t *testing.T) *pipeline.Pipeline {
 	n := params.Integer("N").WithDefault(3)
 	train := steps.Training("Train", steps.Estimator{
-		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 		HyperParameters: []steps.Member{
 			{Key: "a", Value: false}, {Key: "b", Value: nil}, {Key: "c", Value: []int{64, 32}},
 			{Key: "d", Value: 0.5}, {Key: "e", Value: 1.0}, {Key: "f", Value: n},
@@ -52,9 +52,9 @@ func sdkTrainingSteps(t *testing.T) *pipeline.Pipeline {
 
 func sdkModelTransform(t *testing.T) *pipeline.Pipeline {
 	approval := params.String("Approval").WithDefault("PendingManualApproval")
-	train := steps.Training("Train", steps.Estimator{ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
 		steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
-	model := steps.Model{ImageURI: "fakeimage", ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()}
+	model := steps.Model{ImageURI: params.Lit("fakeimage"), ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()}
 	create := steps.CreateModel("M", model)
 	reg := steps.RegisterModel("Reg", model, steps.Registration{
 		ModelPackageGroupName: lit("grp"),
@@ -184,7 +184,7 @@ func sdkBucketPrefix(t *testing.T) *pipeline.Pipeline {
 		Layout:  steps.LayoutJob,
 	})
 	data := steps.TrainingInput{S3Data: lit("s3://my-bucket/train")}
-	train := steps.Training("Train", steps.Estimator{ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}, data)
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}, data)
 	xgb := steps.Estimator{ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 		Framework: steps.XGBoost("main.py", "testdata/code/src")}
 	trainXGB := steps.Training("TrainXGB", xgb, data)
@@ -228,7 +228,7 @@ func sdkFrameworkModel(t *testing.T) *pipeline.Pipeline {
 func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 	seed := 3
 	train := steps.Training("T", steps.Estimator{
-		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
+		ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), VolumeKMSKeyID: lit("vk"),
 		MaxRuntimeInSeconds: params.Lit(60), MaxWaitInSeconds: params.Lit(120), OutputPath: lit("s3://my-bucket/o/"), OutputKMSKeyID: lit("ok"), InputMode: lit("Pipe"),
 		MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(.*)")}},
 		UseSpotInstances:  params.Lit(true), EnableNetworkIsolation: params.Lit(true), EncryptInterContainerTraffic: params.Lit(true),
@@ -239,7 +239,7 @@ func sdkJobOptions(t *testing.T) *pipeline.Pipeline {
 		CompressionType: params.Lit("Gzip"), ContentType: params.Lit("text/csv"), RecordWrapperType: params.Lit("RecordIO"), InputMode: params.Lit("FastFile"),
 		TargetAttributeName: params.Lit("y"), ShuffleSeed: &seed})
 	proc := steps.Processing("P", steps.Processor{
-		ImageURI: "img", Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+		ImageURI: params.Lit("img"), Entrypoint: []params.Input[string]{params.Lit("/bin/run")}, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
 		VolumeSizeInGB: params.Lit(50), VolumeKMSKeyID: params.Lit("vk"), OutputKMSKeyID: params.Lit("ok"), MaxRuntimeInSeconds: params.Lit(600),
 		Environment: []steps.Member{{Key: "A", Value: "1"}},
 		Network:     &steps.NetworkConfig{EnableNetworkIsolation: params.Lit(true), SecurityGroupIDs: []params.Input[string]{params.Lit("sg")}, Subnets: []params.Input[string]{params.Lit("sn")}},
@@ -266,7 +266,7 @@ func sdkRegisterFull(t *testing.T) *pipeline.Pipeline {
 		return &steps.MetricsSource{ContentType: params.Lit("application/json"), S3URI: lit(u)}
 	}
 	reg := steps.RegisterModel("R", steps.Model{
-		ImageURI: "img", ModelData: lit("s3://b/model.tar.gz"), Environment: []steps.Member{{Key: "X", Value: "1"}},
+		ImageURI: params.Lit("img"), ModelData: lit("s3://b/model.tar.gz"), Environment: []steps.Member{{Key: "X", Value: "1"}},
 		Framework: params.Lit("XGBOOST"), FrameworkVersion: params.Lit("1.7"), NearestModelName: params.Lit("near"),
 	}, steps.Registration{
 		ModelPackageGroupName: lit("g"),
@@ -303,7 +303,7 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 	lr := params.Float("LR").WithDefault(0.1)
 	tune := steps.Tuning("Tune", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(1),
+			ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), MaxRetryAttempts: params.Lit(1),
 			HyperParameters: []steps.Member{{Key: "lr", Value: lr}, {Key: "layers", Value: []int{64, 32}}, {Key: "opt", Value: "sgd"}, {Key: "depth", Value: 3}},
 			Environment:     []steps.Member{{Key: "E", Value: "x"}},
 		},
@@ -326,18 +326,20 @@ func sdkTuningGeneric(t *testing.T) *pipeline.Pipeline {
 // compares bytes.
 func TestSDKReference(t *testing.T) {
 	tests := map[string]func(*testing.T) *pipeline.Pipeline{
-		"training-steps.sdk-2.257.6.json":       sdkTrainingSteps,
-		"model-transform.sdk-2.257.6.json":      sdkModelTransform,
-		"lambda-callback.sdk-2.257.6.json":      sdkLambdaCallback,
-		"processing-step-args.sdk-2.257.6.json": sdkProcessingStepArgs,
-		"tuning-framework.sdk-2.257.6.json":     sdkTuningFramework,
-		"framework-processor.sdk-2.257.6.json":  sdkFrameworkProcessor,
-		"bucket-prefix.sdk-2.257.6.json":        sdkBucketPrefix,
-		"training-layouts.sdk-2.257.6.json":     sdkTrainingLayouts,
-		"framework-model.sdk-2.257.6.json":      sdkFrameworkModel,
-		"job-options.sdk-2.257.6.json":          sdkJobOptions,
-		"register-full.sdk-2.257.6.json":        sdkRegisterFull,
-		"tuning-generic.sdk-2.257.6.json":       sdkTuningGeneric,
+		"training-steps.sdk-2.257.6.json":        sdkTrainingSteps,
+		"model-transform.sdk-2.257.6.json":       sdkModelTransform,
+		"lambda-callback.sdk-2.257.6.json":       sdkLambdaCallback,
+		"processing-step-args.sdk-2.257.6.json":  sdkProcessingStepArgs,
+		"tuning-framework.sdk-2.257.6.json":      sdkTuningFramework,
+		"framework-processor.sdk-2.257.6.json":   sdkFrameworkProcessor,
+		"bucket-prefix.sdk-2.257.6.json":         sdkBucketPrefix,
+		"training-layouts.sdk-2.257.6.json":      sdkTrainingLayouts,
+		"framework-model.sdk-2.257.6.json":       sdkFrameworkModel,
+		"job-options.sdk-2.257.6.json":           sdkJobOptions,
+		"register-full.sdk-2.257.6.json":         sdkRegisterFull,
+		"tuning-generic.sdk-2.257.6.json":        sdkTuningGeneric,
+		"repack-model.sdk-2.257.6.json":          sdkRepackModel,
+		"repack-pipeline-model.sdk-2.257.6.json": sdkRepackPipelineModel,
 	}
 	for name, build := range sdkVariableBuilders {
 		tests[name] = build

@@ -19,6 +19,7 @@ var sdkVariableBuilders = map[string]func(*testing.T) *pipeline.Pipeline{
 	"tuning-variable-instances.sdk-2.257.6.json":      sdkTuningVariableInstances,
 	"transform-output-from-property.sdk-2.257.6.json": sdkTransformOutputFromProperty,
 	"condition-in-mixed.sdk-2.257.6.json":             sdkConditionInMixed,
+	"estimator-variables.sdk-2.257.6.json":            sdkEstimatorVariables,
 }
 
 // An output path joined from a parameter and the execution id.
@@ -26,7 +27,7 @@ func sdkVariableOutputPath(t *testing.T) *pipeline.Pipeline {
 	run := params.String("Run").WithDefault("runs")
 	out := params.Join("/", "s3://my-bucket", run, params.PipelineExecutionID)
 	train := steps.Training("Train", steps.Estimator{
-		ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: out,
+		ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: out,
 	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train"), ContentType: params.Lit("text/csv")})
 	xgb := steps.Training("TrainXGB", steps.Estimator{
 		ImageURI: mustImage(t, "xgboost", "1.7-1"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: out,
@@ -61,7 +62,7 @@ func sdkTuningVariableInstances(t *testing.T) *pipeline.Pipeline {
 	icount := params.Integer("TrainInstanceCount").WithDefault(2)
 	tune := steps.Tuning("Tune", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI: "fakeimage", InstanceType: itype, InstanceCount: icount,
+			ImageURI: params.Lit("fakeimage"), InstanceType: itype, InstanceCount: icount,
 			HyperParameters: []steps.Member{{Key: "epochs", Value: 10}},
 		},
 		ObjectiveMetric: params.Lit("val:rmse"),
@@ -92,9 +93,9 @@ func sdkTransformOutputFromProperty(t *testing.T) *pipeline.Pipeline {
 		Code: "testdata/code/train.py",
 	})
 	out := prep.Properties()
-	train := steps.Training("Train", steps.Estimator{ImageURI: "fakeimage", InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit("fakeimage"), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
 		steps.TrainingInput{S3Data: out.Output("train").S3URI()})
-	create := steps.CreateModel("M", steps.Model{ImageURI: "fakeimage", ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()})
+	create := steps.CreateModel("M", steps.Model{ImageURI: params.Lit("fakeimage"), ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()})
 	score := steps.Transform("Score", steps.Transformer{
 		ModelName: create.Properties().ModelName(),
 		Data:      out.Output("test").S3URI(), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),

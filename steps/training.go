@@ -92,7 +92,7 @@ func (s *TrainingStep) Steps() []Step { return []Step{s} }
 // defWarnings reports a local entry point missing from its source dir.
 func (s *TrainingStep) defWarnings() []error {
 	if f := s.est.Framework; f != nil && (s.code == nil || checkExists(s.code.paths...) == nil) {
-		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+		return localCodeProblems("framework estimator", f.entry(), f.SourceDir, f.Dependencies)
 	}
 	return nil
 }
@@ -116,11 +116,15 @@ func (e *Estimator) problems() []error {
 	if e.InstanceType == nil || e.InstanceCount == nil {
 		out = append(out, fmt.Errorf("%w: estimator needs InstanceType and InstanceCount", ErrInvalid))
 	}
-	if e.ImageURI == "" {
+	if _, ok := optional(e.ImageURI); !ok {
 		out = append(out, fmt.Errorf("%w: estimator needs an ImageURI", ErrInvalid))
 	}
-	if f := e.Framework; f != nil && f.EntryPoint == "" {
-		out = append(out, fmt.Errorf("%w: framework estimator needs an EntryPoint", ErrInvalid))
+	if f := e.Framework; f != nil {
+		if _, ok := optional(f.EntryPoint); !ok {
+			out = append(out, fmt.Errorf("%w: framework estimator needs an EntryPoint", ErrInvalid))
+		} else if isVariable(f.EntryPoint) && (f.SourceDir == "" || isLocal(f.SourceDir)) {
+			out = append(out, fmt.Errorf("%w: framework estimator: the EntryPoint may be a pipeline variable only with an s3:// SourceDir", ErrInvalid))
+		}
 	}
 	return out
 }
@@ -132,7 +136,7 @@ func (s *TrainingStep) submitDir(env *Env) any {
 		return f.SourceDir
 	}
 	if s.code == nil {
-		return f.EntryPoint
+		return f.entry()
 	}
 	if s.layout == LayoutJob {
 		return env.s3(env.JobName(s.est.baseJobName()), "source", "sourcedir.tar.gz")
@@ -152,15 +156,21 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	a := pyjson.NewObject()
 	alg := pyjson.NewObject().
 		Set("TrainingInputMode", orValue(e.InputMode, "File")).
-		Set("TrainingImage", e.ImageURI)
+		Set("TrainingImage", exprOf(e.ImageURI))
 	if len(e.MetricDefinitions) > 0 {
 		alg.Set("MetricDefinitions", e.metricDefinitions())
+	}
+	if e.EnableSageMakerMetrics != nil {
+		alg.Set("EnableSageMakerMetricsTimeSeries", exprOf(e.EnableSageMakerMetrics))
 	}
 	a.Set("AlgorithmSpecification", alg)
 	a.Set("OutputDataConfig", e.outputDataConfig(env))
 	a.Set("StoppingCondition", e.stoppingCondition())
 	res := pyjson.NewObject().Set("VolumeSizeInGB", orValue(e.VolumeSizeInGB, 30))
 	setOpt(res, "VolumeKmsKeyId", e.VolumeKMSKeyID)
+	if e.KeepAlivePeriodInSeconds != nil {
+		res.Set("KeepAlivePeriodInSeconds", exprOf(e.KeepAlivePeriodInSeconds))
+	}
 	res.Set("InstanceCount", exprOf(e.InstanceCount)).Set("InstanceType", exprOf(e.InstanceType))
 	a.Set("ResourceConfig", res)
 	a.Set("RoleArn", e.role(env))

@@ -31,6 +31,8 @@ type Transformer struct {
 	// InstanceType and InstanceCount size the job.
 	InstanceType  params.Input[string]
 	InstanceCount params.Input[int]
+	// VolumeKMSKeyID encrypts the instances' volumes when set.
+	VolumeKMSKeyID params.Input[string]
 	// Strategy, MaxConcurrentTransforms and MaxPayloadInMB render when set.
 	Strategy                params.Input[string]
 	MaxConcurrentTransforms params.Input[int]
@@ -141,9 +143,7 @@ func (s *TransformStep) defArguments(env *Env) any {
 		Set("ModelName", exprOf(t.ModelName)).
 		Set("TransformInput", in).
 		Set("TransformOutput", out).
-		Set("TransformResources", pyjson.NewObject().
-			Set("InstanceCount", exprOf(t.InstanceCount)).
-			Set("InstanceType", exprOf(t.InstanceType)))
+		Set("TransformResources", t.resources())
 	setOpt(a, "BatchStrategy", t.Strategy)
 	setOpt(a, "MaxConcurrentTransforms", t.MaxConcurrentTransforms)
 	setOpt(a, "MaxPayloadInMB", t.MaxPayloadInMB)
@@ -186,4 +186,13 @@ func (p TransformProperties) TransformJobArn() params.Value[string] {
 // OutputPath is where the results were written.
 func (p TransformProperties) OutputPath() params.Value[string] {
 	return Property[string](p.e, "TransformOutput.S3OutputPath")
+}
+
+// resources renders TransformResources.
+func (t *Transformer) resources() *pyjson.Object {
+	r := pyjson.NewObject().
+		Set("InstanceCount", exprOf(t.InstanceCount)).
+		Set("InstanceType", exprOf(t.InstanceType))
+	setOpt(r, "VolumeKmsKeyId", t.VolumeKMSKeyID)
+	return r
 }

@@ -197,7 +197,7 @@ func (s *TuningStep) Steps() []Step { return []Step{s} }
 // defWarnings reports the estimator's local code that does not exist.
 func (s *TuningStep) defWarnings() []error {
 	if f := s.tuner.Estimator.Framework; f != nil {
-		return localCodeProblems("framework estimator", f.EntryPoint, f.SourceDir, f.Dependencies)
+		return localCodeProblems("framework estimator", f.entry(), f.SourceDir, f.Dependencies)
 	}
 	return nil
 }
@@ -315,7 +315,7 @@ func (s *TuningStep) defArguments(env *Env) any {
 		}
 		alg.Set("MetricDefinitions", md)
 	}
-	alg.Set("TrainingImage", e.ImageURI)
+	alg.Set("TrainingImage", exprOf(e.ImageURI))
 	def.Set("AlgorithmSpecification", alg)
 	if len(s.inputs) > 0 {
 		def.Set("InputDataConfig", renderInputs(s.inputs))

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -52,7 +53,10 @@ func exprOfAny(x params.Exprer) any {
 }
 
 // orValue returns the input's expression, or def when it is unset.
-func orValue[T params.Primitive](in params.Input[T], def T) any {
+//
+// def is an any, not a T, so that a constant default is boxed statically
+// rather than allocated on every call; callers pass a value of type T.
+func orValue[T params.Primitive](in params.Input[T], def any) any {
 	if in != nil {
 		if e := in.Value().Expr(); e != nil {
 			return e
@@ -92,13 +96,6 @@ func setOpt[T params.Primitive](o *pyjson.Object, key string, in params.Input[T]
 	if v, ok := optional(in); ok {
 		o.Set(key, v)
 	}
-}
-
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 func orString(v, def string) string {
@@ -149,6 +146,9 @@ var imageBaseRE = regexp.MustCompile(`^(.+/)?([^:/]+)(:[^:]+)?$`)
 // URI for default job names: the repository name without registry and tag
 // ("…/sagemaker-xgboost:1.7-1" → "sagemaker-xgboost").
 func BaseNameFromImage(image string) string {
+	if image == "" {
+		return ""
+	}
 	if m := imageBaseRE.FindStringSubmatch(image); m != nil {
 		return m[2]
 	}
@@ -260,4 +260,66 @@ func cloneInputs(ins []TrainingInput) []TrainingInput {
 		out[i].ShuffleSeed = clonePtr(out[i].ShuffleSeed)
 	}
 	return out
+}
+
+// imageBase is the SDK's base_name_from_image for an image that may be a
+// pipeline variable: a literal's base name; for a String parameter with a
+// default, its default's; else def (the job class's default name).
+func imageBase(image params.Input[string], def string) string {
+	if image == nil {
+		return def
+	}
+	switch x := image.Value().Expr().(type) {
+	case params.Literal:
+		if s, ok := x.Value().(string); ok {
+			return BaseNameFromImage(s)
+		}
+	case params.Get:
+		if r := x.Ref(); r.Kind == params.RefParameter && r.Param != nil && r.Param.Type() == params.TypeString {
+			if d, ok := r.Param.Default(); ok {
+				if s, ok := d.(string); ok && s != "" {
+					return BaseNameFromImage(s)
+				}
+			}
+		}
+	}
+	return def
+}
+
+// modelCodePrefix is the SDK's model_code_key_prefix for a model without
+// a name: the image's timestamped job name, or model_code/<epoch
+// seconds> for an image given as a pipeline variable.
+func modelCodePrefix(env *Env, image params.Input[string]) string {
+	if isVariable(image) {
+		return "model_code/" + strconv.FormatInt(env.now().Unix(), 10)
+	}
+	return env.JobName(imageBase(image, ""))
+}
+
+// literalString returns in's value when it is a string literal, "" when it
+// is unset or a variable.
+func literalString(in params.Input[string]) string {
+	if in == nil {
+		return ""
+	}
+	if l, ok := in.Value().Expr().(params.Literal); ok {
+		if s, ok := l.Value().(string); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// logLevel renders a container log level as the SDK does: "20" when unset,
+// str() of a literal, to_string() of a variable.
+func logLevel(in params.Input[int]) any {
+	if in == nil {
+		return "20"
+	}
+	if l, ok := in.Value().Expr().(params.Literal); ok {
+		if n, ok := l.Value().(int64); ok {
+			return strconv.FormatInt(n, 10)
+		}
+	}
+	return pyString(in.Value())
 }

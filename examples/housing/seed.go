@@ -147,7 +147,7 @@ func Build(cfg Config) (*Seed, error) {
 
 	// 1. Ingest the raw CSV into an offline feature group.
 	proc := steps.Processor{
-		ImageURI:      sklearn10,
+		ImageURI:      params.Lit(sklearn10),
 		Command:       []string{"python3"},
 		Role:          lit(role),
 		InstanceType:  lit("ml.m5.2xlarge"),
@@ -198,7 +198,7 @@ func Build(cfg Config) (*Seed, error) {
 	split := s.Preprocess.Properties()
 	s.Tuning = steps.Tuning("HPTuning", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI:      xgb,
+			ImageURI:      params.Lit(xgb),
 			Role:          role,
 			InstanceType:  lit("ml.c5.xlarge"),
 			InstanceCount: params.Lit(3),
@@ -232,7 +232,7 @@ func Build(cfg Config) (*Seed, error) {
 	evalOutput := "s3://" + bucket + "/" + evalJob + "/output/evaluation"
 	s.EvaluationReport = steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	s.Evaluate = steps.Processing("EvaluateModel", steps.Processor{
-		ImageURI:      sklearn023,
+		ImageURI:      params.Lit(sklearn023),
 		Command:       []string{"python3"},
 		Role:          params.Lit(role),
 		InstanceType:  lit("ml.m5.xlarge"),
@@ -253,7 +253,7 @@ func Build(cfg Config) (*Seed, error) {
 
 	// 5. Register the model if its RMSE is small enough, else fail.
 	s.Register = steps.RegisterModel("RegisterTrainedModel", steps.Model{
-		ImageURI:   xgb,
+		ImageURI:   params.Lit(xgb),
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
 		Framework:  params.Lit("XGBOOST"),

@@ -112,6 +112,11 @@ type Protocol[S, E any] struct {
 	// Render returns the complete step object in env (Name, Type,
 	// Arguments, envelope, trailer).
 	Render func(s S, env *E) any
+	// Uploads returns the local code the step stages in env, in the order
+	// the SDK uploads it; nil for a step without local code. Timestamped
+	// locations are read from env's clock, so an engine freezes the clock
+	// to get the locations of one compiled definition.
+	Uploads func(s S, env *E) []Upload
 	// NewRaw returns the step a parsed definition describes.
 	NewRaw func(RawSpec[S]) S
 	// Property reports whether path (after the step name, as in

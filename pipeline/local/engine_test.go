@@ -60,7 +60,7 @@ func TestMissingBindingsListedBeforeStart(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	started := false
 	e.Processing("Prep", func(ctx context.Context, job *local.ProcessingJob) error { started = true; return nil })
-	train := steps.Training("Train", steps.Estimator{ImageURI: "img", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: params.Lit("s3://bucket/out")})
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit("img"), InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1), OutputPath: params.Lit("s3://bucket/out")})
 	p := fullPipeline().Steps(train)
 	_, err := e.Run(ctxT(t), p, local.RunOptions{})
 	if !errors.Is(err, local.ErrUnbound) {

@@ -20,7 +20,7 @@ func evaluationPipeline() *pipeline.Pipeline {
 	threshold := params.Float("RMSEThreshold").WithDefault(15000)
 	report := steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	evaluate := steps.Processing("EvaluateModel",
-		steps.Processor{ImageURI: "sklearn", Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
+		steps.Processor{ImageURI: params.Lit("sklearn"), Command: []string{"python3"}, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{
 			Code:    "s3://my-bucket/code/evaluate.py",
 			Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation")}},

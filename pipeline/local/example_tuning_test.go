@@ -41,7 +41,7 @@ func ExampleEngine_Training() {
 	seed := 1
 	tune := steps.Tuning("Tune", steps.Tuner{
 		Estimator: steps.Estimator{
-			ImageURI:     "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+			ImageURI:     params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"),
 			InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 			OutputPath: params.Lit("s3://my-bucket/models/"),
 			Framework:  steps.XGBoost("train.py", "s3://my-bucket/code/sourcedir.tar.gz"),

@@ -80,7 +80,7 @@ func writeFile(t testing.TB, path, content string) {
 // inputs and outputs.
 func processing(name, code string, inputs []steps.ProcessingInput, outputs []steps.ProcessingOutput, args ...params.Exprer) *steps.ProcessingStep {
 	return steps.Processing(name, steps.Processor{
-		ImageURI:      "image",
+		ImageURI:      params.Lit("image"),
 		Command:       []string{"python3"},
 		Role:          params.Lit("role"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),

@@ -18,10 +18,10 @@ import (
 // trainModelTransform is Train → CreateModel → Transform over
 // s3://bucket/batch, scoring into s3://bucket/scored.
 func trainModelTransform(tr steps.Transformer) *pipeline.Pipeline {
-	train := steps.Training("Train", steps.Estimator{ImageURI: xgbImage,
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit(xgbImage),
 		InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
 		steps.TrainingInput{Channel: "train", S3Data: params.Lit("s3://bucket/train")})
-	model := steps.CreateModel("Model", steps.Model{ImageURI: xgbImage,
+	model := steps.CreateModel("Model", steps.Model{ImageURI: params.Lit(xgbImage),
 		ModelData:   train.Properties().ModelArtifacts().S3ModelArtifacts(),
 		Environment: []steps.Member{{Key: "MODE", Value: "batch"}}})
 	tr.ModelName = model.Properties().ModelName()

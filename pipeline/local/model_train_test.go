@@ -30,10 +30,10 @@ func TestTrainedModelTransform(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	train := steps.Training("Train", steps.Estimator{ImageURI: xgbImage,
+	train := steps.Training("Train", steps.Estimator{ImageURI: params.Lit(xgbImage),
 		InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 		OutputPath: params.Lit("s3://bucket/models")}, channels()...)
-	model := steps.CreateModel("Model", steps.Model{ImageURI: xgbImage,
+	model := steps.CreateModel("Model", steps.Model{ImageURI: params.Lit(xgbImage),
 		ModelData: train.Properties().ModelArtifacts().S3ModelArtifacts()})
 	score := steps.Transform("Score", steps.Transformer{ModelName: model.Properties().ModelName(),
 		Data: params.Lit("s3://bucket/batch"), ContentType: params.Lit("text/csv"), SplitType: params.Lit("Line"),

@@ -30,14 +30,14 @@ func tuneEvaluateRegister(status params.Input[string]) *pipeline.Pipeline {
 
 func tuneEvaluateRegisterGroup(status params.Input[string], group string) *pipeline.Pipeline {
 	tune := steps.Tuning("HPTuning", steps.Tuner{ObjectiveMetric: params.Lit("validation:rmse"), ObjectiveType: params.Lit("Minimize"),
-		Estimator: steps.Estimator{ImageURI: xgbImage, InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}},
+		Estimator: steps.Estimator{ImageURI: params.Lit(xgbImage), InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)}},
 		steps.TrainingInput{Channel: "train", S3Data: params.Lit("s3://bucket/train")})
 	top := tune.TopModelS3URI(0, "bucket", "models")
 	eval := processing("EvaluateModel", "s3://bucket/code/evaluate.py",
 		[]steps.ProcessingInput{{Source: top, Destination: params.Lit("/opt/ml/processing/model")}},
 		[]steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"),
 			Destination: params.Lit("s3://bucket/evaluation")}})
-	reg := steps.RegisterModel("RegisterTrainedModel", steps.Model{ImageURI: xgbImage, ModelData: top, Framework: params.Lit("XGBOOST")},
+	reg := steps.RegisterModel("RegisterTrainedModel", steps.Model{ImageURI: params.Lit(xgbImage), ModelData: top, Framework: params.Lit("XGBOOST")},
 		steps.Registration{
 			ModelPackageGroupName: params.Lit(group),
 			Description:           "XGBoost model to predict synthetic housing prices",

@@ -26,7 +26,7 @@ func fixtureAt(d time.Duration) time.Time { return fixtureT0.Add(d) }
 func fixturePipeline() *pipeline.Pipeline {
 	threshold := params.Float("RMSEThreshold").WithDefault(15000.0)
 	proc := steps.Processor{
-		ImageURI:      "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3",
+		ImageURI:      params.Lit("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.0-1-cpu-py3"),
 		Command:       []string{"python3"},
 		Role:          params.Lit("arn:aws:iam::111122223333:role/SageMakerRole"),
 		InstanceType:  params.Lit("ml.m5.xlarge"),

@@ -16,7 +16,7 @@ import (
 func TestRunWithoutRole(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	e.Processing("Work", func(ctx context.Context, job *local.ProcessingJob) error { return nil })
-	work := steps.Processing("Work", steps.Processor{ImageURI: "image", Command: []string{"python3"},
+	work := steps.Processing("Work", steps.Processor{ImageURI: params.Lit("image"), Command: []string{"python3"},
 		InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1)},
 		steps.ProcessingJob{Code: "s3://bucket/code/work.py"})
 	p := pipeline.New("no-role").Steps(work).Env(steps.Env{Bucket: "bucket", Region: "us-east-1"})

@@ -23,7 +23,7 @@ import (
 // its code already in S3 (so sagemaker_program is "train.py").
 func xgbEstimator(count int, hps ...steps.Member) steps.Estimator {
 	return steps.Estimator{
-		ImageURI:        xgbImage,
+		ImageURI:        params.Lit(xgbImage),
 		InstanceType:    params.Lit("ml.c5.xlarge"),
 		InstanceCount:   params.Lit(count),
 		OutputPath:      params.Lit("s3://bucket/models/"),
@@ -247,7 +247,7 @@ func TestTrainingDistributedOverInstances(t *testing.T) {
 // Stdout, tabs as #011), LogMetric reports directly, and a bad regex
 // fails the step naming the metric.
 func TestTrainingMetricDefinitions(t *testing.T) {
-	est := steps.Estimator{ImageURI: "my-image", InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+	est := steps.Estimator{ImageURI: params.Lit("my-image"), InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
 		OutputPath: params.Lit("s3://bucket/out"), MetricDefinitions: []steps.MetricDefinition{
 			{Name: params.Lit("train:loss"), Regex: params.Lit(`loss=([0-9.eE+-]+)`)},
 			{Name: params.Lit("acc"), Regex: params.Lit(`.*#011acc:(\S+)`)},

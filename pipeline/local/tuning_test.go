@@ -192,7 +192,7 @@ func curve(epochs *jobCounter) local.TrainingFunc {
 func curveTuner(strategy string, maxJobs int, hps ...steps.Member) steps.Tuner {
 	seed := 3
 	return steps.Tuner{
-		Estimator: steps.Estimator{ImageURI: xgbImage, InstanceType: params.Lit("ml.m5.xlarge"),
+		Estimator: steps.Estimator{ImageURI: params.Lit(xgbImage), InstanceType: params.Lit("ml.m5.xlarge"),
 			InstanceCount: params.Lit(1), OutputPath: params.Lit("s3://bucket/curves/"), HyperParameters: hps},
 		ObjectiveMetric: params.Lit("validation:rmse"), ObjectiveType: params.Lit("Minimize"),
 		Ranges:   []steps.Range{steps.ContinuousRange{Name: "q", Min: 0, Max: 1}},
@@ -402,7 +402,7 @@ func TestTuningObjectiveFromLogMetric(t *testing.T) {
 		return nil
 	})
 	tn := curveTuner("Random", 5)
-	tn.Estimator.ImageURI = "my-own-image"
+	tn.Estimator.ImageURI = params.Lit("my-own-image")
 	tn.ObjectiveMetric, tn.ObjectiveType = params.Lit("score"), params.Lit("Maximize")
 	ex, err := e.Run(ctxT(t), pipeline.New("logmetric").Steps(steps.Tuning("HPTuning", tn)).Env(env), local.RunOptions{})
 	if err != nil {
