@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"os"
@@ -320,16 +321,9 @@ func TestBadTrainSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := describeGroup(root, "fs-ray-synthetic-housing-data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	offline, err := storePath(root, g.OfflineStoreURI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	offline := offlineDir(t, root, "fs-ray-synthetic-housing-data")
 	countRows := func() int64 {
-		ds, err := dataset.ReadParquet(ctxT(t), nil, []string{filepath.Join(offline, "data")}, dataset.ParquetOptions{}, dataset.Options{})
+		ds, err := dataset.ReadParquet(ctxT(t), nil, []string{offline}, dataset.ParquetOptions{}, dataset.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -482,5 +476,71 @@ func testServe(t *testing.T, root string, ids func() string) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not stop")
+	}
+}
+
+// offlineDir returns the local directory of the offline store of the
+// feature group name under the engine root.
+func offlineDir(t *testing.T, root, name string) string {
+	t.Helper()
+	rec, err := describeGroup(root, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &impl{root: root, account: "111122223333", region: "us-east-1", now: time.Now}
+	store, err := s.openGroup(ctxT(t), rec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.OfflineDir()
+}
+
+// TestIngestTwice runs the ingestion step's function twice into one
+// group: the second run writes nothing, since the records carry the
+// group's creation time and the store skips those it holds.
+func TestIngestTwice(t *testing.T) {
+	root := t.TempDir()
+	raw := filepath.Join(t.TempDir(), "raw")
+	if err := os.MkdirAll(raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(raw, "house_pricing.csv"), rawCSV, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &impl{root: root, bucket: "b", account: "111122223333", region: "us-east-1", now: time.Now}
+	var logs bytes.Buffer
+	job := &local.ProcessingJob{
+		Job:       local.Job{Step: "FeatureStoreIngestion", Log: slog.New(slog.NewTextHandler(&logs, nil))},
+		Inputs:    map[string]local.Input{"input-1": {Name: "input-1", Dir: raw, S3URI: "s3://b/raw/house_pricing.csv"}},
+		Arguments: []string{"--feature_group_name", "g", "--num_actors", "10", "--bucket_prefix", "fs/", "--role_arn", "r", "--region", "us-east-1"},
+	}
+	for range 2 {
+		if err := s.ingest(ctxT(t), job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Count(logs.String(), "written=10000 skipped=0"); got != 1 {
+		t.Errorf("first ingestion did not write the 10000 records:\n%s", logs.String())
+	}
+	if got := strings.Count(logs.String(), "written=0 skipped=10000"); got != 1 {
+		t.Errorf("second ingestion did not skip the 10000 records:\n%s", logs.String())
+	}
+	dir := offlineDir(t, root, "g")
+	ds, err := dataset.ReadParquet(ctxT(t), nil, []string{dir}, dataset.ParquetOptions{}, dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := ds.Schema(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := schema.Field(label); err != nil || f.Type != dataset.Int64 {
+		t.Errorf("PRICE is %+v (%v), want Int64", f, err)
+	}
+	if f, err := schema.Field("YEAR_BUILT"); err != nil || f.Type != dataset.Float64 {
+		t.Errorf("YEAR_BUILT is %+v (%v), want Float64", f, err)
+	}
+	if want := filepath.Join(root, "s3", "b", "fs", offlineSuffix); !strings.HasPrefix(dir, want) {
+		t.Errorf("offline store at %s, want under %s", dir, want)
 	}
 }

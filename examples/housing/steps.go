@@ -15,6 +15,7 @@ import (
 	"github.com/sagepipe/sagepipe/dataset"
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/pipeline/local"
+	"github.com/sagepipe/sagepipe/sagemaker/featurestore"
 )
 
 // label is the regression target of the housing data.
@@ -77,17 +78,32 @@ func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", in.S3URI, err)
 	}
-	now := s.now()
-	g, err := createGroup(s.root, name, "s3://"+s.bucket+"/"+strings.Trim(prefix, "/")+"/"+offlineSuffix,
-		s.account, s.region, now)
-	if err != nil {
-		return fmt.Errorf("feature group %s: %w", name, err)
-	}
-	n, err := ingest(ctx, s.root, g, ds, actors, now)
+	schema, err := ds.Schema(ctx)
 	if err != nil {
 		return err
 	}
-	job.Log.Info("ingested", "feature_group", name, "records", n, "actors", actors, "offline_store", g.OfflineStoreURI)
+	offline := "s3://" + s.bucket + "/" + strings.Trim(prefix, "/") + "/" + offlineSuffix
+	rec, err := createGroup(s.root, seedGroup(name, offline, schema), s.now())
+	if err != nil {
+		return fmt.Errorf("feature group %s: %w", name, err)
+	}
+	store, err := s.openGroup(ctx, rec, job.System)
+	if err != nil {
+		return err
+	}
+	// Every ingestion into the group stamps its records with the group's
+	// creation time, so a re-run writes the same records and the store
+	// skips those it holds: ingesting twice does not duplicate the data.
+	ds, err = featurestore.Identify(ctx, ds, recordID, eventTime, rec.CreationTime)
+	if err != nil {
+		return err
+	}
+	rep, err := store.Ingest(ctx, ds, actors)
+	if err != nil {
+		return fmt.Errorf("feature group %s: %w", name, err)
+	}
+	job.Log.Info("ingested", "feature_group", name, "written", rep.Written, "skipped", rep.Skipped,
+		"files", len(rep.Files), "actors", actors, "offline_store", store.OfflineURI())
 	return nil
 }
 
@@ -142,8 +158,8 @@ func splitSizes(args scriptArgs) (train, val, test float64, err error) {
 }
 
 // preprocess is the seed's preprocessing script.py: it reads the feature
-// group's offline store, drops the store's bookkeeping columns, shuffles
-// with seed 42, splits by the three sizes, fits a StandardScaler on the
+// group's offline store (in record order), drops the store's bookkeeping
+// columns, shuffles with seed 42, splits by the three sizes, fits a StandardScaler on the
 // training split for every column but PRICE, and writes the three scaled
 // splits as CSV with a header row.
 func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
@@ -159,19 +175,22 @@ func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
 	if err != nil {
 		return err
 	}
-	g, err := describeGroup(s.root, name)
+	rec, err := describeGroup(s.root, name)
 	if err != nil {
 		return err
 	}
-	dir, err := storePath(s.root, g.OfflineStoreURI)
+	store, err := s.openGroup(ctx, rec, job.System)
 	if err != nil {
 		return err
 	}
-	ds, err := dataset.ReadParquet(ctx, nil, []string{filepath.Join(dir, "data")}, dataset.ParquetOptions{}, dataset.Options{})
+	ds, err := dataset.ReadParquet(ctx, nil, []string{store.OfflineDir()}, dataset.ParquetOptions{}, dataset.Options{})
 	if err != nil {
 		return fmt.Errorf("offline store of %s: %w", name, err)
 	}
-	splits, err := ds.DropColumns(bookkeeping...).RandomShuffle(42).
+	// The offline files have random names, so their read order changes
+	// with every ingestion: in record order, the shuffle's seed alone
+	// decides the split.
+	splits, err := ds.Sort(recordID, false).DropColumns(bookkeeping...).RandomShuffle(42).
 		SplitProportionately(ctx, []float64{trainSize, valSize})
 	if err != nil {
 		return err
