@@ -87,7 +87,7 @@ func runWith(ctx context.Context, args []string, w io.Writer, newID func() strin
 	var overrides paramFlags
 	fs.Var(&overrides, "param", "`Name=value` parameter override, typed as the parameter is declared (repeatable)")
 	workdir := fs.String("workdir", local.DefaultRoot, "directory of the local engine's artifact store, records and cache")
-	aws := fs.Bool("aws", false, "run on SageMaker instead of locally")
+	aws := fs.Bool("aws", false, "run on SageMaker instead of locally: upload the raw data, upsert, start and watch (AWS credentials from the environment)")
 	serve := fs.String("serve", "", "after a successful run, serve the registered model at `ADDR` (host:port) until interrupted")
 	account := fs.String("account", def.Account, "AWS account id")
 	region := fs.String("region", def.Region, "AWS region")
@@ -147,7 +147,7 @@ func runWith(ctx context.Context, args []string, w io.Writer, newID func() strin
 		return &usageError{err}
 	}
 	if *aws {
-		return &usageError{errAWSUnavailable}
+		return runAWS(ctx, w, seed, cfg.Account, params)
 	}
 	out, err := runLocal(ctx, seed, localRun{
 		Workdir: *workdir, Params: params, Account: cfg.Account, Region: cfg.Region,

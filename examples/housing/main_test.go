@@ -161,3 +161,32 @@ func TestRunWriteError(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSRefusals checks that -aws refuses, before any call to AWS, the
+// placeholder account and a directory without the seed's local scripts,
+// saying where the scripts must go.
+func TestAWSRefusals(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"placeholder account", []string{"-aws"},
+			[]string{"placeholder", "s3://sagemaker-us-east-1-111122223333/synthetic-housing-training-sm-pipeline-ray/code/"}},
+		{"no local scripts", []string{"-aws", "-account", "444455556666", "-region", "eu-west-1"},
+			[]string{"pipeline_scripts/train", "evaluate/script.py          to s3://sagemaker-eu-west-1-444455556666/evaluation-"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), tt.args, &bytes.Buffer{})
+			if c := exitCode(err); c != 2 {
+				t.Fatalf("exit %d (%v), want 2", c, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}

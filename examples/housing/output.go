@@ -75,10 +75,6 @@ func typed(t params.Type, s string) (any, error) {
 	}
 }
 
-// errAWSUnavailable is the answer to -aws while the AWS engine is not part
-// of the module.
-var errAWSUnavailable = errors.New("-aws: running on SageMaker needs the AWS engine (package sagemaker), which this build does not have yet; print the definition with -definition")
-
 // failure is the error of an execution that did not succeed: its failure
 // message.
 func failure(o *outcome) error {

@@ -87,6 +87,10 @@ type Seed struct {
 
 	// EvaluationReport is the evaluation step's property file.
 	EvaluationReport steps.PropertyFile
+
+	// IngestCode, PreprocessCode and EvaluateCode are the S3 URIs the
+	// three processing steps run their scripts from.
+	IngestCode, PreprocessCode, EvaluateCode string
 }
 
 // env returns the compile environment of cfg.
@@ -134,6 +138,7 @@ func Build(cfg Config) (*Seed, error) {
 	code := "s3://" + bucket + "/" + PipelineName + "/code/"
 	ingestCode := or(cfg.IngestCode, code+ingestHash+"/script-fs.py")
 	preprocessCode := or(cfg.PreprocessCode, code+preprocessHash+"/script.py")
+	s.IngestCode, s.PreprocessCode = ingestCode, preprocessCode
 
 	s.ProcessingInstanceCount = params.Integer("ProcessingInstanceCount").WithDefault(1)
 	s.FeatureGroupName = params.String("FeatureGroupName").WithDefault("fs-ray-synthetic-housing-data")
@@ -231,6 +236,7 @@ func Build(cfg Config) (*Seed, error) {
 	evalJob := env.JobName("evaluation")
 	evalOutput := "s3://" + bucket + "/" + evalJob + "/output/evaluation"
 	s.EvaluationReport = steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
+	s.EvaluateCode = or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py")
 	s.Evaluate = steps.Processing("EvaluateModel", steps.Processor{
 		ImageURI:      params.Lit(sklearn023),
 		Command:       []string{"python3"},
@@ -247,7 +253,7 @@ func Build(cfg Config) (*Seed, error) {
 		// before building the pipeline, which fixes it under the job name.
 		Outputs: []steps.ProcessingOutput{{Name: "evaluation", Source: params.Lit("/opt/ml/processing/evaluation"),
 			Destination: lit(evalOutput)}},
-		Code:   or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py"),
+		Code:   s.EvaluateCode,
 		Layout: steps.LayoutJob,
 	}).PropertyFiles(s.EvaluationReport)
 
