@@ -106,9 +106,12 @@ func printOutcome(w io.Writer, o *outcome) error {
 		if err != nil {
 			return err
 		}
-		cmp := "<="
-		if rmse > mustFloat(threshold) {
-			cmp = "> "
+		cmp := "vs"
+		if t, err := strconv.ParseFloat(threshold, 64); err == nil {
+			cmp = "<="
+			if rmse > t {
+				cmp = "> "
+			}
 		}
 		fmt.Fprintf(&b, "  test RMSE        %.1f %s threshold %s   (MAE %.1f, residual std %.1f)\n", rmse, cmp, threshold, mae, std)
 	}
@@ -157,11 +160,6 @@ func short(s string) string {
 		return s
 	}
 	return strconv.FormatFloat(f, 'f', 4, 64)
-}
-
-func mustFloat(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
 }
 
 // rel shows path relative to the working directory when it is under it.
