@@ -84,8 +84,9 @@
 // BestTrainingJob and TrainingJobSummaries, best first, so
 // TopModelS3URI resolves to the best job's model.tar.gz. Trials are the
 // same for the same RandomSeed and MaxParallelTrainingJobs whatever the
-// jobs' durations (a tuning job without a seed takes one from its name);
-// a finished tuning job is recorded under <root>/tuning-jobs/ for the
+// jobs' durations (a tuning job without a RandomSeed takes one from the
+// pipeline's and the step's names, so every execution tries the same
+// hyperparameters); a finished tuning job is recorded under <root>/tuning-jobs/ for the
 // warm starts of later ones.
 //
 // A function that returns an error fails its step, unless the error wraps

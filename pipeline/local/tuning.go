@@ -151,7 +151,10 @@ func parseTuningSpec(args *pyjson.Object) (*tuningSpec, error) {
 	return ts, nil
 }
 
-// seedOf derives a tuning job's seed from its name when it sets none.
+// seedOf derives the seed of a tuning job that sets none from the
+// pipeline's and the step's names, so that every execution of a pipeline
+// tries the same hyperparameters (SageMaker draws a fresh seed; locally a
+// run that can be repeated is worth more).
 func seedOf(name string) int64 {
 	sum := sha256.Sum256([]byte(name))
 	return int64(binary.BigEndian.Uint64(sum[:8]) >> 1)
@@ -188,7 +191,7 @@ func (x tuningExecutor) run(ctx context.Context, a *attempt, impl any) (*result,
 	}
 	name := a.jobName
 	if !ts.seeded {
-		ts.cfg.Seed = seedOf(name)
+		ts.cfg.Seed = seedOf(a.x.pipelineName + "/" + a.step.name)
 	}
 	for _, parent := range ts.warm {
 		rec, err := readTuningRecord(a.x.e.root, parent)
