@@ -233,7 +233,8 @@ func (s *ParquetDatasource) readRowGroup(ctx context.Context, p *parquetPlan, fi
 		defer closer.Close()
 		groups := pf.RowGroups()
 		if rg >= len(groups) {
-			yield(nil, fmt.Errorf("%w: %s has %d row groups, wanted %d", ErrMalformed, file.path, len(groups), rg))
+			yield(nil, fmt.Errorf("%w: %s has %d row groups, wanted row group %d (numbered from 0): the file changed since it was planned",
+				ErrMalformed, file.path, len(groups), rg))
 			return
 		}
 		chunks := groups[rg].ColumnChunks()
