@@ -133,3 +133,38 @@ func TestParquetUint64OverflowIsAnError(t *testing.T) {
 		t.Fatalf("err = %v, want ErrMalformed naming column big and the value 2^63", err)
 	}
 }
+
+// TestDecimalToFloat checks the decimal conversions on the edges: the
+// widths of the byte encodings (BYTE_ARRAY decimals included), sign
+// extension, unscaled values beyond 2^53 and scales beyond 10^22.
+func TestDecimalToFloat(t *testing.T) {
+	bi := func(s string) *big.Int { v, _ := new(big.Int).SetString(s, 10); return v }
+	for _, tc := range []struct {
+		unscaled *big.Int
+		width    int
+		scale    int32
+		want     float64
+	}{
+		{big.NewInt(12345), 2, 2, 123.45},
+		{big.NewInt(-1), 1, 0, -1},
+		{big.NewInt(-12345), 4, 2, -123.45},
+		{big.NewInt(1), 8, 30, 1e-30},
+		{bi("9007199254740993"), 8, 0, 9007199254740992}, // 2^53+1 rounds to even
+		{bi("-123456789012345678901234567890"), 13, 10, -12345678901234567890.1234567890},
+		{bi("99999999999999999999999999999999999999"), 16, 38, 0.99999999999999999999999999999999999999},
+	} {
+		var u big.Int
+		got, err := decimalBytesFloat(&u, string(twosComplement(tc.unscaled, tc.width)), tc.scale)
+		if err != nil || got != tc.want {
+			t.Errorf("%s × 10^-%d in %d bytes = %v, %v; want %v", tc.unscaled, tc.scale, tc.width, got, err, tc.want)
+		}
+		if tc.unscaled.IsInt64() {
+			if got := decimalFloat(tc.unscaled.Int64(), tc.scale); got != tc.want {
+				t.Errorf("decimalFloat(%s, %d) = %v, want %v", tc.unscaled, tc.scale, got, tc.want)
+			}
+		}
+	}
+	if _, err := decimalBytesFloat(new(big.Int), "", 2); err == nil {
+		t.Error("an empty decimal value converted without error")
+	}
+}
