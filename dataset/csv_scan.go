@@ -7,6 +7,10 @@ import (
 	"io"
 )
 
+// errBareCR reports a carriage return outside quotes and not before a
+// line feed: most often a file whose lines end in "\r" alone.
+var errBareCR = errors.New(`carriage return in an unquoted field (lines ending in "\r" alone are not supported: use "\n" or "\r\n", or quote the field)`)
+
 // csvRecord is one parsed row. fields alias the scanner's buffer and are
 // valid until the next call to next.
 type csvRecord struct {
@@ -24,6 +28,7 @@ type csvScanner struct {
 
 	line    int    // physical lines consumed so far
 	eol     string // the line ending readLine removed ("", "\n" or "\r\n")
+	cr      bool   // the current line holds a carriage return
 	buf     []byte // unescaped bytes of the current record's fields
 	ends    []int  // end offset of each field in buf
 	rec     csvRecord
@@ -64,6 +69,7 @@ func (s *csvScanner) readLine() ([]byte, error) {
 			line, s.eol = line[:n-1], "\r\n"
 		}
 	}
+	s.cr = bytes.IndexByte(line, '\r') >= 0
 	if !s.started {
 		s.started = true
 		if len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
@@ -132,8 +138,11 @@ func (s *csvScanner) next() (csvRecord, error) {
 				break
 			}
 			if line[i] != s.delim {
-				return csvRecord{}, &ParseError{File: s.file, Line: s.line, Field: len(s.ends),
-					Err: errors.New("unexpected text after closing quote")}
+				err := errors.New("unexpected text after closing quote")
+				if line[i] == '\r' {
+					err = errBareCR
+				}
+				return csvRecord{}, &ParseError{File: s.file, Line: s.line, Field: len(s.ends), Err: err}
 			}
 			i++
 			if i == len(line) { // trailing delimiter: one more empty field
@@ -145,6 +154,15 @@ func (s *csvScanner) next() (csvRecord, error) {
 		}
 		s.rec.quoted = append(s.rec.quoted, false)
 		j := bytes.IndexByte(line[i:], s.delim)
+		if s.cr {
+			fld := line[i:]
+			if j >= 0 {
+				fld = line[i : i+j]
+			}
+			if bytes.IndexByte(fld, '\r') >= 0 {
+				return csvRecord{}, &ParseError{File: s.file, Line: s.line, Field: len(s.ends) + 1, Err: errBareCR}
+			}
+		}
 		if j < 0 {
 			s.buf = append(s.buf, line[i:]...)
 			s.ends = append(s.ends, len(s.buf))

@@ -313,8 +313,8 @@ var errStopped = errors.New("dataset: task stopped")
 // steps pulls t's blocks one step at a time. The task's run is suspended
 // between steps (iter.Pull2), so a step is just the making of one block.
 func (st *stage) steps(j int, s *slot, t task) error {
-	tctx, tcancel := context.WithCancel(st.ctx)
-	defer tcancel()
+	tctx, tcancel := context.WithCancelCause(st.ctx)
+	defer tcancel(nil)
 	next, stop := iter.Pull2(func(yield func(*Block, error) bool) {
 		err := t.run(tctx, func(b *Block) error {
 			if !yield(b, nil) {
@@ -336,8 +336,13 @@ func (st *stage) steps(j int, s *slot, t task) error {
 			more bool
 		)
 		jb := st.e.sched.spawn(st.ctx, t.name, !t.light, func(sctx context.Context) error {
-			// The System's Shutdown cancels the step's context: pass it on.
-			unlink := context.AfterFunc(sctx, tcancel)
+			// The System's Shutdown cancels the step's context: pass it on,
+			// with ErrShutdown as the cause.
+			unlink := context.AfterFunc(sctx, func() {
+				if st.ctx.Err() == nil {
+					tcancel(fmt.Errorf("dataset: %s: %w", t.name, actor.ErrShutdown))
+				}
+			})
 			defer unlink()
 			// Go on making blocks while the budget takes them at once;
 			// one that must wait is left to the driver.
@@ -357,6 +362,9 @@ func (st *stage) steps(j int, s *slot, t task) error {
 			return nil
 		}
 		if berr != nil {
+			if cause := context.Cause(tctx); errors.Is(berr, context.Canceled) && errors.Is(cause, actor.ErrShutdown) {
+				return cause
+			}
 			return berr
 		}
 		if err := st.put(j, s, b); err != nil {

@@ -119,6 +119,7 @@ func (a actorScheduler) spawn(ctx context.Context, name string, cpu bool, fn fun
 	// The task's context is ctx's, cancelled by Shutdown as well.
 	f := actor.Go(ctx, a.sys, func(tctx context.Context) (struct{}, error) {
 		ran, ferr = j.run(tctx, name, fn)
+		ferr = shutdownCause(ctx, tctx, name, ferr)
 		return struct{}{}, nil
 	}, opts)
 	// The executor's goroutines wait on Done, not Get: they hold no
@@ -136,6 +137,16 @@ func (a actorScheduler) spawn(ctx context.Context, name string, cpu bool, fn fun
 		return fmt.Errorf("dataset: %w", err)
 	}
 	return j
+}
+
+// shutdownCause reports a job that failed because the System cancelled
+// its context (tctx ended, the caller's ctx did not: Shutdown) as
+// actor.ErrShutdown rather than as a bare context.Canceled.
+func shutdownCause(ctx, tctx context.Context, name string, err error) error {
+	if errors.Is(err, context.Canceled) && tctx.Err() != nil && ctx.Err() == nil {
+		return fmt.Errorf("dataset: %s: %w", name, actor.ErrShutdown)
+	}
+	return err
 }
 
 // errWithdrawn is the outcome of a job withdrawn before it started.

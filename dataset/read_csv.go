@@ -41,14 +41,20 @@ type CSVOptions struct {
 
 // CSVDatasource is the Datasource of CSV files (RFC 4180: quoted fields may
 // hold delimiters, quotes and newlines; CRLF and a UTF-8 byte order mark are
-// accepted; blank lines are skipped). It plans one ReadTask per file.
+// accepted; blank lines are skipped; a carriage return outside quotes that
+// does not end a line, as in files whose lines end in CR alone, is a
+// *ParseError). It plans one ReadTask per file.
 //
 // Types are inferred per column from a sample of each file: Int64 when
 // every non-null value is an integer, Float64 when every value is a number
 // (NaN and Inf included), Bool when every value is true or false (any
 // case), String otherwise; a column with only nulls in the sample is
 // String. Across files an Int64 and a Float64 column widen to Float64; any
-// other disagreement is a *TypeConflictError naming both files.
+// other disagreement is a *TypeConflictError naming both files. A column is
+// Nullable when a null was seen in a sample, or when a file has more rows
+// than its sample (a later row may hold a null). An empty file (not even a
+// header row) holds no rows and is left out when the files' columns are
+// compared.
 type CSVDatasource struct {
 	paths []string
 	opts  CSVOptions
@@ -104,7 +110,7 @@ func (s *CSVDatasource) planned(ctx context.Context) (*csvPlan, error) {
 type sniff struct {
 	head  csvHeader
 	types []Type // Invalid: only nulls seen
-	nulls []bool
+	nulls []bool // a null was seen, or rows beyond the sample may hold one
 }
 
 func (s *CSVDatasource) makePlan(ctx context.Context) (*csvPlan, error) {
@@ -142,29 +148,41 @@ func (s *CSVDatasource) makePlan(ctx context.Context) (*csvPlan, error) {
 		}
 	}
 	p := &csvPlan{files: files, parts: parts, heads: make([]csvHeader, len(files))}
+	// The columns come from the first file that has a header: an empty file
+	// has none, and no rows either.
+	base := 0
+	for i, sn := range sniffs {
+		if len(sn.head.names) > 0 {
+			base = i
+			break
+		}
+	}
 	// Merge: names must agree; Int64+Float64 widen; unknown takes any type.
-	typeFrom := make([]string, len(sniffs[0].head.names)) // file that decided each type
+	typeFrom := make([]string, len(sniffs[base].head.names)) // file that decided each type
 	for i, sn := range sniffs {
 		p.heads[i] = sn.head
-		if i == 0 {
+		if i == base {
 			for k, n := range sn.head.names {
 				p.file.Fields = append(p.file.Fields, Field{Name: n, Type: sn.types[k], Nullable: sn.nulls[k]})
 				if sn.types[k] != Invalid {
-					typeFrom[k] = files[0].path
+					typeFrom[k] = files[base].path
 				}
 			}
 			continue
 		}
+		if len(sn.head.names) == 0 {
+			continue // an empty file
+		}
 		for _, n := range sn.head.names {
 			if _, ok := p.file.Index(n); !ok {
-				return nil, fmt.Errorf("%w: column %q is in %s but not in %s", ErrSchemaMismatch, n, files[i].path, files[0].path)
+				return nil, fmt.Errorf("%w: column %q is in %s but not in %s", ErrSchemaMismatch, n, files[i].path, files[base].path)
 			}
 		}
 		for k := range p.file.Fields {
 			f := &p.file.Fields[k]
 			j, ok := sn.head.pos[f.Name]
 			if !ok {
-				return nil, fmt.Errorf("%w: column %q is in %s but not in %s", ErrSchemaMismatch, f.Name, files[0].path, files[i].path)
+				return nil, fmt.Errorf("%w: column %q is in %s but not in %s", ErrSchemaMismatch, f.Name, files[base].path, files[i].path)
 			}
 			t := sn.types[j]
 			f.Nullable = f.Nullable || sn.nulls[j]
@@ -187,7 +205,7 @@ func (s *CSVDatasource) makePlan(ctx context.Context) (*csvPlan, error) {
 	for name, t := range s.opts.ColumnTypes {
 		k, ok := p.file.Index(name)
 		if !ok {
-			return nil, &MissingColumnError{Column: name, Available: p.file.Names(), Source: files[0].path}
+			return nil, &MissingColumnError{Column: name, Available: p.file.Names(), Source: files[base].path}
 		}
 		if t < Float64 || t > Bool {
 			return nil, fmt.Errorf("%w: ColumnTypes[%q] is %s", ErrSchemaMismatch, name, t)
@@ -201,7 +219,7 @@ func (s *CSVDatasource) makePlan(ctx context.Context) (*csvPlan, error) {
 		}
 		full.Fields = append(full.Fields, f)
 	}
-	if p.schema, p.proj, err = projection(full, s.opts.Columns, files[0].path); err != nil {
+	if p.schema, p.proj, err = projection(full, s.opts.Columns, files[base].path); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -274,6 +292,7 @@ func (s *CSVDatasource) sniff(ctx context.Context, path string) (sniff, error) {
 	for k := range canInt {
 		canInt[k], canFloat[k], canBool[k] = true, true, true
 	}
+	complete := false // the sample is the whole file
 	for r := 0; r < s.opts.InferRows; r++ {
 		if r%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -282,6 +301,7 @@ func (s *CSVDatasource) sniff(ctx context.Context, path string) (sniff, error) {
 		}
 		rec, err := sc.next()
 		if err == io.EOF {
+			complete = true
 			break
 		}
 		if err != nil {
@@ -306,6 +326,14 @@ func (s *CSVDatasource) sniff(ctx context.Context, path string) (sniff, error) {
 				if _, ok := parseBool(f); !ok {
 					canBool[k] = false
 				}
+			}
+		}
+	}
+	if !complete {
+		if _, err := sc.next(); err != io.EOF {
+			// Rows beyond the sample may hold nulls.
+			for k := range out.nulls {
+				out.nulls[k] = true
 			}
 		}
 	}

@@ -23,9 +23,13 @@ type ParquetOptions struct {
 // the column pages into typed slices.
 //
 // Type mapping: BOOLEAN → Bool; INT32, INT64 → Int64 (timestamps keep
-// their stored unit); INT96 (legacy Hive/Spark timestamps) → Int64
-// nanoseconds since the Unix epoch; FLOAT, DOUBLE → Float64; BYTE_ARRAY
-// and FIXED_LEN_BYTE_ARRAY → String. Optional columns
+// their stored unit; unsigned integers keep their value, and a UINT_64
+// value above math.MaxInt64 is an ErrMalformed naming the column rather
+// than a negative number); INT96 (legacy Hive/Spark timestamps) → Int64
+// nanoseconds since the Unix epoch; FLOAT, DOUBLE → Float64; DECIMAL (on
+// INT32, INT64, BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY) → Float64, the nearest
+// float64 to the decimal value (exact up to 15 significant digits); other
+// BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY → String. Optional columns
 // are nullable. Nested and repeated columns are not supported: leave them
 // out with ReadOptions.Columns.
 type ParquetDatasource struct {
@@ -176,20 +180,6 @@ func (s *ParquetDatasource) readFooter(ctx context.Context, path string) (Schema
 	return sc, meta, nil
 }
 
-func parquetType(t parquet.Type) Type {
-	switch t.Kind() {
-	case parquet.Boolean:
-		return Bool
-	case parquet.Int32, parquet.Int64, parquet.Int96:
-		return Int64
-	case parquet.Float, parquet.Double:
-		return Float64
-	case parquet.ByteArray, parquet.FixedLenByteArray:
-		return String
-	}
-	return Invalid
-}
-
 // ReadTasks returns one task per row group of every file, in path order.
 func (s *ParquetDatasource) ReadTasks(ctx context.Context, parallelism int) ([]ReadTask, error) {
 	p, err := s.planned(ctx)
@@ -243,7 +233,8 @@ func (s *ParquetDatasource) readRowGroup(ctx context.Context, p *parquetPlan, fi
 		defer closer.Close()
 		groups := pf.RowGroups()
 		if rg >= len(groups) {
-			yield(nil, fmt.Errorf("%w: %s has %d row groups, wanted %d", ErrMalformed, file.path, len(groups), rg))
+			yield(nil, fmt.Errorf("%w: %s has %d row groups, wanted row group %d (numbered from 0): the file changed since it was planned",
+				ErrMalformed, file.path, len(groups), rg))
 			return
 		}
 		chunks := groups[rg].ColumnChunks()
@@ -260,12 +251,13 @@ func (s *ParquetDatasource) readRowGroup(ctx context.Context, p *parquetPlan, fi
 				return
 			}
 			cc := chunks[leaf]
-			if parquetType(cc.Type()) != f.Type {
+			pl := parquetLeafOf(cc.Type())
+			if pl.typ != f.Type {
 				yield(nil, &TypeConflictError{Column: f.Name, First: p.files[0].path, FirstType: f.Type,
-					Second: file.path, SecondType: parquetType(cc.Type())})
+					Second: file.path, SecondType: pl.typ})
 				return
 			}
-			cursors[k] = &pageCursor{pages: cc.Pages(), typ: f.Type, name: f.Name, where: where}
+			cursors[k] = &pageCursor{pages: cc.Pages(), typ: pl.phys, leaf: pl, name: f.Name, where: where}
 		}
 		defer func() {
 			for _, c := range cursors {
@@ -297,6 +289,9 @@ func (s *ParquetDatasource) readRowGroup(ctx context.Context, p *parquetPlan, fi
 					continue
 				}
 				c, err := cursors[k].read(int(n))
+				if err == nil {
+					c, err = cursors[k].leaf.convert(c, cursors[k].name, where)
+				}
 				if err != nil {
 					yield(nil, err)
 					return
@@ -322,7 +317,8 @@ func (s *ParquetDatasource) readRowGroup(ctx context.Context, p *parquetPlan, fi
 // column slices, with no per-value boxing on the common paths.
 type pageCursor struct {
 	pages parquet.Pages
-	typ   Type
+	typ   Type        // what the pages decode to
+	leaf  parquetLeaf // how that becomes the column's values
 	name  string
 	where string
 

@@ -165,6 +165,8 @@ var (
 	ErrNilFunc = errors.New("dataset: nil function")
 	// ErrInvalidPlan: a plan holds a node the executor cannot run.
 	ErrInvalidPlan = errors.New("dataset: invalid plan")
+	// ErrInvalidArgument: an argument is outside its range (Repartition(0)).
+	ErrInvalidArgument = errors.New("dataset: invalid argument")
 )
 
 // MissingColumnError reports a column name that is not in a schema, with the

@@ -18,12 +18,13 @@ import (
 
 // Repartition cuts the dataset into n blocks of near-equal row counts
 // (contiguous rows; the first rows%n blocks get one more row), without
-// reordering rows.
+// reordering rows. n must be positive: otherwise running the dataset
+// fails with ErrInvalidArgument.
 func (d *Dataset) Repartition(n int) *Dataset {
 	return d.with(&node{kind: kAllToAll, name: fmt.Sprintf("Repartition(%d)", n), in: []*node{d.plan},
 		all: func(ctx context.Context, e *env, blocks []*Block) ([]*Block, error) {
 			if n <= 0 {
-				return nil, fmt.Errorf("%w: Repartition(%d): need at least one block", ErrSchemaMismatch, n)
+				return nil, fmt.Errorf("%w: Repartition(%d): need at least one block", ErrInvalidArgument, n)
 			}
 			return sliceRanges(blocks, nearEqualBounds(totalRows(blocks), n, false))
 		}})
