@@ -48,6 +48,14 @@ func entrypointEngine(e *local.Engine) *local.Engine {
 	e.Processing("Broken", func(ctx context.Context, job *local.ProcessingJob) error {
 		return fmt.Errorf("row 3 of %s: %w", job.Inputs["raw"].ContainerPath, errBadRow)
 	})
+	e.Processing("Panics", func(ctx context.Context, job *local.ProcessingJob) error { panic("index out of range") })
+	e.Training("FailTrain", func(ctx context.Context, job *local.TrainingJob) error {
+		return fmt.Errorf("channel train: %w", errBadRow)
+	})
+	e.Training("Hosts", func(ctx context.Context, job *local.TrainingJob) error {
+		view := fmt.Sprintf("%d %v %s %s", job.InstanceCount, job.Hosts, job.Environment["SM_CURRENT_HOST"], job.Environment["SM_HOSTS"])
+		return os.WriteFile(filepath.Join(job.ModelDir, "hosts.txt"), []byte(view), 0o644)
+	})
 	e.Training("train.py", func(ctx context.Context, job *local.TrainingJob) error {
 		if err := boostTrain(false)(ctx, job); err != nil {
 			return err
@@ -378,12 +386,14 @@ func TestEntrypointFailure(t *testing.T) {
 	props := properties(t, ex, "Broken")
 	tests := []struct {
 		name, step string
-		layOut     string // "job", "bare" (a job config naming no code) or none
+		layOut     string // "job", "bare" (a job config naming no code), "training" or none
 		code       int
 		failure    string
 	}{
 		{"function error", "Broken", "job", local.ExitFailed, "step Broken: row 3 of /opt/ml/processing/raw: bad row"},
 		{"no binding", "Nothing", "bare", local.ExitEntrypoint, "step Nothing: local: cannot run the container's job: no Processing binding for the step"},
+		{"panic", "Panics", "bare", local.ExitFailed, "step Panics: local: step function panicked: index out of range"},
+		{"training function error", "FailTrain", "training", local.ExitFailed, "step FailTrain: channel train: bad row"},
 		{"no job files", "Broken", "", local.ExitEntrypoint, "step Broken: local: cannot run the container's job: neither"},
 	}
 	for _, tt := range tests {
@@ -392,6 +402,8 @@ func TestEntrypointFailure(t *testing.T) {
 			switch tt.layOut {
 			case "job":
 				layOutProcessing(t, e, root, props, "algo-1", []string{"algo-1"}, nil)
+			case "training":
+				writeJSON(t, filepath.Join(root, "input", "config", "hyperparameters.json"), map[string]string{})
 			case "bare":
 				writeJSON(t, filepath.Join(root, "config", "processingjobconfig.json"), map[string]any{"ProcessingJobName": "x"})
 			}
@@ -464,5 +476,21 @@ func TestRunEntrypointIgnoresOtherArguments(t *testing.T) {
 		if ran || err != nil {
 			t.Errorf("%q: ran %t, %v", args, ran, err)
 		}
+	}
+}
+
+func TestEntrypointTrainingHosts(t *testing.T) {
+	root := t.TempDir()
+	cfg := filepath.Join(root, "input", "config")
+	writeJSON(t, filepath.Join(cfg, "hyperparameters.json"), map[string]string{"num_round": "3"})
+	writeJSON(t, filepath.Join(cfg, "resourceconfig.json"), map[string]any{"current_host": "algo-2",
+		"hosts": []string{"algo-1", "algo-2"}, "network_interface_name": "eth0"})
+	if code, out := entrypoint(t, root, nil, "Hosts"); code != local.ExitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	got := files(t, filepath.Join(root, "model"))
+	want := map[string]string{"hosts.txt": `2 [algo-1 algo-2] algo-2 ["algo-1","algo-2"]`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("model dir (-want +got):\n%s", diff)
 	}
 }
