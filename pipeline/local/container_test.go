@@ -134,8 +134,9 @@ func trainingView(job *local.TrainingJob) string {
 }
 
 // prepStep is a processing step running prep.py on the raw data, with
-// instances copies and the raw input distributed as dist.
-func prepStep(name string, instances int, dist string) *steps.ProcessingStep {
+// instances copies, the raw input distributed as dist and the scale
+// argument scale.
+func prepStep(name string, instances int, dist string, scale params.Exprer) *steps.ProcessingStep {
 	return steps.Processing(name, steps.Processor{
 		ImageURI:      params.Lit("123456789012.dkr.ecr.us-east-1.amazonaws.com/prep:1"),
 		Command:       []string{"python3"},
@@ -151,7 +152,7 @@ func prepStep(name string, instances int, dist string) *steps.ProcessingStep {
 			{Name: "train", Source: params.Lit("/opt/ml/processing/train"), Destination: params.Lit("s3://bucket/out/train")},
 			{Name: "meta", Source: params.Lit("/opt/ml/processing/meta"), Destination: params.Lit("s3://bucket/out/meta")},
 		},
-		Arguments: []params.Exprer{params.Lit("--scale"), params.Lit("2")},
+		Arguments: []params.Exprer{params.Lit("--scale"), scale},
 	})
 }
 
@@ -167,9 +168,9 @@ func stageRaw(t *testing.T, e *local.Engine) {
 }
 
 // runLocal runs p on e and returns the execution, failing on error.
-func runLocal(t *testing.T, e *local.Engine, p *pipeline.Pipeline) *pipeline.Execution {
+func runLocal(t *testing.T, e *local.Engine, p *pipeline.Pipeline, opts ...local.RunOptions) *pipeline.Execution {
 	t.Helper()
-	ex, err := e.Run(ctxT(t), p, local.RunOptions{})
+	ex, err := e.Run(ctxT(t), p, append(opts, local.RunOptions{})[0])
 	if err != nil {
 		t.Fatalf("%v: %+v", err, ex)
 	}
@@ -303,12 +304,18 @@ func TestEntrypointProcessingMatchesRun(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	entrypointEngine(e)
 	stageRaw(t, e)
-	ex := runLocal(t, e, pipeline.New("ep").Steps(prepStep("Prep", 1, "FullyReplicated")).Env(env))
+	scale := params.String("Scale").WithDefault("2")
+	ex := runLocal(t, e, pipeline.New("ep").Parameters(scale).Steps(prepStep("Prep", 1, "FullyReplicated", scale)).Env(env),
+		local.RunOptions{Parameters: map[string]any{"Scale": "5"}})
 	props := properties(t, ex, "Prep")
 	root := t.TempDir()
 	layOutProcessing(t, e, root, props, "algo-1", []string{"algo-1"}, nil)
 	app := props["AppSpecification"].(map[string]any)
-	code, out := entrypoint(t, root, nil, "Prep", stringsOf(app["ContainerArguments"])...)
+	args := stringsOf(app["ContainerArguments"])
+	if diff := cmp.Diff([]string{"--scale", "5"}, args); diff != "" {
+		t.Fatalf("resolved arguments (-want +got):\n%s", diff)
+	}
+	code, out := entrypoint(t, root, nil, "Prep", args...)
 	if code != local.ExitOK {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -382,7 +389,7 @@ func TestEntrypointFailure(t *testing.T) {
 	stageRaw(t, e)
 	e.Processing("Broken", func(ctx context.Context, job *local.ProcessingJob) error { return nil })
 	e.Processing("prep.py", prepare)
-	ex := runLocal(t, e, pipeline.New("ep").Steps(prepStep("Broken", 1, "FullyReplicated")).Env(env))
+	ex := runLocal(t, e, pipeline.New("ep").Steps(prepStep("Broken", 1, "FullyReplicated", params.Lit("2"))).Env(env))
 	props := properties(t, ex, "Broken")
 	tests := []struct {
 		name, step string
@@ -423,7 +430,7 @@ func TestEntrypointShardedProcessing(t *testing.T) {
 	e, _ := testEngine(t, local.Config{})
 	entrypointEngine(e)
 	stageRaw(t, e)
-	ex := runLocal(t, e, pipeline.New("ep").Steps(prepStep("Prep", 2, "ShardedByS3Key")).Env(env))
+	ex := runLocal(t, e, pipeline.New("ep").Steps(prepStep("Prep", 2, "ShardedByS3Key", params.Lit("2"))).Env(env))
 	props := properties(t, ex, "Prep")
 	whole := files(t, storePath(e.Root(), "s3://bucket/out/train"))["part-algo-1.csv"]
 	args := stringsOf(props["AppSpecification"].(map[string]any)["ContainerArguments"])
