@@ -214,4 +214,73 @@
 // properties it is given (a tuning step's TrainingJobSummaries, a
 // registration's ModelPackageArn), so the logic of a whole pipeline can be
 // tested today.
+//
+// # In a SageMaker container
+//
+// The functions bound for Run also run inside SageMaker, with the program
+// as its own container image: call Main at the top of main, after the
+// bindings. Started as "<program> step <StepName> [arguments...]" (the
+// entrypoint the definition gives the job), Main reads what SageMaker
+// gives the container, builds the same ProcessingJob or TrainingJob Run
+// would, calls the function bound for the step and exits; started any
+// other way it returns and the program runs as usual.
+//
+//	func main() {
+//		ctx := context.Background()
+//		engine := local.New(local.Config{})
+//		engine.Processing("PreprocessData", preprocess)
+//		engine.Training("TrainModel", train)
+//		local.Main(ctx, engine) // exits when run as a job's entrypoint
+//		// ... build the pipeline, run it locally or upsert it ...
+//	}
+//
+// The contract, with /opt/ml replaced by $SAGEPIPE_ML_ROOT when set
+// (Entrypoint.Root for RunEntrypoint):
+//
+//   - A processing job is recognised by /opt/ml/config/processingjobconfig.json,
+//     the job's resolved CreateProcessingJob request, which SageMaker
+//     writes into every processing container (its ProcessingJobName,
+//     ProcessingInputs, ProcessingOutputConfig, ProcessingResources,
+//     AppSpecification and Environment are read), and
+//     /opt/ml/config/resourceconfig.json (current_host, hosts). Each input
+//     is read at its LocalPath, each output directory is made at its
+//     LocalPath for SageMaker to upload; Arguments are the program's
+//     arguments after the step name (the job's ContainerArguments),
+//     Environment the request's. With several instances each runs a copy:
+//     Hosts and CurrentHost tell them apart, and a ShardedByS3Key input
+//     holds only the instance's share of the objects (SageMaker does the
+//     sharding), so a copy names its output files after CurrentHost.
+//   - A training job is recognised by /opt/ml/input/config/hyperparameters.json;
+//     inputdataconfig.json gives the channels (read at
+//     /opt/ml/input/data/<channel>), resourceconfig.json the hosts and
+//     instance type, and trainingjobconfig.json, when present, the
+//     request's training image, input mode, environment and channel URIs.
+//     The model goes to /opt/ml/model and other output to
+//     /opt/ml/output/data, which SageMaker packs and uploads; Stdout is
+//     the process's standard output, where SageMaker applies the metric
+//     definitions, and LogMetric logs a "metric" line. TRAINING_JOB_NAME
+//     names the job, and the training toolkit's variables (SM_MODEL_DIR,
+//     SM_CHANNEL_<NAME>, SM_HPS, SM_CURRENT_HOST, ...) are in Environment
+//     as Run sets them. A job with several instances gets the host list;
+//     boost's distributed training stays within one instance (its actors
+//     share job.System), so for training across instances use SageMaker's
+//     built-in XGBoost, whose models boost loads.
+//   - The step's binding is found as Run finds it: by step name, or by
+//     the code or image keys the job's files hold (the code input's file
+//     name, sagemaker_program, the training image).
+//   - Exit status: ExitOK when the function returns nil. Otherwise the
+//     error's text, prefixed with the step name, goes to
+//     /opt/ml/output/failure (SageMaker's failure reason, the first 1024
+//     bytes) and to standard error, and the exit status is ExitFailed for
+//     the function's error or panic, ExitEntrypoint when the job cannot be
+//     set up (ErrEntrypoint: missing or malformed files, no binding).
+//     SIGTERM, which SageMaker sends to stop a job, cancels the
+//     function's context.
+//
+// Job.ExecutionID is empty and Attempt is 1 in a container. The
+// definition side (steps that run the program's image with this
+// entrypoint) is not part of this package. examples/container holds a
+// multi-stage Dockerfile that builds such a program into a small static
+// image running as a non-root user, and the steps to push it to Amazon
+// ECR.
 package local

@@ -30,8 +30,16 @@ type Job struct {
 }
 
 // LogMetric records a value of the named metric; step is the iteration or
-// epoch it belongs to (-1 for none).
+// epoch it belongs to (-1 for none). In a SageMaker container
+// (RunEntrypoint) it logs the value to Log, as a "metric" line with name,
+// value and step attributes, for the job's metric definitions to match.
 func (j *Job) LogMetric(name string, value float64, step int) {
+	if j.att == nil {
+		if j.Log != nil {
+			j.Log.Info("metric", "name", name, "value", value, "step", step)
+		}
+		return
+	}
 	j.att.metric(pipeline.Metric{Name: name, Value: value, Step: step})
 }
 

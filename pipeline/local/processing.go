@@ -41,6 +41,15 @@ type ProcessingJob struct {
 	// InstanceType and InstanceCount size the cluster.
 	InstanceType  string
 	InstanceCount int
+	// Hosts names the job's instances as SageMaker does (algo-1, ...,
+	// algo-n) and CurrentHost the one running this copy of the function.
+	// Locally one copy runs, as algo-1, with every input whole; in a
+	// SageMaker container (RunEntrypoint) each instance runs a copy, and
+	// a ShardedByS3Key input holds only that instance's share of the
+	// objects, so a copy names what it writes after CurrentHost to keep
+	// the copies' outputs apart.
+	Hosts       []string
+	CurrentHost string
 }
 
 // Input is one input of a job.
@@ -155,6 +164,10 @@ func (processingExecutor) run(ctx context.Context, a *attempt, impl any) (*resul
 	if n, ok := number(get(cluster, "InstanceCount")); ok {
 		job.InstanceCount = int(n)
 	}
+	for i := range max(job.InstanceCount, 1) {
+		job.Hosts = append(job.Hosts, "algo-"+strconv.Itoa(i+1))
+	}
+	job.CurrentHost = job.Hosts[0]
 	if env := asObject(get(args, "Environment")); env != nil {
 		for k, v := range env.Members() {
 			job.Environment[k] = pyStr(v)
