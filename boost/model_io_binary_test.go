@@ -59,7 +59,28 @@ func TestBinaryReferenceFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, file) {
-				t.Fatalf("save differs from XGBoost's file at byte %d", firstDiff(got, file))
+				t.Fatalf("encoding differs from XGBoost's file at byte %d", firstDiff(got, file))
+			}
+			// Save picks the binary format for SageMaker's file name, and
+			// LoadModel detects it.
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "xgboost-model")
+			if err := m.Save(ctx, path); err != nil {
+				t.Fatal(err)
+			}
+			saved, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(saved, file) {
+				t.Fatalf("saved file differs from XGBoost's at byte %d", firstDiff(saved, file))
+			}
+			back, err := LoadModel(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(m, back); diff != "" {
+				t.Errorf("LoadModel of the saved file (-want +got):\n%s", diff)
 			}
 		})
 	}
