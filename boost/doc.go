@@ -107,11 +107,16 @@
 // # Loading and saving
 //
 // [LoadModel] and [DecodeModel] read XGBoost 1.7 JSON and UBJSON model
-// files (the format is detected from the content); [Model.Save] and
-// [Model.Encode] write them, byte for byte as XGBoost 1.7.4 writes the same
-// model, so XGBoost loads our models and we load its own. Only "gbtree"
-// boosters with numerical splits are supported: a model with categorical
-// features is refused with an error saying so, in either format. A malformed, truncated or
+// files and XGBoost 1.x's legacy binary format — what save_model writes
+// for names other than ".json" and ".ubj" and what SageMaker's XGBoost
+// container saves as "xgboost-model" — detecting the format from the
+// content; [Model.Save] (format from the file name, see [FormatForPath])
+// and [Model.Encode] write them, byte for byte as XGBoost 1.7.4 writes the
+// same model, so XGBoost loads our models and we load its own. The binary
+// format has no feature names or types; [DecodeBinary] reads it alone.
+// Only "gbtree" boosters with numerical splits are supported: a model with
+// categorical features is refused with an error saying so, in any format.
+// A malformed, truncated or
 // hostile file is an error wrapping [ErrModelFormat] that names the field,
 // never a panic, and memory stays proportional to the file's size.
 //

@@ -14,12 +14,19 @@ const (
 	FormatJSON Format = iota
 	// FormatUBJSON is XGBoost's Universal Binary JSON format (".ubj").
 	FormatUBJSON
+	// FormatBinary is XGBoost's legacy binary format, which XGBoost 1.x
+	// writes for any other file name and SageMaker's XGBoost container
+	// writes as "xgboost-model" (see DecodeBinary).
+	FormatBinary
 )
 
-// String returns "json" or "ubjson".
+// String returns "json", "ubjson" or "binary".
 func (f Format) String() string {
-	if f == FormatUBJSON {
+	switch f {
+	case FormatUBJSON:
 		return "ubjson"
+	case FormatBinary:
+		return "binary"
 	}
 	return "json"
 }
@@ -31,10 +38,19 @@ const (
 	maxModelClasses  = 1 << 16
 )
 
-// DetectFormat guesses the format of a model document from its first bytes:
-// UBJSON when an object's first key starts with a UBJSON length marker,
-// JSON otherwise.
+// DetectFormat guesses the format of a model document from its first bytes,
+// as XGBoost does: binary when it starts with "binf" (or, as in files
+// from before that magic, with anything other than JSON white space or
+// "{"); UBJSON when an object's first key starts with a UBJSON length
+// marker; JSON otherwise.
 func DetectFormat(data []byte) Format {
+	if len(data) >= len(binaryMagic) && string(data[:len(binaryMagic)]) == binaryMagic {
+		return FormatBinary
+	}
+	if len(data) >= binLearnerParamSize && data[0] != '{' && data[0] != ' ' && data[0] != '\t' &&
+		data[0] != '\n' && data[0] != '\r' {
+		return FormatBinary
+	}
 	i := 0
 	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
 		i++
@@ -76,6 +92,9 @@ func decodeRecovered(f Format, decode func() (*Model, error)) (m *Model, err err
 
 // decodeModel is DecodeModelFormat without the recover, for the fuzz tests.
 func decodeModel(data []byte, f Format) (*Model, error) {
+	if f == FormatBinary {
+		return decodeBinary(data)
+	}
 	var doc any
 	var err error
 	if f == FormatUBJSON {
@@ -93,7 +112,13 @@ func decodeModel(data []byte, f Format) (*Model, error) {
 // 1.7.4 writes the same model (sorted keys, shortest float32 text).
 // Trees whose siblings are not numbered consecutively are renumbered on the
 // way out (see Tree.Canonical); the Model itself is not changed.
+//
+// In FormatBinary, feature names and types are left out: the format has
+// no place for them.
 func (m *Model) Encode(f Format) ([]byte, error) {
+	if f == FormatBinary {
+		return m.encodeBinary()
+	}
 	doc, err := m.toDoc()
 	if err != nil {
 		return nil, err

@@ -11,16 +11,21 @@ import (
 	"github.com/sagepipe/sagepipe/internal/atomicfile"
 )
 
-// FormatForPath is the format XGBoost infers from a file name: UBJSON for
-// ".ubj", JSON otherwise.
+// FormatForPath is the format XGBoost 1.7's save_model infers from a file
+// name: JSON for ".json", UBJSON for ".ubj" (either in any case), and its
+// legacy binary format for any other name, such as SageMaker's
+// "xgboost-model".
 func FormatForPath(path string) Format {
-	if strings.EqualFold(filepath.Ext(path), ".ubj") {
+	switch ext := filepath.Ext(path); {
+	case strings.EqualFold(ext, ".json"):
+		return FormatJSON
+	case strings.EqualFold(ext, ".ubj"):
 		return FormatUBJSON
 	}
-	return FormatJSON
+	return FormatBinary
 }
 
-// ReadModel reads a whole model document from r and decodes it (either
+// ReadModel reads a whole model document from r and decodes it (any
 // format, see DetectFormat).
 func ReadModel(ctx context.Context, r io.Reader) (*Model, error) {
 	if err := ctx.Err(); err != nil {
@@ -33,8 +38,9 @@ func ReadModel(ctx context.Context, r io.Reader) (*Model, error) {
 	return DecodeModel(data)
 }
 
-// LoadModel reads an XGBoost 1.7 model file (JSON or UBJSON, detected from
-// the content).
+// LoadModel reads an XGBoost 1.x model file (JSON, UBJSON or the legacy
+// binary format, detected from the content as XGBoost does, whatever the
+// file's name).
 func LoadModel(ctx context.Context, path string) (*Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -51,8 +57,9 @@ func LoadModel(ctx context.Context, path string) (*Model, error) {
 }
 
 // Save writes the model to path atomically (a temporary file in the same
-// directory, synced, then renamed), as UBJSON when path ends in ".ubj" and
-// as JSON otherwise, exactly as XGBoost 1.7.4's save_model would.
+// directory, synced, then renamed), in the format FormatForPath gives for
+// it: JSON for ".json", UBJSON for ".ubj", XGBoost's legacy binary format
+// otherwise, exactly as XGBoost 1.7.4's save_model would.
 func (m *Model) Save(ctx context.Context, path string) error {
 	if err := ctx.Err(); err != nil {
 		return err

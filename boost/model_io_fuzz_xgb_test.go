@@ -33,10 +33,13 @@ func referenceSeeds(f *testing.F) [][]byte {
 	return seeds
 }
 
-// FuzzDecodeModel feeds XGBoost's own files, mutated, to the loader
-// through format detection, with the property of checkDecoded.
+// FuzzDecodeModel feeds XGBoost's own files (JSON, UBJSON and binary),
+// mutated, to the loader through format detection, with the property of checkDecoded.
 func FuzzDecodeModel(f *testing.F) {
 	for _, s := range referenceSeeds(f) {
+		f.Add(s)
+	}
+	for _, s := range binarySeeds(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkDecoded(t, data, DetectFormat(data)) })

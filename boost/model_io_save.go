@@ -151,14 +151,7 @@ func (m *Model) toDoc() (map[string]any, error) {
 	if version == [3]int{} {
 		version = [3]int{1, 7, 4}
 	}
-	objParams := m.ObjParams
-	if objParams == nil {
-		objParams = DefaultObjParams(m.Objective, m.NumClass)
-	}
-	obj := map[string]any{"name": m.Objective}
-	if key := ObjectiveParamKey(m.Objective); key != "" {
-		obj[key] = docStrMap(objParams)
-	}
+	obj := m.objectiveDoc()
 	numTarget := m.NumTarget
 	if numTarget == 0 {
 		numTarget = 1

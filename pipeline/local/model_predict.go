@@ -83,7 +83,7 @@ func (e *Engine) predictorFor(keys ...string) LoadFunc {
 
 // LoadBoost is the built-in LoadFunc for XGBoost models, as SageMaker's
 // XGBoost container loads them: every file in dir whose name does not
-// start with a dot is tried as an XGBoost 1.7 model (JSON or UBJSON);
+// start with a dot is tried as an XGBoost 1.7 model (JSON, UBJSON or the binary format);
 // several models make an ensemble whose prediction is their mean. The
 // Predictor is an Explainer (TreeSHAP contributions).
 func LoadBoost(ctx context.Context, c Container, dir string) (Predictor, error) {
