@@ -21,6 +21,13 @@ type Estimator struct {
 	// repository name; for a variable image, from a String parameter's
 	// default or else "training-job", as the SDK does.
 	ImageURI params.Input[string]
+	// ContainerEntrypoint replaces the training image's entrypoint and
+	// ContainerArguments are passed to it (the SDK's container_entry_point
+	// and container_arguments); a bring-your-own-container step sets the
+	// entrypoint to run the program as "step <StepName>". A tuning job's
+	// definition has no such fields.
+	ContainerEntrypoint []params.Input[string]
+	ContainerArguments  []params.Input[string]
 	// Role is the execution role; empty means Env.Role.
 	Role string
 	// InstanceType and InstanceCount size the cluster.

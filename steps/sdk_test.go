@@ -340,6 +340,7 @@ func TestSDKReference(t *testing.T) {
 		"tuning-generic.sdk-2.257.6.json":        sdkTuningGeneric,
 		"repack-model.sdk-2.257.6.json":          sdkRepackModel,
 		"repack-pipeline-model.sdk-2.257.6.json": sdkRepackPipelineModel,
+		"byoc.sdk-2.257.6.json":                  sdkBYOC,
 	}
 	for name, build := range sdkVariableBuilders {
 		tests[name] = build

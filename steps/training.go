@@ -157,6 +157,12 @@ func (s *TrainingStep) defArguments(env *Env) any {
 	alg := pyjson.NewObject().
 		Set("TrainingInputMode", orValue(e.InputMode, "File")).
 		Set("TrainingImage", exprOf(e.ImageURI))
+	if len(e.ContainerEntrypoint) > 0 {
+		alg.Set("ContainerEntrypoint", exprList(e.ContainerEntrypoint))
+	}
+	if len(e.ContainerArguments) > 0 {
+		alg.Set("ContainerArguments", exprList(e.ContainerArguments))
+	}
 	if len(e.MetricDefinitions) > 0 {
 		alg.Set("MetricDefinitions", e.metricDefinitions())
 	}
