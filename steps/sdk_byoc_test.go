@@ -1,6 +1,8 @@
 package steps_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sagepipe/sagepipe/params"
@@ -39,4 +41,22 @@ func sdkBYOC(t *testing.T) *pipeline.Pipeline {
 		Channel: "train", S3Data: prep.Properties().Output("train").S3URI(), ContentType: params.Lit("text/csv"),
 	})
 	return pipeline.New("MyPipeline").Steps(prep, train).Env(sdkEnv())
+}
+
+// A tuning job's training definition has no container entrypoint, so a
+// tuner over an estimator that sets one is refused rather than silently
+// running the image's own entrypoint.
+func TestTuningRefusesContainerEntrypoint(t *testing.T) {
+	est := steps.Estimator{
+		ImageURI: params.Lit(byocImage), InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		ContainerEntrypoint: []params.Input[string]{params.Lit("/app"), params.Lit("step"), params.Lit("Tune")},
+	}
+	tune := steps.Tuning("Tune", steps.Tuner{
+		Estimator: est, ObjectiveMetric: params.Lit("loss"), MaxJobs: params.Lit(2), MaxParallelJobs: params.Lit(1),
+		Ranges: []steps.Range{steps.IntegerRange{Name: "depth", Min: 1, Max: 3}},
+	}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
+	_, err := pipeline.New("MyPipeline").Steps(tune).Env(sdkEnv()).Definition()
+	if !errors.Is(err, steps.ErrInvalid) || !strings.Contains(err.Error(), "ContainerEntrypoint") {
+		t.Errorf("Definition err = %v, want ErrInvalid naming ContainerEntrypoint", err)
+	}
 }

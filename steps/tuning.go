@@ -209,6 +209,9 @@ func (s *TuningStep) defProblems() []error {
 	if _, ok := optional(s.tuner.ObjectiveMetric); !ok {
 		out = append(out, fmt.Errorf("%w: tuner needs an ObjectiveMetric", ErrInvalid))
 	}
+	if len(s.tuner.Estimator.ContainerEntrypoint) > 0 || len(s.tuner.Estimator.ContainerArguments) > 0 {
+		out = append(out, fmt.Errorf("%w: a tuning job's training definition has no ContainerEntrypoint or ContainerArguments", ErrInvalid))
+	}
 	for i, r := range s.tuner.Ranges {
 		if r == nil || r.RangeName() == "" {
 			out = append(out, fmt.Errorf("%w: range %d has no name", ErrInvalid, i))
