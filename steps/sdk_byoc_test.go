@@ -1,12 +1,15 @@
 package steps_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
+	"github.com/sagepipe/sagepipe/pipeline/local"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
@@ -20,7 +23,7 @@ const byocImage = "111122223333.dkr.ecr.us-west-2.amazonaws.com/my-go-steps:late
 func sdkBYOC(t *testing.T) *pipeline.Pipeline {
 	prep := steps.Processing("Prep", steps.Processor{
 		ImageURI:      params.Lit(byocImage),
-		Entrypoint:    []params.Input[string]{params.Lit("/app"), params.Lit("step"), params.Lit("Prep")},
+		Entrypoint:    steps.StepEntrypoint("/app", "Prep"),
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: params.Lit(2),
 	}, steps.ProcessingJob{
@@ -33,7 +36,7 @@ func sdkBYOC(t *testing.T) *pipeline.Pipeline {
 	})
 	train := steps.Training("Train", steps.Estimator{
 		ImageURI:            params.Lit(byocImage),
-		ContainerEntrypoint: []params.Input[string]{params.Lit("/app"), params.Lit("step"), params.Lit("Train")},
+		ContainerEntrypoint: steps.StepEntrypoint("/app", "Train"),
 		InstanceType:        lit("ml.m5.xlarge"),
 		InstanceCount:       params.Lit(1),
 		HyperParameters:     []steps.Member{{Key: "max_depth", Value: 5}, {Key: "eta", Value: 0.3}},
@@ -59,4 +62,47 @@ func TestTuningRefusesContainerEntrypoint(t *testing.T) {
 	if !errors.Is(err, steps.ErrInvalid) || !strings.Contains(err.Error(), "ContainerEntrypoint") {
 		t.Errorf("Definition err = %v, want ErrInvalid naming ContainerEntrypoint", err)
 	}
+}
+
+// The entrypoint the definition sets is the one the container side reads.
+func TestEntrypointCommandMatchesLocal(t *testing.T) {
+	if steps.EntrypointCommand != local.EntrypointCommand {
+		t.Errorf("steps.EntrypointCommand = %q, local.EntrypointCommand = %q", steps.EntrypointCommand, local.EntrypointCommand)
+	}
+}
+
+func ExampleStepEntrypoint() {
+	image := params.Lit("111122223333.dkr.ecr.us-west-2.amazonaws.com/my-go-steps:latest")
+	prep := steps.Processing("Prep", steps.Processor{
+		ImageURI: image, Entrypoint: steps.StepEntrypoint("/app", "Prep"),
+		InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(2),
+	}, steps.ProcessingJob{})
+	train := steps.Training("Train", steps.Estimator{
+		ImageURI: image, ContainerEntrypoint: steps.StepEntrypoint("/app", "Train"),
+		InstanceType: params.Lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+	}, steps.TrainingInput{Channel: "train", S3Data: prep.Properties().Output("out").S3URI()})
+	def, err := pipeline.New("P").Steps(prep, train).Env(steps.Env{Bucket: "b", Region: "us-west-2", Role: "r"}).Definition()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var d struct {
+		Steps []struct {
+			Name      string
+			Arguments struct {
+				AppSpecification       struct{ ContainerEntrypoint []string }
+				AlgorithmSpecification struct{ ContainerEntrypoint []string }
+			}
+		}
+	}
+	if err := json.Unmarshal(def, &d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range d.Steps {
+		fmt.Println(s.Name, s.Arguments.AppSpecification.ContainerEntrypoint, s.Arguments.AlgorithmSpecification.ContainerEntrypoint)
+	}
+	// Output:
+	// Prep [/app step Prep] []
+	// Train [] [/app step Train]
 }
