@@ -37,6 +37,7 @@ func sdkBYOC(t *testing.T) *pipeline.Pipeline {
 	train := steps.Training("Train", steps.Estimator{
 		ImageURI:            params.Lit(byocImage),
 		ContainerEntrypoint: steps.StepEntrypoint("/app", "Train"),
+		ContainerArguments:  []params.Input[string]{params.Lit("--rounds"), params.Lit("10")},
 		InstanceType:        lit("ml.m5.xlarge"),
 		InstanceCount:       params.Lit(1),
 		HyperParameters:     []steps.Member{{Key: "max_depth", Value: 5}, {Key: "eta", Value: 0.3}},

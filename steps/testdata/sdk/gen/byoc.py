@@ -41,6 +41,7 @@ est = Estimator(
     instance_count=1,
     instance_type="ml.m5.xlarge",
     container_entry_point=["/app", "step", "Train"],
+    container_arguments=["--rounds", "10"],
     hyperparameters={"max_depth": 5, "eta": 0.3},
     sagemaker_session=sess,
 )
