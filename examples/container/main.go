@@ -69,7 +69,7 @@ func build() *pipeline.Pipeline {
 	step := steps.Processing("Scale", steps.Processor{
 		ImageURI: params.Lit("123456789012.dkr.ecr.us-east-1.amazonaws.com/sagepipe-container:latest"),
 		// The container runs this program: "/container step Scale --factor 2".
-		Entrypoint:    []params.Input[string]{params.Lit("/container"), params.Lit(local.EntrypointCommand), params.Lit("Scale")},
+		Entrypoint:    steps.StepEntrypoint("/container", "Scale"),
 		InstanceType:  params.Lit("ml.m5.large"),
 		InstanceCount: params.Lit(1),
 	}, steps.ProcessingJob{
