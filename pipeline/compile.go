@@ -33,6 +33,7 @@ type node struct {
 	stepErrs []error                      // the step's own Problems
 	env      stepdef.Envelope[steps.Step] // the envelope, read once
 	json     []byte                       // the step object as the definition writes it
+	off      int                          // where json starts in its arena
 	encErr   error                        // why the step object cannot be written
 	pending  bool                         // json waits for the branch steps
 	obj      *pyjson.Object               // the step object, kept while json is pending or failed
@@ -48,7 +49,10 @@ type compiled struct {
 	nodes    []*node
 	byName   map[string]*node
 	nodeOf   map[steps.Step]*node
-	arena    []byte                  // the written step objects, one after another
+	arena    []byte                  // the definition's head, then the written top-level step objects
+	head     int                     // the length of the head at the start of arena, 0 if none
+	tops     int                     // top-level step objects written to arena
+	inner    []byte                  // the written branch step objects
 	write    bool                    // write each step (Definition), or only walk it (Validate, Graph)
 	names    map[string]steps.Step   // every step name known so far
 	input    map[string]steps.Step   // listed steps and their branches (what DependsOn names may name)
@@ -122,6 +126,10 @@ func newCompiled(p *Pipeline, write bool) *compiled {
 	}
 	if write {
 		c.arena = make([]byte, 0, 2048*n)
+		if h, err := p.head(c.env.Region); err == nil {
+			c.arena = append(c.arena, h...)
+			c.head = len(h)
+		}
 	}
 	return c
 }

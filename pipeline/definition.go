@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 
@@ -59,13 +60,69 @@ func (p *Pipeline) Validate() error {
 	return c.errors(true)
 }
 
-func (p *Pipeline) encode(c *compiled) ([]byte, error) {
+// stepSep separates the step objects of the definition's Steps list.
+const stepSep = ", "
+
+// headDoc returns the definition's document with ss as its Steps.
+func (p *Pipeline) headDoc(region string, ss []any) *pyjson.Object {
 	ps := make([]any, 0, len(p.params.items()))
 	for _, prm := range p.params.items() {
 		if isNil(prm) {
 			continue
 		}
 		ps = append(ps, p.parameterObject(prm))
+	}
+	return pyjson.NewObject().
+		Set("Version", definitionVersion).
+		Set("Metadata", p.metadataObject()).
+		Set("Parameters", ps).
+		Set("PipelineExperimentConfig", p.experimentObject(region)).
+		Set("Steps", ss)
+}
+
+// head returns the definition up to the first step object: the document
+// with an empty Steps list, less its closing "]}".
+func (p *Pipeline) head(region string) ([]byte, error) {
+	b, err := stepdef.Append(nil, p.headDoc(region, []any{}))
+	if err != nil {
+		return nil, err
+	}
+	h, ok := bytes.CutSuffix(b, []byte("]}"))
+	if !ok {
+		return nil, fmt.Errorf("%w: the definition does not end with its steps", ErrInvalidValue)
+	}
+	return h, nil
+}
+
+// inPlace reports whether c's arena holds the whole definition but its
+// closing "]}": the head, then every top-level step object in order,
+// separated by stepSep, and nothing else.
+func (c *compiled) inPlace() bool {
+	if c.head == 0 {
+		return false
+	}
+	at := c.head
+	for i, n := range c.top {
+		if n.json == nil || n.pending || n.parent != nil {
+			return false
+		}
+		if i > 0 {
+			if !bytes.HasPrefix(c.arena[at:], []byte(stepSep)) {
+				return false
+			}
+			at += len(stepSep)
+		}
+		if n.off != at {
+			return false
+		}
+		at += len(n.json)
+	}
+	return at == len(c.arena)
+}
+
+func (p *Pipeline) encode(c *compiled) ([]byte, error) {
+	if c.inPlace() {
+		return append(c.arena, "]}"...), nil
 	}
 	size := 1024
 	ss := make([]any, len(c.top))
@@ -80,12 +137,7 @@ func (p *Pipeline) encode(c *compiled) ([]byte, error) {
 		ss[i] = pyjson.RawJSON(n.json)
 		size += len(n.json) + 2
 	}
-	doc := pyjson.NewObject().
-		Set("Version", definitionVersion).
-		Set("Metadata", p.metadataObject()).
-		Set("Parameters", ps).
-		Set("PipelineExperimentConfig", p.experimentObject(c.env.Region)).
-		Set("Steps", ss)
+	doc := p.headDoc(c.env.Region, ss)
 	b, err := stepdef.Append(make([]byte, 0, size), doc)
 	if err != nil {
 		return nil, p.encodeError(err)

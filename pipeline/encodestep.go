@@ -31,8 +31,11 @@ func stepObject(s steps.Step, args any, env stepdef.Envelope[steps.Step], traile
 // be dropped at once. With collect it also records the references of the
 // expressions written, in order, in n.refs. A condition's branch step is
 // written as the bytes of its own node; a branch step not written yet
-// leaves n pending. It reports whether obj could be written; if not,
-// n.encErr says why.
+// leaves n pending, with nothing kept. Top-level step objects go to the
+// arena after the definition's head, separated as the Steps list
+// separates them, so that the arena becomes the definition itself; branch
+// step objects go to c.inner. It reports whether obj could be written; if
+// not, n.encErr says why.
 func (c *compiled) encodeStep(n *node, obj *pyjson.Object, collect bool) bool {
 	n.pending = false
 	ext := func(dst []byte, v any) ([]byte, bool, error) {
@@ -60,8 +63,16 @@ func (c *compiled) encodeStep(n *node, obj *pyjson.Object, collect bool) bool {
 		out, err := stepdef.AppendExpr(dst, e)
 		return out, true, err
 	}
-	start := len(c.arena)
-	out, err := pyjson.AppendExt(c.arena, obj, ext)
+	arena := &c.arena
+	if n.parent != nil {
+		arena = &c.inner
+	}
+	dst := *arena
+	if n.parent == nil && c.tops > 0 {
+		dst = append(dst, stepSep...)
+	}
+	start := len(dst)
+	out, err := pyjson.AppendExt(dst, obj, ext)
 	if err != nil {
 		n.json, n.encErr = nil, err
 		if collect {
@@ -69,8 +80,17 @@ func (c *compiled) encodeStep(n *node, obj *pyjson.Object, collect bool) bool {
 		}
 		return false
 	}
-	c.arena = out
-	n.json = out[start:len(out):len(out)]
+	if n.pending {
+		// Written again once its branch steps are: keep nothing, so
+		// that the arena holds each step object once.
+		n.json = nil
+		return true
+	}
+	*arena = out
+	if n.parent == nil {
+		c.tops++
+	}
+	n.json, n.off = out[start:len(out):len(out)], start
 	return true
 }
 
