@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/sagepipe/sagepipe/internal/hpo"
+	"github.com/sagepipe/sagepipe/internal/hpo/hpotest"
 )
 
 // problem is a test function over a SageMaker search space, minimised,
@@ -31,7 +32,7 @@ func problems() []problem {
 			f: func(p hpo.Params) float64 {
 				x1, _ := p.Float("x1")
 				x2, _ := p.Float("x2")
-				return branin(x1, x2)
+				return hpotest.Branin(x1, x2)
 			},
 			optimum: 0.397887,
 		},
@@ -43,7 +44,7 @@ func problems() []problem {
 				for j := range x {
 					x[j], _ = p.Float("x" + strconv.Itoa(j+1))
 				}
-				return hartmann6(x)
+				return hpotest.Hartmann6(x)
 			},
 			optimum: -3.32237,
 		},
@@ -58,44 +59,6 @@ func problems() []problem {
 			optimum: 0,
 		},
 	}
-}
-
-// branin has its minimum 0.397887 at (-π, 12.275), (π, 2.275), (9.42478, 2.475).
-func branin(x1, x2 float64) float64 {
-	const (
-		b = 5.1 / (4 * math.Pi * math.Pi)
-		c = 5 / math.Pi
-		t = 1 / (8 * math.Pi)
-	)
-	u := x2 - b*x1*x1 + c*x1 - 6
-	return u*u + 10*(1-t)*math.Cos(x1) + 10
-}
-
-// hartmann6 has its minimum -3.32237 in the unit hypercube.
-func hartmann6(x []float64) float64 {
-	alpha := [4]float64{1.0, 1.2, 3.0, 3.2}
-	A := [4][6]float64{
-		{10, 3, 17, 3.5, 1.7, 8},
-		{0.05, 10, 17, 0.1, 8, 14},
-		{3, 3.5, 1.7, 10, 17, 8},
-		{17, 8, 0.05, 10, 0.1, 14},
-	}
-	P := [4][6]float64{
-		{1312, 1696, 5569, 124, 8283, 5886},
-		{2329, 4135, 8307, 3736, 1004, 9991},
-		{2348, 1451, 3522, 2883, 3047, 6650},
-		{4047, 8828, 8732, 5743, 1091, 381},
-	}
-	s := 0.0
-	for i := range 4 {
-		in := 0.0
-		for j := range 6 {
-			d := x[j] - P[i][j]*1e-4
-			in += A[i][j] * d * d
-		}
-		s += alpha[i] * math.Exp(-in)
-	}
-	return -s
 }
 
 // mixed: a categorical booster, an integer depth and a log-scaled rate;

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
+
+	"github.com/sagepipe/sagepipe/internal/hpo/hpotest"
 )
 
 func randomData(r *rand.Rand, n, d int, f func([]float64) float64) ([][]float64, []float64) {
@@ -89,7 +91,7 @@ func TestBatchSuggestionsSpread(t *testing.T) {
 	var warm []Observation
 	for range 12 {
 		x1, x2 := -5+15*r.Float64(), 15*r.Float64()
-		warm = append(warm, Observation{Hyperparameters: map[string]string{"x1": fmtFloat(x1), "x2": fmtFloat(x2)}, Value: branin(x1, x2)})
+		warm = append(warm, Observation{Hyperparameters: map[string]string{"x1": fmtFloat(x1), "x2": fmtFloat(x2)}, Value: hpotest.Branin(x1, x2)})
 	}
 	tu := newTuner(t, braninRanges, Config{Strategy: Bayesian, Objective: Minimize, MaxJobs: 4, MaxParallel: 4, WarmStart: warm})
 	ts, err := tu.Suggest(context.Background())
