@@ -258,7 +258,13 @@ func collect(t *testing.T) (func(pipeline.Event), *[]pipeline.Event) {
 	}, &got
 }
 
-var ignoreTime = cmpopts.IgnoreFields(pipeline.Event{}, "Time")
+// checkEvents reports how got differs from want, times aside.
+func checkEvents(t *testing.T, want, got []pipeline.Event) {
+	t.Helper()
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(pipeline.Event{}, "Time")); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
 
 func upserted(t *testing.T, h *harness, name string) *pipeline.Pipeline {
 	t.Helper()
@@ -303,9 +309,7 @@ func TestWaitSucceeded(t *testing.T) {
 		ev("TooHigh", pipeline.EventSkipped, 0, notRun),
 		ev("", pipeline.EventSucceeded, 0, ""),
 	}
-	if diff := cmp.Diff(want, *got, ignoreTime); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	checkEvents(t, want, *got)
 	if rec.Status != pipeline.ExecutionSucceeded || rec.ID != "exec00000001" || rec.Pipeline != "housing" || rec.DisplayName != "nightly" || rec.End.IsZero() {
 		t.Errorf("record = %+v", rec)
 	}
@@ -369,9 +373,7 @@ func TestWaitFailedWithReason(t *testing.T) {
 		ev("TooHigh", pipeline.EventFailed, 1, "Execution failed due to RMSE > 15000.0"),
 		ev("", pipeline.EventFailed, 0, "Step failure: One or multiple steps failed."),
 	}
-	if diff := cmp.Diff(want, *got, ignoreTime); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	checkEvents(t, want, *got)
 
 	// Retry resumes the same execution.
 	h.srv.RetryScript("housing", smfake.Frame{Status: "Succeeded", Steps: []smfake.Step{
@@ -445,9 +447,7 @@ func TestRetryEmitsRetried(t *testing.T) {
 		ev("TooHigh", pipeline.EventSkipped, 0, notRun),
 		ev("", pipeline.EventStopped, 0, ""),
 	}
-	if diff := cmp.Diff(want, *got, ignoreTime); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	checkEvents(t, want, *got)
 }
 
 func TestStop(t *testing.T) {
@@ -668,9 +668,7 @@ func TestWaitReportsCacheHits(t *testing.T) {
 		ev("TooHigh", pipeline.EventSkipped, 0, notRun),
 		ev("", pipeline.EventSucceeded, 0, ""),
 	}
-	if diff := cmp.Diff(want, *got, ignoreTime); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	checkEvents(t, want, *got)
 }
 
 func TestLogsHoldNoCredentials(t *testing.T) {
