@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -119,15 +120,7 @@ func run(ctx context.Context, clients []int, duration time.Duration, requests, r
 // medianResult returns the run with the median requests/s, with the
 // median p50 and p99 of all runs.
 func medianResult(rs []result) result {
-	slices.SortFunc(rs, func(a, b result) int {
-		switch {
-		case a.reqPerSec < b.reqPerSec:
-			return -1
-		case a.reqPerSec > b.reqPerSec:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.reqPerSec, b.reqPerSec) })
 	m := rs[len(rs)/2]
 	med := func(f func(result) time.Duration) time.Duration {
 		var ds []time.Duration
