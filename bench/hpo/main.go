@@ -245,9 +245,8 @@ func runCurves(ctx context.Context, p problem, st hpo.Strategy, trials, maxStep 
 				return 0, 0, 0, err
 			}
 			best = min(best, last)
-			if n == 0 && best <= target {
-				units, n = spent, t.Index+1
-				return best, units, n, nil
+			if best <= target {
+				return best, spent, t.Index + 1, nil
 			}
 		}
 	}
