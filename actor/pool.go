@@ -113,22 +113,9 @@ func (p *Pool[A]) acquire(ctx context.Context, block bool) (int, error) {
 		if !block {
 			return -1, nil
 		}
-		if err := p.waitWake(ctx); err != nil {
+		if err := waitSignal(ctx, p.wake); err != nil {
 			return -1, err
 		}
-	}
-}
-
-// waitWake waits for a slot to free, as a blocked wait (see Block).
-func (p *Pool[A]) waitWake(ctx context.Context) error {
-	if b := blockedOn(ctx); b != nil {
-		defer b.unblock()
-	}
-	select {
-	case <-p.wake:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

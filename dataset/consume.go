@@ -285,7 +285,7 @@ func (d *Dataset) Write(ctx context.Context, w BlockWriter) ([]string, error) {
 		for _, p := range queue {
 			p.job.join()
 		}
-		aerr := recovered(fmt.Sprintf("dataset: %T.Abort", w), func() error { return w.Abort(context.WithoutCancel(ctx)) })
+		aerr := runRecover(context.WithoutCancel(ctx), fmt.Sprintf("%T.Abort", w), w.Abort)
 		if aerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("dataset: removing written files: %w", aerr))
 		}

@@ -7,13 +7,10 @@ import (
 	"io/fs"
 	"iter"
 	"net/url"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/sagepipe/sagepipe/actor"
 )
 
 // DefaultBlockRows is the default upper bound on the rows of a block that a
@@ -335,7 +332,7 @@ func (o *planOnce[P]) get(ctx context.Context, make func(context.Context) (P, er
 		return o.plan, o.err
 	}
 	var p P
-	err := recovered("dataset: planning the read", func() error {
+	err := runRecover(ctx, "planning the read", func(ctx context.Context) error {
 		var err error
 		p, err = make(ctx)
 		return err
@@ -347,20 +344,9 @@ func (o *planOnce[P]) get(ctx context.Context, make func(context.Context) (P, er
 	return p, err
 }
 
-// recovered runs fn and returns a panic in it as an *actor.PanicError
-// naming op.
-func recovered(op string, fn func() error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &actor.PanicError{Op: op, Value: v, Stack: debug.Stack()}
-		}
-	}()
-	return fn()
-}
-
 // sourceSchema calls ds.Schema, returning a panic in it as an error.
 func sourceSchema(ctx context.Context, ds Datasource) (s Schema, err error) {
-	err = recovered(fmt.Sprintf("dataset: %T.Schema", ds), func() error {
+	err = runRecover(ctx, fmt.Sprintf("%T.Schema", ds), func(ctx context.Context) error {
 		var err error
 		s, err = ds.Schema(ctx)
 		return err
@@ -370,7 +356,7 @@ func sourceSchema(ctx context.Context, ds Datasource) (s Schema, err error) {
 
 // readTasks calls ds.ReadTasks, returning a panic in it as an error.
 func readTasks(ctx context.Context, ds Datasource, par int) (ts []ReadTask, err error) {
-	err = recovered(fmt.Sprintf("dataset: %T.ReadTasks", ds), func() error {
+	err = runRecover(ctx, fmt.Sprintf("%T.ReadTasks", ds), func(ctx context.Context) error {
 		var err error
 		ts, err = ds.ReadTasks(ctx, par)
 		return err

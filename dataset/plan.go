@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"runtime/debug"
 	"strings"
-
-	"github.com/sagepipe/sagepipe/actor"
 )
 
 // opKind is the kind of a logical plan node.
@@ -250,24 +247,21 @@ func (e *env) sourceTasks(ctx context.Context, n *node, op int) iter.Seq2[task, 
 				return
 			}
 			for i, rt := range rts {
-				t := task{name: rt.Name, run: func(ctx context.Context, emit func(*Block) error) (err error) {
+				t := task{name: rt.Name, run: func(ctx context.Context, emit func(*Block) error) error {
 					// A panic in the source's reading (its code, its FS, a
 					// file changed since planning) is this task's error.
-					defer func() {
-						if v := recover(); v != nil {
-							err = &actor.PanicError{Op: fmt.Sprintf("dataset: read task %d (%s)", i, rt.Name), Value: v, Stack: debug.Stack()}
+					return runRecover(ctx, fmt.Sprintf("read task %d (%s)", i, rt.Name), func(ctx context.Context) error {
+						for b, err := range rt.Read(ctx) {
+							if err != nil {
+								return opErr(n.name, err)
+							}
+							e.stats.addOut(op, b)
+							if err := emit(b); err != nil {
+								return err
+							}
 						}
-					}()
-					for b, err := range rt.Read(ctx) {
-						if err != nil {
-							return opErr(n.name, err)
-						}
-						e.stats.addOut(op, b)
-						if err := emit(b); err != nil {
-							return err
-						}
-					}
-					return nil
+						return nil
+					})
 				}}
 				if !yield(t, nil) {
 					return

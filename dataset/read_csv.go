@@ -132,7 +132,7 @@ func (s *CSVDatasource) makePlan(ctx context.Context) (*csvPlan, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			errs[i] = recovered("dataset: planning the read of "+files[i].path, func() error {
+			errs[i] = runRecover(ctx, "planning the read of "+files[i].path, func(ctx context.Context) error {
 				var err error
 				sniffs[i], err = s.sniff(ctx, files[i].path)
 				return err

@@ -99,7 +99,7 @@ func (s *ParquetDatasource) makePlan(ctx context.Context) (*parquetPlan, error) 
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			errs[i] = recovered("dataset: planning the read of "+files[i].path, func() error {
+			errs[i] = runRecover(ctx, "planning the read of "+files[i].path, func(ctx context.Context) error {
 				var err error
 				schemas[i], p.meta[i], err = s.readFooter(ctx, files[i].path)
 				return err
