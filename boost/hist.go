@@ -169,7 +169,7 @@ func (s *shard) gradients(o *objective) []gradSummary {
 			o.grad(s.margin, s.label, s.weight, s.gf, s.hf, lo*g, hi*g)
 			sum := parts[c]
 			if g == 1 {
-				_, sum[0].maxH, sum[0].minH = gradStats(s.gf[lo:hi], s.hf[lo:hi])
+				sum[0].maxH, sum[0].minH = hessStats(s.hf[lo:hi])
 				sum[0].gExp.addAbs(s.gf[lo:hi])
 				return
 			}
@@ -194,38 +194,32 @@ func (s *shard) gradients(o *objective) []gradSummary {
 	return out
 }
 
-// gradStats returns the largest |g|, the largest |h| and the smallest h.
-// The magnitudes are compared as bit patterns (for non-negative floats the
-// same order, with any NaN above +Inf, so a NaN still comes out as NaN),
-// and four running values per statistic break the dependency chain of a
-// single one; min and max do not depend on the order of their operands,
-// so the results are those of a plain loop.
-func gradStats(gf, hf []float32) (maxG, maxH, minH float64) {
+// hessStats returns the largest |h| and the smallest h. The magnitudes
+// are compared as bit patterns (for non-negative floats the same order,
+// with any NaN above +Inf, so a NaN still comes out as NaN), and four
+// running values per statistic break the dependency chain of a single
+// one; min and max do not depend on the order of their operands, so the
+// results are those of a plain loop.
+func hessStats(hf []float32) (maxH, minH float64) {
 	const mask = 1<<31 - 1
-	hf = hf[:len(gf)]
-	var a0, a1, a2, a3, b0, b1, b2, b3 uint32
+	var b0, b1, b2, b3 uint32
 	inf := float32(math.Inf(1))
 	m0, m1, m2, m3 := inf, inf, inf, inf
 	i := 0
-	for ; i+4 <= len(gf); i += 4 {
-		g, h := gf[i:i+4:i+4], hf[i:i+4:i+4]
-		a0 = max(a0, math.Float32bits(g[0])&mask)
-		a1 = max(a1, math.Float32bits(g[1])&mask)
-		a2 = max(a2, math.Float32bits(g[2])&mask)
-		a3 = max(a3, math.Float32bits(g[3])&mask)
+	for ; i+4 <= len(hf); i += 4 {
+		h := hf[i : i+4 : i+4]
 		b0 = max(b0, math.Float32bits(h[0])&mask)
 		b1 = max(b1, math.Float32bits(h[1])&mask)
 		b2 = max(b2, math.Float32bits(h[2])&mask)
 		b3 = max(b3, math.Float32bits(h[3])&mask)
 		m0, m1, m2, m3 = min(m0, h[0]), min(m1, h[1]), min(m2, h[2]), min(m3, h[3])
 	}
-	for ; i < len(gf); i++ {
-		a0 = max(a0, math.Float32bits(gf[i])&mask)
+	for ; i < len(hf); i++ {
 		b0 = max(b0, math.Float32bits(hf[i])&mask)
 		m0 = min(m0, hf[i])
 	}
-	a, b := max(a0, a1, a2, a3), max(b0, b1, b2, b3)
-	return float64(math.Float32frombits(a)), float64(math.Float32frombits(b)), float64(min(m0, m1, m2, m3))
+	b := max(b0, b1, b2, b3)
+	return float64(math.Float32frombits(b)), float64(min(m0, m1, m2, m3))
 }
 
 // beginTree quantises group k's gradients with the given scales (rows not

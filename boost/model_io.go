@@ -202,19 +202,8 @@ func modelFromDoc(doc any) (*Model, error) {
 	if _, err := m.BaseMargin(); err != nil {
 		return nil, err
 	}
-	if key := ObjectiveParamKey(m.Objective); key != "" {
-		if v, ok := obj[key]; ok {
-			po, err := docObject(v, lp+".objective."+key)
-			if err != nil {
-				return nil, err
-			}
-			m.ObjParams = make(map[string]string, len(po))
-			for k, pv := range po {
-				if m.ObjParams[k], err = docString(pv, lp+".objective."+key+"."+k); err != nil {
-					return nil, err
-				}
-			}
-		}
+	if err := m.objParamsFromDoc(obj, lp+".objective"); err != nil {
+		return nil, err
 	}
 
 	if v, ok := ln["attributes"]; ok {
@@ -533,6 +522,31 @@ func (t *Tree) Validate() error {
 		for k := len(stack) - 1; k >= 0; k-- {
 			d++
 			depth[stack[k]] = d
+		}
+	}
+	return nil
+}
+
+// objParamsFromDoc reads ObjParams from obj, the objective's configuration
+// at path (its "reg_loss_param" or the like, when the objective has one and
+// obj holds it).
+func (m *Model) objParamsFromDoc(obj map[string]any, path string) error {
+	key := ObjectiveParamKey(m.Objective)
+	if key == "" {
+		return nil
+	}
+	v, ok := obj[key]
+	if !ok {
+		return nil
+	}
+	po, err := docObject(v, path+"."+key)
+	if err != nil {
+		return err
+	}
+	m.ObjParams = make(map[string]string, len(po))
+	for k, pv := range po {
+		if m.ObjParams[k], err = docString(pv, path+"."+key+"."+k); err != nil {
+			return err
 		}
 	}
 	return nil

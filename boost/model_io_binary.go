@@ -344,25 +344,7 @@ func (m *Model) objectiveFromBinary(doc string) error {
 	if name != m.Objective {
 		return docErr(path+".name", "%q, but the model's objective is %q", name, m.Objective)
 	}
-	key := ObjectiveParamKey(m.Objective)
-	if key == "" {
-		return nil
-	}
-	pv, ok := o[key]
-	if !ok {
-		return nil
-	}
-	po, err := docObject(pv, path+"."+key)
-	if err != nil {
-		return err
-	}
-	m.ObjParams = make(map[string]string, len(po))
-	for k, v := range po {
-		if m.ObjParams[k], err = docString(v, path+"."+key+"."+k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.objParamsFromDoc(o, path)
 }
 
 // binWriter appends little-endian fields.
