@@ -46,15 +46,8 @@ func (c *compiled) encodeStep(n *node, obj *pyjson.Object, collect bool) bool {
 			n.pending = true
 			return append(dst, "null"...), true, nil
 		}
-		var e params.Expr
-		switch x := v.(type) {
-		case params.Expr:
-			e = x
-		case params.Exprer:
-			if e = x.Expr(); e == nil {
-				return append(dst, "null"...), true, nil
-			}
-		default:
+		e, ok := stepdef.ExprOf(v)
+		if !ok {
 			return dst, false, nil
 		}
 		if collect {
