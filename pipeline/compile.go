@@ -342,7 +342,7 @@ func (c *compiled) process(s steps.Step, parent *node, branch EdgeKind, appended
 	trailer := c.proto.Trailer(s, &c.env)
 	var obj *pyjson.Object
 	if c.write {
-		obj = stepObject(s, args, env, trailer)
+		obj = stepdef.StepObject(s.Name(), string(s.Type()), args, env, trailer)
 	}
 	if c.write && c.encodeStep(n, obj, true) {
 		if n.pending {

@@ -7,24 +7,7 @@ import (
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/params"
-	"github.com/sagepipe/sagepipe/steps"
 )
-
-// stepObject is a step's definition object (Name, Type, Arguments, the
-// envelope, the trailer), as the protocol's Render builds it.
-func stepObject(s steps.Step, args any, env stepdef.Envelope[steps.Step], trailer []stepdef.Member) *pyjson.Object {
-	o := pyjson.NewObject()
-	o.Set("Name", s.Name())
-	o.Set("Type", string(s.Type()))
-	o.Set("Arguments", args)
-	for k, v := range env.Members() {
-		o.Set(k, v)
-	}
-	for _, m := range trailer {
-		o.Set(m.Key, m.Value)
-	}
-	return o
-}
 
 // encodeStep writes obj, the object of n's step, to the arena and keeps
 // the bytes in n.json, so that each step is written once and its tree can
@@ -46,15 +29,8 @@ func (c *compiled) encodeStep(n *node, obj *pyjson.Object, collect bool) bool {
 			n.pending = true
 			return append(dst, "null"...), true, nil
 		}
-		var e params.Expr
-		switch x := v.(type) {
-		case params.Expr:
-			e = x
-		case params.Exprer:
-			if e = x.Expr(); e == nil {
-				return append(dst, "null"...), true, nil
-			}
-		default:
+		e, ok := stepdef.ExprOf(v)
+		if !ok {
 			return dst, false, nil
 		}
 		if collect {

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/params"
@@ -44,7 +45,7 @@ func (p *Pipeline) parameterObject(prm params.Parameter) *pyjson.Object {
 	}
 	if hasForm && form.descAt >= 0 {
 		at := min(form.descAt, len(ms))
-		ms = append(ms[:at], append([]member{{"Description", form.description}}, ms[at:]...)...)
+		ms = slices.Insert(ms, at, member{"Description", form.description})
 	}
 	o := pyjson.NewObject()
 	for _, m := range ms {

@@ -1,9 +1,6 @@
 package steps
 
-import (
-	"github.com/sagepipe/sagepipe/internal/pyjson"
-	"github.com/sagepipe/sagepipe/internal/stepdef"
-)
+import "github.com/sagepipe/sagepipe/internal/stepdef"
 
 func init() {
 	stepdef.Register(&stepdef.Protocol[Step, Env]{
@@ -66,17 +63,7 @@ type propertyFiler interface {
 // Arguments, the envelope fields and the type-specific trailer, in the
 // SDK's order.
 func render(s Step, env *Env) any {
-	o := pyjson.NewObject()
-	o.Set("Name", s.Name())
-	o.Set("Type", string(s.Type()))
-	o.Set("Arguments", s.defArguments(env))
-	for k, v := range s.defEnvelope().def().Members() {
-		o.Set(k, v)
-	}
-	for _, m := range s.defTrailer(env) {
-		o.Set(m.Key, m.Value)
-	}
-	return o
+	return stepdef.StepObject(s.Name(), string(s.Type()), s.defArguments(env), s.defEnvelope().def(), s.defTrailer(env))
 }
 
 // rendered is a step placed inside another step's arguments (a condition's

@@ -46,10 +46,7 @@ func exprOfAny(x params.Exprer) any {
 	if x == nil {
 		return nil
 	}
-	if e := x.Expr(); e != nil {
-		return e
-	}
-	return nil
+	return x.Expr()
 }
 
 // orValue returns the input's expression, or def when it is unset.

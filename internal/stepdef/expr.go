@@ -13,19 +13,25 @@ import (
 // variables) for pyjson.AppendExt. An unset value is written as null; an
 // Invalid expression fails with its recorded problem.
 func Extension(dst []byte, v any) ([]byte, bool, error) {
+	e, ok := ExprOf(v)
+	if !ok {
+		return dst, false, nil
+	}
+	out, err := AppendExpr(dst, e)
+	return out, true, err
+}
+
+// ExprOf returns the expression v stands for and true when v is one
+// (params.Expr) or has one (params.Exprer; nil when unset), as Extension
+// writes it.
+func ExprOf(v any) (params.Expr, bool) {
 	switch x := v.(type) {
 	case params.Expr:
-		out, err := AppendExpr(dst, x)
-		return out, true, err
+		return x, true
 	case params.Exprer:
-		e := x.Expr()
-		if e == nil {
-			return append(dst, "null"...), true, nil
-		}
-		out, err := AppendExpr(dst, e)
-		return out, true, err
+		return x.Expr(), true
 	}
-	return dst, false, nil
+	return nil, false
 }
 
 // Marshal encodes a definition tree whose leaves may be expressions.

@@ -3,6 +3,8 @@ package stepdef
 import (
 	"iter"
 	"slices"
+
+	"github.com/sagepipe/sagepipe/internal/pyjson"
 )
 
 // Member is one key/value pair of an ordered JSON object.
@@ -51,6 +53,22 @@ func (e Envelope[S]) Members() iter.Seq2[string, any] {
 			yield("RetryPolicies", e.RetryPolicies)
 		}
 	}
+}
+
+// StepObject returns a step's definition object: Name, Type, Arguments,
+// the envelope's members, then the trailer, in the SDK's order.
+func StepObject[S any](name, typ string, args any, env Envelope[S], trailer []Member) *pyjson.Object {
+	o := pyjson.NewObject()
+	o.Set("Name", name)
+	o.Set("Type", typ)
+	o.Set("Arguments", args)
+	for k, v := range env.Members() {
+		o.Set(k, v)
+	}
+	for _, m := range trailer {
+		o.Set(m.Key, m.Value)
+	}
+	return o
 }
 
 // PropertyFile is a property file a step declares.
