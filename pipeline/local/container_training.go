@@ -93,11 +93,7 @@ func (c *container) training(ctx context.Context, e *Engine, step string) error 
 	if t, ok := get(asObject(get(tj, "ResourceConfig")), "InstanceType").(string); ok && job.InstanceType == "" {
 		job.InstanceType = t
 	}
-	if env := asObject(get(tj, "Environment")); env != nil {
-		for k, v := range env.Members() {
-			job.Environment[k] = pyStr(v)
-		}
-	}
+	putEnv(job.Environment, get(tj, "Environment"))
 	uris := map[string]string{}
 	for _, ch := range asList(get(tj, "InputDataConfig")) {
 		o := asObject(ch)

@@ -140,6 +140,14 @@ func asList(v any) []any {
 	return l
 }
 
+// putEnv copies a resolved Environment object into dst, each value
+// rendered as Python's str() renders it.
+func putEnv(dst map[string]string, env any) {
+	for k, v := range asObject(env).Members() {
+		dst[k] = pyStr(v)
+	}
+}
+
 // addSteps appends steps (and, recursively, condition branches right after
 // their condition) and returns their indices through the condition.
 func (d *definition) addSteps(list []any, parent int, kind edgeKind) error {

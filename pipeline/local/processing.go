@@ -168,11 +168,7 @@ func (processingExecutor) run(ctx context.Context, a *attempt, impl any) (*resul
 		job.Hosts = append(job.Hosts, "algo-"+strconv.Itoa(i+1))
 	}
 	job.CurrentHost = job.Hosts[0]
-	if env := asObject(get(args, "Environment")); env != nil {
-		for k, v := range env.Members() {
-			job.Environment[k] = pyStr(v)
-		}
-	}
+	putEnv(job.Environment, get(args, "Environment"))
 	for i, in := range asList(get(args, "ProcessingInputs")) {
 		o := asObject(in)
 		s3 := asObject(get(o, "S3Input"))

@@ -217,11 +217,7 @@ func parseTrainingSpec(def *pyjson.Object, resources, hps string) (*trainingSpec
 	if sp.instanceCount < 1 {
 		return nil, fmt.Errorf("%w: InstanceCount %d", ErrDefinition, sp.instanceCount)
 	}
-	if env := asObject(get(def, "Environment")); env != nil {
-		for k, v := range env.Members() {
-			sp.env[k] = pyStr(v)
-		}
-	}
+	putEnv(sp.env, get(def, "Environment"))
 	if n, ok := number(get(asObject(get(def, "StoppingCondition")), "MaxRuntimeInSeconds")); ok && n > 0 {
 		sp.maxRuntime = time.Duration(n * float64(time.Second))
 	}

@@ -76,11 +76,7 @@ func transformJobOf(args *pyjson.Object) (*transformJob, error) {
 	if n, ok := number(get(args, "MaxPayloadInMB")); ok && n > 0 {
 		t.maxPayload = int(n)
 	}
-	if env := asObject(get(args, "Environment")); env != nil {
-		for k, v := range env.Members() {
-			t.env[k] = pyStr(v)
-		}
-	}
+	putEnv(t.env, get(args, "Environment"))
 	var err error
 	if t.contentType, err = mediaType(t.contentType, ContentCSV); err != nil {
 		return nil, fmt.Errorf("TransformInput.ContentType: %w", err)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/sagepipe/sagepipe/internal/atomicfile"
 	"github.com/sagepipe/sagepipe/internal/hpo"
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 )
@@ -43,14 +42,7 @@ func writeTuningRecord(root string, rec *tuningRecord) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(p, b, 0o644)
+	return writeJSON(p, rec)
 }
 
 func readTuningRecord(root, name string) (*tuningRecord, error) {
