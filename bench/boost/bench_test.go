@@ -42,12 +42,18 @@ func benchTrain(b *testing.B, gen synth.Generator, n int, objective string, thre
 	b.ReportMetric(float64(n)*100*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mrow-rounds/s")
 }
 
-func BenchmarkTrainReg200k1T(b *testing.B) { benchTrain(b, synth.Housing, 200_000, boost.ObjSquaredError, 1) }
-func BenchmarkTrainReg200k2T(b *testing.B) { benchTrain(b, synth.Housing, 200_000, boost.ObjSquaredError, 2) }
+func BenchmarkTrainReg200k1T(b *testing.B) {
+	benchTrain(b, synth.Housing, 200_000, boost.ObjSquaredError, 1)
+}
+func BenchmarkTrainReg200k2T(b *testing.B) {
+	benchTrain(b, synth.Housing, 200_000, boost.ObjSquaredError, 2)
+}
 func BenchmarkTrainLogistic200k2T(b *testing.B) {
 	benchTrain(b, synth.Housing, 200_000, boost.ObjBinaryLogistic, 2)
 }
-func BenchmarkTrainReg1M2T(b *testing.B) { benchTrain(b, synth.Housing, 1_000_000, boost.ObjSquaredError, 2) }
+func BenchmarkTrainReg1M2T(b *testing.B) {
+	benchTrain(b, synth.Housing, 1_000_000, boost.ObjSquaredError, 2)
+}
 
 // BenchmarkTrainData trains each generator's data, 1M rows, both
 // objectives, 2 threads.
