@@ -37,7 +37,7 @@ func (c *container) processing(ctx context.Context, e *Engine, step string) erro
 	defer release()
 	job := &ProcessingJob{Job: c.job(step, str(cfg, "ProcessingJobName"), sys),
 		Inputs: map[string]Input{}, Outputs: map[string]Output{}, Environment: map[string]string{},
-		Arguments: slices.Clone(c.Args[2:]), Hosts: rc.Hosts, CurrentHost: rc.CurrentHost}
+		Arguments: slices.Clone(c.args), Hosts: rc.Hosts, CurrentHost: rc.CurrentHost}
 	if len(job.Arguments) == 0 {
 		job.Arguments = nil
 	}

@@ -260,9 +260,15 @@ func entrypoint(t *testing.T, root string, env []string, step string, args ...st
 
 // startEntrypoint is entrypoint for use off the test's goroutine.
 func startEntrypoint(root string, env []string, step string, args ...string) (int, string, error) {
+	return startProgram(root, env, append([]string{local.EntrypointCommand, step}, args...)...)
+}
+
+// startProgram runs the test binary as the container's program with
+// args, on the fake root, with env added.
+func startProgram(root string, env []string, args ...string) (int, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], append([]string{local.EntrypointCommand, step}, args...)...)
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), append([]string{entrypointEnv + "=1", local.MLRootEnv + "=" + root}, env...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -478,26 +484,52 @@ func TestEntrypointShardedProcessing(t *testing.T) {
 
 func TestRunEntrypointIgnoresOtherArguments(t *testing.T) {
 	e := local.New(local.Config{Root: t.TempDir()})
-	for _, args := range [][]string{nil, {"step"}, {"-aws"}, {"run", "Prep"}} {
-		ran, err := e.RunEntrypoint(ctxT(t), local.Entrypoint{Root: t.TempDir(), Args: args})
+	noEnv := func(string) string { return "" }
+	for _, args := range [][]string{nil, {"step"}, {"-aws"}, {"run", "Prep"}, {"train"}} {
+		ran, err := e.RunEntrypoint(ctxT(t), local.Entrypoint{Root: t.TempDir(), Args: args, Getenv: noEnv})
 		if ran || err != nil {
 			t.Errorf("%q: ran %t, %v", args, ran, err)
 		}
 	}
 }
 
+// TestEntrypointTrainingHosts starts the program both ways SageMaker
+// starts a training image: with the definition's entrypoint
+// "step Hosts", and as "train" (a tuning job's training job, which has no
+// entrypoint) with SAGEPIPE_STEP=Hosts from the job's environment.
 func TestEntrypointTrainingHosts(t *testing.T) {
-	root := t.TempDir()
-	cfg := filepath.Join(root, "input", "config")
-	writeJSON(t, filepath.Join(cfg, "hyperparameters.json"), map[string]string{"num_round": "3"})
-	writeJSON(t, filepath.Join(cfg, "resourceconfig.json"), map[string]any{"current_host": "algo-2",
-		"hosts": []string{"algo-1", "algo-2"}, "network_interface_name": "eth0"})
-	if code, out := entrypoint(t, root, nil, "Hosts"); code != local.ExitOK {
-		t.Fatalf("exit %d\n%s", code, out)
+	for _, tt := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"step", nil, []string{local.EntrypointCommand, "Hosts"}},
+		{"train", []string{local.StepEnv + "=Hosts"}, []string{local.TrainCommand}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			cfg := filepath.Join(root, "input", "config")
+			writeJSON(t, filepath.Join(cfg, "hyperparameters.json"), map[string]string{"num_round": "3"})
+			writeJSON(t, filepath.Join(cfg, "resourceconfig.json"), map[string]any{"current_host": "algo-2",
+				"hosts": []string{"algo-1", "algo-2"}, "network_interface_name": "eth0"})
+			code, out, err := startProgram(root, tt.env, tt.args...)
+			if err != nil || code != local.ExitOK {
+				t.Fatalf("exit %d (%v)\n%s", code, err, out)
+			}
+			got := files(t, filepath.Join(root, "model"))
+			want := map[string]string{"hosts.txt": `2 [algo-1 algo-2] algo-2 ["algo-1","algo-2"]`}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("model dir (-want +got):\n%s", diff)
+			}
+		})
 	}
-	got := files(t, filepath.Join(root, "model"))
-	want := map[string]string{"hosts.txt": `2 [algo-1 algo-2] algo-2 ["algo-1","algo-2"]`}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("model dir (-want +got):\n%s", diff)
+}
+
+// TestMainReturnsOnTrainWithoutStep checks that "train" alone, with no
+// SAGEPIPE_STEP, is not taken for a job: Main returns.
+func TestMainReturnsOnTrainWithoutStep(t *testing.T) {
+	code, out, err := startProgram(t.TempDir(), []string{local.StepEnv + "="}, local.TrainCommand)
+	if err != nil || code != 99 || !strings.Contains(out, "local.Main returned") {
+		t.Errorf("exit %d (%v), want 99 from TestMain after Main returned\n%s", code, err, out)
 	}
 }

@@ -223,7 +223,10 @@
 // entrypoint the definition gives the job), Main reads what SageMaker
 // gives the container, builds the same ProcessingJob or TrainingJob Run
 // would, calls the function bound for the step and exits; started any
-// other way it returns and the program runs as usual.
+// other way it returns and the program runs as usual. A tuning job's
+// training definition cannot name an entrypoint, so SageMaker starts
+// those training jobs as "<image entrypoint> train"; Main runs them when
+// the definition's Environment names the step in SAGEPIPE_STEP (StepEnv).
 //
 //	func main() {
 //		ctx := context.Background()
