@@ -58,6 +58,9 @@ func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	if err != nil {
 		return err
 	}
+	if s, err = s.store(job, args); err != nil {
+		return err
+	}
 	name, err := args.str("feature_group_name")
 	if err != nil {
 		return err
@@ -169,6 +172,9 @@ func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
 	}
 	trainSize, valSize, _, err := splitSizes(args)
 	if err != nil {
+		return err
+	}
+	if s, err = s.store(job, args); err != nil {
 		return err
 	}
 	name, err := args.str("feature_group_name")
