@@ -23,6 +23,10 @@ const placeholderAccount = "111122223333"
 // the training source directory and the inference script under
 // ./pipeline_scripts/, which the upsert packs and uploads.
 func codeNotes(s *Seed) string {
+	if s.Image != "" {
+		return "The steps run this program in " + s.Image + ": build it with examples/container/Dockerfile\n" +
+			"(--build-arg PKG=./examples/housing) and push it there first."
+	}
 	var b strings.Builder
 	b.WriteString("On SageMaker the steps run the seed's scripts (aws-samples/aws-samples-for-ray,\n")
 	b.WriteString("sagemaker/distributed-xgb-sm-pipeline/pipeline_scripts/); upload them first:\n")

@@ -97,8 +97,11 @@ type Seed struct {
 	EvaluationReport steps.PropertyFile
 
 	// IngestCode, PreprocessCode and EvaluateCode are the S3 URIs the
-	// three processing steps run their scripts from.
+	// three processing steps run their scripts from (unused with Image).
 	IngestCode, PreprocessCode, EvaluateCode string
+	// Image is the image the steps' Go functions run in, or empty when
+	// the steps run the seed's scripts (Config.Image).
+	Image string
 }
 
 // env returns the compile environment of cfg.
@@ -129,7 +132,7 @@ func Build(cfg Config) (*Seed, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Seed{Env: env}
+	s := &Seed{Env: env, Image: cfg.Image}
 	bucket, role, region := env.Bucket, env.Role, cfg.Region
 	sklearn10, err := steps.ImageURI("sklearn", "1.0-1", region)
 	if err != nil {
