@@ -72,12 +72,19 @@ func featureStoreOutput(bucket string) steps.ProcessingOutput {
 // two feature-store steps run in separate containers and hand the store
 // over through S3) keeps the store in that directory, named after the
 // account of its --role_arn, the region of its --region and the bucket
-// the store is uploaded to. Any other job uses the engine's store.
+// the store is uploaded to; the ingestion must then run on one instance.
+// Any other job uses the engine's store.
 func (s *impl) store(job *local.ProcessingJob, args scriptArgs) (*impl, error) {
 	dir, uri := "", ""
 	if in, ok := job.Inputs[featureStore]; ok {
 		dir, uri = in.Dir, in.S3URI
 	} else if out, ok := job.Outputs[featureStore]; ok {
+		// Each instance would write a group of its own into the one
+		// S3 prefix.
+		if len(job.Hosts) > 1 {
+			return nil, fmt.Errorf("the %s output is written by one instance, not %d (ProcessingInstanceCount)",
+				featureStore, len(job.Hosts))
+		}
 		dir, uri = out.Dir, out.S3URI
 	}
 	if dir == "" {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/pipeline/local"
@@ -442,4 +443,46 @@ func writeJSONTo(t *testing.T, path string, v any) {
 		t.Fatal(err)
 	}
 	writeTo(t, path, b)
+}
+
+// TestStoreOfJob checks where the feature-store steps keep the store: the
+// engine's for a job without a feature-store directory, the job's
+// directory otherwise, named after the job's role and region, and never
+// one written by several ingestion instances.
+func TestStoreOfJob(t *testing.T) {
+	args := scriptArgs{"role_arn": "arn:aws:iam::444455556666:role/R", "region": "eu-west-1"}
+	dir := t.TempDir()
+	out := map[string]local.Output{featureStore: {Name: featureStore, Dir: dir, S3URI: "s3://my-bucket/p/feature-store/abc"}}
+	engine := &impl{root: "/engine", bucket: "b", account: "111122223333", region: "us-east-1"}
+	tests := []struct {
+		name string
+		s    *impl
+		job  *local.ProcessingJob
+		want *impl // nil: an error
+	}{
+		{"engine's store", engine, &local.ProcessingJob{}, engine},
+		{"container, no store", &impl{}, &local.ProcessingJob{}, nil},
+		{"job's output", &impl{}, &local.ProcessingJob{Outputs: out, Hosts: []string{"algo-1"}},
+			&impl{root: dir, bucket: "my-bucket", account: "444455556666", region: "eu-west-1"}},
+		{"job's input", engine, &local.ProcessingJob{Inputs: map[string]local.Input{featureStore: {Dir: dir, S3URI: "s3://other/x"}}},
+			&impl{root: dir, bucket: "other", account: "444455556666", region: "eu-west-1"}},
+		{"two ingestion instances", &impl{}, &local.ProcessingJob{Outputs: out, Hosts: []string{"algo-1", "algo-2"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.s.store(tt.job, args)
+			if tt.want == nil {
+				if err == nil {
+					t.Errorf("store = %+v, want an error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(impl{}), cmpopts.IgnoreFields(impl{}, "now")); diff != "" {
+				t.Errorf("store (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
