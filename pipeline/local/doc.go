@@ -281,8 +281,10 @@
 //     function's context.
 //
 // Job.ExecutionID is empty and Attempt is 1 in a container. The
-// definition side (steps that run the program's image with this
-// entrypoint) is not part of this package. examples/container holds a
+// definition side is package steps': steps.StepEntrypoint gives a
+// processing or training step this entrypoint, steps.StepEnvironment names
+// a tuning step in its training jobs' environment, and validation refuses
+// either when it names another step. examples/container holds a
 // multi-stage Dockerfile that builds such a program into a small static
 // image running as a non-root user, and the steps to push it to Amazon
 // ECR.
