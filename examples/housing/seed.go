@@ -297,7 +297,10 @@ func Build(cfg Config) (*Seed, error) {
 		Framework:  params.Lit("XGBOOST"),
 	}
 	if cfg.Image != "" {
-		// The XGBoost image serves the model.json boost saves as it is.
+		// The XGBoost image serves the model.json boost saves as it is:
+		// with no inference script its server loads each file of the
+		// model directory, as a pickle or else with XGBoost's
+		// Booster.load_model, which reads the JSON format.
 		model.EntryPoint = ""
 	}
 	s.Register = steps.RegisterModel("RegisterTrainedModel", model, steps.Registration{
