@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
 	"github.com/sagepipe/sagepipe/pipeline/local"
 	"github.com/sagepipe/sagepipe/steps"
@@ -485,4 +486,85 @@ func TestStoreOfJob(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestImageDefinitionKeysAsSDK checks that the -image definition's Go
+// steps are written as SDK 2.257.6 writes a custom-image job: the members
+// of a processing step's arguments and AppSpecification, and of a tuning
+// step's training definition and AlgorithmSpecification, come in the
+// order of the SDK's own definitions of a bring-your-own-container
+// Processor (steps/testdata/sdk/byoc) and of a tuner over a generic
+// Estimator with an environment (steps/testdata/sdk/tuning-generic).
+func TestImageDefinitionKeysAsSDK(t *testing.T) {
+	sdkStep := func(file, name string) *pyjson.Object {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("..", "..", "steps", "testdata", "sdk", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stepObject(t, b, name)
+	}
+	def, err := imageSeed(t).Pipeline.Definition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byoc := sdkStep("byoc.sdk-2.257.6.json", "Prep")
+	tuner := sdkStep("tuning-generic.sdk-2.257.6.json", "Tune")
+	checks := []struct {
+		step string
+		sdk  *pyjson.Object
+		path []string
+	}{
+		{"FeatureStoreIngestion", byoc, []string{"Arguments"}},
+		{"FeatureStoreIngestion", byoc, []string{"Arguments", "AppSpecification"}},
+		{"PreprocessData", byoc, []string{"Arguments", "AppSpecification"}},
+		{"EvaluateModel", byoc, []string{"Arguments", "AppSpecification"}},
+		{"HPTuning", tuner, []string{"Arguments", "TrainingJobDefinition"}},
+		{"HPTuning", tuner, []string{"Arguments", "TrainingJobDefinition", "AlgorithmSpecification"}},
+	}
+	for _, c := range checks {
+		ours, sdk := keysAt(t, stepObject(t, def, c.step), c.path), keysAt(t, c.sdk, c.path)
+		// Ours may leave out members the SDK's job sets; what it has
+		// comes in the SDK's order.
+		var want []string
+		for _, k := range sdk {
+			if slices.Contains(ours, k) {
+				want = append(want, k)
+			}
+		}
+		if diff := cmp.Diff(want, ours); diff != "" {
+			t.Errorf("%s %v: members not in the SDK's order %q (-want +got):\n%s", c.step, c.path, sdk, diff)
+		}
+	}
+}
+
+// stepObject returns the step named name of the definition def, its
+// members in file order.
+func stepObject(t *testing.T, def []byte, name string) *pyjson.Object {
+	t.Helper()
+	v, err := pyjson.Unmarshal(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, _ := v.(*pyjson.Object).Get("Steps")
+	for _, s := range steps.([]any) {
+		o := s.(*pyjson.Object)
+		if n, _ := o.Get("Name"); n == name {
+			return o
+		}
+	}
+	t.Fatalf("no step %s", name)
+	return nil
+}
+
+// keysAt returns the member names of the object at path under o.
+func keysAt(t *testing.T, o *pyjson.Object, path []string) []string {
+	t.Helper()
+	for _, k := range path {
+		v, ok := o.Get(k)
+		if o, ok = v.(*pyjson.Object); !ok {
+			t.Fatalf("no object at %v", path)
+		}
+	}
+	return o.Keys()
 }
