@@ -85,12 +85,12 @@ type Entrypoint struct {
 }
 
 // Main runs the program as a SageMaker job's container entrypoint when
-// its arguments are "step <StepName> ...", or "train" with
-// $SAGEPIPE_STEP naming the step (how SageMaker starts a tuning job's
-// training jobs): it runs the step's function,
-// bound on e as for Run, in the job SageMaker describes under /opt/ml (or
-// $SAGEPIPE_ML_ROOT), and exits with ExitOK, or writes the failure to
-// /opt/ml/output/failure and exits with ExitFailed or ExitEntrypoint.
+// its arguments are "step <StepName> ...", or "train" with $SAGEPIPE_STEP
+// naming the step (how SageMaker starts a tuning job's training jobs): it
+// runs the step's function, bound on e as for Run, in the job SageMaker
+// describes under /opt/ml (or $SAGEPIPE_ML_ROOT), and exits with ExitOK,
+// or writes the failure to /opt/ml/output/failure and exits with
+// ExitFailed or ExitEntrypoint.
 // Otherwise it returns at once, and the program goes on as usual. Call it
 // at the top of main, after binding the step functions. SIGTERM (how
 // SageMaker stops a job) and SIGINT cancel the function's context.
