@@ -272,7 +272,7 @@ func Build(cfg Config) (*Seed, error) {
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "evaluation",
 	}
-	evalArgs := steps.ProcessingJob{
+	evaluation := steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
 			{Source: topModel, Destination: params.Lit("/opt/ml/processing/model")},
 			{Source: split.Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
@@ -285,9 +285,9 @@ func Build(cfg Config) (*Seed, error) {
 		Layout: steps.LayoutJob,
 	}
 	if cfg.Image != "" {
-		evalProc, evalArgs = goProcessing(cfg.Image, "EvaluateModel", evalProc, evalArgs)
+		evalProc, evaluation = goProcessing(cfg.Image, "EvaluateModel", evalProc, evaluation)
 	}
-	s.Evaluate = steps.Processing("EvaluateModel", evalProc, evalArgs).PropertyFiles(s.EvaluationReport)
+	s.Evaluate = steps.Processing("EvaluateModel", evalProc, evaluation).PropertyFiles(s.EvaluationReport)
 
 	// 5. Register the model if its RMSE is small enough, else fail.
 	model := steps.Model{
