@@ -284,6 +284,7 @@ func (s *ProcessingStep) defProblems() []error {
 	if _, ok := optional(s.proc.ImageURI); !ok {
 		out = append(out, fmt.Errorf("%w: processor needs an ImageURI", ErrInvalid))
 	}
+	out = append(out, entrypointProblems(s.name, s.proc.Entrypoint, s.proc.Environment)...)
 	if s.job.Code != "" && isLocal(s.job.Code) {
 		if err := checkExists(s.job.Code); err != nil {
 			out = append(out, err)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/pipeline/local"
@@ -106,4 +108,76 @@ func ExampleStepEntrypoint() {
 	// Output:
 	// Prep [/app step Prep] []
 	// Train [] [/app step Train]
+}
+
+func TestStepEnvMatchesLocal(t *testing.T) {
+	if steps.StepEnv != local.StepEnv {
+		t.Errorf("steps.StepEnv = %q, local.StepEnv = %q", steps.StepEnv, local.StepEnv)
+	}
+}
+
+// A step whose entrypoint or SAGEPIPE_STEP names another step, existing
+// or not, is refused by Validate and Definition with an error naming both.
+func TestEntrypointNamesItsOwnStep(t *testing.T) {
+	image := params.Lit(byocImage)
+	prep := func(name, named string) steps.Entity {
+		return steps.Processing(name, steps.Processor{
+			ImageURI: image, Entrypoint: steps.StepEntrypoint("/app", named),
+			InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		}, steps.ProcessingJob{})
+	}
+	train := func(name, named string) steps.Entity {
+		return steps.Training(name, steps.Estimator{
+			ImageURI: image, ContainerEntrypoint: steps.StepEntrypoint("/app", named),
+			InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+		}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
+	}
+	tune := func(name, named string) steps.Entity {
+		return steps.Tuning(name, steps.Tuner{
+			Estimator: steps.Estimator{ImageURI: image, InstanceType: lit("ml.m5.xlarge"), InstanceCount: params.Lit(1),
+				Environment: []steps.Member{steps.StepEnvironment(named)}},
+			ObjectiveMetric: params.Lit("loss"), MaxJobs: params.Lit(2), MaxParallelJobs: params.Lit(1),
+			MetricDefinitions: []steps.MetricDefinition{{Name: params.Lit("loss"), Regex: params.Lit("loss=(\\S+)")}},
+			Ranges:            []steps.Range{steps.IntegerRange{Name: "depth", Min: 1, Max: 3}},
+		}, steps.TrainingInput{S3Data: lit("s3://my-bucket/train")})
+	}
+	tests := []struct {
+		name  string
+		steps []steps.Entity
+		want  *steps.EntrypointStepError // nil: accepted
+	}{
+		{"processing, own name", []steps.Entity{prep("Prep", "Prep")}, nil},
+		{"training, own name", []steps.Entity{train("Train", "Train")}, nil},
+		{"tuning, own name", []steps.Entity{tune("Tune", "Tune")}, nil},
+		{"processing names another step", []steps.Entity{prep("Prep", "Train"), train("Train", "Train")},
+			&steps.EntrypointStepError{Step: "Prep", Named: "Train", Field: "ContainerEntrypoint"}},
+		{"training names a missing step", []steps.Entity{train("Train", "Fit")},
+			&steps.EntrypointStepError{Step: "Train", Named: "Fit", Field: "ContainerEntrypoint"}},
+		{"tuning environment names another step", []steps.Entity{prep("Prep", "Prep"), tune("Tune", "Prep")},
+			&steps.EntrypointStepError{Step: "Tune", Named: "Prep", Field: "Environment"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := pipeline.New("MyPipeline").Steps(tt.steps...).Env(sdkEnv())
+			_, defErr := p.Definition()
+			for what, err := range map[string]error{"Validate": p.Validate(), "Definition": defErr} {
+				if tt.want == nil {
+					if err != nil {
+						t.Errorf("%s: %v", what, err)
+					}
+					continue
+				}
+				var got *steps.EntrypointStepError
+				if !errors.As(err, &got) || !errors.Is(err, steps.ErrInvalid) {
+					t.Fatalf("%s: %v, want an EntrypointStepError matching ErrInvalid", what, err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", what, diff)
+				}
+				if msg := err.Error(); !strings.Contains(msg, `"`+tt.want.Step+`"`) || !strings.Contains(msg, `"`+tt.want.Named+`"`) {
+					t.Errorf("%s: %q does not name both steps", what, msg)
+				}
+			}
+		})
+	}
 }

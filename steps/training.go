@@ -101,6 +101,7 @@ func (s *TrainingStep) defWarnings() []error {
 func (s *TrainingStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.est.problems()...)
+	out = append(out, entrypointProblems(s.name, s.est.ContainerEntrypoint, s.est.Environment)...)
 	if s.code != nil {
 		if err := checkExists(s.code.paths...); err != nil {
 			out = append(out, err)

@@ -206,6 +206,7 @@ func (s *TuningStep) defWarnings() []error {
 func (s *TuningStep) defProblems() []error {
 	out := s.commonProblems()
 	out = append(out, s.tuner.Estimator.problems()...)
+	out = append(out, entrypointProblems(s.name, nil, s.tuner.Estimator.Environment)...)
 	if _, ok := optional(s.tuner.ObjectiveMetric); !ok {
 		out = append(out, fmt.Errorf("%w: tuner needs an ObjectiveMetric", ErrInvalid))
 	}

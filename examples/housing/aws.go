@@ -23,6 +23,10 @@ const placeholderAccount = "111122223333"
 // the training source directory and the inference script under
 // ./pipeline_scripts/, which the upsert packs and uploads.
 func codeNotes(s *Seed) string {
+	if s.Image != "" {
+		return "The steps run this program in " + s.Image + ": build it with examples/container/Dockerfile\n" +
+			"(--build-arg PKG=./examples/housing) and push it there first."
+	}
 	var b strings.Builder
 	b.WriteString("On SageMaker the steps run the seed's scripts (aws-samples/aws-samples-for-ray,\n")
 	b.WriteString("sagemaker/distributed-xgb-sm-pipeline/pipeline_scripts/); upload them first:\n")
@@ -68,9 +72,20 @@ func runAWS(ctx context.Context, w io.Writer, s *Seed, account string, params ma
 	if err != nil {
 		return fmt.Errorf("-aws: %w", err)
 	}
+	return runOn(ctx, w, s, client, s3.NewFromConfig(cfg), params)
+}
+
+// objectPutter uploads one S3 object (an *s3.Client).
+type objectPutter interface {
+	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+// runOn is runAWS with its clients: the raw data goes to S3 through put,
+// the pipeline to SageMaker through client.
+func runOn(ctx context.Context, w io.Writer, s *Seed, client *sagemaker.Client, put objectPutter, params map[string]any) error {
 	bucket := s.Env.Bucket
 	key := strings.TrimPrefix(s.rawURI(), "s3://"+bucket+"/")
-	if _, err := s3.NewFromConfig(cfg).PutObject(ctx, &s3.PutObjectInput{
+	if _, err := put.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &bucket, Key: &key, Body: bytes.NewReader(rawCSV),
 	}); err != nil {
 		return fmt.Errorf("-aws: upload the raw data to %s: %w", s.rawURI(), err)

@@ -154,6 +154,16 @@ func newEngine(root string, s *Seed, o localRun, onEvent func(pipeline.Event)) (
 	return e, func() { _ = sys.Shutdown(context.Background()) }, nil
 }
 
+// containerEngine returns the engine local.Main runs a job of the -image
+// pipeline with: the seed's steps bound to the same Go functions as in a
+// local run, with no store of their own (impl.store finds the feature
+// store in the job).
+func containerEngine() *local.Engine {
+	e := local.New(local.Config{})
+	(&impl{now: time.Now}).bind(e)
+	return e
+}
+
 // finish writes the report of ex and gathers what the summary shows.
 func finish(ctx context.Context, engine *local.Engine, g *pipeline.Graph, ex *pipeline.Execution, runErr error, start time.Time) (*outcome, error) {
 	root := engine.Root()

@@ -14,6 +14,14 @@
 // execution succeeded, 1 when it failed and 2 on a bad command line.
 //
 // With -dag it prints the parameters and the DAG.
+//
+// With -aws it runs the pipeline on SageMaker: the steps run the seed's
+// Python scripts, or, with -image URI, this program's own Go functions in
+// the image URI names (built with examples/container/Dockerfile, pushed to
+// Amazon ECR). SageMaker then starts this same program in each job's
+// container as "step <StepName>" (or "train" for the tuning step's
+// training jobs), and main hands it to local.Main, which runs the step's
+// function and exits, before anything else happens.
 package main
 
 import (
@@ -34,6 +42,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// In a SageMaker job's container the program runs the job's step and
+	// exits here; otherwise Main returns at once.
+	local.Main(ctx, containerEngine())
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	if err != nil {
@@ -98,6 +109,7 @@ func runWith(ctx context.Context, args []string, w io.Writer, newID func() strin
 	ingest := fs.String("ingest-code", "", "staged s3:// URI of the feature-store ingestion script")
 	preprocess := fs.String("preprocess-code", "", "staged s3:// URI of the preprocessing script")
 	evaluate := fs.String("evaluate-code", "", "staged s3:// URI of the evaluation script")
+	image := fs.String("image", "", "run every step's Go function in the image `URI` (built from this program) instead of the seed's scripts")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(w)
@@ -113,6 +125,7 @@ func runWith(ctx context.Context, args []string, w io.Writer, newID func() strin
 		Account: *account, Region: *region, Bucket: *bucket, Role: *role,
 		UniqueSuffix: *unique,
 		IngestCode:   *ingest, PreprocessCode: *preprocess, EvaluateCode: *evaluate,
+		Image: *image,
 	}
 	if cfg.UniqueSuffix == "random" {
 		cfg.UniqueSuffix = ""

@@ -175,6 +175,8 @@ func TestAWSRefusals(t *testing.T) {
 			[]string{"placeholder", "s3://sagemaker-us-east-1-111122223333/synthetic-housing-training-sm-pipeline-ray/code/"}},
 		{"no local scripts", []string{"-aws", "-account", "444455556666", "-region", "eu-west-1"},
 			[]string{"pipeline_scripts/train", "evaluate/script.py          to s3://sagemaker-eu-west-1-444455556666/evaluation-"}},
+		{"image, placeholder account", []string{"-aws", "-image", testImage},
+			[]string{"placeholder", "this program in " + testImage, "examples/container/Dockerfile"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

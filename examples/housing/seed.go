@@ -42,6 +42,14 @@ type Config struct {
 	// s3://<bucket>/evaluation-<timestamp>/input/code/script.py for the
 	// third.
 	IngestCode, PreprocessCode, EvaluateCode string
+	// Image, when set, is the URI of an image built from this program
+	// (examples/container/Dockerfile with PKG=./examples/housing): every
+	// step that has a Go function runs it there instead of the seed's
+	// script (see goProcessing, goTuner), the ingestion hands the feature
+	// store to the preprocessing through S3, and the model is registered
+	// for the XGBoost image's own serving, without the seed's inference
+	// script. No code is uploaded.
+	Image string
 }
 
 // DefaultConfig returns the placeholders of the published definition: a
@@ -89,8 +97,11 @@ type Seed struct {
 	EvaluationReport steps.PropertyFile
 
 	// IngestCode, PreprocessCode and EvaluateCode are the S3 URIs the
-	// three processing steps run their scripts from.
+	// three processing steps run their scripts from (unused with Image).
 	IngestCode, PreprocessCode, EvaluateCode string
+	// Image is the image the steps' Go functions run in, or empty when
+	// the steps run the seed's scripts (Config.Image).
+	Image string
 }
 
 // env returns the compile environment of cfg.
@@ -121,7 +132,7 @@ func Build(cfg Config) (*Seed, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Seed{Env: env}
+	s := &Seed{Env: env, Image: cfg.Image}
 	bucket, role, region := env.Bucket, env.Role, cfg.Region
 	sklearn10, err := steps.ImageURI("sklearn", "1.0-1", region)
 	if err != nil {
@@ -159,7 +170,7 @@ func Build(cfg Config) (*Seed, error) {
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "feature-store-ingestion",
 	}
-	s.Ingest = steps.Processing("FeatureStoreIngestion", proc, steps.ProcessingJob{
+	ingestJob := steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{{
 			Source:           lit("s3://" + bucket + "/" + s3Prefix + "/data/raw/house_pricing.csv"),
 			Destination:      params.Lit("/opt/ml/processing/input"),
@@ -173,7 +184,12 @@ func Build(cfg Config) (*Seed, error) {
 			lit("--role_arn"), lit(role),
 			lit("--region"), lit(region),
 		},
-	}).Cache(cache)
+	}
+	if cfg.Image != "" {
+		proc, ingestJob = goProcessing(cfg.Image, "FeatureStoreIngestion", proc, ingestJob)
+		ingestJob.Outputs = []steps.ProcessingOutput{featureStoreOutput(bucket)}
+	}
+	s.Ingest = steps.Processing("FeatureStoreIngestion", proc, ingestJob).Cache(cache)
 
 	// 2. Read the feature group, split 0.6/0.2/0.2 and scale.
 	proc.BaseJobName = "preprocess-data"
@@ -186,7 +202,7 @@ func Build(cfg Config) (*Seed, error) {
 			Destination: lit(processed + name),
 		})
 	}
-	s.Preprocess = steps.Processing("PreprocessData", proc, steps.ProcessingJob{
+	prepJob := steps.ProcessingJob{
 		Outputs: outputs,
 		Code:    preprocessCode,
 		Arguments: []params.Exprer{
@@ -197,11 +213,18 @@ func Build(cfg Config) (*Seed, error) {
 			lit("--role_arn"), lit(role),
 			lit("--region"), lit(region),
 		},
-	}).DependsOn(s.Ingest).Cache(cache)
+	}
+	if cfg.Image != "" {
+		proc, prepJob = goProcessing(cfg.Image, "PreprocessData", proc, prepJob)
+		prepJob.Inputs = []steps.ProcessingInput{{Name: params.Lit(featureStore),
+			Source:      s.Ingest.Properties().Output(featureStore).S3URI(),
+			Destination: params.Lit(featureStorePath)}}
+	}
+	s.Preprocess = steps.Processing("PreprocessData", proc, prepJob).DependsOn(s.Ingest).Cache(cache)
 
 	// 3. Tune an XGBoost model on three instances.
 	split := s.Preprocess.Properties()
-	s.Tuning = steps.Tuning("HPTuning", steps.Tuner{
+	tuner := steps.Tuner{
 		Estimator: steps.Estimator{
 			ImageURI:      params.Lit(xgb),
 			Role:          role,
@@ -225,7 +248,11 @@ func Build(cfg Config) (*Seed, error) {
 		},
 		MaxJobs:         params.Lit(4),
 		MaxParallelJobs: params.Lit(4),
-	},
+	}
+	if cfg.Image != "" {
+		tuner = goTuner(cfg.Image, "HPTuning", tuner)
+	}
+	s.Tuning = steps.Tuning("HPTuning", tuner,
 		steps.TrainingInput{Channel: "train", S3Data: split.Output("train").S3URI(), ContentType: params.Lit("text/csv")},
 		steps.TrainingInput{Channel: "validation", S3Data: split.Output("validation").S3URI(), ContentType: params.Lit("text/csv")},
 	).DependsOn(s.Preprocess).Cache(cache)
@@ -237,14 +264,15 @@ func Build(cfg Config) (*Seed, error) {
 	evalOutput := "s3://" + bucket + "/" + evalJob + "/output/evaluation"
 	s.EvaluationReport = steps.PropertyFile{Name: "EvaluationReport", OutputName: "evaluation", Path: "evaluation.json"}
 	s.EvaluateCode = or(cfg.EvaluateCode, "s3://"+bucket+"/"+evalJob+"/input/code/script.py")
-	s.Evaluate = steps.Processing("EvaluateModel", steps.Processor{
+	evalProc := steps.Processor{
 		ImageURI:      params.Lit(sklearn023),
 		Command:       []string{"python3"},
 		Role:          params.Lit(role),
 		InstanceType:  lit("ml.m5.xlarge"),
 		InstanceCount: s.ProcessingInstanceCount,
 		BaseJobName:   "evaluation",
-	}, steps.ProcessingJob{
+	}
+	evaluation := steps.ProcessingJob{
 		Inputs: []steps.ProcessingInput{
 			{Source: topModel, Destination: params.Lit("/opt/ml/processing/model")},
 			{Source: split.Output("test").S3URI(), Destination: params.Lit("/opt/ml/processing/test")},
@@ -255,15 +283,27 @@ func Build(cfg Config) (*Seed, error) {
 			Destination: lit(evalOutput)}},
 		Code:   s.EvaluateCode,
 		Layout: steps.LayoutJob,
-	}).PropertyFiles(s.EvaluationReport)
+	}
+	if cfg.Image != "" {
+		evalProc, evaluation = goProcessing(cfg.Image, "EvaluateModel", evalProc, evaluation)
+	}
+	s.Evaluate = steps.Processing("EvaluateModel", evalProc, evaluation).PropertyFiles(s.EvaluationReport)
 
 	// 5. Register the model if its RMSE is small enough, else fail.
-	s.Register = steps.RegisterModel("RegisterTrainedModel", steps.Model{
+	model := steps.Model{
 		ImageURI:   params.Lit(xgb),
 		ModelData:  topModel,
 		EntryPoint: "./pipeline_scripts/inference/script.py",
 		Framework:  params.Lit("XGBOOST"),
-	}, steps.Registration{
+	}
+	if cfg.Image != "" {
+		// The XGBoost image serves the model.json boost saves as it is:
+		// with no inference script its server loads each file of the
+		// model directory, as a pickle or else with XGBoost's
+		// Booster.load_model, which reads the JSON format.
+		model.EntryPoint = ""
+	}
+	s.Register = steps.RegisterModel("RegisterTrainedModel", model, steps.Registration{
 		ModelPackageGroupName: lit(env.UniqueName("synthetic-housing-models-ray-")),
 		Description:           "XGBoost model to predict synthetic housing prices",
 		Metrics: &steps.ModelMetrics{ModelStatistics: &steps.MetricsSource{

@@ -52,10 +52,15 @@ func (s *impl) bind(e *local.Engine) {
 // identifier record_id, event time event_time, PRICE integral and the
 // other columns fractional) with its offline store under
 // s3://<bucket>/<--bucket_prefix>/synthetic-housing-price-data and writes
-// every row of the staged CSV into it with --num_actors writers.
+// every row of the staged CSV into it with --num_actors writers. In the
+// -image pipeline the store is the job's feature-store output (see
+// impl.store).
 func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	args, err := parseArgs(job.Arguments)
 	if err != nil {
+		return err
+	}
+	if s, err = s.store(job, args); err != nil {
 		return err
 	}
 	name, err := args.str("feature_group_name")
@@ -161,7 +166,8 @@ func splitSizes(args scriptArgs) (train, val, test float64, err error) {
 // group's offline store (in record order), drops the store's bookkeeping
 // columns, shuffles with seed 42, splits by the three sizes, fits a StandardScaler on the
 // training split for every column but PRICE, and writes the three scaled
-// splits as CSV with a header row.
+// splits as CSV with a header row. In the -image pipeline the store is the
+// job's feature-store input (see impl.store).
 func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
 	args, err := parseArgs(job.Arguments)
 	if err != nil {
@@ -169,6 +175,9 @@ func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
 	}
 	trainSize, valSize, _, err := splitSizes(args)
 	if err != nil {
+		return err
+	}
+	if s, err = s.store(job, args); err != nil {
 		return err
 	}
 	name, err := args.str("feature_group_name")

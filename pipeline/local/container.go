@@ -22,6 +22,18 @@ import (
 // "<program> step <StepName> [container arguments...]".
 const EntrypointCommand = "step"
 
+// TrainCommand is the one argument SageMaker starts a training image with
+// when the job names no container entrypoint ("docker run <image> train"):
+// so it starts the training jobs of a tuning job, whose definition has no
+// ContainerEntrypoint. The step to run is then named by StepEnv.
+const TrainCommand = "train"
+
+// StepEnv names the environment variable that tells a program started as
+// "<program> train" which step's training function to run: a tuning
+// step's training definition sets it in its Environment (the step's own
+// name).
+const StepEnv = "SAGEPIPE_STEP"
+
 // DefaultMLRoot is where SageMaker puts a job's files in its container.
 const DefaultMLRoot = "/opt/ml"
 
@@ -55,10 +67,11 @@ type Entrypoint struct {
 	// is read and written under it. Empty means DefaultMLRoot.
 	Root string
 	// Args are the program's arguments without the program name
-	// (os.Args[1:]): "step", the step name, then the container arguments.
+	// (os.Args[1:]): "step", the step name, then the container arguments;
+	// or "train" alone, with the step named by $SAGEPIPE_STEP (StepEnv).
 	Args []string
-	// Getenv reads the container's environment (TRAINING_JOB_NAME); nil
-	// means os.Getenv.
+	// Getenv reads the container's environment (TRAINING_JOB_NAME,
+	// SAGEPIPE_STEP); nil means os.Getenv.
 	Getenv func(string) string
 	// Stdout is the job's standard output (a training job's Stdout, whose
 	// lines SageMaker's metric definitions are applied to); nil means
@@ -72,16 +85,18 @@ type Entrypoint struct {
 }
 
 // Main runs the program as a SageMaker job's container entrypoint when
-// its arguments are "step <StepName> ...": it runs the step's function,
-// bound on e as for Run, in the job SageMaker describes under /opt/ml (or
-// $SAGEPIPE_ML_ROOT), and exits with ExitOK, or writes the failure to
-// /opt/ml/output/failure and exits with ExitFailed or ExitEntrypoint.
+// its arguments are "step <StepName> ...", or "train" with $SAGEPIPE_STEP
+// naming the step (how SageMaker starts a tuning job's training jobs): it
+// runs the step's function, bound on e as for Run, in the job SageMaker
+// describes under /opt/ml (or $SAGEPIPE_ML_ROOT), and exits with ExitOK,
+// or writes the failure to /opt/ml/output/failure and exits with
+// ExitFailed or ExitEntrypoint.
 // Otherwise it returns at once, and the program goes on as usual. Call it
 // at the top of main, after binding the step functions. SIGTERM (how
 // SageMaker stops a job) and SIGINT cancel the function's context.
 func Main(ctx context.Context, e *Engine) {
 	args := os.Args[1:]
-	if !isEntrypoint(args) {
+	if _, _, ok := entrypointStep(args, os.Getenv); !ok {
 		return
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
@@ -102,10 +117,23 @@ func ExitCode(err error) int {
 	}
 }
 
-func isEntrypoint(args []string) bool { return len(args) >= 2 && args[0] == EntrypointCommand }
+// entrypointStep returns the step and the container arguments of a
+// program started with args, and whether it was started as a job's
+// entrypoint: "step <StepName> [arguments...]", or "train" alone with
+// getenv(StepEnv) naming the step.
+func entrypointStep(args []string, getenv func(string) string) (step string, rest []string, ok bool) {
+	switch {
+	case len(args) >= 2 && args[0] == EntrypointCommand:
+		return args[1], args[2:], true
+	case len(args) == 1 && args[0] == TrainCommand && getenv(StepEnv) != "":
+		return getenv(StepEnv), nil, true
+	}
+	return "", nil, false
+}
 
 // RunEntrypoint runs the step ep.Args names when they are
-// "step <StepName> ..." and reports ran true; otherwise it does nothing
+// "step <StepName> ...", or "train" with $SAGEPIPE_STEP (read with
+// ep.Getenv) naming it, and reports ran true; otherwise it does nothing
 // and reports false. The job's type is the one SageMaker's files show: a
 // processing job has <root>/config/processingjobconfig.json, a training
 // job <root>/input/config/hyperparameters.json. It builds the
@@ -115,11 +143,12 @@ func isEntrypoint(args []string) bool { return len(args) >= 2 && args[0] == Entr
 // text to <root>/output/failure (SageMaker's failure reason) before
 // returning it, wrapped with the step name.
 func (e *Engine) RunEntrypoint(ctx context.Context, ep Entrypoint) (ran bool, err error) {
-	if !isEntrypoint(ep.Args) {
+	c := newContainer(ep)
+	step, rest, ok := entrypointStep(ep.Args, c.Getenv)
+	if !ok {
 		return false, nil
 	}
-	c := newContainer(ep)
-	step := ep.Args[1]
+	c.args = rest
 	err = c.run(ctx, e, step)
 	if err != nil {
 		err = fmt.Errorf("step %s: %w", step, err)
@@ -135,6 +164,8 @@ func (e *Engine) RunEntrypoint(ctx context.Context, ep Entrypoint) (ran bool, er
 type container struct {
 	Entrypoint
 	log *slog.Logger
+	// args are the container arguments: those after the step name.
+	args []string
 }
 
 func newContainer(ep Entrypoint) *container {

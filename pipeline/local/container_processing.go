@@ -13,6 +13,20 @@ import (
 // CreateProcessingJob request, resolved) and resourceconfig.json beside
 // it. Inputs are read where SageMaker put them (each input's LocalPath),
 // outputs written to theirs, for SageMaker to upload.
+//
+// The shapes are those SageMaker documents and writes. The developer
+// guide's "How Amazon SageMaker Processing Runs Your Processing Container
+// Image" starts the image as docker run with ContainerEntrypoint as the
+// entrypoint and ContainerArguments after it, so the program sees
+// "step <StepName>" then the arguments; "How Amazon SageMaker Processing
+// Configures Your Processing Container" puts the request (ProcessingJobName,
+// AppSpecification, Environment, ProcessingInputs with S3Input.LocalPath,
+// ProcessingOutputConfig.Outputs with S3Output.LocalPath,
+// ProcessingResources.ClusterConfig) in processingjobconfig.json and
+// {"current_host", "hosts"} in resourceconfig.json. The SDK's local mode
+// writes the same two files (with null for an unset entrypoint or
+// environment, read here as none), and scripts in the wild read
+// current_host and the outputs' LocalPath from them as this does.
 func (c *container) processing(ctx context.Context, e *Engine, step string) error {
 	cfg, err := c.readJSON(false, "config", "processingjobconfig.json")
 	if err != nil {
@@ -37,7 +51,7 @@ func (c *container) processing(ctx context.Context, e *Engine, step string) erro
 	defer release()
 	job := &ProcessingJob{Job: c.job(step, str(cfg, "ProcessingJobName"), sys),
 		Inputs: map[string]Input{}, Outputs: map[string]Output{}, Environment: map[string]string{},
-		Arguments: slices.Clone(c.Args[2:]), Hosts: rc.Hosts, CurrentHost: rc.CurrentHost}
+		Arguments: slices.Clone(c.args), Hosts: rc.Hosts, CurrentHost: rc.CurrentHost}
 	if len(job.Arguments) == 0 {
 		job.Arguments = nil
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -260,9 +261,15 @@ func entrypoint(t *testing.T, root string, env []string, step string, args ...st
 
 // startEntrypoint is entrypoint for use off the test's goroutine.
 func startEntrypoint(root string, env []string, step string, args ...string) (int, string, error) {
+	return startProgram(root, env, append([]string{local.EntrypointCommand, step}, args...)...)
+}
+
+// startProgram runs the test binary as the container's program with
+// args, on the fake root, with env added.
+func startProgram(root string, env []string, args ...string) (int, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], append([]string{local.EntrypointCommand, step}, args...)...)
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), append([]string{entrypointEnv + "=1", local.MLRootEnv + "=" + root}, env...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -478,26 +485,106 @@ func TestEntrypointShardedProcessing(t *testing.T) {
 
 func TestRunEntrypointIgnoresOtherArguments(t *testing.T) {
 	e := local.New(local.Config{Root: t.TempDir()})
-	for _, args := range [][]string{nil, {"step"}, {"-aws"}, {"run", "Prep"}} {
-		ran, err := e.RunEntrypoint(ctxT(t), local.Entrypoint{Root: t.TempDir(), Args: args})
+	noEnv := func(string) string { return "" }
+	for _, args := range [][]string{nil, {"step"}, {"-aws"}, {"run", "Prep"}, {"train"}} {
+		ran, err := e.RunEntrypoint(ctxT(t), local.Entrypoint{Root: t.TempDir(), Args: args, Getenv: noEnv})
 		if ran || err != nil {
 			t.Errorf("%q: ran %t, %v", args, ran, err)
 		}
 	}
 }
 
+// TestEntrypointTrainingHosts starts the program both ways SageMaker
+// starts a training image: with the definition's entrypoint
+// "step Hosts", and as "train" (a tuning job's training job, which has no
+// entrypoint) with SAGEPIPE_STEP=Hosts from the job's environment.
 func TestEntrypointTrainingHosts(t *testing.T) {
-	root := t.TempDir()
-	cfg := filepath.Join(root, "input", "config")
-	writeJSON(t, filepath.Join(cfg, "hyperparameters.json"), map[string]string{"num_round": "3"})
-	writeJSON(t, filepath.Join(cfg, "resourceconfig.json"), map[string]any{"current_host": "algo-2",
-		"hosts": []string{"algo-1", "algo-2"}, "network_interface_name": "eth0"})
-	if code, out := entrypoint(t, root, nil, "Hosts"); code != local.ExitOK {
-		t.Fatalf("exit %d\n%s", code, out)
+	for _, tt := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"step", nil, []string{local.EntrypointCommand, "Hosts"}},
+		{"train", []string{local.StepEnv + "=Hosts"}, []string{local.TrainCommand}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			cfg := filepath.Join(root, "input", "config")
+			writeJSON(t, filepath.Join(cfg, "hyperparameters.json"), map[string]string{"num_round": "3"})
+			writeJSON(t, filepath.Join(cfg, "resourceconfig.json"), map[string]any{"current_host": "algo-2",
+				"hosts": []string{"algo-1", "algo-2"}, "network_interface_name": "eth0"})
+			code, out, err := startProgram(root, tt.env, tt.args...)
+			if err != nil || code != local.ExitOK {
+				t.Fatalf("exit %d (%v)\n%s", code, err, out)
+			}
+			got := files(t, filepath.Join(root, "model"))
+			want := map[string]string{"hosts.txt": `2 [algo-1 algo-2] algo-2 ["algo-1","algo-2"]`}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("model dir (-want +got):\n%s", diff)
+			}
+		})
 	}
-	got := files(t, filepath.Join(root, "model"))
-	want := map[string]string{"hosts.txt": `2 [algo-1 algo-2] algo-2 ["algo-1","algo-2"]`}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("model dir (-want +got):\n%s", diff)
+}
+
+// TestMainReturnsOnTrainWithoutStep checks that "train" alone, with no
+// SAGEPIPE_STEP, is not taken for a job: Main returns.
+func TestMainReturnsOnTrainWithoutStep(t *testing.T) {
+	code, out, err := startProgram(t.TempDir(), []string{local.StepEnv + "="}, local.TrainCommand)
+	if err != nil || code != 99 || !strings.Contains(out, "local.Main returned") {
+		t.Errorf("exit %d (%v), want 99 from TestMain after Main returned\n%s", code, err, out)
+	}
+}
+
+// TestEntrypointReadsSDKLocalModeFiles reads a processing container's
+// files in the shape the SDK's local mode writes them (null for an unset
+// entrypoint, arguments and environment; a null volume key) and a
+// training container's resourceconfig.json as SageMaker writes it today
+// (instance groups beside the hosts).
+func TestEntrypointReadsSDKLocalModeFiles(t *testing.T) {
+	e := local.New(local.Config{Root: t.TempDir()})
+	var views []string
+	e.Processing("Shape", func(ctx context.Context, job *local.ProcessingJob) error {
+		views = append(views, fmt.Sprintf("%s %q %q %v %s %s %d %v %s", job.Name, job.Entrypoint, job.Arguments, job.Environment,
+			job.Inputs["data"].ContainerPath, job.Outputs["out"].ContainerPath, job.InstanceCount, job.Hosts, job.CurrentHost))
+		return nil
+	})
+	e.Training("Shape", func(ctx context.Context, job *local.TrainingJob) error {
+		views = append(views, fmt.Sprintf("%s %d %v %s %s", job.InstanceType, job.InstanceCount, job.Hosts,
+			job.Environment["SM_CURRENT_HOST"], job.Channels["train"].ContentType))
+		return nil
+	})
+	proc := t.TempDir()
+	writeFile(t, filepath.Join(proc, "config", "processingjobconfig.json"), `{"ProcessingJobArn": "shape-1", "ProcessingJobName": "shape-1", `+
+		`"AppSpecification": {"ImageUri": "img", "ContainerEntrypoint": null, "ContainerArguments": null}, "Environment": null, `+
+		`"ProcessingInputs": [{"InputName": "data", "S3Input": {"S3Uri": "s3://b/data", "LocalPath": "/opt/ml/processing/data"}}], `+
+		`"ProcessingOutputConfig": {"Outputs": [{"OutputName": "out", "S3Output": {"S3Uri": "s3://b/out", "LocalPath": "/opt/ml/processing/out", "S3UploadMode": "EndOfJob"}}]}, `+
+		`"ProcessingResources": {"ClusterConfig": {"InstanceCount": 2, "InstanceType": "local", "VolumeSizeInGB": 30, "VolumeKmsKeyId": null}}, `+
+		`"RoleArn": "<no_role>", "StoppingCondition": {"MaxRuntimeInSeconds": 86400}}`)
+	writeFile(t, filepath.Join(proc, "config", "resourceconfig.json"), `{"current_host": "algo-2", "hosts": ["algo-1", "algo-2"]}`)
+	writeFile(t, filepath.Join(proc, "processing", "data", "a.csv"), "1\n")
+
+	train := t.TempDir()
+	cfg := filepath.Join(train, "input", "config")
+	writeFile(t, filepath.Join(cfg, "hyperparameters.json"), `{"eta": "0.3"}`)
+	writeFile(t, filepath.Join(cfg, "inputdataconfig.json"), `{"train": {"ContentType": "text/csv", "TrainingInputMode": "File", `+
+		`"S3DistributionType": "FullyReplicated", "RecordWrapperType": "None"}}`)
+	writeFile(t, filepath.Join(cfg, "resourceconfig.json"), `{"current_host": "algo-1", "current_instance_type": "ml.c5.xlarge", `+
+		`"current_group_name": "homogeneousCluster", "hosts": ["algo-1", "algo-2", "algo-3"], "instance_groups": [{"instance_group_name": `+
+		`"homogeneousCluster", "instance_type": "ml.c5.xlarge", "hosts": ["algo-1", "algo-2", "algo-3"]}], "network_interface_name": "eth0"}`)
+	writeFile(t, filepath.Join(train, "input", "data", "train", "a.csv"), "1\n")
+
+	noEnv := func(string) string { return "" }
+	for _, root := range []string{proc, train} {
+		ran, err := e.RunEntrypoint(ctxT(t), local.Entrypoint{Root: root, Args: []string{"step", "Shape"}, Getenv: noEnv, Stdout: io.Discard})
+		if !ran || err != nil {
+			t.Fatalf("%s: ran %t, %v", root, ran, err)
+		}
+	}
+	want := []string{
+		`shape-1 [] [] map[] /opt/ml/processing/data /opt/ml/processing/out 2 [algo-1 algo-2] algo-2`,
+		`ml.c5.xlarge 3 [algo-1 algo-2 algo-3] algo-1 text/csv`,
+	}
+	if diff := cmp.Diff(want, views); diff != "" {
+		t.Errorf("job views (-want +got):\n%s", diff)
 	}
 }

@@ -20,6 +20,20 @@ type channelConfig struct {
 	CompressionType    string `json:"CompressionType"`
 }
 
+// The training files follow what SageMaker writes, per the developer
+// guide's "How Amazon SageMaker AI Provides Training Information" and what
+// the training toolkit reads: hyperparameters.json maps each
+// hyperparameter to a string (the API's HyperParameters are a string to
+// string map, so a value of another JSON kind is refused);
+// inputdataconfig.json maps each channel to its ContentType (when set),
+// TrainingInputMode, S3DistributionType and RecordWrapperType (and
+// CompressionType when set); resourceconfig.json has current_host, hosts
+// (algo-1 ... algo-n), network_interface_name and, on current instances,
+// current_instance_type, current_group_name and instance_groups. A job
+// without a container entrypoint is started with the one argument
+// "train" (so the SDK's local mode starts training containers too),
+// which Main accepts with SAGEPIPE_STEP naming the step.
+
 // training runs the step as the training job SageMaker describes under
 // /opt/ml/input/config: hyperparameters.json, inputdataconfig.json,
 // resourceconfig.json, and, when present, trainingjobconfig.json (the

@@ -223,7 +223,10 @@
 // entrypoint the definition gives the job), Main reads what SageMaker
 // gives the container, builds the same ProcessingJob or TrainingJob Run
 // would, calls the function bound for the step and exits; started any
-// other way it returns and the program runs as usual.
+// other way it returns and the program runs as usual. A tuning job's
+// training definition cannot name an entrypoint, so SageMaker starts
+// those training jobs as "<image entrypoint> train"; Main runs them when
+// the definition's Environment names the step in SAGEPIPE_STEP (StepEnv).
 //
 //	func main() {
 //		ctx := context.Background()
@@ -278,8 +281,10 @@
 //     function's context.
 //
 // Job.ExecutionID is empty and Attempt is 1 in a container. The
-// definition side (steps that run the program's image with this
-// entrypoint) is not part of this package. examples/container holds a
+// definition side is package steps': steps.StepEntrypoint gives a
+// processing or training step this entrypoint, steps.StepEnvironment names
+// a tuning step in its training jobs' environment, and validation refuses
+// either when it names another step. examples/container holds a
 // multi-stage Dockerfile that builds such a program into a small static
 // image running as a non-root user, and the steps to push it to Amazon
 // ECR.
