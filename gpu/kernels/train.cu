@@ -1,0 +1,485 @@
+// Training kernels of histogram gradient boosting.
+//
+// Every kernel has a Go reference in ../ref_*.go that performs the same
+// integer and float32/float64 operations in the same order; the two must
+// change together. The file is compiled to PTX by gen.sh with
+// --fmad=false, so that no a*b+c is contracted into a fused multiply-add
+// (Go on amd64 rounds each operation), and with IEEE division and square
+// root (nvcc's defaults without --use_fast_math).
+//
+// Conventions:
+//   - every scalar parameter is 64 bits wide (long long, unsigned long
+//     long or double): the Go launcher passes each parameter as 8 bytes;
+//   - a gradient pair is two long longs (g, h) in fixed point;
+//   - a histogram is an array of (g, h) pairs, one per slot: the slots of
+//     feature f are off[f] .. off[f+1]-1, the last one holding the rows
+//     whose value is missing (bin code nvals[f]);
+//   - work over the row segments of several nodes is described by a table
+//     of (index, start, end) triples, one per thread block.
+
+typedef long long i64;
+typedef unsigned long long u64;
+typedef unsigned int u32;
+
+// ---------------------------------------------------------------------
+// expf: the float64 exp rounded to float32, as the CPU path computes it.
+
+#define EXPF_TOL 1024ULL
+
+__constant__ u64 expf_table[64] = {
+    0x3ff0000000000000ULL, 0x3ff02c9a3e778061ULL, 0x3ff059b0d3158574ULL, 0x3ff0874518759bc8ULL,
+    0x3ff0b5586cf9890fULL, 0x3ff0e3ec32d3d1a2ULL, 0x3ff11301d0125b51ULL, 0x3ff1429aaea92de0ULL,
+    0x3ff172b83c7d517bULL, 0x3ff1a35beb6fcb75ULL, 0x3ff1d4873168b9aaULL, 0x3ff2063b88628cd6ULL,
+    0x3ff2387a6e756238ULL, 0x3ff26b4565e27cddULL, 0x3ff29e9df51fdee1ULL, 0x3ff2d285a6e4030bULL,
+    0x3ff306fe0a31b715ULL, 0x3ff33c08b26416ffULL, 0x3ff371a7373aa9cbULL, 0x3ff3a7db34e59ff7ULL,
+    0x3ff3dea64c123422ULL, 0x3ff4160a21f72e2aULL, 0x3ff44e086061892dULL, 0x3ff486a2b5c13cd0ULL,
+    0x3ff4bfdad5362a27ULL, 0x3ff4f9b2769d2ca7ULL, 0x3ff5342b569d4f82ULL, 0x3ff56f4736b527daULL,
+    0x3ff5ab07dd485429ULL, 0x3ff5e76f15ad2148ULL, 0x3ff6247eb03a5584ULL, 0x3ff6623882552224ULL,
+    0x3ff6a09e667f3bccULL, 0x3ff6dfb23c651a2fULL, 0x3ff71f75e8ec5f74ULL, 0x3ff75feb564267c9ULL,
+    0x3ff7a11473eb0187ULL, 0x3ff7e2f336cf4e62ULL, 0x3ff82589994cce12ULL, 0x3ff868d99b4492ecULL,
+    0x3ff8ace5422aa0dcULL, 0x3ff8f1ae99157736ULL, 0x3ff93737b0cdc5e5ULL, 0x3ff97d829fde4e50ULL,
+    0x3ff9c49182a3f090ULL, 0x3ffa0c667b5de565ULL, 0x3ffa5503b23e255cULL, 0x3ffa9e6b5579fdbfULL,
+    0x3ffae89f995ad3aeULL, 0x3ffb33a2b84f15fbULL, 0x3ffb7f76f2fb5e47ULL, 0x3ffbcc1e904bc1d2ULL,
+    0x3ffc199bdd85529cULL, 0x3ffc67f12e57d14bULL, 0x3ffcb720dcef9069ULL, 0x3ffd072d4a07897cULL,
+    0x3ffd5818dcfba487ULL, 0x3ffda9e603db3286ULL, 0x3ffdfc97337b9b5fULL, 0x3ffe502ee78b3ff6ULL,
+    0x3ffea4afa2a490daULL, 0x3ffefa1bee615a27ULL, 0x3fff50765b6e4540ULL, 0x3fffa7c1819e90d8ULL,
+};
+
+#define EXPF_INV_LN2N_BITS 0x40571547652b82feULL // 64/ln2
+#define EXPF_LN2N_HI_BITS 0x3f862e42fee00000ULL  // ln2/64, head
+#define EXPF_LN2N_LO_BITS 0x3d8a39ef00000000ULL  // ln2/64, tail
+#define EXPF_SHIFT_BITS 0x4338000000000000ULL    // 1.5 * 2^52
+
+__device__ double exp_table(double x) {
+    const double inv = __longlong_as_double(EXPF_INV_LN2N_BITS);
+    const double hi = __longlong_as_double(EXPF_LN2N_HI_BITS);
+    const double lo = __longlong_as_double(EXPF_LN2N_LO_BITS);
+    const double shift = __longlong_as_double(EXPF_SHIFT_BITS);
+    double kd = __dadd_rn(__dmul_rn(x, inv), shift);
+    i64 k = (i64)((u64)__double_as_longlong(kd) - EXPF_SHIFT_BITS);
+    kd = __dsub_rn(kd, shift);
+    double r = __dsub_rn(__dsub_rn(x, __dmul_rn(kd, hi)), __dmul_rn(kd, lo));
+    double r2 = __dmul_rn(r, r);
+    double a = __dadd_rn(0.5, __dmul_rn(r, 1.0 / 6));
+    double b = __dadd_rn(1.0 / 24, __dmul_rn(r, 1.0 / 120));
+    double p = __dadd_rn(__dadd_rn(1.0, r), __dmul_rn(r2, __dadd_rn(a, __dmul_rn(r2, b))));
+    double s = __longlong_as_double((i64)(expf_table[k & 63] + ((u64)(k >> 6) << 52)));
+    return __dmul_rn(s, p);
+}
+
+// expf_ref is float(exp(x)) computed as the Go reference computes it; in
+// the window around a float32 rounding midpoint it defers to the device's
+// double exp, where the Go reference uses math.Exp.
+__device__ float expf_ref(float x) {
+    double xd = (double)x;
+    if (!(xd >= -87.3 && xd <= 88.7)) {
+        return __double2float_rn(exp(xd));
+    }
+    double y = exp_table(xd);
+    u64 tail = (u64)__double_as_longlong(y) & ((1ULL << 29) - 1);
+    if (tail - ((1ULL << 28) - EXPF_TOL) <= 2 * EXPF_TOL) {
+        return __double2float_rn(exp(xd));
+    }
+    return __double2float_rn(y);
+}
+
+__device__ float min_nan(float a, float b) { return (a > b) ? b : a; } // NaN a stays NaN
+__device__ float max_nan(float a, float b) { return (a < b) ? b : a; }
+
+__device__ float row_weight(const float* weight, i64 i) { return weight ? weight[i] : 1.0f; }
+
+// ---------------------------------------------------------------------
+// Gradients (float32), one output group or all groups of a row per thread.
+
+extern "C" __global__ void grad_squared(const float* margin, const float* label, const float* weight,
+                                        double spw, float* g, float* h, i64 n) {
+    i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    float w = row_weight(weight, i);
+    float y = label[i];
+    if (y == 1.0f) w = __fmul_rn(w, (float)spw);
+    g[i] = __fmul_rn(__fsub_rn(margin[i], y), w);
+    h[i] = w;
+}
+
+extern "C" __global__ void grad_logistic(const float* margin, const float* label, const float* weight,
+                                         double spw, float* g, float* h, i64 n) {
+    i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    float e = expf_ref(min_nan(-margin[i], 88.7f));
+    float d = __fadd_rn(__fadd_rn(e, 1.0f), 1e-16f);
+    float p = __fdiv_rn(1.0f, d);
+    float y = label[i];
+    float w = row_weight(weight, i);
+    w = __fmul_rn(w, (y == 1.0f) ? (float)spw : 1.0f);
+    g[i] = __fmul_rn(__fsub_rn(p, y), w);
+    h[i] = __fmul_rn(max_nan(__fmul_rn(p, __fsub_rn(1.0f, p)), 1e-16f), w);
+}
+
+extern "C" __global__ void grad_softmax(const float* margin, const float* label, const float* weight,
+                                        i64 k, float* g, float* h, i64 rows) {
+    i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= rows) return;
+    const float* m = margin + r * k;
+    float wmax = m[0];
+    for (i64 j = 1; j < k; j++) wmax = max_nan(wmax, m[j]);
+    double sum = 0;
+    for (i64 j = 0; j < k; j++) sum = __dadd_rn(sum, (double)expf_ref(__fsub_rn(m[j], wmax)));
+    float s = __double2float_rn(sum);
+    float w = row_weight(weight, r);
+    i64 y = (i64)label[r];
+    for (i64 j = 0; j < k; j++) {
+        float pj = __fdiv_rn(expf_ref(__fsub_rn(m[j], wmax)), s);
+        float gj = (j == y) ? __fsub_rn(pj, 1.0f) : pj;
+        g[r * k + j] = __fmul_rn(gj, w);
+        float hj = __fmul_rn(__fmul_rn(__fmul_rn(2.0f, pj), __fsub_rn(1.0f, pj)), w);
+        h[r * k + j] = max_nan(hj, 1e-16f);
+    }
+}
+
+// grad_summary counts, for output group blockIdx.y, the float32 exponents
+// of |g| and finds the largest |h| (as bits) and the smallest h (as an
+// order-preserving key) over rows elements. counters holds 258 u64 per
+// group: 256 exponent counts, the |h| bits, the key of the smallest h
+// (initialised by the host to 0 and ~0).
+__device__ u32 order_key(float v) {
+    u32 b = __float_as_uint(v);
+    return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+}
+
+extern "C" __global__ void grad_summary(const float* g, const float* h, i64 rows, i64 groups, u64* counters) {
+    __shared__ u32 counts[256];
+    __shared__ u32 maxBits, minKey;
+    i64 k = blockIdx.y;
+    for (int e = threadIdx.x; e < 256; e += blockDim.x) counts[e] = 0;
+    if (threadIdx.x == 0) {
+        maxBits = 0;
+        minKey = 0xffffffffu;
+    }
+    __syncthreads();
+    u32 myMax = 0, myMin = 0xffffffffu;
+    for (i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x; r < rows; r += (i64)gridDim.x * blockDim.x) {
+        i64 i = r * groups + k;
+        atomicAdd(&counts[(__float_as_uint(g[i]) >> 23) & 0xff], 1u);
+        u32 hb = __float_as_uint(h[i]);
+        myMax = max(myMax, hb & 0x7fffffffu);
+        myMin = min(myMin, order_key(h[i]));
+    }
+    atomicMax(&maxBits, myMax);
+    atomicMin(&minKey, myMin);
+    __syncthreads();
+    u64* c = counters + k * 258;
+    for (int e = threadIdx.x; e < 256; e += blockDim.x) {
+        if (counts[e]) atomicAdd(&c[e], (u64)counts[e]);
+    }
+    if (threadIdx.x == 0) {
+        atomicMax(&c[256], (u64)maxBits);
+        atomicMin(&c[257], (u64)minKey);
+    }
+}
+
+// ---------------------------------------------------------------------
+// Quantisation: fixed-point pairs of group k, rows outside the round's
+// subsample zeroed; the row index is reset to the identity (every row in
+// the root).
+
+__device__ u64 mix64(u64 x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+extern "C" __global__ void quantise(const float* g, const float* h, i64 groups, i64 k, double scaleG,
+                                    double scaleH, u64 sampleThr, u64 sampleSeed, i64 first, i64* gp,
+                                    int* ridx, i64 rows) {
+    i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= rows) return;
+    ridx[i] = (int)i;
+    if (sampleThr != ~0ULL && mix64(sampleSeed ^ (u64)(first + i)) >= sampleThr) {
+        gp[2 * i] = 0;
+        gp[2 * i + 1] = 0;
+        return;
+    }
+    gp[2 * i] = __double2ll_rn(__dmul_rn((double)g[i * groups + k], scaleG));
+    gp[2 * i + 1] = __double2ll_rn(__dmul_rn((double)h[i * groups + k], scaleH));
+}
+
+// ---------------------------------------------------------------------
+// Histograms.
+
+// add64 adds v to the 64-bit integer held as two 32-bit words (low word
+// first) in shared memory with two native 32-bit atomics: the carry out
+// of the low word goes into the high word. The sum is exact modulo 2^64
+// whatever the order of the additions.
+__device__ void add64(u32* p, i64 v) {
+    u32 lo = (u32)(u64)v;
+    u32 hi = (u32)((u64)v >> 32);
+    u32 old = atomicAdd(&p[0], lo);
+    u32 carry = (old + lo < old) ? 1u : 0u;
+    if (hi + carry) atomicAdd(&p[1], hi + carry);
+}
+
+// build_hist adds the rows of table entry blockIdx.x (node j, rows
+// ridx[start:end]) to node j's histogram hists[j], for the features of
+// feature group blockIdx.y (fgroup[y] .. fgroup[y+1]-1), in a shared
+// memory histogram of four 32-bit words per slot flushed with 64-bit
+// global atomics.
+extern "C" __global__ void build_hist(const unsigned char* bins, i64 nf, const i64* gp, const int* ridx,
+                                      const i64* table, const int* off, const int* fgroup, const u64* hists) {
+    extern __shared__ u32 sh[];
+    i64 j = table[3 * blockIdx.x], start = table[3 * blockIdx.x + 1], end = table[3 * blockIdx.x + 2];
+    int f0 = fgroup[blockIdx.y], f1 = fgroup[blockIdx.y + 1];
+    int base = off[f0];
+    int slots = off[f1] - base;
+    for (int s = threadIdx.x; s < 4 * slots; s += blockDim.x) sh[s] = 0;
+    __syncthreads();
+    for (i64 i = start + threadIdx.x; i < end; i += blockDim.x) {
+        i64 row = ridx[i];
+        i64 gv = gp[2 * row], hv = gp[2 * row + 1];
+        if (gv == 0 && hv == 0) continue;
+        const unsigned char* b = bins + row * nf;
+        for (int f = f0; f < f1; f++) {
+            int s = off[f] - base + b[f];
+            add64(&sh[4 * s], gv);
+            add64(&sh[4 * s + 2], hv);
+        }
+    }
+    __syncthreads();
+    u64* out = (u64*)hists[j] + 2 * (u64)base;
+    for (int s = threadIdx.x; s < 2 * slots; s += blockDim.x) {
+        u64 v = (u64)sh[2 * s] | ((u64)sh[2 * s + 1] << 32);
+        if (v) atomicAdd(&out[s], v);
+    }
+}
+
+// hist_subtract sets parent[i] -= built[i] for n int64 words.
+extern "C" __global__ void hist_subtract(i64* parent, const i64* built, i64 n) {
+    i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) parent[i] -= built[i];
+}
+
+// ---------------------------------------------------------------------
+// Split evaluation: one block per node, features spread over its threads.
+
+struct params_t {
+    double lambda, alpha, mcw, mds;
+};
+
+__device__ double threshold_l1(double g, double alpha) {
+    if (g > alpha) return __dsub_rn(g, alpha);
+    if (g < -alpha) return __dadd_rn(g, alpha);
+    return 0;
+}
+
+__device__ double calc_weight(const params_t& p, double g, double h) {
+    if (h < p.mcw || h <= 0) return 0;
+    double dw = __ddiv_rn(-threshold_l1(g, p.alpha), __dadd_rn(h, p.lambda));
+    if (p.mds != 0 && fabs(dw) > p.mds) dw = copysign(p.mds, dw);
+    return dw;
+}
+
+__device__ float calc_gain(const params_t& p, double g, double h) {
+    if (h <= 0) return 0;
+    if (p.mds == 0) {
+        double t = threshold_l1(g, p.alpha);
+        return __fdiv_rn(__double2float_rn(__dmul_rn(t, t)), __double2float_rn(__dadd_rn(h, p.lambda)));
+    }
+    float g32 = __double2float_rn(g), h32 = __double2float_rn(h);
+    float w = __double2float_rn(calc_weight(p, g, h));
+    float gw = __fmul_rn(__fmul_rn(2.0f, g32), w);
+    float hw = __fmul_rn(__fadd_rn(h32, __double2float_rn(p.lambda)), __fmul_rn(w, w));
+    return -__fadd_rn(gw, hw);
+}
+
+#define EVAL_THREADS 128
+
+// evaluate_splits finds node blockIdx.x's best split over the features
+// its mask allows (all when mask is null), trying candidates in the CPU
+// path's order and keeping the first of equal gains. out receives six
+// int64 per node: the gain's float32 bits, the feature (-1: none), the
+// bin (-1: only missing values go left), the default direction (1 =
+// left) and the left child's fixed-point (g, h).
+extern "C" __global__ void evaluate_splits(const u64* hists, const i64* sums, const unsigned char* mask, i64 nf,
+                                           const int* off, const int* nvals, double lambda, double alpha,
+                                           double mcw, double mds, double scaleG, double scaleH, i64* out) {
+    __shared__ float sGain[EVAL_THREADS];
+    __shared__ int sFeat[EVAL_THREADS], sBin[EVAL_THREADS], sDef[EVAL_THREADS];
+    __shared__ i64 sLG[EVAL_THREADS], sLH[EVAL_THREADS];
+    params_t p = {lambda, alpha, mcw, mds};
+    i64 j = blockIdx.x;
+    const i64* hist = (const i64*)hists[j];
+    i64 SG = sums[2 * j], SH = sums[2 * j + 1];
+    double G = __ddiv_rn((double)SG, scaleG), H = __ddiv_rn((double)SH, scaleH);
+    float parentGain = calc_gain(p, G, H);
+    float bestGain = 0;
+    int bestFeat = -1, bestBin = 0, bestDef = 0;
+    i64 bestLG = 0, bestLH = 0;
+    for (i64 f = threadIdx.x; f < nf; f += blockDim.x) {
+        if (mask && !mask[j * nf + f]) continue;
+        const i64* hf = hist + 2 * (i64)off[f];
+        int nv = nvals[f];
+        // try evaluates one candidate: left = (lg, lh).
+#define TRY(BIN, DEF, LG, LH)                                                                         \
+    do {                                                                                              \
+        i64 rg = SG - (LG), rh = SH - (LH);                                                           \
+        double gl = __ddiv_rn((double)(LG), scaleG), hl = __ddiv_rn((double)(LH), scaleH);            \
+        double gr = __ddiv_rn((double)rg, scaleG), hr = __ddiv_rn((double)rh, scaleH);                \
+        if (!(hl < p.mcw || hr < p.mcw)) {                                                            \
+            float chg = __fsub_rn(__fadd_rn(calc_gain(p, gl, hl), calc_gain(p, gr, hr)), parentGain); \
+            if (!isinf(chg) && chg > bestGain) {                                                      \
+                bestGain = chg;                                                                       \
+                bestFeat = (int)f;                                                                    \
+                bestBin = (BIN);                                                                      \
+                bestDef = (DEF);                                                                      \
+                bestLG = (LG);                                                                        \
+                bestLH = (LH);                                                                        \
+            }                                                                                         \
+        }                                                                                             \
+    } while (0)
+        i64 ag = 0, ah = 0;
+        for (int b = 0; b < nv; b++) {
+            ag += hf[2 * b];
+            ah += hf[2 * b + 1];
+            TRY(b, 0, ag, ah);
+        }
+        if (hf[2 * nv] != 0 || hf[2 * nv + 1] != 0) {
+            i64 lg = SG, lh = SH;
+            for (int b = nv - 1; b >= 0; b--) {
+                lg -= hf[2 * b];
+                lh -= hf[2 * b + 1];
+                TRY(b - 1, 1, lg, lh);
+            }
+        }
+#undef TRY
+    }
+    int t = threadIdx.x;
+    sGain[t] = bestGain;
+    sFeat[t] = bestFeat;
+    sBin[t] = bestBin;
+    sDef[t] = bestDef;
+    sLG[t] = bestLG;
+    sLH[t] = bestLH;
+    __syncthreads();
+    if (t == 0) {
+        int w = -1;
+        for (int u = 0; u < (int)blockDim.x; u++) {
+            if (sFeat[u] < 0) continue;
+            if (w < 0 || sGain[u] > sGain[w] || (sGain[u] == sGain[w] && sFeat[u] < sFeat[w])) w = u;
+        }
+        i64* o = out + 6 * j;
+        if (w < 0) {
+            o[0] = 0;
+            o[1] = -1;
+            o[2] = 0;
+            o[3] = 0;
+            o[4] = 0;
+            o[5] = 0;
+        } else {
+            o[0] = (i64)__float_as_uint(sGain[w]);
+            o[1] = sFeat[w];
+            o[2] = sBin[w];
+            o[3] = sDef[w];
+            o[4] = sLG[w];
+            o[5] = sLH[w];
+        }
+    }
+}
+
+// ---------------------------------------------------------------------
+// Row partition: a stable partition of each split node's segment of ridx
+// (left rows, then right rows, each in their previous order).
+//
+// reqs holds 7 int64 per split: the segment start, feature, bin (rows
+// with bin <= it go left), default direction (1 = missing values go
+// left), the feature's missing-value bin code, the first table entry of
+// the split and the number of its entries. table holds (split, start,
+// end) per block; a block covers at most PART_CHUNK rows.
+
+#define PART_CHUNK 512
+
+__device__ int goes_left(const unsigned char* bins, i64 nf, i64 row, const i64* rq) {
+    int b = bins[row * nf + rq[1]];
+    if (b == (int)rq[4]) return rq[3] != 0;
+    return b <= (int)rq[2];
+}
+
+extern "C" __global__ void partition_count(const unsigned char* bins, i64 nf, const int* ridx, const i64* table,
+                                           const i64* reqs, i64* blockLeft) {
+    __shared__ int cnt;
+    i64 q = table[3 * blockIdx.x], start = table[3 * blockIdx.x + 1], end = table[3 * blockIdx.x + 2];
+    if (threadIdx.x == 0) cnt = 0;
+    __syncthreads();
+    i64 i = start + threadIdx.x;
+    int left = 0;
+    if (i < end) left = goes_left(bins, nf, ridx[i], reqs + 7 * q);
+    int warpCount = __popc(__ballot_sync(0xffffffffu, left));
+    if ((threadIdx.x & 31) == 0 && warpCount) atomicAdd(&cnt, warpCount);
+    __syncthreads();
+    if (threadIdx.x == 0) blockLeft[blockIdx.x] = cnt;
+}
+
+// partition_scan turns the per-block left counts of each split into
+// exclusive offsets within the split and writes the split's total.
+extern "C" __global__ void partition_scan(const i64* reqs, const i64* blockLeft, i64* blockOff, i64* leftCount,
+                                          i64 nreq) {
+    i64 q = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    if (q >= nreq) return;
+    const i64* rq = reqs + 7 * q;
+    i64 acc = 0;
+    for (i64 b = rq[5]; b < rq[5] + rq[6]; b++) {
+        blockOff[b] = acc;
+        acc += blockLeft[b];
+    }
+    leftCount[q] = acc;
+}
+
+extern "C" __global__ void partition_scatter(const unsigned char* bins, i64 nf, const int* ridx, int* tmp,
+                                             const i64* table, const i64* reqs, const i64* blockOff,
+                                             const i64* leftCount) {
+    __shared__ int warpLeft[PART_CHUNK / 32];
+    i64 q = table[3 * blockIdx.x], start = table[3 * blockIdx.x + 1], end = table[3 * blockIdx.x + 2];
+    const i64* rq = reqs + 7 * q;
+    i64 i = start + threadIdx.x;
+    int row = 0, left = 0;
+    if (i < end) {
+        row = ridx[i];
+        left = goes_left(bins, nf, row, rq);
+    }
+    u32 ballot = __ballot_sync(0xffffffffu, left);
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (lane == 0) warpLeft[warp] = __popc(ballot);
+    __syncthreads();
+    int before = 0;
+    for (int w = 0; w < warp; w++) before += warpLeft[w];
+    int rankL = before + __popc(ballot & ((1u << lane) - 1));
+    if (i >= end) return;
+    i64 lo = rq[0];
+    i64 offL = blockOff[blockIdx.x];
+    if (left) {
+        tmp[lo + offL + rankL] = row;
+    } else {
+        i64 rankR = (i - start) - rankL;
+        tmp[lo + leftCount[q] + (start - lo - offL) + rankR] = row;
+    }
+}
+
+// copy_rows copies src to dst over the table's ranges.
+extern "C" __global__ void copy_rows(const i64* table, const int* src, int* dst) {
+    i64 start = table[3 * blockIdx.x + 1], end = table[3 * blockIdx.x + 2];
+    for (i64 i = start + threadIdx.x; i < end; i += blockDim.x) dst[i] = src[i];
+}
+
+// ---------------------------------------------------------------------
+// Prediction cache: each leaf's value is added to the margin of group k
+// of its rows (table entries: leaf, start, end).
+
+extern "C" __global__ void add_leaves(const int* ridx, const i64* table, const float* values, float* margin,
+                                      i64 groups, i64 k) {
+    i64 leaf = table[3 * blockIdx.x], start = table[3 * blockIdx.x + 1], end = table[3 * blockIdx.x + 2];
+    float v = values[leaf];
+    for (i64 i = start + threadIdx.x; i < end; i += blockDim.x) {
+        i64 r = ridx[i];
+        margin[r * groups + k] = __fadd_rn(margin[r * groups + k], v);
+    }
+}
