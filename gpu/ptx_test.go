@@ -45,11 +45,21 @@ func TestPTXCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"grad_squared", "grad_logistic", "grad_softmax", "grad_summary", "quantise",
-		"build_hist", "hist_subtract", "evaluate_splits", "partition_count", "partition_scan",
-		"partition_scatter", "copy_rows", "add_leaves"} {
-		if !strings.Contains(string(ptx), ".entry "+name+"(") {
-			t.Errorf("train.ptx has no kernel %s", name)
+	// Every kernel the launcher knows, with its parameter count, each
+	// parameter 8 bytes wide; and no other kernel.
+	entries := regexp.MustCompile(`(?s)\.entry (\w+)\((.*?)\)`).FindAllStringSubmatch(string(ptx), -1)
+	if len(entries) != len(kernelParams) {
+		t.Errorf("train.ptx has %d kernels, the launcher knows %d", len(entries), len(kernelParams))
+	}
+	for _, e := range entries {
+		params := regexp.MustCompile(`\.param \.(\w+) `).FindAllStringSubmatch(e[2], -1)
+		if want, ok := kernelParams[e[1]]; !ok || len(params) != want {
+			t.Errorf("kernel %s has %d parameters, the launcher passes %d", e[1], len(params), want)
+		}
+		for _, p := range params {
+			if p[1] != "u64" && p[1] != "f64" {
+				t.Errorf("kernel %s has a .%s parameter: every parameter must be 8 bytes wide", e[1], p[1])
+			}
 		}
 	}
 	if strings.Contains(string(ptx), ".file") {

@@ -22,11 +22,6 @@ const (
 	summaryBlocks = 1024
 )
 
-// kernelNames are the kernels the module must define.
-var kernelNames = []string{"grad_squared", "grad_logistic", "grad_softmax", "grad_summary", "quantise",
-	"build_hist", "hist_subtract", "evaluate_splits", "partition_count", "partition_scan",
-	"partition_scatter", "copy_rows", "add_leaves"}
-
 // buffer is a device allocation.
 type buffer struct {
 	name  string
@@ -75,7 +70,7 @@ func (s *cudaSession) init() error {
 	}
 	s.loaded = true
 	s.fns = map[string]cu.Function{}
-	for _, name := range kernelNames {
+	for name := range kernelParams {
 		fn, err := s.mod.Function(name)
 		if err != nil {
 			return &Error{Op: "find kernel", Kernel: name, Err: err}
@@ -203,6 +198,9 @@ func (s *cudaSession) download(dst unsafe.Pointer, b *buffer, at, bytes int64, k
 // shared bytes of dynamic shared memory. Every argument is 8 bytes wide,
 // as the kernels declare them.
 func (s *cudaSession) launch(name string, gx, gy, block, shared int, args ...uint64) error {
+	if want := kernelParams[name]; len(args) != want {
+		return &Error{Op: "launch", Kernel: name, Err: fmt.Errorf("%d arguments for %d parameters", len(args), want)}
+	}
 	if gx == 0 || gy == 0 {
 		return nil
 	}
