@@ -52,6 +52,8 @@ func startWorker(ordinal int) *worker {
 			close(ready)
 			return
 		}
+		// Leave no context current on the thread once it is released.
+		defer cu.SetCurrentContext(cu.CUContext{})
 		close(ready)
 		for fn := range w.calls {
 			fn()
