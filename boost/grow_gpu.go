@@ -122,16 +122,18 @@ func (gr *grower) growTreeDevice(ctx context.Context, sess gpu.Session, round, k
 			return nil, err
 		}
 		evalNodes := make([]*node, 0, 2*len(withHist))
+		subs := make([]gpu.Subtraction, 0, len(withHist))
 		for s, j := range withHist {
 			l, r := children[2*j], children[2*j+1]
 			big := r
 			if small[s] == r.id {
 				big = l
 			}
-			if err := sess.Subtract(ctx, nodes[j].id, small[s], big.id); err != nil {
-				return nil, err
-			}
+			subs = append(subs, gpu.Subtraction{Parent: nodes[j].id, Built: small[s], Sibling: big.id})
 			evalNodes = append(evalNodes, l, r)
+		}
+		if err := sess.Subtract(ctx, subs); err != nil {
+			return nil, err
 		}
 		if err := evaluate(evalNodes); err != nil {
 			return nil, err

@@ -184,6 +184,9 @@ type PartitionSplit struct {
 	DefaultLeft       bool
 }
 
+// Subtraction derives Sibling's histogram as Parent's minus Built's.
+type Subtraction struct{ Parent, Built, Sibling int32 }
+
 // Session is one training run's state on a device: the binned data,
 // margins, gradients, the rows of every node and the histograms of the
 // nodes being grown. Every method runs one phase of a boosting round
@@ -204,9 +207,10 @@ type Session interface {
 	Quantise(ctx context.Context, q Quantiser) error
 	// BuildHists builds the histograms of the given nodes.
 	BuildHists(ctx context.Context, nodes []int32) error
-	// Subtract makes sibling's histogram parent's minus built's, in
-	// parent's storage; parent's histogram is gone afterwards.
-	Subtract(ctx context.Context, parent, built, sibling int32) error
+	// Subtract makes each sibling's histogram its parent's minus the
+	// built child's, in the parent's storage; the parents' histograms
+	// are gone afterwards.
+	Subtract(ctx context.Context, ops []Subtraction) error
 	// Release frees a node's histogram.
 	Release(node int32)
 	// Hist downloads a node's histogram.

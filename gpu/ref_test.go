@@ -156,7 +156,7 @@ func TestReferenceSession(t *testing.T) {
 	if err := s.BuildHists(ctx, []int32{1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Subtract(ctx, 0, 1, 2); err != nil {
+	if err := s.Subtract(ctx, []Subtraction{{Parent: 0, Built: 1, Sibling: 2}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Hist(ctx, 0); err == nil {

@@ -147,18 +147,20 @@ func (r *reference) BuildHists(ctx context.Context, nodes []int32) error {
 	return nil
 }
 
-func (r *reference) Subtract(ctx context.Context, parent, built, sibling int32) error {
+func (r *reference) Subtract(ctx context.Context, ops []Subtraction) error {
 	if err := r.check(ctx); err != nil {
 		return err
 	}
-	p, ok1 := r.hists[parent]
-	b, ok2 := r.hists[built]
-	if !ok1 || !ok2 {
-		return fmt.Errorf("gpu: subtract: node %d or %d has no histogram", parent, built)
+	for _, op := range ops {
+		p, ok1 := r.hists[op.Parent]
+		b, ok2 := r.hists[op.Built]
+		if !ok1 || !ok2 {
+			return fmt.Errorf("gpu: subtract: node %d or %d has no histogram", op.Parent, op.Built)
+		}
+		subtractHist(p, b)
+		delete(r.hists, op.Parent)
+		r.hists[op.Sibling] = p
 	}
-	subtractHist(p, b)
-	delete(r.hists, parent)
-	r.hists[sibling] = p
 	return nil
 }
 

@@ -393,22 +393,25 @@ func (s *cudaSession) BuildHists(ctx context.Context, nodes []int32) error {
 	})
 }
 
-func (s *cudaSession) Subtract(ctx context.Context, parent, built, sibling int32) error {
+// Subtract launches one hist_subtract per subtraction and waits once.
+func (s *cudaSession) Subtract(ctx context.Context, ops []Subtraction) error {
 	return s.w.call(ctx, func() error {
-		p, ok1 := s.hists[parent]
-		b, ok2 := s.hists[built]
-		if !ok1 || !ok2 {
-			return fmt.Errorf("gpu: subtract: node %d or %d has no histogram", parent, built)
-		}
 		n := 2 * int64(s.d.slots())
-		if err := s.launch("hist_subtract", blocks(n, elemThreads), 1, elemThreads, 0, p.arg(), b.arg(), uint64(n)); err != nil {
-			return err
+		for _, op := range ops {
+			p, ok1 := s.hists[op.Parent]
+			b, ok2 := s.hists[op.Built]
+			if !ok1 || !ok2 {
+				return fmt.Errorf("gpu: subtract: node %d or %d has no histogram", op.Parent, op.Built)
+			}
+			if err := s.launch("hist_subtract", blocks(n, elemThreads), 1, elemThreads, 0, p.arg(), b.arg(), uint64(n)); err != nil {
+				return err
+			}
+			delete(s.hists, op.Parent)
+			if old, ok := s.hists[op.Sibling]; ok && old.ptr != p.ptr {
+				s.pool = append(s.pool, old)
+			}
+			s.hists[op.Sibling] = p
 		}
-		delete(s.hists, parent)
-		if old, ok := s.hists[sibling]; ok && old.ptr != p.ptr {
-			s.pool = append(s.pool, old)
-		}
-		s.hists[sibling] = p
 		return s.sync("hist_subtract")
 	})
 }

@@ -206,9 +206,11 @@ func TestKernelsMatchReference(t *testing.T) {
 					small = append(small, sp.Left)
 				}
 				both(func(s Session) error { return s.BuildHists(ctx, small) })
+				var subs []Subtraction
 				for _, sp := range splits {
-					both(func(s Session) error { return s.Subtract(ctx, sp.Node, sp.Left, sp.Right) })
+					subs = append(subs, Subtraction{Parent: sp.Node, Built: sp.Left, Sibling: sp.Right})
 				}
+				both(func(s Session) error { return s.Subtract(ctx, subs) })
 				sameHist(level...)
 			}
 			values := make([]float32, len(level))
