@@ -148,7 +148,7 @@ func TestDeviceParams(t *testing.T) {
 }
 
 // TestDeviceErrors checks the errors of the device path: an objective
-// without a gradient kernel, a cancelled context.
+// without a gradient kernel, distributed training, a cancelled context.
 func TestDeviceErrors(t *testing.T) {
 	ctx := context.Background()
 	d := deviceTestData(t, 200, 3, 1, "reg", 0)
@@ -163,6 +163,13 @@ func TestDeviceErrors(t *testing.T) {
 		var pe *ParamError
 		if !errors.As(err, &pe) || pe.Name != "objective" {
 			t.Errorf("error %v, want a ParamError for objective", err)
+		}
+	})
+	t.Run("distributed", func(t *testing.T) {
+		_, err := TrainDistributed(ctx, newSystem(t, 2), cfg, d, DistOptions{NumActors: 2}, TrainOptions{})
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Name != "device" {
+			t.Errorf("error %v, want a ParamError for device", err)
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {

@@ -18,7 +18,11 @@ if command -v nvcc >/dev/null 2>&1 && nvcc --version | grep -q 'release 11.8'; t
     diff train.ptx "$tmp/train.ptx" | head -20 >&2
     exit 1
   fi
-  echo "gpu/kernels: train.ptx is current (regenerated with nvcc and compared)"
+  # The PTX must also assemble for the H100/H200 (sm_90) and the A100.
+  for arch in sm_80 sm_90; do
+    ptxas -arch=$arch train.ptx -o "$tmp/train-$arch.cubin"
+  done
+  echo "gpu/kernels: train.ptx is current (regenerated with nvcc and compared; assembles for sm_80 and sm_90)"
 else
   echo "gpu/kernels: train.ptx is current (hashes; nvcc 11.8 not installed)"
 fi
