@@ -32,6 +32,9 @@ func TestDeviceTrainingMatchesCPU(t *testing.T) {
 		{"subsample and colsample", "reg", 12, 0.05, false, map[string]any{"subsample": 0.7, "colsample_bytree": 0.8,
 			"colsample_bylevel": 0.8, "colsample_bynode": 0.7, "seed": 11}},
 		{"lossguide", "reg", 8, 0.05, false, map[string]any{"grow_policy": GrowLossguide, "max_depth": 0, "max_leaves": 24}},
+		{"lossguide with max_depth", "binary", 6, 0.05, false, map[string]any{"objective": ObjBinaryLogistic,
+			"grow_policy": GrowLossguide, "max_depth": 4, "max_leaves": 12}},
+		{"early stopping", "reg", 6, 0, false, map[string]any{"early_stopping_rounds": 1, "eta": 1.5, "max_depth": 8}},
 		{"max_leaves depthwise", "binary", 8, 0, false, map[string]any{"objective": ObjBinaryLogistic, "max_leaves": 10}},
 		{"regularised", "reg", 8, 0.05, false, map[string]any{"alpha": 0.5, "lambda": 3, "gamma": 0.3,
 			"min_child_weight": 4, "max_delta_step": 0.7}},
@@ -76,8 +79,11 @@ func TestDeviceTrainingMatchesCPU(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(cpu.Model.Trees) < 6 {
-				t.Fatalf("%d trees", len(cpu.Model.Trees))
+			if n := len(cpu.Model.Trees); n == 0 || (tc.params["early_stopping_rounds"] != nil) != (n < 6*max(1, cfg.NumClass)) {
+				t.Fatalf("%d trees (early stopping: %v)", n, tc.params["early_stopping_rounds"] != nil)
+			}
+			if dev.BestIteration != cpu.BestIteration {
+				t.Errorf("best iteration: cpu %d, device %d", cpu.BestIteration, dev.BestIteration)
 			}
 			compareResults(t, cpu, dev, valid)
 		})
