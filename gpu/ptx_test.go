@@ -102,7 +102,7 @@ func TestKernelConstants(t *testing.T) {
 			t.Errorf("%s = %#x, reference %#x", name, v, want)
 		}
 	}
-	for _, want := range []string{"#define EXPF_TOL 1024ULL", "#define PART_CHUNK 512", "#define EVAL_THREADS 128"} {
+	for _, want := range []string{"#define EXPF_TOL 1024ULL", "#define PART_CHUNK 512", "#define EVAL_THREADS 128", "#define SCAN_THREADS 1024"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("train.cu lacks %q, which the Go side assumes", want)
 		}

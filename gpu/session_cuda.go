@@ -11,13 +11,13 @@ import (
 	"gorgonia.org/cu"
 )
 
-// Launch shapes; evalThreads and partChunk must match EVAL_THREADS and
-// PART_CHUNK in kernels/train.cu.
+// Launch shapes; evalThreads, scanThreads and partChunk must match
+// EVAL_THREADS, SCAN_THREADS and PART_CHUNK in kernels/train.cu.
 const (
 	elemThreads   = 256
 	histThreads   = 256
 	evalThreads   = 128
-	scanThreads   = 64
+	scanThreads   = 1024
 	maxSharedHist = 48 << 10 // dynamic shared memory without an opt-in
 	summaryBlocks = 1024
 )
@@ -568,7 +568,7 @@ func (s *cudaSession) Partition(ctx context.Context, splits []PartitionSplit) ([
 			s.table.arg(), s.reqs.arg(), s.blockLeft.arg()); err != nil {
 			return err
 		}
-		if err := s.launch("partition_scan", blocks(int64(len(splits)), scanThreads), 1, scanThreads, 0, s.reqs.arg(),
+		if err := s.launch("partition_scan", len(splits), 1, scanThreads, 0, s.reqs.arg(),
 			s.blockLeft.arg(), s.blockOff.arg(), s.leftCount.arg(), uint64(len(splits))); err != nil {
 			return err
 		}

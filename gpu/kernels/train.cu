@@ -420,18 +420,40 @@ extern "C" __global__ void partition_count(const unsigned char* bins, i64 nf, co
 }
 
 // partition_scan turns the per-block left counts of each split into
-// exclusive offsets within the split and writes the split's total.
+// exclusive offsets within the split and writes the split's total. One
+// block of SCAN_THREADS threads per split: each thread adds up a run of
+// consecutive table entries, the block scans the runs' sums, then each
+// thread writes its run's offsets (integer sums: the same as a serial
+// scan).
+
+#define SCAN_THREADS 1024
+
 extern "C" __global__ void partition_scan(const i64* reqs, const i64* blockLeft, i64* blockOff, i64* leftCount,
                                           i64 nreq) {
-    i64 q = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+    __shared__ i64 part[SCAN_THREADS];
+    i64 q = blockIdx.x;
     if (q >= nreq) return;
     const i64* rq = reqs + 7 * q;
-    i64 acc = 0;
-    for (i64 b = rq[5]; b < rq[5] + rq[6]; b++) {
+    i64 first = rq[5], n = rq[6];
+    i64 per = (n + blockDim.x - 1) / blockDim.x;
+    i64 lo = min(first + (i64)threadIdx.x * per, first + n), hi = min(lo + per, first + n);
+    i64 sum = 0;
+    for (i64 b = lo; b < hi; b++) sum += blockLeft[b];
+    int t = threadIdx.x;
+    part[t] = sum;
+    __syncthreads();
+    for (int d = 1; d < (int)blockDim.x; d <<= 1) {
+        i64 v = (t >= d) ? part[t - d] : 0;
+        __syncthreads();
+        part[t] += v;
+        __syncthreads();
+    }
+    i64 acc = part[t] - sum;
+    for (i64 b = lo; b < hi; b++) {
         blockOff[b] = acc;
         acc += blockLeft[b];
     }
-    leftCount[q] = acc;
+    if (t == (int)blockDim.x - 1) leftCount[q] = part[t];
 }
 
 extern "C" __global__ void partition_scatter(const unsigned char* bins, i64 nf, const int* ridx, int* tmp,
