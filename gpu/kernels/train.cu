@@ -160,7 +160,11 @@ extern "C" __global__ void grad_summary(const float* g, const float* h, i64 rows
     u32 myMax = 0, myMin = 0xffffffffu;
     for (i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x; r < rows; r += (i64)gridDim.x * blockDim.x) {
         i64 i = r * groups + k;
-        atomicAdd(&counts[(__float_as_uint(g[i]) >> 23) & 0xff], 1u);
+        // Gradients share few exponents: one shared atomic per group of
+        // lanes with the same exponent instead of one per lane.
+        u32 e = (__float_as_uint(g[i]) >> 23) & 0xff;
+        u32 peers = __match_any_sync(__activemask(), e);
+        if ((threadIdx.x & 31) == __ffs(peers) - 1) atomicAdd(&counts[e], (u32)__popc(peers));
         u32 hb = __float_as_uint(h[i]);
         myMax = max(myMax, hb & 0x7fffffffu);
         myMin = min(myMin, order_key(h[i]));
