@@ -33,7 +33,11 @@
 // and compare the trees with the CPU path's, so the only thing left to a
 // GPU test is that the device executes the kernels as their references
 // do. The kernels are compiled with --fmad=false so that no
-// multiply-add is fused where Go rounds twice.
+// multiply-add is fused where Go rounds twice. Their arithmetic (the
+// gradient formulas, exp, gains and weights, the scan of a feature's
+// split candidates) lives in functions that also compile for the host:
+// where nvcc is installed, a test builds kernels/hostcheck.cu and compares
+// those functions' results with the references on generated inputs.
 //
 // One documented exception: the logistic and softmax gradients evaluate
 // exp in float64 and round to float32; within 1024 float64 ulps of a

@@ -75,8 +75,12 @@ func TestKernelConstants(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(src)
-	table := s[strings.Index(s, "expf_table[64]"):]
-	table = table[:strings.Index(table, "};")]
+	start := strings.Index(s, "#define EXPF_TABLE_VALUES")
+	if start < 0 {
+		t.Fatal("train.cu defines no EXPF_TABLE_VALUES")
+	}
+	table := s[start:]
+	table = table[:strings.Index(table, "\n\n")]
 	words := regexp.MustCompile(`0x([0-9a-f]{16})ULL`).FindAllStringSubmatch(table, -1)
 	if len(words) != 64 {
 		t.Fatalf("expf_table has %d entries", len(words))
