@@ -51,7 +51,7 @@ run() {
     date -u
     uname -a
     ldd --version 2>&1 | head -1
-    nvidia-smi 2>&1 | head -20 || true
+    if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi 2>&1 | head -20; else echo "nvidia-smi: not installed"; fi
   } > "$out/env.log" 2>&1
   cat "$out/env.log"
   if ! ldd "$bin/gpu.test" | grep -q 'libcuda.so.1 => /'; then
