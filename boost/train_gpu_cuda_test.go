@@ -133,8 +133,20 @@ func BenchmarkCUDARound10Mx28(b *testing.B) {
 					last = time.Now()
 					return nil
 				}}
-				if _, err := Train(context.Background(), cfg, d, opt); err != nil {
+				var sess gpu.Session
+				open := func(ctx context.Context, ordinal int, gd gpu.Data) (gpu.Session, error) {
+					s, err := openCUDA(ctx, ordinal, gd)
+					sess = s
+					return s, err
+				}
+				if _, err := train(context.Background(), cfg, d, opt, open); err != nil {
 					b.Fatal(err)
+				}
+				if p, ok := sess.(gpu.Profiler); ok && it == b.N-1 {
+					for _, ph := range p.Profile() {
+						b.Logf("phase %-10s %6d calls %10.3f ms total %8.1f us/call", ph.Phase, ph.Calls,
+							float64(ph.Total)/1e6, float64(ph.Total)/1e3/float64(ph.Calls))
+					}
 				}
 				perRound += last.Sub(first) / time.Duration(tc.rounds-1)
 			}

@@ -190,6 +190,14 @@ func TestReferenceSession(t *testing.T) {
 			t.Fatalf("row %d margin %v, want %v", rr, after[rr], before[rr]-0.25)
 		}
 	}
+	prof := s.(Profiler).Profile()
+	calls := map[string]int{}
+	for _, p := range prof {
+		calls[p.Phase] = p.Calls
+	}
+	if calls["BuildHists"] != 3 || calls["Partition"] != 1 || calls["Hist"] != 4 {
+		t.Errorf("profile %+v: want 3 BuildHists (one refused), 1 Partition, 4 Hist (one refused)", prof)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

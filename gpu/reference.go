@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // reference is a Session that runs the kernels' Go references in host
 // memory. It is the oracle of the device tests and lets the training
 // loop that drives a session be tested without a GPU.
 type reference struct {
+	profile
 	d       Data
 	margin  []float32
 	g, h    []float32
@@ -40,6 +42,8 @@ func NewReference(d Data) (Session, error) {
 
 var errClosed = errors.New("gpu: session is closed")
 
+var _ Profiler = (*reference)(nil)
+
 func (r *reference) check(ctx context.Context) error {
 	if r.closed {
 		return errClosed
@@ -57,6 +61,7 @@ func (r *reference) checkTree() error {
 func (r *reference) Info() DeviceInfo { return DeviceInfo{Ordinal: -1, Name: "Go reference"} }
 
 func (r *reference) SetMargin(ctx context.Context, margin []float32) error {
+	defer r.since("SetMargin", time.Now())
 	if err := r.check(ctx); err != nil {
 		return err
 	}
@@ -68,6 +73,7 @@ func (r *reference) SetMargin(ctx context.Context, margin []float32) error {
 }
 
 func (r *reference) Margin(ctx context.Context) ([]float32, error) {
+	defer r.since("Margin", time.Now())
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
@@ -75,6 +81,7 @@ func (r *reference) Margin(ctx context.Context) ([]float32, error) {
 }
 
 func (r *reference) Gradients(ctx context.Context, obj Objective) ([]GradSummary, error) {
+	defer r.since("Gradients", time.Now())
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
@@ -114,6 +121,7 @@ func checkObjective(d *Data, obj Objective) error {
 }
 
 func (r *reference) Quantise(ctx context.Context, q Quantiser) error {
+	defer r.since("Quantise", time.Now())
 	if err := r.check(ctx); err != nil {
 		return err
 	}
@@ -129,6 +137,7 @@ func (r *reference) Quantise(ctx context.Context, q Quantiser) error {
 }
 
 func (r *reference) BuildHists(ctx context.Context, nodes []int32) error {
+	defer r.since("BuildHists", time.Now())
 	if err := r.check(ctx); err != nil {
 		return err
 	}
@@ -148,6 +157,7 @@ func (r *reference) BuildHists(ctx context.Context, nodes []int32) error {
 }
 
 func (r *reference) Subtract(ctx context.Context, ops []Subtraction) error {
+	defer r.since("Subtract", time.Now())
 	if err := r.check(ctx); err != nil {
 		return err
 	}
@@ -167,6 +177,7 @@ func (r *reference) Subtract(ctx context.Context, ops []Subtraction) error {
 func (r *reference) Release(node int32) { delete(r.hists, node) }
 
 func (r *reference) Hist(ctx context.Context, node int32) ([]Pair, error) {
+	defer r.since("Hist", time.Now())
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
@@ -178,6 +189,7 @@ func (r *reference) Hist(ctx context.Context, node int32) ([]Pair, error) {
 }
 
 func (r *reference) Evaluate(ctx context.Context, p SplitParams, nodes []EvalNode) ([]Split, error) {
+	defer r.since("Evaluate", time.Now())
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
@@ -201,6 +213,7 @@ func (r *reference) Evaluate(ctx context.Context, p SplitParams, nodes []EvalNod
 }
 
 func (r *reference) Partition(ctx context.Context, splits []PartitionSplit) ([]int64, error) {
+	defer r.since("Partition", time.Now())
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
@@ -226,6 +239,7 @@ func (r *reference) Partition(ctx context.Context, splits []PartitionSplit) ([]i
 }
 
 func (r *reference) Rows(ctx context.Context, node int32) ([]int32, error) {
+	defer r.since("Rows", time.Now())
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
@@ -237,6 +251,7 @@ func (r *reference) Rows(ctx context.Context, node int32) ([]int32, error) {
 }
 
 func (r *reference) AddLeaves(ctx context.Context, group int, leaves []int32, values []float32) error {
+	defer r.since("AddLeaves", time.Now())
 	if err := r.check(ctx); err != nil {
 		return err
 	}

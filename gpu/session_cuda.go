@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 	"unsafe"
 
 	"gorgonia.org/cu"
@@ -34,6 +35,7 @@ func (b *buffer) arg() uint64 { return uint64(b.ptr) }
 // cudaSession is a Session on a CUDA device. Every field is used only on
 // the worker's goroutine, inside w.call.
 type cudaSession struct {
+	profile
 	w    *worker
 	info DeviceInfo
 	d    Data
@@ -59,6 +61,8 @@ type cudaSession struct {
 	started     bool
 	allocs      []*buffer
 }
+
+var _ Profiler = (*cudaSession)(nil)
 
 func (s *cudaSession) Info() DeviceInfo { return s.info }
 
@@ -228,6 +232,7 @@ func blocks(n int64, threads int) int { return int((n + int64(threads) - 1) / in
 func f64(v float64) uint64 { return math.Float64bits(v) }
 
 func (s *cudaSession) SetMargin(ctx context.Context, margin []float32) error {
+	defer s.since("SetMargin", time.Now())
 	if len(margin) != s.d.Rows*s.d.Groups {
 		return fmt.Errorf("gpu: %d margins for %d rows × %d groups", len(margin), s.d.Rows, s.d.Groups)
 	}
@@ -237,6 +242,7 @@ func (s *cudaSession) SetMargin(ctx context.Context, margin []float32) error {
 }
 
 func (s *cudaSession) Margin(ctx context.Context) ([]float32, error) {
+	defer s.since("Margin", time.Now())
 	out := make([]float32, s.d.Rows*s.d.Groups)
 	err := s.w.call(ctx, func() error {
 		return s.download(unsafe.Pointer(unsafe.SliceData(out)), &s.margin, 0, 4*int64(len(out)), "add_leaves")
@@ -245,6 +251,7 @@ func (s *cudaSession) Margin(ctx context.Context) ([]float32, error) {
 }
 
 func (s *cudaSession) Gradients(ctx context.Context, obj Objective) ([]GradSummary, error) {
+	defer s.since("Gradients", time.Now())
 	if err := checkObjective(&s.d, obj); err != nil {
 		return nil, err
 	}
@@ -303,6 +310,7 @@ func (s *cudaSession) weightArg() uint64 {
 }
 
 func (s *cudaSession) Quantise(ctx context.Context, q Quantiser) error {
+	defer s.since("Quantise", time.Now())
 	if q.Group < 0 || q.Group >= s.d.Groups {
 		return fmt.Errorf("gpu: group %d of %d", q.Group, s.d.Groups)
 	}
@@ -353,6 +361,7 @@ func (s *cudaSession) histBuffer(node int32) (buffer, error) {
 }
 
 func (s *cudaSession) BuildHists(ctx context.Context, nodes []int32) error {
+	defer s.since("BuildHists", time.Now())
 	return s.w.call(ctx, func() error {
 		if err := s.checkTree(); err != nil {
 			return err
@@ -395,6 +404,7 @@ func (s *cudaSession) BuildHists(ctx context.Context, nodes []int32) error {
 
 // Subtract launches one hist_subtract per subtraction and waits once.
 func (s *cudaSession) Subtract(ctx context.Context, ops []Subtraction) error {
+	defer s.since("Subtract", time.Now())
 	return s.w.call(ctx, func() error {
 		n := 2 * int64(s.d.slots())
 		for _, op := range ops {
@@ -429,6 +439,7 @@ func (s *cudaSession) Release(node int32) {
 }
 
 func (s *cudaSession) Hist(ctx context.Context, node int32) ([]Pair, error) {
+	defer s.since("Hist", time.Now())
 	out := make([]Pair, s.d.slots())
 	err := s.w.call(ctx, func() error {
 		b, ok := s.hists[node]
@@ -441,6 +452,7 @@ func (s *cudaSession) Hist(ctx context.Context, node int32) ([]Pair, error) {
 }
 
 func (s *cudaSession) Evaluate(ctx context.Context, p SplitParams, nodes []EvalNode) ([]Split, error) {
+	defer s.since("Evaluate", time.Now())
 	nf := s.d.Features
 	ptrs := make([]int64, len(nodes))
 	sums := make([]int64, 2*len(nodes))
@@ -526,6 +538,7 @@ func boolByte(b bool) uint8 {
 }
 
 func (s *cudaSession) Partition(ctx context.Context, splits []PartitionSplit) ([]int64, error) {
+	defer s.since("Partition", time.Now())
 	counts := make([]int64, len(splits))
 	err := s.w.call(ctx, func() error {
 		if err := s.checkTree(); err != nil {
@@ -593,6 +606,7 @@ func (s *cudaSession) Partition(ctx context.Context, splits []PartitionSplit) ([
 }
 
 func (s *cudaSession) Rows(ctx context.Context, node int32) ([]int32, error) {
+	defer s.since("Rows", time.Now())
 	var out []int32
 	err := s.w.call(ctx, func() error {
 		lo, hi, err := s.seg.get(node)
@@ -609,6 +623,7 @@ func (s *cudaSession) Rows(ctx context.Context, node int32) ([]int32, error) {
 }
 
 func (s *cudaSession) AddLeaves(ctx context.Context, group int, leaves []int32, values []float32) error {
+	defer s.since("AddLeaves", time.Now())
 	if len(leaves) != len(values) || group < 0 || group >= s.d.Groups {
 		return fmt.Errorf("gpu: %d leaves, %d values, group %d of %d", len(leaves), len(values), group, s.d.Groups)
 	}
