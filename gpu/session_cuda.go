@@ -129,6 +129,7 @@ func (s *cudaSession) init() error {
 			return err
 		}
 	}
+	d.Bins = nil // on the device now: let the host copy go
 	for _, a := range []struct {
 		b     *buffer
 		name  string
