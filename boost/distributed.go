@@ -186,6 +186,9 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	if err != nil {
 		return nil, err
 	}
+	if cfg.onDevice() {
+		return nil, &ParamError{Name: "device", Value: cfg.Device, Allowed: "cpu for distributed training"}
+	}
 	if dopt.NumActors > dtrain.rows {
 		return nil, &ParamError{Name: "NumActors", Value: dopt.NumActors, Allowed: fmt.Sprintf("[1, %d] (the row count)", dtrain.rows)}
 	}

@@ -78,6 +78,17 @@
 // an unknown name or a value out of range is a [*ParamError] naming the
 // parameter and the allowed range. [Config] holds the result.
 //
+// # Training on a GPU
+//
+// With device "cuda" (or "cuda:N"; XGBoost 1.7's tree_method "gpu_hist"
+// means the same) [Train] keeps the rows on an NVIDIA GPU and runs every
+// phase of a round there through package gpu: gradients (squared error,
+// logistic and softmax objectives), fixed-point histograms, split
+// evaluation, row partitioning and the training margins. The trees are
+// the CPU path's, bit for bit. The CUDA code is compiled only with the
+// cuda build tag; in a build without it, device "cuda" fails with an
+// error matching [ErrNoGPU] that names the tag.
+//
 // # Objectives and metrics
 //
 // All thirteen objectives in [ObjectiveNames] compute XGBoost 1.7's gradients

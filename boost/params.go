@@ -74,7 +74,8 @@ type Config struct {
 	NumClass       int      `xgb:"num_class"`              // multi:* only, [2, inf)
 	HuberSlope     float64  `xgb:"huber_slope"`            // reg:pseudohubererror, (0, inf)
 	TweedieVarPow  float64  `xgb:"tweedie_variance_power"` // reg:tweedie, (1, 2)
-	TreeMethod     string   `xgb:"tree_method"`            // hist (auto and approx are read as hist)
+	TreeMethod     string   `xgb:"tree_method"`            // hist (auto and approx are read as hist; gpu_hist is hist on device cuda)
+	Device         string   `xgb:"device"`                 // cpu (or ""), cuda, cuda:N (device.go)
 	// PoissonMaxDeltaStep is count:poisson's own max_delta_step (0.7 by
 	// default), which XGBoost also calls "max_delta_step". For
 	// count:poisson NewConfig sets it and MaxDeltaStep to the same value
@@ -189,6 +190,8 @@ func NewConfig(params map[string]any) (Config, error) {
 			c.TweedieVarPow, err = floatParam(name, v)
 		case "tree_method":
 			c.TreeMethod = fmt.Sprint(v)
+		case "device":
+			c.Device = fmt.Sprint(v)
 		case "num_boost_round":
 			c.Rounds, err = intParam(name, v)
 		case "early_stopping_rounds":
@@ -200,6 +203,7 @@ func NewConfig(params map[string]any) (Config, error) {
 			return c, err
 		}
 	}
+	gpuHistDevice(&c, params)
 	if c.Objective == ObjCountPoisson {
 		// XGBoost's count:poisson defaults max_delta_step to 0.7, and the
 		// value applies both to the objective and to the trees.
@@ -331,9 +335,12 @@ func (c *Config) Validate() error {
 		return &ParamError{Name: "max_depth", Value: 0, Allowed: "[1, 31] with grow_policy=depthwise"}
 	}
 	switch c.TreeMethod {
-	case "hist", "auto", "approx", "":
+	case "hist", "auto", "approx", "", "gpu_hist":
 	default:
-		return &ParamError{Name: "tree_method", Value: c.TreeMethod, Allowed: "hist"}
+		return &ParamError{Name: "tree_method", Value: c.TreeMethod, Allowed: "hist, gpu_hist"}
+	}
+	if err := c.validateDevice(); err != nil {
+		return err
 	}
 	multi := c.Objective == ObjMultiSoftmax || c.Objective == ObjMultiSoftprob
 	if multi && c.NumClass < 2 {

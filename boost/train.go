@@ -82,6 +82,12 @@ type Result struct {
 // Train trains a gradient-boosted tree model on dtrain with the hist
 // method, for cfg.Rounds rounds or until early stopping.
 func Train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions) (*Result, error) {
+	return train(ctx, cfg, dtrain, opt, openCUDA)
+}
+
+// train is Train with the function that opens a device session when
+// cfg.Device names one (tests pass one running the kernels' references).
+func train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions, open deviceOpener) (*Result, error) {
 	t, err := newTrainer(cfg, dtrain, opt)
 	if err != nil {
 		return nil, err
@@ -89,6 +95,9 @@ func Train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions) (
 	threads := t.threads()
 	parts := [][]featSample{sketchShard(dtrain, 0, dtrain.rows, threads)}
 	t.cuts = mergeSketches(parts, len(dtrain.cols), cfg.MaxBin, threads)
+	if cfg.onDevice() {
+		return t.runDevice(ctx, open)
+	}
 	s := newShard(dtrain, 0, t.cuts, t.obj.groups, threads)
 	s.setMargin(dtrain, t.base, t.trees, t.info)
 	t.cl = localCluster{s}
