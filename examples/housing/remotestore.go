@@ -109,10 +109,11 @@ func place(args scriptArgs) (role, region, account string, err error) {
 }
 
 // ingestRemote is the ingestion in a SageMaker container: as the seed's
-// script, it creates the group g if missing (running as role), with its
-// offline store in the default bucket sagemaker-<region>-<account>, and
-// puts every row of ds from actors; then it waits until the offline store
-// holds every record it put, so that the next step reads them all.
+// script, it creates the feature group name if it is missing (running as
+// --role_arn), with its offline store under prefix in the default bucket
+// sagemaker-<region>-<account>, and puts every row of ds from actors;
+// then it waits until the offline store holds every record it put, so
+// that the next step reads them all.
 func (s *impl) ingestRemote(ctx context.Context, job *local.ProcessingJob, args scriptArgs, name, prefix string, actors int, ds *dataset.Dataset) error {
 	role, region, account, err := place(args)
 	if err != nil {
