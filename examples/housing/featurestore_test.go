@@ -17,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	sm "github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -24,6 +26,7 @@ import (
 	"github.com/sagepipe/sagepipe/dataset"
 	"github.com/sagepipe/sagepipe/params"
 	"github.com/sagepipe/sagepipe/pipeline"
+	"github.com/sagepipe/sagepipe/sagemaker/featurestore"
 	"github.com/sagepipe/sagepipe/sagemaker/sagemakertest"
 )
 
@@ -318,4 +321,90 @@ func TestFirstWrites(t *testing.T) {
 	if got, dropped, err := firstWrites(ctx, once); got != once || dropped != 0 || err != nil {
 		t.Errorf("firstWrites without repeats = %p, %d, %v; want the dataset itself", got, dropped, err)
 	}
+}
+
+// TestEnsureGroup checks the ingestion's group: created when missing;
+// when another job created it, left as it is and waited for while it is
+// Creating; refused without an offline store.
+func TestEnsureGroup(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/R"
+	schema := dataset.NewSchema(dataset.Field{Name: "PRICE", Type: dataset.Int64}, dataset.Field{Name: "DECK", Type: dataset.Float64})
+	g := seedGroup("houses", "s3://bucket/prefix", schema)
+	tests := []struct {
+		name     string
+		existing *sm.CreateFeatureGroupInput // nil: no group yet
+		wantDesc string
+		wantErr  string
+	}{
+		{name: "missing", wantDesc: g.Description},
+		{name: "made by another job", existing: createInput(g, "made before", true), wantDesc: "made before"},
+		{name: "no offline store", existing: createInput(g, "online", false), wantErr: "feature group houses has no offline store"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := ctxT(t)
+			srv := sagemakertest.New(nil)
+			defer srv.Close()
+			cfg := sagemakertest.Config()
+			if tt.existing != nil {
+				api := sm.NewFromConfig(cfg, func(o *sm.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+				if _, err := api.CreateFeatureGroup(ctx, tt.existing); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fs, err := featurestore.NewRemote(cfg, featurestore.WithEndpoint(srv.URL), featurestore.WithPolling(time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := &featureService{fs: fs, wait: offlineWait{First: time.Millisecond, Max: 4 * time.Millisecond, Timeout: time.Minute}}
+			d, err := svc.ensureGroup(ctx, g, role)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("ensureGroup = %v, want an error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Status != "Created" || d.Group.Description != tt.wantDesc || d.OfflineURI == "" {
+				t.Errorf("ensureGroup = status %s, description %q, offline %q; want Created, %q and an offline store",
+					d.Status, d.Group.Description, d.OfflineURI, tt.wantDesc)
+			}
+			if n := srv.Count("CreateFeatureGroup"); n != 1 {
+				t.Errorf("CreateFeatureGroup called %d times, want 1", n)
+			}
+			// The loopback group is Creating for two descriptions; a
+			// missing one is described once more, before it is created.
+			want := 3
+			if tt.existing == nil {
+				want = 4
+			}
+			if n := srv.Count("DescribeFeatureGroup"); n != want {
+				t.Errorf("DescribeFeatureGroup called %d times, want %d", n, want)
+			}
+			if ps := srv.Problems(); len(ps) > 0 {
+				t.Errorf("problems: %q", ps)
+			}
+		})
+	}
+}
+
+// createInput is the CreateFeatureGroup request of another job for g,
+// with an offline store or an online one only.
+func createInput(g featurestore.Group, desc string, offline bool) *sm.CreateFeatureGroupInput {
+	in := &sm.CreateFeatureGroupInput{
+		FeatureGroupName: aws.String(g.Name), RecordIdentifierFeatureName: aws.String(g.RecordIdentifier),
+		EventTimeFeatureName: aws.String(g.EventTime), Description: aws.String(desc),
+		OnlineStoreConfig: &smtypes.OnlineStoreConfig{EnableOnlineStore: aws.Bool(!offline)},
+	}
+	for _, f := range g.Features {
+		in.FeatureDefinitions = append(in.FeatureDefinitions, smtypes.FeatureDefinition{
+			FeatureName: aws.String(f.Name), FeatureType: smtypes.FeatureType(f.Type)})
+	}
+	if offline {
+		in.RoleArn = aws.String("arn:aws:iam::111122223333:role/Other")
+		in.OfflineStoreConfig = &smtypes.OfflineStoreConfig{S3StorageConfig: &smtypes.S3StorageConfig{S3Uri: aws.String(g.OfflineS3URI)}}
+	}
+	return in
 }

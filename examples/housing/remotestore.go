@@ -203,7 +203,8 @@ func dropStored(ctx context.Context, sys *actor.System, files []string, want map
 
 // ensureGroup returns the description of the group g.Name, creating g
 // (running as role) and waiting until it is Created if it does not
-// exist: as the seed's script, it leaves an existing group as it is.
+// exist: as the seed's script, it leaves an existing group as it is. A
+// group another job is creating is waited for, polled as f.wait says.
 func (f *featureService) ensureGroup(ctx context.Context, g featurestore.Group, role string) (featurestore.Description, error) {
 	d, err := f.fs.Describe(ctx, g.Name)
 	if apiCode(err) == "ResourceNotFound" {
@@ -214,8 +215,12 @@ func (f *featureService) ensureGroup(ctx context.Context, g featurestore.Group, 
 		// Another instance of the job created it first.
 		d, err = f.fs.Describe(ctx, g.Name)
 	}
-	for err == nil && d.Status == "Creating" {
-		t := time.NewTimer(5 * time.Second)
+	deadline := time.Now().Add(f.wait.Timeout)
+	for delay := f.wait.First; err == nil && d.Status == "Creating"; delay = min(2*delay, f.wait.Max) {
+		if time.Now().After(deadline) {
+			return d, fmt.Errorf("feature group %s: still Creating after %v", g.Name, f.wait.Timeout)
+		}
+		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
