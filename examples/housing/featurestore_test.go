@@ -100,8 +100,11 @@ func testFeatureStoreOnLoopback(t *testing.T, s *Seed, root string, ex *pipeline
 	if !strings.Contains(log, "offline store written") {
 		t.Errorf("the ingestion did not wait for the offline store:\n%s", log)
 	}
-	if lister.lists < 2 {
-		t.Errorf("the ingestion listed the offline store %d times, want a wait (2 or more)", lister.lists)
+	lister.mu.Lock()
+	lists := lister.lists
+	lister.mu.Unlock()
+	if lists < 2 {
+		t.Errorf("the ingestion listed the offline store %d times, want a wait (2 or more)", lists)
 	}
 	group := paramDefault(t, s.FeatureGroupName)
 	if n := srv.Count("CreateFeatureGroup"); n != 1 {
@@ -154,6 +157,8 @@ func testFeatureStoreOnLoopback(t *testing.T, s *Seed, root string, ex *pipeline
 		t.Errorf("the second preprocessing's log lacks %q:\n%s", want, log)
 	}
 	sameOutputs(t, root, prep, pml)
+	lister.mu.Lock()
+	defer lister.mu.Unlock()
 	if lister.err != nil {
 		t.Errorf("writing the offline store: %v", lister.err)
 	}
