@@ -413,3 +413,27 @@ func createInput(g featurestore.Group, desc string, offline bool) *sm.CreateFeat
 	}
 	return in
 }
+
+// TestHostIDs checks that the copies of the ingestion on several
+// instances give their records identifiers apart, and that one instance
+// keeps 0, 1, 2, ...
+func TestHostIDs(t *testing.T) {
+	ctx := ctxT(t)
+	ds, err := dataset.FromItems(nil, []dataset.Row{{recordID: int64(0)}, {recordID: int64(1)}, {recordID: int64(2)}}, dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostIDs(ds, 0, 1) != ds {
+		t.Error("one instance: the identifiers changed")
+	}
+	for h, want := range [][]any{{int64(0), int64(3), int64(6)}, {int64(1), int64(4), int64(7)}, {int64(2), int64(5), int64(8)}} {
+		got, err := hostIDs(ds, h, 3).Unique(ctx, recordID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(got, func(a, b any) int { return int(a.(int64) - b.(int64)) })
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("host %d of 3 (-want +got):\n%s", h, diff)
+		}
+	}
+}

@@ -138,6 +138,8 @@ func (s *impl) ingestRemote(ctx context.Context, job *local.ProcessingJob, args 
 	if err != nil {
 		return err
 	}
+	host, hosts := max(slices.Index(job.Hosts, job.CurrentHost), 0), max(len(job.Hosts), 1)
+	ds = hostIDs(ds, host, hosts)
 	rep, err := svc.fs.Ingest(ctx, d.Group, ds, actors)
 	if err != nil {
 		return fmt.Errorf("feature group %s: %w", name, err)
@@ -145,7 +147,7 @@ func (s *impl) ingestRemote(ctx context.Context, job *local.ProcessingJob, args 
 	job.Log.Info("ingested", "feature_group", name, "written", rep.Written, "actors", actors, "offline_store", d.OfflineURI)
 	want := make(map[int64]bool, rep.Written)
 	for i := range int64(rep.Written) {
-		want[i] = true
+		want[i*int64(hosts)+int64(host)] = true
 	}
 	et := float64(d.Created.UnixNano()) / 1e9
 	tmp, err := os.MkdirTemp("", "offline-store-")
@@ -171,6 +173,27 @@ func (s *impl) ingestRemote(ctx context.Context, job *local.ProcessingJob, args 
 	}
 	job.Log.Info("offline store written", "feature_group", name, "files", len(o.seen))
 	return nil
+}
+
+// hostIDs keeps the record identifiers of the copies of a job on several
+// instances apart (each numbers its share of the rows from 0): the copy
+// on the host at index h of n gives its i-th row the identifier i*n + h.
+// On one instance the identifiers stay 0, 1, 2, ... as in a local run.
+func hostIDs(ds *dataset.Dataset, h, n int) *dataset.Dataset {
+	if n <= 1 {
+		return ds
+	}
+	return ds.MapBatches(func(ctx context.Context, b *dataset.Block) (*dataset.Block, error) {
+		c, err := b.ColumnByName(recordID)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]int64, c.Len())
+		for i, id := range c.Int64s() {
+			ids[i] = id*int64(n) + int64(h)
+		}
+		return b.WithColumn(recordID, dataset.NewInt64Column(ids, nil))
+	}, dataset.BatchOptions{})
 }
 
 // dropStored removes from want the record identifiers that the offline
