@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sagepipe/sagepipe/pipeline"
 	"github.com/sagepipe/sagepipe/pipeline/local"
 )
 
@@ -35,10 +36,11 @@ func TestMain(m *testing.M) {
 // TestImageEntrypointMatchesLocalRun runs the -image pipeline with the
 // local engine, then runs this program's main as SageMaker starts the
 // image, once per Go step, on a fake /opt/ml laid out from the step's
-// resolved job in the local run's record: PreprocessData and EvaluateModel
-// as "/container step <StepName> <ContainerArguments>", one training job
-// of HPTuning as "/container train" with the definition's environment.
-// Each writes exactly the bytes the local run wrote.
+// resolved job in the local run's record: the processing steps as
+// "/container step <StepName> <ContainerArguments>" (the feature-store
+// steps against the loopback SageMaker Feature Store and an S3 fake), one
+// training job of HPTuning as "/container train" with the definition's
+// environment. Each writes exactly the bytes the local run wrote.
 func TestImageEntrypointMatchesLocalRun(t *testing.T) {
 	ctx := ctxT(t)
 	root := t.TempDir()
@@ -52,37 +54,17 @@ func TestImageEntrypointMatchesLocalRun(t *testing.T) {
 		t.Fatalf("local run: %v", out.Err)
 	}
 	ex := out.Execution
-	for _, step := range []string{"PreprocessData", "EvaluateModel"} {
-		t.Run(step, func(t *testing.T) {
-			props := ex.Step(step).Properties
-			var job processingConfig
-			if err := json.Unmarshal(props, &job); err != nil {
-				t.Fatal(err)
-			}
-			ml := t.TempDir()
-			writeTo(t, filepath.Join(ml, "config", "processingjobconfig.json"), props)
-			writeTo(t, filepath.Join(ml, "config", "resourceconfig.json"),
-				[]byte(`{"current_host": "algo-1", "hosts": ["algo-1"]}`))
-			for _, in := range job.ProcessingInputs {
-				download(t, root, in.S3Input.S3Uri, underML(ml, in.S3Input.LocalPath))
-			}
-			app := job.AppSpecification
-			args := append(slices.Clone(app.ContainerEntrypoint[1:]), app.ContainerArguments...)
-			if code, log := startMain(t, ml, nil, args...); code != 0 {
-				t.Fatalf("%q exited %d\n%s", args, code, log)
-			}
-			for _, o := range job.ProcessingOutputConfig.Outputs {
-				want := treeFiles(t, mustStore(t, root, o.S3Output.S3Uri))
-				got := treeFiles(t, underML(ml, o.S3Output.LocalPath))
-				if len(want) == 0 {
-					t.Errorf("output %s: the local run wrote nothing", o.OutputName)
-				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("output %s: local run (-) and container (+) differ:\n%s", o.OutputName, diff)
-				}
-			}
-		})
-	}
+	// The feature-store steps run against the loopback SageMaker Feature
+	// Store (featurestore_test.go), EvaluateModel on the local run's files.
+	t.Run("FeatureStore", func(t *testing.T) { testFeatureStoreOnLoopback(t, s, root, ex) })
+	t.Run("EvaluateModel", func(t *testing.T) {
+		job, ml := processingTree(t, ex, "EvaluateModel")
+		for _, in := range job.ProcessingInputs {
+			download(t, root, in.S3Input.S3Uri, underML(ml, in.S3Input.LocalPath))
+		}
+		runProcessing(t, job, ml, nil)
+		sameOutputs(t, root, job, ml)
+	})
 	t.Run("HPTuning", func(t *testing.T) {
 		var tuning struct {
 			TrainingJobDefinition struct {
@@ -186,6 +168,52 @@ func TestImageEntrypointFailure(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(ml, "output", "failure"))
 	if want := "step PreprocessData: the following arguments are required: --val_size"; err != nil || string(b) != want {
 		t.Errorf("failure file %q (%v), want %q", b, err, want)
+	}
+}
+
+// processingTree lays out a fake /opt/ml for the processing step's job
+// in ex (its processingjobconfig.json and a one-host resourceconfig.json)
+// and returns the job and the tree's root; the caller downloads inputs.
+func processingTree(t *testing.T, ex *pipeline.Execution, step string) (processingConfig, string) {
+	t.Helper()
+	props := ex.Step(step).Properties
+	var job processingConfig
+	if err := json.Unmarshal(props, &job); err != nil {
+		t.Fatal(err)
+	}
+	ml := t.TempDir()
+	writeTo(t, filepath.Join(ml, "config", "processingjobconfig.json"), props)
+	writeTo(t, filepath.Join(ml, "config", "resourceconfig.json"),
+		[]byte(`{"current_host": "algo-1", "hosts": ["algo-1"]}`))
+	return job, ml
+}
+
+// runProcessing starts main as the job's container on the tree ml with
+// env added, and fails the test unless it exits 0.
+func runProcessing(t *testing.T, job processingConfig, ml string, env []string) string {
+	t.Helper()
+	app := job.AppSpecification
+	args := append(slices.Clone(app.ContainerEntrypoint[1:]), app.ContainerArguments...)
+	code, log := startMain(t, ml, env, args...)
+	if code != 0 {
+		t.Fatalf("%q exited %d\n%s", args, code, log)
+	}
+	return log
+}
+
+// sameOutputs checks that the job wrote under ml exactly the files the
+// local run rooted at root wrote for each of its outputs.
+func sameOutputs(t *testing.T, root string, job processingConfig, ml string) {
+	t.Helper()
+	for _, o := range job.ProcessingOutputConfig.Outputs {
+		want := treeFiles(t, mustStore(t, root, o.S3Output.S3Uri))
+		got := treeFiles(t, underML(ml, o.S3Output.LocalPath))
+		if len(want) == 0 {
+			t.Errorf("output %s: the local run wrote nothing", o.OutputName)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("output %s: local run (-) and container (+) differ:\n%s", o.OutputName, diff)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sagepipe/sagepipe/dataset"
 	"github.com/sagepipe/sagepipe/internal/atomicfile"
+	"github.com/sagepipe/sagepipe/pipeline/local"
 	"github.com/sagepipe/sagepipe/sagemaker/featurestore"
 )
 
@@ -111,6 +112,25 @@ func (s *impl) openGroup(ctx context.Context, rec groupRecord, sys *dataset.Syst
 		return nil, fmt.Errorf("feature group %s: %w", rec.Group.Name, err)
 	}
 	return l, nil
+}
+
+// offlineStore returns the directory holding the offline store of the
+// group name, for the preprocessing to read, and what removes it when
+// read: the engine's store locally, the files fetched from S3 in a
+// SageMaker container (impl.fetchOffline).
+func (s *impl) offlineStore(ctx context.Context, job *local.ProcessingJob, args scriptArgs, name string) (string, func(), error) {
+	if s.root == "" {
+		return s.fetchOffline(ctx, job, args, name)
+	}
+	rec, err := describeGroup(s.root, name)
+	if err != nil {
+		return "", nil, err
+	}
+	store, err := s.openGroup(ctx, rec, job.System)
+	if err != nil {
+		return "", nil, err
+	}
+	return store.OfflineDir(), func() {}, nil
 }
 
 // storePath maps an s3:// URI to its path in the engine's artifact store.

@@ -11,11 +11,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sagepipe/sagepipe/internal/pyjson"
 	"github.com/sagepipe/sagepipe/internal/stepdef"
-	"github.com/sagepipe/sagepipe/pipeline/local"
 	"github.com/sagepipe/sagepipe/steps"
 )
 
@@ -122,7 +120,7 @@ func TestImageDefinition(t *testing.T) {
 	}
 	wantSteps := map[string]goStep{
 		"FeatureStoreIngestion": {Image: testImage, Entrypoint: []string{"/container", "step", "FeatureStoreIngestion"}, Inputs: []string{"input-1"}},
-		"PreprocessData":        {Image: testImage, Entrypoint: []string{"/container", "step", "PreprocessData"}, Inputs: []string{"feature-store"}},
+		"PreprocessData":        {Image: testImage, Entrypoint: []string{"/container", "step", "PreprocessData"}},
 		"HPTuning": {Image: testImage, Env: map[string]string{"SAGEPIPE_STEP": "HPTuning"},
 			Static: []string{"region", "role_arn"}, Metrics: []string{"validation:rmse"}},
 		"EvaluateModel": {Image: testImage, Entrypoint: []string{"/container", "step", "EvaluateModel"}, Inputs: []string{"input-1", "input-2"}},
@@ -162,43 +160,32 @@ func stagedCode(s *Seed) []string {
 	return out
 }
 
-// TestStoreOfJob checks where the feature-store steps keep the store: the
-// engine's for a job without a feature-store directory, the job's
-// directory otherwise, named after the job's role and region, and never
-// one written by several ingestion instances.
-func TestStoreOfJob(t *testing.T) {
-	args := scriptArgs{"role_arn": "arn:aws:iam::444455556666:role/R", "region": "eu-west-1"}
-	dir := t.TempDir()
-	out := map[string]local.Output{featureStore: {Name: featureStore, Dir: dir, S3URI: "s3://my-bucket/p/feature-store/abc"}}
-	engine := &impl{root: "/engine", bucket: "b", account: "111122223333", region: "us-east-1"}
+// TestPlace checks how a container's feature-store step reads its role,
+// region and account from the seed's arguments.
+func TestPlace(t *testing.T) {
+	const role = "arn:aws:iam::444455556666:role/service-role/R"
 	tests := []struct {
-		name string
-		s    *impl
-		job  *local.ProcessingJob
-		want *impl // nil: an error
+		name    string
+		args    scriptArgs
+		account string // "": an error
 	}{
-		{"engine's store", engine, &local.ProcessingJob{}, engine},
-		{"container, no store", &impl{}, &local.ProcessingJob{}, nil},
-		{"job's output", &impl{}, &local.ProcessingJob{Outputs: out, Hosts: []string{"algo-1"}},
-			&impl{root: dir, bucket: "my-bucket", account: "444455556666", region: "eu-west-1"}},
-		{"job's input", engine, &local.ProcessingJob{Inputs: map[string]local.Input{featureStore: {Dir: dir, S3URI: "s3://other/x"}}},
-			&impl{root: dir, bucket: "other", account: "444455556666", region: "eu-west-1"}},
-		{"two ingestion instances", &impl{}, &local.ProcessingJob{Outputs: out, Hosts: []string{"algo-1", "algo-2"}}, nil},
+		{"role and region", scriptArgs{"role_arn": role, "region": "eu-west-1"}, "444455556666"},
+		{"no region", scriptArgs{"role_arn": role}, ""},
+		{"no role", scriptArgs{"region": "eu-west-1"}, ""},
+		{"not an ARN", scriptArgs{"role_arn": "MyRole", "region": "eu-west-1"}, ""},
+		{"not IAM", scriptArgs{"role_arn": "arn:aws:s3:::bucket", "region": "eu-west-1"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.s.store(tt.job, args)
-			if tt.want == nil {
+			gotRole, region, account, err := place(tt.args)
+			if tt.account == "" {
 				if err == nil {
-					t.Errorf("store = %+v, want an error", got)
+					t.Errorf("place = %q, %q, %q; want an error", gotRole, region, account)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(impl{}), cmpopts.IgnoreFields(impl{}, "now")); diff != "" {
-				t.Errorf("store (-want +got):\n%s", diff)
+			if err != nil || gotRole != role || region != "eu-west-1" || account != tt.account {
+				t.Errorf("place = %q, %q, %q, %v; want %q, eu-west-1, %q", gotRole, region, account, err, role, tt.account)
 			}
 		})
 	}

@@ -156,8 +156,8 @@ func newEngine(root string, s *Seed, o localRun, onEvent func(pipeline.Event)) (
 
 // containerEngine returns the engine local.Main runs a job of the -image
 // pipeline with: the seed's steps bound to the same Go functions as in a
-// local run, with no store of their own (impl.store finds the feature
-// store in the job).
+// local run, with no store of their own: the feature-store steps use
+// SageMaker Feature Store (impl.ingestRemote, impl.fetchOffline).
 func containerEngine() *local.Engine {
 	e := local.New(local.Config{})
 	(&impl{now: time.Now}).bind(e)

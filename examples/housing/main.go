@@ -21,7 +21,9 @@
 // Amazon ECR). SageMaker then starts this same program in each job's
 // container as "step <StepName>" (or "train" for the tuning step's
 // training jobs), and main hands it to local.Main, which runs the step's
-// function and exits, before anything else happens.
+// function and exits, before anything else happens. There the
+// feature-store steps use SageMaker Feature Store, as the seed's scripts
+// do, where a local run keeps the engine's store.
 package main
 
 import (

@@ -187,7 +187,6 @@ func Build(cfg Config) (*Seed, error) {
 	}
 	if cfg.Image != "" {
 		proc, ingestJob = goProcessing(cfg.Image, "FeatureStoreIngestion", proc, ingestJob)
-		ingestJob.Outputs = []steps.ProcessingOutput{featureStoreOutput(bucket)}
 	}
 	s.Ingest = steps.Processing("FeatureStoreIngestion", proc, ingestJob).Cache(cache)
 
@@ -216,9 +215,6 @@ func Build(cfg Config) (*Seed, error) {
 	}
 	if cfg.Image != "" {
 		proc, prepJob = goProcessing(cfg.Image, "PreprocessData", proc, prepJob)
-		prepJob.Inputs = []steps.ProcessingInput{{Name: params.Lit(featureStore),
-			Source:      s.Ingest.Properties().Output(featureStore).S3URI(),
-			Destination: params.Lit(featureStorePath)}}
 	}
 	s.Preprocess = steps.Processing("PreprocessData", proc, prepJob).DependsOn(s.Ingest).Cache(cache)
 

@@ -31,13 +31,16 @@ const (
 
 // impl holds the Go implementations of the seed's steps, standing for its
 // scripts: where the engine keeps its store, and the account and region
-// the feature store's offline location is named after.
+// the feature store's offline location is named after. With no root the
+// steps run in a SageMaker container and use SageMaker Feature Store,
+// waiting for its offline store as wait says (zero: defaultOfflineWait).
 type impl struct {
 	root    string
 	bucket  string
 	account string
 	region  string
 	now     func() time.Time
+	wait    offlineWait
 }
 
 // bind binds the seed's steps to their Go implementations on e.
@@ -52,15 +55,12 @@ func (s *impl) bind(e *local.Engine) {
 // identifier record_id, event time event_time, PRICE integral and the
 // other columns fractional) with its offline store under
 // s3://<bucket>/<--bucket_prefix>/synthetic-housing-price-data and writes
-// every row of the staged CSV into it with --num_actors writers. In the
-// -image pipeline the store is the job's feature-store output (see
-// impl.store).
+// every row of the staged CSV into it with --num_actors writers. Locally
+// the group is the engine's (featurestore.Local); in a SageMaker container
+// it is SageMaker Feature Store's (see ingestRemote).
 func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	args, err := parseArgs(job.Arguments)
 	if err != nil {
-		return err
-	}
-	if s, err = s.store(job, args); err != nil {
 		return err
 	}
 	name, err := args.str("feature_group_name")
@@ -82,6 +82,9 @@ func (s *impl) ingest(ctx context.Context, job *local.ProcessingJob) error {
 	ds, err := readFeatures(ctx, in.Dir)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", in.S3URI, err)
+	}
+	if s.root == "" {
+		return s.ingestRemote(ctx, job, args, name, prefix, actors, ds)
 	}
 	schema, err := ds.Schema(ctx)
 	if err != nil {
@@ -166,8 +169,8 @@ func splitSizes(args scriptArgs) (train, val, test float64, err error) {
 // group's offline store (in record order), drops the store's bookkeeping
 // columns, shuffles with seed 42, splits by the three sizes, fits a StandardScaler on the
 // training split for every column but PRICE, and writes the three scaled
-// splits as CSV with a header row. In the -image pipeline the store is the
-// job's feature-store input (see impl.store).
+// splits as CSV with a header row. Locally it reads the engine's store; in
+// a SageMaker container, SageMaker Feature Store's (see impl.fetchOffline).
 func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
 	args, err := parseArgs(job.Arguments)
 	if err != nil {
@@ -177,24 +180,26 @@ func (s *impl) preprocess(ctx context.Context, job *local.ProcessingJob) error {
 	if err != nil {
 		return err
 	}
-	if s, err = s.store(job, args); err != nil {
-		return err
-	}
 	name, err := args.str("feature_group_name")
 	if err != nil {
 		return err
 	}
-	rec, err := describeGroup(s.root, name)
+	dir, cleanup, err := s.offlineStore(ctx, job, args, name)
 	if err != nil {
 		return err
 	}
-	store, err := s.openGroup(ctx, rec, job.System)
-	if err != nil {
-		return err
-	}
-	ds, err := dataset.ReadParquet(ctx, nil, []string{store.OfflineDir()}, dataset.ParquetOptions{}, dataset.Options{})
+	defer cleanup()
+	ds, err := dataset.ReadParquet(ctx, nil, []string{dir}, dataset.ParquetOptions{}, dataset.Options{})
 	if err != nil {
 		return fmt.Errorf("offline store of %s: %w", name, err)
+	}
+	if s.root == "" {
+		// SageMaker's offline store keeps every put of a record.
+		var dropped int
+		if ds, dropped, err = firstWrites(ctx, ds); err != nil {
+			return fmt.Errorf("offline store of %s: %w", name, err)
+		}
+		job.Log.Info("read the offline store", "feature_group", name, "repeated_records_dropped", dropped)
 	}
 	// The offline files have random names, so their read order changes
 	// with every ingestion: in record order, the shuffle's seed alone

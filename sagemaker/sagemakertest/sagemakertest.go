@@ -22,7 +22,11 @@ import (
 // Server is the fixture; its URL is the endpoint to give
 // sagemaker.WithEndpoint. Script sets the frames an execution goes
 // through, Definition returns an upserted pipeline's definition, and
-// Problems lists the requests it found malformed.
+// Problems lists the requests it found malformed. It serves feature
+// groups too: Records returns what PutRecord wrote, and FlushOffline
+// writes the records put since the last flush to the groups' offline
+// stores through the fallback (an S3 fake), as SageMaker does some
+// minutes after the puts.
 type Server = smfake.Server
 
 // Frame is what the server answers about an execution at one point.

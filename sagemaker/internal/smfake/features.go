@@ -19,11 +19,15 @@ type groupState struct {
 	role, description        string
 	created                  time.Time
 	polls                    int
+	// pending are the records put since the last FlushOffline, when the
+	// group has an offline store.
+	pending []record
 }
 
 type record struct {
 	values    map[string]string
 	eventTime string
+	put       time.Time // when PutRecord was called
 }
 
 // creatingPolls is how many DescribeFeatureGroup answers say Creating
@@ -176,6 +180,10 @@ func (s *Server) runtime(r *http.Request, op string, body []byte) (any, *apiErro
 			return nil, validation("record lacks %s or %s", g.id, g.eventTime)
 		}
 		rec.eventTime = rec.values[g.eventTime]
+		rec.put = s.now()
+		if g.offline != nil {
+			g.pending = append(g.pending, rec)
+		}
 		if s.records[name] == nil {
 			s.records[name] = map[string][]record{}
 		}

@@ -1,6 +1,7 @@
 // Package smfake is a SageMaker test server: it speaks the awsJson1.1
 // protocol as the AWS SDK sends it (POST /, X-Amz-Target:
-// SageMaker.<Operation>) and the feature store runtime's REST protocol,
+// SageMaker.<Operation>) and the feature store runtime's REST protocol
+// (whose put records FlushOffline writes to the offline store in S3),
 // verifies each request's SigV4 signature against the static test
 // credentials, checks required fields, and serves pipeline executions
 // whose progress a test scripts frame by frame. Requests it does not own
@@ -85,6 +86,8 @@ type Server struct {
 	groups     map[string]*groupState
 	records    map[string]map[string][]record
 	nextExecID int
+	// offlineFiles numbers the files FlushOffline writes.
+	offlineFiles int
 }
 
 // New starts a server on 127.0.0.1 that hands requests it does not own to
