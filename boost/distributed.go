@@ -216,15 +216,15 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	}
 
 	// Sketch on the actors, merge on the driver, bin on the actors.
-	samples := make([][]featSample, len(c.handles))
+	samples := make([][]featSummary, len(c.handles))
 	var wg sync.WaitGroup
 	errs := make([]error, len(c.handles))
 	for i, h := range c.handles {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			samples[i], errs[i] = actor.Call(h, func(_ context.Context, w *worker) ([]featSample, error) {
-				return sketchShard(w.d, w.first, dtrain.rows, w.threads), nil
+			samples[i], errs[i] = actor.Call(h, func(_ context.Context, w *worker) ([]featSummary, error) {
+				return sketchShard(w.d, cfg.MaxBin, w.threads), nil
 			}).Get(ctx)
 		}()
 	}

@@ -87,8 +87,7 @@ func Train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions) (
 		return nil, err
 	}
 	threads := t.threads()
-	parts := [][]featSample{sketchShard(dtrain, 0, dtrain.rows, threads)}
-	t.cuts = mergeSketches(parts, len(dtrain.cols), cfg.MaxBin, threads)
+	t.cuts = buildCuts(dtrain, cfg.MaxBin, threads)
 	s := newShard(dtrain, 0, t.cuts, t.obj.groups, threads)
 	s.setMargin(dtrain, t.base, t.trees, t.info)
 	t.cl = localCluster{s}
