@@ -72,11 +72,11 @@ func (c *cuts) numFeatures() int { return len(c.vals) }
 func (c *cuts) totalSlots() int { return c.off[len(c.off)-1] }
 
 // binOf returns the bin of value x of feature f, or the feature's missing
-// code (its bin count) for NaN.
+// code (its bin count, or aliasCode for an aliased feature) for NaN.
 func (c *cuts) binOf(f int, x float32) uint8 {
 	cv := c.vals[f]
 	if x != x {
-		return uint8(len(cv))
+		return c.missCode(f)
 	}
 	lo, hi := 0, len(cv)
 	for lo < hi {

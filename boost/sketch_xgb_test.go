@@ -203,3 +203,84 @@ func TestCutsMatchXGBoost(t *testing.T) {
 		})
 	}
 }
+
+// distCuts returns the cuts boost's distributed training computes for d
+// split into shards of the given row counts.
+func distCuts(t *testing.T, d *DMatrix, shards []int, maxBin int) *cuts {
+	t.Helper()
+	var parts [][]featSummary
+	lo := 0
+	for _, n := range shards {
+		s, err := d.Slice(lo, lo+n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, sketchShard(s, maxBin, 2))
+		lo += n
+	}
+	return mergeSketches(parts, len(d.cols), maxBin, 2)
+}
+
+// TestDistributedCutsMatchXGBoost compares the cuts of distributed
+// training with those XGBoost 1.7.4's distributed sketch computes when
+// each of its Rabit workers (local processes) holds one shard, bit for
+// bit.
+func TestDistributedCutsMatchXGBoost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Rabit tracker and worker processes")
+	}
+	requireXGBoost(t)
+	for _, tc := range sketchCases() {
+		if len(tc.cols[0]) < 1000 {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := NewDMatrix32(tc.cols, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.weight = tc.weight
+			n := d.rows
+			for _, shards := range [][]int{{n / 2, n - n/2}, {n / 5, n / 2, n - n/5 - n/2}} {
+				var params []cutsParams
+				for _, b := range tc.maxBins {
+					params = append(params, cutsParams{MaxBin: b, Nthread: 1})
+				}
+				job := cutsJob{Rows: d.rows, Cols: len(d.cols), X: *f32base64(d.RowMajor()), W: f32base64(d.weight), Cuts: params}
+				var res struct {
+					Cuts []xgbCuts `json:"cuts"`
+				}
+				runPyFile(t, "testdata/xgb_dist_cuts.py", struct {
+					cutsJob
+					Shards []int `json:"shards"`
+				}{job, shards}, &res)
+				for i, p := range params {
+					if diff := diffCuts(distCuts(t, d, shards, p.MaxBin), res.Cuts[i]); diff != "" {
+						t.Errorf("shards %v, max_bin %d: %s", shards, p.MaxBin, diff)
+					}
+				}
+			}
+		})
+	}
+}
+
+// runPyFile runs a script of testdata under Debian's Python with job as
+// JSON on stdin and decodes its JSON output into out.
+func runPyFile(t *testing.T, script string, job, out any) {
+	t.Helper()
+	in, err := json.Marshal(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(debianPython, script)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	res, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
+	}
+	if err := json.Unmarshal(res, out); err != nil {
+		t.Fatalf("%s output: %v", script, err)
+	}
+}
