@@ -5,36 +5,12 @@ import (
 	"testing"
 
 	"github.com/sagepipe/sagepipe/boost"
+	"github.com/sagepipe/sagepipe/internal/synth"
 )
 
-func TestGenerateIsSeeded(t *testing.T) {
-	a, b := Generate(1000, 7), Generate(1000, 7)
-	c := Generate(1000, 8)
-	same, diff := true, false
-	for j := range a.Cols {
-		for i := range a.Cols[j] {
-			same = same && a.Cols[j][i] == b.Cols[j][i]
-			diff = diff || a.Cols[j][i] != c.Cols[j][i]
-		}
-	}
-	if !same || !diff {
-		t.Errorf("same seed same rows: %v; other seed other rows: %v", same, diff)
-	}
-	var mean float64
-	for _, p := range a.Price {
-		mean += float64(p) / float64(len(a.Price))
-	}
-	if mean < 150000 || mean > 600000 {
-		t.Errorf("mean price %v is off the reference distribution", mean)
-	}
-}
-
-func benchData(b *testing.B, n int, objective string) (*boost.DMatrix, *boost.DMatrix) {
-	h := Generate(n, 20240601)
-	label := h.Price
-	if objective == boost.ObjBinaryLogistic {
-		label = medianLabels(h.Price)
-	}
+func benchData(b *testing.B, gen synth.Generator, n int, objective string) (*boost.DMatrix, *boost.DMatrix) {
+	h := gen(n, 20240601)
+	label := h.Label(objective == boost.ObjBinaryLogistic)
 	split := n * 8 / 10
 	cut := func(lo, hi int) *boost.DMatrix {
 		cols := make([][]float32, len(h.Cols))
@@ -50,8 +26,8 @@ func benchData(b *testing.B, n int, objective string) (*boost.DMatrix, *boost.DM
 	return cut(0, split), cut(split, n)
 }
 
-func benchTrain(b *testing.B, n int, objective string, threads int) {
-	dtrain, dvalid := benchData(b, n, objective)
+func benchTrain(b *testing.B, gen synth.Generator, n int, objective string, threads int) {
+	dtrain, dvalid := benchData(b, gen, n, objective)
 	cfg, err := boost.NewConfig(map[string]any{"max_depth": 6, "eta": 0.3, "max_bin": 256, "nthread": threads,
 		"objective": objective, "num_boost_round": 100})
 	if err != nil {
@@ -66,14 +42,30 @@ func benchTrain(b *testing.B, n int, objective string, threads int) {
 	b.ReportMetric(float64(n)*100*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mrow-rounds/s")
 }
 
-func BenchmarkTrainReg200k1T(b *testing.B)      { benchTrain(b, 200_000, boost.ObjSquaredError, 1) }
-func BenchmarkTrainReg200k2T(b *testing.B)      { benchTrain(b, 200_000, boost.ObjSquaredError, 2) }
-func BenchmarkTrainLogistic200k2T(b *testing.B) { benchTrain(b, 200_000, boost.ObjBinaryLogistic, 2) }
-func BenchmarkTrainReg1M2T(b *testing.B)        { benchTrain(b, 1_000_000, boost.ObjSquaredError, 2) }
+func BenchmarkTrainReg200k1T(b *testing.B) {
+	benchTrain(b, synth.Housing, 200_000, boost.ObjSquaredError, 1)
+}
+func BenchmarkTrainReg200k2T(b *testing.B) {
+	benchTrain(b, synth.Housing, 200_000, boost.ObjSquaredError, 2)
+}
+func BenchmarkTrainLogistic200k2T(b *testing.B) {
+	benchTrain(b, synth.Housing, 200_000, boost.ObjBinaryLogistic, 2)
+}
+func BenchmarkTrainReg1M2T(b *testing.B) {
+	benchTrain(b, synth.Housing, 1_000_000, boost.ObjSquaredError, 2)
+}
 
-func BenchmarkGenerate1M(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		Generate(1_000_000, uint64(i))
+// BenchmarkTrainData trains each generator's data, 1M rows, both
+// objectives, 2 threads.
+func BenchmarkTrainData(b *testing.B) {
+	for _, name := range synth.Names() {
+		gen, err := synth.Lookup(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, obj := range []string{boost.ObjSquaredError, boost.ObjBinaryLogistic} {
+			b.Run(name+"/"+obj, func(b *testing.B) { benchTrain(b, gen, 1_000_000, obj, 2) })
+		}
 	}
 }
 

@@ -1,11 +1,12 @@
 // Command boost compares sagepipe's boost trainer with XGBoost 1.7.4 on
-// seeded synthetic housing data, side by side in one run.
+// seeded synthetic data (internal/synth: housing, HIGGS-like and
+// low-cardinality), side by side in one run.
 //
-//	go run ./bench/boost                      # 1M and 4M rows, both objectives, 1 and 2 threads
-//	go run ./bench/boost -rows 1000000 -threads 2 -objectives reg:squarederror -repeat 3
-//	go run ./bench/boost -rows 1000000 -threads 2 -cpuprofile /tmp/boost.prof
+//	go run ./bench/boost                      # all three data sets, 1M and 4M rows, both objectives, 1 and 2 threads
+//	go run ./bench/boost -data higgs -rows 1000000 -threads 2 -objectives reg:squarederror -repeat 3
+//	go run ./bench/boost -data lowcard -rows 1000000 -threads 2 -cpuprofile /tmp/boost.prof
 //
-// For every configuration it generates the data once (Generate), writes it
+// For every configuration it generates the data once (synth), writes it
 // as raw float32 files, and runs each engine in a fresh process, -repeat
 // times, alternating: this binary with -engine go, and train_xgb.py under
 // /usr/bin/python3. Each reports train seconds (validation set evaluated
@@ -35,11 +36,13 @@ import (
 
 	"github.com/sagepipe/sagepipe/boost"
 	"github.com/sagepipe/sagepipe/dataset"
+	"github.com/sagepipe/sagepipe/internal/synth"
 )
 
 func main() {
 	engine := flag.String("engine", "", "internal: run one engine (go) on -dir and print JSON")
 	dir := flag.String("dir", "", "internal: data directory for -engine")
+	dataFlag := flag.String("data", strings.Join(synth.Names(), ","), "comma-separated data sets: "+strings.Join(synth.Names(), ", "))
 	rowsFlag := flag.String("rows", "1000000,4000000", "comma-separated row counts")
 	threadsFlag := flag.String("threads", "1,2", "comma-separated thread counts")
 	objFlag := flag.String("objectives", "reg:squarederror,binary:logistic", "comma-separated objectives")
@@ -59,7 +62,7 @@ func main() {
 		}
 		return
 	}
-	o := options{rows: *rowsFlag, threads: *threadsFlag, objectives: *objFlag, rounds: *rounds, repeat: max(1, *repeat),
+	o := options{data: *dataFlag, rows: *rowsFlag, threads: *threadsFlag, objectives: *objFlag, rounds: *rounds, repeat: max(1, *repeat),
 		predRepeat: max(1, *predRepeat), seed: *seed, python: *py, cpuprofile: *cpuprofile}
 	if err := drive(o); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -69,10 +72,10 @@ func main() {
 
 // options are the driver's flags.
 type options struct {
-	rows, threads, objectives  string
-	rounds, repeat, predRepeat int
-	seed                       uint64
-	python, cpuprofile         string
+	data, rows, threads, objectives string
+	rounds, repeat, predRepeat      int
+	seed                            uint64
+	python, cpuprofile              string
 }
 
 // report is one engine's measurements.
@@ -106,8 +109,8 @@ func drive(o options) error {
 	fmt.Printf("# boost vs XGBoost 1.7.4: hist, max_depth 6, eta 0.3, max_bin 256, %d rounds, 80/20 split, validation evaluated every round\n", o.rounds)
 	fmt.Printf("# %d CPUs, load average %s; medians of %d run(s) per engine, prediction median of %d\n",
 		runtime.NumCPU(), loadAvg(), o.repeat, o.predRepeat)
-	fmt.Println("| rows | objective | threads | engine | train s | train CPU s | predict s | peak RSS MB (over base) | valid metric | others' CPU s | train ratio | predict ratio |")
-	fmt.Println("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+	fmt.Println("| data | rows | objective | threads | engine | train s | train CPU s | predict s | peak RSS MB (over base) | valid metric | others' CPU s | train ratio | predict ratio | RSS ratio |")
+	fmt.Println("| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
 	rowList, err := ints(o.rows, "-rows")
 	if err != nil {
 		return err
@@ -116,37 +119,19 @@ func drive(o options) error {
 	if err != nil {
 		return err
 	}
-	multi := len(rowList)*len(threadList)*len(strings.Split(o.objectives, ",")) > 1
-	for _, n := range rowList {
-		for _, obj := range strings.Split(o.objectives, ",") {
-			obj = strings.TrimSpace(obj)
-			if err := writeData(context.Background(), tmp, n, o.seed, obj); err != nil {
+	dataList := strings.Split(o.data, ",")
+	gens := make([]synth.Generator, len(dataList))
+	for i, name := range dataList {
+		dataList[i] = strings.TrimSpace(name)
+		if gens[i], err = synth.Lookup(name); err != nil {
+			return fmt.Errorf("-data: %w", err)
+		}
+	}
+	multi := len(dataList)*len(rowList)*len(threadList)*len(strings.Split(o.objectives, ",")) > 1
+	for di, name := range dataList {
+		for _, n := range rowList {
+			if err := runRows(o, self, script, tmp, name, gens[di], n, threadList, multi); err != nil {
 				return err
-			}
-			for _, th := range threadList {
-				args := []string{"-engine", "go", "-dir", tmp, "-objective", obj, "-nthread", strconv.Itoa(th),
-					"-rounds", strconv.Itoa(o.rounds), "-predict-repeat", strconv.Itoa(o.predRepeat)}
-				if o.cpuprofile != "" {
-					prof := o.cpuprofile
-					if multi {
-						prof = fmt.Sprintf("%s.%s.%s.%d", prof, human(n), strings.ReplaceAll(obj, ":", "_"), th)
-					}
-					args = append(args, "-cpuprofile", prof)
-				}
-				var ours, xgb []*report
-				for range o.repeat {
-					r, err := runEngine(exec.Command(self, args...))
-					if err != nil {
-						return fmt.Errorf("go engine: %w", err)
-					}
-					ours = append(ours, r)
-					r, err = runEngine(exec.Command(o.python, script, tmp, obj, strconv.Itoa(th), strconv.Itoa(o.rounds), strconv.Itoa(o.predRepeat)))
-					if err != nil {
-						return fmt.Errorf("xgboost engine: %w", err)
-					}
-					xgb = append(xgb, r)
-				}
-				printRows(n, obj, th, medianReport(ours), medianReport(xgb))
 			}
 		}
 	}
@@ -154,8 +139,46 @@ func drive(o options) error {
 	return nil
 }
 
+// runRows generates n rows of one data set and runs every objective and
+// thread count on them.
+func runRows(o options, self, script, tmp, name string, gen synth.Generator, n int, threadList []int, multi bool) error {
+	d := gen(n, o.seed)
+	for _, obj := range strings.Split(o.objectives, ",") {
+		obj = strings.TrimSpace(obj)
+		if err := writeData(context.Background(), tmp, d, obj); err != nil {
+			return err
+		}
+		for _, th := range threadList {
+			args := []string{"-engine", "go", "-dir", tmp, "-objective", obj, "-nthread", strconv.Itoa(th),
+				"-rounds", strconv.Itoa(o.rounds), "-predict-repeat", strconv.Itoa(o.predRepeat)}
+			if o.cpuprofile != "" {
+				prof := o.cpuprofile
+				if multi {
+					prof = fmt.Sprintf("%s.%s.%s.%s.%d", prof, name, human(n), strings.ReplaceAll(obj, ":", "_"), th)
+				}
+				args = append(args, "-cpuprofile", prof)
+			}
+			var ours, xgb []*report
+			for range o.repeat {
+				r, err := runEngine(exec.Command(self, args...))
+				if err != nil {
+					return fmt.Errorf("go engine: %w", err)
+				}
+				ours = append(ours, r)
+				r, err = runEngine(exec.Command(o.python, script, tmp, obj, strconv.Itoa(th), strconv.Itoa(o.rounds), strconv.Itoa(o.predRepeat)))
+				if err != nil {
+					return fmt.Errorf("xgboost engine: %w", err)
+				}
+				xgb = append(xgb, r)
+			}
+			printRows(name, n, obj, th, medianReport(ours), medianReport(xgb))
+		}
+	}
+	return nil
+}
+
 // printRows writes the two engines' table rows and the metric gap.
-func printRows(n int, obj string, th int, ours, xgb *report) {
+func printRows(data string, n int, obj string, th int, ours, xgb *report) {
 	key := "rmse"
 	if obj != boost.ObjSquaredError {
 		key = "auc"
@@ -164,19 +187,20 @@ func printRows(n int, obj string, th int, ours, xgb *report) {
 		name string
 		r    *report
 	}{{"boost", ours}, {"xgboost", xgb}} {
-		tr, pr := "", ""
+		tr, pr, mr := "", "", ""
 		if e.name == "boost" {
 			tr = fmt.Sprintf("%.2f", ours.TrainS/xgb.TrainS)
 			pr = fmt.Sprintf("%.2f", ours.PredictS/xgb.PredictS)
+			mr = fmt.Sprintf("%.2f", ours.PeakMB/xgb.PeakMB)
 		}
-		fmt.Printf("| %s | %s | %d | %s | %.2f | %.2f | %.3f | %.0f (+%.0f) | %s %.6g | %.1f | %s | %s |\n",
-			human(n), obj, th, e.name, e.r.TrainS, e.r.TrainCPUS, e.r.PredictS, e.r.PeakMB, e.r.PeakMB-e.r.BaseMB,
-			key, e.r.Metrics[key], e.r.OtherCPUS, tr, pr)
+		fmt.Printf("| %s | %s | %s | %d | %s | %.2f | %.2f | %.3f | %.0f (+%.0f) | %s %.6g | %.1f | %s | %s | %s |\n",
+			data, human(n), obj, th, e.name, e.r.TrainS, e.r.TrainCPUS, e.r.PredictS, e.r.PeakMB, e.r.PeakMB-e.r.BaseMB,
+			key, e.r.Metrics[key], e.r.OtherCPUS, tr, pr, mr)
 	}
 	if key == "auc" {
-		fmt.Printf("|  |  |  | metric gap |  |  |  |  | auc %+.5f (abs) |  |  |  |\n", ours.Metrics[key]-xgb.Metrics[key])
+		fmt.Printf("|  |  |  |  | metric gap |  |  |  |  | auc %+.5f (abs) |  |  |  |  |\n", ours.Metrics[key]-xgb.Metrics[key])
 	} else {
-		fmt.Printf("|  |  |  | metric gap |  |  |  |  | rmse %+.3f%% |  |  |  |\n", 100*(ours.Metrics[key]/xgb.Metrics[key]-1))
+		fmt.Printf("|  |  |  |  | metric gap |  |  |  |  | rmse %+.3f%% |  |  |  |  |\n", 100*(ours.Metrics[key]/xgb.Metrics[key]-1))
 	}
 }
 
@@ -286,25 +310,15 @@ func runEngine(cmd *exec.Cmd) (*report, error) {
 	return &r, nil
 }
 
-// writeData generates n rows and writes the 80/20 split as raw float32.
-func writeData(ctx context.Context, dir string, n int, seed uint64, objective string) error {
-	h := Generate(n, seed)
-	label := h.Price
-	if objective == boost.ObjBinaryLogistic {
-		label = medianLabels(h.Price)
-	}
+// writeData writes the 80/20 split of d as raw float32 files: features
+// row-major, and the label of the objective (the class for
+// binary:logistic, the target otherwise).
+func writeData(ctx context.Context, dir string, d *synth.Data, objective string) error {
+	n := d.Rows()
+	label := d.Label(objective == boost.ObjBinaryLogistic)
 	split := n * 8 / 10
-	rowMajor := func(lo, hi int) []float32 {
-		out := make([]float32, 0, (hi-lo)*len(h.Cols))
-		for i := lo; i < hi; i++ {
-			for _, c := range h.Cols {
-				out = append(out, c[i])
-			}
-		}
-		return out
-	}
 	files := map[string][]float32{
-		"x_train.f32": rowMajor(0, split), "x_valid.f32": rowMajor(split, n),
+		"x_train.f32": d.RowMajor(0, split), "x_valid.f32": d.RowMajor(split, n),
 		"y_train.f32": label[:split], "y_valid.f32": label[split:],
 	}
 	for name, v := range files {
@@ -313,20 +327,6 @@ func writeData(ctx context.Context, dir string, n int, seed uint64, objective st
 		}
 	}
 	return nil
-}
-
-// medianLabels returns 1 where price is above the median price, else 0.
-func medianLabels(price []float32) []float32 {
-	s := append([]float32(nil), price...)
-	sortF32(s)
-	med := s[len(s)/2]
-	out := make([]float32, len(price))
-	for i, p := range price {
-		if p > med {
-			out[i] = 1
-		}
-	}
-	return out
 }
 
 // writeF32 writes v as little-endian float32 values to path atomically (a
@@ -396,7 +396,10 @@ func runGo(dir, objective string, threads, rounds, predRepeat int, cpuprofile st
 		if err != nil {
 			return nil, nil, err
 		}
-		nf := len(featureNames())
+		if len(ys) == 0 || len(xs)%len(ys) != 0 {
+			return nil, nil, fmt.Errorf("%s: %d values are not a whole number of rows for %d labels", x, len(xs), len(ys))
+		}
+		nf := len(xs) / len(ys)
 		cols := make([][]float32, nf)
 		for j := range cols {
 			cols[j] = make([]float32, len(ys))

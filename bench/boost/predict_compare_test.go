@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sagepipe/sagepipe/boost"
+	"github.com/sagepipe/sagepipe/internal/synth"
 )
 
 const debianPython = "/usr/bin/python3"
@@ -19,25 +20,11 @@ func requireXGBoost(tb testing.TB) {
 	}
 }
 
-// rowMajor returns rows [lo, hi) of the generated features, row-major.
-func rowMajor(h *Housing, lo, hi int) []float32 {
-	out := make([]float32, 0, (hi-lo)*len(h.Cols))
-	for i := lo; i < hi; i++ {
-		for _, c := range h.Cols {
-			out = append(out, c[i])
-		}
-	}
-	return out
-}
-
 // trainModel trains the baseline configuration on the first 80% of n
 // generated rows and returns the model and the other 20%, row-major.
 func trainModel(tb testing.TB, n int, objective string, threads int) (*boost.Model, []float32) {
-	h := Generate(n, 20240601)
-	label := h.Price
-	if objective == boost.ObjBinaryLogistic {
-		label = medianLabels(h.Price)
-	}
+	h := synth.Housing(n, 20240601)
+	label := h.Label(objective == boost.ObjBinaryLogistic)
 	split := n * 8 / 10
 	cols := make([][]float32, len(h.Cols))
 	for j, c := range h.Cols {
@@ -56,7 +43,7 @@ func trainModel(tb testing.TB, n int, objective string, threads int) (*boost.Mod
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return res.Model, rowMajor(h, split, n)
+	return res.Model, h.RowMajor(split, n)
 }
 
 // TestComparePredict trains a model, has XGBoost 1.7.4 predict with it

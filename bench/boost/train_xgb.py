@@ -4,7 +4,8 @@
 usage: train_xgb.py DIR OBJECTIVE THREADS ROUNDS [PREDICT_REPEATS]
 
 DIR holds the data written by the Go harness: x_train.f32, x_valid.f32
-(row-major little-endian float32, 8 features) and y_train.f32,
+(row-major little-endian float32; the feature count is the
+number of values over the number of labels) and y_train.f32,
 y_valid.f32. Trains with the baseline's parameters (hist, max_depth 6,
 eta 0.3, max_bin 256) and the validation set in evals, predicts the
 validation rows PREDICT_REPEATS times (default 5), each on a fresh
@@ -32,10 +33,10 @@ def rss_mb(field):
 def main():
     d, objective, threads, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 5
-    xt = np.fromfile(d + "/x_train.f32", dtype="<f4").reshape(-1, 8)
     yt = np.fromfile(d + "/y_train.f32", dtype="<f4")
-    xv = np.fromfile(d + "/x_valid.f32", dtype="<f4").reshape(-1, 8)
     yv = np.fromfile(d + "/y_valid.f32", dtype="<f4")
+    xt = np.fromfile(d + "/x_train.f32", dtype="<f4").reshape(len(yt), -1)
+    xv = np.fromfile(d + "/x_valid.f32", dtype="<f4").reshape(len(yv), -1)
     # Reset the peak so it counts from here, as the baseline did.
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")

@@ -1,40 +1,38 @@
-package main
+package synth
 
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 )
 
-// featureNames returns the generated columns' names, in order.
-func featureNames() []string {
-	return []string{"YEAR_BUILT", "SQUARE_FEET", "NUM_BEDROOM", "NUM_BATHROOMS", "LOT_ACRES",
-		"GARAGE_SPACES", "FRONT_PORCH", "DECK"}
-}
+// HousingNames are the Housing generator's feature columns, in order.
+var housingNames = []string{"YEAR_BUILT", "SQUARE_FEET", "NUM_BEDROOM", "NUM_BATHROOMS", "LOT_ACRES",
+	"GARAGE_SPACES", "FRONT_PORCH", "DECK"}
 
-// Housing is a generated data set: eight float32 feature columns and the
-// price.
-type Housing struct {
-	Cols  [][]float32 // one column per featureNames entry, n values each
-	Price []float32   // the label, n values
-}
-
-// Generate draws n rows of the housing distribution of
-// shared/reference/xgb-baseline.md (its appendix gives the formula) from a
-// PCG source seeded with seed. The same seed gives the same rows.
-func Generate(n int, seed uint64) *Housing {
+// Housing draws n rows of the housing distribution of the XGBoost
+// baseline (shared/reference/xgb-baseline.md, appendix): eight features and
+// the price as Target.
+//
+//   - YEAR_BUILT: 2023 minus a Gamma(2, 18) age rounded down, clipped to
+//     [1880, 2023].
+//   - NUM_BEDROOM: 1 plus a Binomial(5, 0.45) (1 to 6).
+//   - SQUARE_FEET: 420 per bedroom plus a log-normal exp(6.5 + 0.5 N),
+//     rounded, clipped to [400, 12000].
+//   - NUM_BATHROOMS: 0.5 + 0.45 per bedroom + 0.5 N, in halves, clipped to
+//     [1, 5].
+//   - LOT_ACRES: log-normal with median 0.22 and log-sd 0.8, in hundredths,
+//     clipped to [0.02, 40].
+//   - GARAGE_SPACES: 0 to 4 with probabilities 0.15, 0.30, 0.40, 0.12, 0.03.
+//   - FRONT_PORCH: Bernoulli(0.45); DECK: Bernoulli(0.30, or 0.45 for
+//     houses built after 1980).
+//
+// The price is a nonlinear function of all eight with log-normal (8 %)
+// and additive (15,000) noise, floored at 30,000 and rounded to 100. Class
+// is price above its median.
+func Housing(n int, seed uint64) *Data {
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	h := &Housing{Cols: make([][]float32, len(featureNames())), Price: make([]float32, n)}
-	for j := range h.Cols {
-		h.Cols[j] = make([]float32, n)
-	}
+	d := newData("housing", n, housingNames)
 	clip := func(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
-	b2f := func(b bool) float64 {
-		if b {
-			return 1
-		}
-		return 0
-	}
 	garageP := []float64{0.15, 0.30, 0.40, 0.12, 0.03}
 	for i := 0; i < n; i++ {
 		age := math.Floor(18 * (rng.ExpFloat64() + rng.ExpFloat64())) // Gamma(2, 18)
@@ -59,12 +57,10 @@ func Generate(n int, seed uint64) *Housing {
 			900*math.Min(houseAge, 60) + 25000*b2f(year < 1930) + 0.004*math.Pow(math.Max(sqft-3000, 0), 2)
 		price := math.Round(math.Max(p0*math.Exp(0.08*rng.NormFloat64())+15000*rng.NormFloat64(), 30000)/100) * 100
 		for j, v := range []float64{year, sqft, bed, baths, lot, garage, porch, deck} {
-			h.Cols[j][i] = float32(v)
+			d.Cols[j][i] = float32(v)
 		}
-		h.Price[i] = float32(price)
+		d.Target[i] = float32(price)
 	}
-	return h
+	d.Class = aboveMedian(d.Target)
+	return d
 }
-
-// sortF32 sorts s ascending.
-func sortF32(s []float32) { slices.Sort(s) }
