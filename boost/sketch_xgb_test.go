@@ -31,6 +31,8 @@ type cutsParams struct {
 type trainJob struct {
 	Params map[string]any `json:"params"`
 	Rounds int            `json:"rounds"`
+	Y      *string        `json:"y,omitempty"` // base64 float32 labels replacing the job's
+	W      *string        `json:"w,omitempty"` // base64 float32 weights replacing the job's
 }
 
 // xgbCuts is one set of XGBoost's cuts, float32 values as bits.

@@ -442,8 +442,7 @@ func (t *trainer) medianLeaves(ctx context.Context, k int, tree *Tree, leaves []
 		}
 		q := weightedQuantile(r, w, 0.5)
 		values[j] = float32(q)
-		tree.SplitCond[l] = values[j]
-		tree.BaseWeight[l] = values[j]
+		tree.SplitCond[l] = values[j] // XGBoost's SetLeaf keeps the base weight
 	}
 	return nil
 }

@@ -4,7 +4,8 @@ Reads a JSON job on stdin:
   {"rows": n, "cols": m, "x": base64 little-endian float32, row-major (NaN = missing),
    "y": base64 float32 labels or null, "w": base64 float32 weights or null,
    "cuts": [{"max_bin": b, "nthread": t}, ...],
-   "train": [{"params": {...}, "rounds": r}, ...]}
+   "train": [{"params": {...}, "rounds": r, "y": base64 labels or null, "w": base64 weights or null}, ...]}
+(a training's own labels and weights replace the job's)
 and writes JSON: {"cuts": [{"values": [bits], "ptrs": [...], "mins": [bits]}, ...],
                   "models": [{"trees": [...]} | {"error": msg}, ...]}.
 
@@ -69,12 +70,17 @@ def main():
     out = {"cuts": [cuts(d, c["max_bin"], c["nthread"]) for c in job.get("cuts") or []], "models": []}
     for c in job.get("train") or []:
         try:
-            b = xgb.train(c["params"], d, c["rounds"])
+            dt = d
+            if c.get("w") is not None:
+                dt = xgb.DMatrix(x, label=y, weight=f32(c["w"]), missing=np.nan)
+            if c.get("y") is not None:
+                dt.set_label(f32(c["y"]))
+            b = xgb.train(c["params"], dt, c["rounds"])
         except Exception as e:  # reported to the test
             out["models"].append({"error": str(e)})
             continue
         m = json.loads(b.save_raw("json"))["learner"]
-        trees = [{k: t[k] for k in ("left_children", "split_indices", "split_conditions", "default_left",
+        trees = [{k: t[k] for k in ("left_children", "right_children", "split_indices", "split_conditions", "default_left",
                                     "loss_changes", "base_weights", "sum_hessian")}
                  for t in m["gradient_booster"]["model"]["trees"]]
         out["models"].append({"trees": trees})
