@@ -36,7 +36,7 @@ type wqSketch struct {
 	qtail  int
 	levels [][]wqEntry // levels[0] is scratch space; each holds up to limit entries
 	temp   []wqEntry   // up to 2*limit entries
-	fast   *[]uint64   // radix sort scratch, or nil to sort as std::sort does
+	sorter queueSorter
 }
 
 // limitSizeLevel returns the level count and per-level summary size of a
@@ -61,25 +61,76 @@ func (s *wqSketch) init(maxN int, eps float64) {
 	s.temp = make([]wqEntry, 0, 2*s.limit)
 }
 
-// push adds value x with weight w (WQuantileSketch::Push): a zero weight
-// is dropped, a repeat of the last value adds to its weight, and a full
-// queue is summarised into the levels first.
-func (s *wqSketch) push(x, w float32) {
-	if w == 0 {
+// pushColumn pushes the non-missing values of col with their weights
+// (1 when weight is nil), in row order, as WQuantileSketch::Push takes
+// them one by one: a zero weight is dropped, a repeat of the last value
+// adds to its weight, and a full queue is summarised into the levels
+// first.
+func (s *wqSketch) pushColumn(col, weight []float32) {
+	if weight == nil {
+		s.pushRun(col, nil)
 		return
 	}
-	t := s.qtail
-	if t > 0 && s.queue[t-1].value == x {
-		s.queue[t-1].weight += w
-		return
+	s.pushRun(col, weight[:len(col)])
+}
+
+// pushRun is pushColumn's loop. The last queue entry is kept in
+// registers (lastV, lastW) and stored speculatively, and whether a value
+// repeats it, as unpredictable as the data (a 0/1 flag), only selects bits:
+// the loop does not branch on it.
+func (s *wqSketch) pushRun(col, weight []float32) {
+	q, t := s.queue, s.qtail
+	i := 0
+	if t == 0 { // take the first pushed value as the pending entry
+		for ; i < len(col); i++ {
+			if v := col[i]; v == v && (weight == nil || weight[i] != 0) {
+				break
+			}
+		}
+		if i == len(col) {
+			return
+		}
+		w := float32(1)
+		if weight != nil {
+			w = weight[i]
+		}
+		q[0] = qEntry{col[i], w}
+		t, i = 1, i+1
 	}
-	if t == len(s.queue) {
-		s.temp = makeSummary(s.queue[:t], s.temp, s.fast)
-		s.qtail, t = 0, 0
-		s.pushTemp()
+	// Entries q[:t-1] are final; q[t-1] is pending in lastV, lastW.
+	t--
+	lastV, lastW := q[t].value, q[t].weight
+	for ; i < len(col); i++ {
+		v, w := col[i], float32(1)
+		if weight != nil {
+			w = weight[i]
+		}
+		if v != v || w == 0 {
+			continue
+		}
+		same := boolInt(lastV == v)
+		if t+1 == len(q) && same == 0 { // full: summarise, then v starts the queue
+			q[t] = qEntry{lastV, lastW}
+			s.qtail = t + 1
+			s.flush()
+			t, lastV, lastW = 0, v, w
+			continue
+		}
+		q[t] = qEntry{lastV, lastW}
+		t += 1 - same
+		keep := -uint32(same) // all ones to keep the pending entry
+		lastW = math.Float32frombits(math.Float32bits(lastW)&keep) + w
+		lastV = math.Float32frombits(math.Float32bits(lastV)&keep | math.Float32bits(v)&^keep)
 	}
-	s.queue[t] = qEntry{x, w}
+	q[t] = qEntry{lastV, lastW}
 	s.qtail = t + 1
+}
+
+// flush summarises the full queue into the levels and empties it.
+func (s *wqSketch) flush() {
+	s.temp = makeSummary(s.queue[:s.qtail], s.temp, &s.sorter)
+	s.qtail = 0
+	s.pushTemp()
 }
 
 // initLevel makes sure there are at least n levels.
@@ -114,7 +165,7 @@ func (s *wqSketch) pushTemp() {
 // summary combined with every level, pruned to limit entries after each
 // step.
 func (s *wqSketch) summary() []wqEntry {
-	out := makeSummary(s.queue[:s.qtail], make([]wqEntry, 0, 2*s.limit), s.fast)
+	out := makeSummary(s.queue[:s.qtail], make([]wqEntry, 0, 2*s.limit), &s.sorter)
 	if len(s.levels) == 0 {
 		if len(out) > s.limit {
 			out = setPrune(make([]wqEntry, 0, s.limit), out, s.limit)
@@ -174,38 +225,22 @@ func sketchColumn(col, weight []float32, maxBin int, exactWeights bool) featSumm
 	var fs featSummary
 	negZero := false
 	for _, v := range col {
-		switch {
-		case v != v:
-			fs.missing++
-		case v == 0 && math.Signbit(float64(v)):
+		// Branch-free NaN count: |v|'s bits exceed the infinity's.
+		b := math.Float32bits(v)
+		fs.missing += int((0x7f800000 - b&0x7fffffff) >> 31)
+		if b == 0x80000000 {
 			negZero = true
-			fs.count++
-		default:
-			fs.count++
 		}
 	}
+	fs.count = len(col) - fs.missing
 	if fs.count == 0 {
 		return fs
 	}
 	nbins := max(min(maxBin, fs.count), 1)
 	var s wqSketch
 	s.init(fs.count, 1/float64(float32(nbins)*sketchFactor))
-	if exactWeights && !negZero && len(col) < 1<<24 {
-		s.fast = new([]uint64)
-	}
-	if weight == nil {
-		for _, v := range col {
-			if v == v {
-				s.push(v, 1)
-			}
-		}
-	} else {
-		for i, v := range col {
-			if v == v {
-				s.push(v, weight[i])
-			}
-		}
-	}
+	s.sorter.anyOrder = exactWeights && !negZero && len(col) < 1<<24
+	s.pushColumn(col, weight)
 	fs.summary = s.summary()
 	return fs
 }

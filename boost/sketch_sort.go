@@ -3,7 +3,6 @@ package boost
 import (
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // Sorting a sketch's input queue
@@ -13,8 +12,8 @@ import (
 // fractional weights that order changes the float32 sums, so stdSort
 // reproduces GCC's libstdc++ std::sort (introsort: median-of-three
 // quicksort down to runs of 16, heapsort past twice log2(n) levels, then
-// one insertion sort) step by step. When every sum is exact the order of
-// equal values cannot matter and sortQueueFast, a radix sort, is used.
+// one insertion sort) step by step. Where the order of equal values
+// cannot matter, a radix sort gives the same result faster (queueSorter).
 
 // stdSortThreshold is libstdc++'s _S_threshold.
 const stdSortThreshold = 16
@@ -178,33 +177,55 @@ func orderedBits(v float32) uint32 {
 	return b | 1<<31
 }
 
-// sortQueueFast sorts q by value when the order of equal values does not
-// matter and q holds no negative zero (which equals +0 as a float but not
-// as bits); scratch is reused between calls.
-func sortQueueFast(q []qEntry, scratch *[]uint64) {
-	if len(q) < 256 {
-		slices.SortFunc(q, func(a, b qEntry) int {
-			switch {
-			case a.value < b.value:
-				return -1
-			case a.value > b.value:
-				return 1
-			}
-			return 0
-		})
-		return
+// queueSorter sorts sketch queues by value. A radix sort gives the same
+// order as std::sort except among equal values, whose order only matters
+// when their weights differ (the sums then round differently) or when +0
+// and -0 meet (the first one's sign is kept). So the radix sort is used
+// when anyOrder says every sum is exact and there is no -0, and
+// otherwise when no run of equal values holds two different entries;
+// else the queue is sorted with the std::sort replica.
+type queueSorter struct {
+	anyOrder bool
+	scratch  []uint64
+}
+
+// sort sorts q by value as std::sort would.
+func (qs *queueSorter) sort(q []qEntry) {
+	if len(q) < 64 || !qs.radix(q) {
+		stdSort(q)
 	}
-	if cap(*scratch) < 2*len(q) {
-		*scratch = make([]uint64, 2*len(q))
+}
+
+// radix radix-sorts q by value and reports true, or reports false and
+// leaves q as it was when the order among equal values could matter.
+func (qs *queueSorter) radix(q []qEntry) bool {
+	if cap(qs.scratch) < 2*len(q) {
+		qs.scratch = make([]uint64, 2*len(q))
 	}
-	keys, tmp := (*scratch)[:len(q)], (*scratch)[len(q):2*len(q)]
+	keys, tmp := qs.scratch[:len(q)], qs.scratch[len(q):2*len(q)]
+	// Keys and the three digits' counts in one pass.
+	var count [3][2048]int
 	for i, e := range q {
-		keys[i] = uint64(orderedBits(e.value))<<32 | uint64(math.Float32bits(e.weight))
+		k := uint64(orderedBits(e.value))<<32 | uint64(math.Float32bits(e.weight))
+		keys[i] = k
+		count[0][(k>>32)&2047]++
+		count[1][(k>>43)&2047]++
+		count[2][(k>>54)&2047]++
 	}
-	sorted := radixSortHigh32(keys, tmp)
+	sorted := radixSortHigh32(keys, tmp, &count)
+	if !qs.anyOrder {
+		const negZero, posZero = 0x7fffffff, 0x80000000 // orderedBits of -0 and +0
+		for i := 1; i < len(sorted); i++ {
+			a, b := sorted[i-1], sorted[i]
+			if a != b && (a>>32 == b>>32 || (a>>32 == negZero && b>>32 == posZero)) {
+				return false
+			}
+		}
+	}
 	for i, k := range sorted {
 		q[i] = qEntry{value: fromOrderedBits(uint32(k >> 32)), weight: math.Float32frombits(uint32(k))}
 	}
+	return true
 }
 
 func fromOrderedBits(b uint32) float32 {
@@ -215,25 +236,25 @@ func fromOrderedBits(b uint32) float32 {
 }
 
 // radixSortHigh32 sorts keys by their high 32 bits with a stable LSD
-// radix sort of three 11-bit digits, using tmp (as long as keys) as the
-// second buffer, and returns the one that holds the result.
-func radixSortHigh32(keys, tmp []uint64) []uint64 {
+// radix sort of three 11-bit digits whose counts are given, skipping a
+// digit that all keys share, using tmp (as long as keys) as the second
+// buffer; it returns the one that holds the result.
+func radixSortHigh32(keys, tmp []uint64, count *[3][2048]int) []uint64 {
 	src, dst := keys, tmp
-	var count [2048]int
-	for shift := 32; shift < 64; shift += 11 {
-		clear(count[:])
-		for _, k := range src {
-			count[(k>>shift)&2047]++
+	for p, shift := range [3]uint{32, 43, 54} {
+		c := &count[p]
+		if c[(src[0]>>shift)&2047] == len(src) {
+			continue
 		}
 		sum := 0
-		for i, c := range count {
-			count[i] = sum
-			sum += c
+		for i, n := range c {
+			c[i] = sum
+			sum += n
 		}
 		for _, k := range src {
 			d := (k >> shift) & 2047
-			dst[count[d]] = k
-			count[d]++
+			dst[c[d]] = k
+			c[d]++
 		}
 		src, dst = dst, src
 	}

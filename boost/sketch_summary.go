@@ -28,19 +28,12 @@ type qEntry struct {
 	value, weight float32
 }
 
-// makeSummary sorts the queue by value and appends to dst[:0] one entry
-// per distinct value, its weight the sum of its queue entries' (in the
-// sorted order) and its ranks the running sum; it returns the summary.
-// With fast nil the queue is sorted as libstdc++'s std::sort sorts it;
-// otherwise the caller knows the order of equal values cannot change the
-// sums (whole weights, total below 2^24, no negative zero) and a radix
-// sort with scratch space *fast is used.
-func makeSummary(q []qEntry, dst []wqEntry, fast *[]uint64) []wqEntry {
-	if fast != nil {
-		sortQueueFast(q, fast)
-	} else {
-		stdSort(q)
-	}
+// makeSummary sorts the queue by value as libstdc++'s std::sort does (see
+// queueSorter) and appends to dst[:0] one entry per distinct value, its
+// weight the sum of its queue entries' in the sorted order and its ranks
+// the running sum; it returns the summary.
+func makeSummary(q []qEntry, dst []wqEntry, qs *queueSorter) []wqEntry {
+	qs.sort(q)
 	dst = dst[:0]
 	var wsum float32
 	for i := 0; i < len(q); {
