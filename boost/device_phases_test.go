@@ -35,7 +35,7 @@ func newPhaseRig(tb testing.TB, d *DMatrix, params map[string]any, open deviceOp
 		tb.Fatal(err)
 	}
 	threads := tr.threads()
-	tr.cuts = mergeSketches([][]featSample{sketchShard(d, 0, d.rows, threads)}, len(d.cols), cfg.MaxBin, threads)
+	tr.cuts = buildCuts(d, cfg.MaxBin, threads)
 	sh := newShard(d, 0, tr.cuts, tr.obj.groups, threads)
 	sh.setMargin(d, tr.base, nil, nil)
 	data := tr.deviceData()

@@ -150,11 +150,15 @@ func (c *actorCluster) shutdown() {
 // dopt.CPUsPerActor each, all or none), so concurrent trainings never
 // deadlock holding part of their actors; a demand sys can never meet
 // (more CPUs in all than it has) fails at once, before any actor starts,
-// with an error matching actor.ErrInfeasible. The driver merges the actors' quantile samples into one set of
-// cuts, and every tree node's histogram is the sum (all-reduce) of the
-// actors' fixed-point histograms, so the model is identical, bit for bit,
-// to Train's on the same data and parameters, whatever the number of
-// actors.
+// with an error matching actor.ErrInfeasible. Every actor sketches its
+// shard and the driver merges the summaries in shard order into one set of
+// cuts, as XGBoost's distributed (Rabit) training all-reduces its workers'
+// sketches: the cuts equal XGBoost's distributed cuts for the same shards
+// and, as in XGBoost, generally differ from single-process cuts when there
+// is more than one actor. Every tree node's histogram is the exact sum
+// (all-reduce) of the actors' fixed-point histograms, so the model is, bit
+// for bit, the one Train would grow with those cuts (Train's own with one
+// actor), whatever the actors' thread counts.
 //
 // When an actor dies (killed, or crashed), it is replaced by a new one in
 // its bundle, up to dopt.MaxActorRestarts times, and training resumes from the last
@@ -219,15 +223,15 @@ func TrainDistributed(ctx context.Context, sys *actor.System, cfg Config, dtrain
 	}
 
 	// Sketch on the actors, merge on the driver, bin on the actors.
-	samples := make([][]featSample, len(c.handles))
+	samples := make([][]featSummary, len(c.handles))
 	var wg sync.WaitGroup
 	errs := make([]error, len(c.handles))
 	for i, h := range c.handles {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			samples[i], errs[i] = actor.Call(h, func(_ context.Context, w *worker) ([]featSample, error) {
-				return sketchShard(w.d, w.first, dtrain.rows, w.threads), nil
+			samples[i], errs[i] = actor.Call(h, func(_ context.Context, w *worker) ([]featSummary, error) {
+				return sketchShard(w.d, cfg.MaxBin, w.threads), nil
 			}).Get(ctx)
 		}()
 	}

@@ -48,8 +48,13 @@
 //	})
 //	res.Model.Save(ctx, "model.json")
 //
-// Each feature is cut into at most max_bin (≤ 256) bins from a weighted
-// quantile sketch, so a row is eight uint8 bin indices for eight features.
+// Each feature is cut into at most max_bin (≤ 256) bins by XGBoost
+// 1.7.4's own weighted quantile sketch, reproduced operation by operation
+// in float32, so the cuts (cut values and the minimum below them) are
+// XGBoost's bit for bit for the same data and weights, whatever the
+// thread count; a row is eight uint8 bin indices for eight features. (A
+// feature with 256 bins and missing values shares its top bin's code with
+// its missing values, which the float value then tells apart.)
 // A tree grows depthwise (level by level, up to max_depth) or lossguide
 // (best gain first, up to max_leaves): for each node the gradient
 // histogram is built in parallel over rows, only for the smaller child of
@@ -59,11 +64,12 @@
 // 1.7.4's order (per feature: missing values right with the threshold
 // rising, then missing values left with it falling; the first of equal
 // gains wins), and leaf values, gains and covers are computed with its
-// float32 and float64 operations in its order. So on data whose cuts
-// coincide and whose gradient sums are exact in both libraries, the
-// trained trees are XGBoost's bit for bit; elsewhere XGBoost's float64
-// histogram sums and our fixed-point ones (see below) can differ in the
-// last bits. A split gain that overflows float32 is skipped, as XGBoost
+// float32 and float64 operations in its order. So on data whose gradient
+// sums are exact in both libraries, the trained trees are XGBoost's bit
+// for bit; elsewhere XGBoost's float64 histogram sums (whose rounding
+// depends on its row order and thread count) and our exact fixed-point
+// ones (see below) can differ in the last bits. A split gain that
+// overflows float32 is skipped, as XGBoost
 // skips it; a gradient or tree value beyond float32's range fails training
 // with [ErrTrain]. Infinite labels and features are refused, as XGBoost
 // refuses them. [TrainOptions] adds eval sets (the log line, the
@@ -108,8 +114,11 @@
 // gradients' dynamic range allows it. [TrainDistributed] uses that: the rows are split into
 // NumActors shards held by actors of an [actor.System], each actor bins
 // its shard and builds its part of every node's histogram, and the driver
-// adds them up (an all-reduce) and grows the tree. The model is the same,
-// byte for byte, as [Train]'s. With MaxActorRestarts a dead actor is
+// adds them up (an all-reduce) and grows the tree. The cuts are those of
+// XGBoost's distributed sketch: each actor sketches its own shard and the
+// summaries are merged in shard order, so, as in XGBoost, they generally
+// differ from single-process cuts of the same data (with one actor they
+// are the same). The model is, byte for byte, [Train]'s with those cuts. With MaxActorRestarts a dead actor is
 // replaced and training resumes from the last checkpoint (every
 // CheckpointEvery rounds), again with the same model. Row subsampling and
 // column sampling are seeded by the round, not by a running stream, for

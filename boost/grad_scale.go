@@ -11,21 +11,15 @@ import (
 // stay within an int64, so the scale follows a bound on the sum of |g|
 // over all rows, not the largest |g| times the row count: one huge
 // gradient then costs only the bits it needs itself, and ordinary
-// gradients keep their resolution. The bound, the smallest magnitude and
-// the median come from a count of the gradients' float32 exponents, an
-// integer histogram that adds up exactly over threads and shards, so the
-// choice is the same however the rows are split.
+// gradients keep their resolution. The bound and the smallest magnitude
+// come from a count of the gradients' float32 exponents, an integer
+// histogram that adds up exactly over threads and shards, so the choice
+// is the same however the rows are split.
 //
 // The packed form (hist_packed.go) has countBits fewer bits than the
-// general one. It is used when it is exact; otherwise, where exact sums
-// fit in 53 bits (so that XGBoost's float64 sums are exact too, and ours
-// in the general form equal them), the general form is used; beyond, the
-// packed form is used when the median gradient keeps at least
-// minPackedBits significant bits in it, the general one otherwise.
-
-// minPackedBits is the number of significant bits the median gradient
-// must keep for the packed form to be used when it is not exact.
-const minPackedBits = 12
+// general one. It is used only when it is exact: rounding gradients to
+// fewer bits than XGBoost's float64 sums keep changes gains that cancel
+// (a split of a large node), and so the trees.
 
 // expCounts counts values by float32 biased exponent (of |v|): slot 0 holds
 // zeros and subnormals, slot 255 infinities and NaNs.
@@ -103,23 +97,6 @@ func (c *expCounts) minExp() (int, bool) {
 	return 0, false
 }
 
-// medianExp returns the biased exponent of the median non-zero magnitude
-// (0 when every value is zero).
-func (c *expCounts) medianExp() int {
-	var n int64
-	for _, k := range c[1:] {
-		n += k
-	}
-	var acc int64
-	for e := 1; e < 256; e++ {
-		acc += c[e]
-		if n > 0 && 2*acc >= n {
-			return e
-		}
-	}
-	return 0
-}
-
 // gradSummary describes one output group's gradients over the rows of a
 // shard or of all shards.
 type gradSummary struct {
@@ -160,14 +137,7 @@ func chooseScale(s *gradSummary, rows int) (gradScale, error) {
 	if e, ok := s.gExp.minExp(); ok {
 		exact = math.Ldexp(1, 150-e)
 	}
-	packed := boundScale(bound, 61-countBits)
-	median := math.Ldexp(1, max(s.gExp.medianExp(), 1)-127) // lower edge of the median's binade
-	// Where exact sums need at most 53 bits, XGBoost's float64 sums are
-	// exact too and so are ours in the general form: keep that agreement.
-	// Beyond, neither is exact, and the packed form only has to keep
-	// minPackedBits of the median gradient.
-	exactInDouble := bound*exact < 1<<53
-	if packed >= exact || (!exactInDouble && packed*median >= 1<<minPackedBits) {
+	if packed := boundScale(bound, 61-countBits); packed >= exact {
 		sc.scaleG, sc.packed = packed, true
 		sc.hq = int64(math.RoundToEven(s.maxH * sc.scaleH))
 	}

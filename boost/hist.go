@@ -350,6 +350,7 @@ func (s *shard) buildHists(nodes []int32) [][]gpair {
 	for w := 1; w < workers; w++ {
 		s.pool = append(s.pool, spare[w]...)
 	}
+	s.splitAliased(nodes, out)
 	return out
 }
 
@@ -464,7 +465,7 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		f := int(r.feature)
 		col := s.colBins[f*n : (f+1)*n]
 		miss := s.cuts.hasMiss[f]
-		code := uint8(len(s.cuts.vals[f]))
+		code, alias, fcol := s.cuts.missCode(f), s.cuts.aliased(f), s.d.cols[f]
 		bin := r.bin
 		src, dst := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi]
 		l, rr := 0, len(dst)-1
@@ -485,7 +486,7 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 			for _, row := range src {
 				b := col[row]
 				left := int32(b) <= bin
-				if b == code {
+				if isMissing(b, code, alias, fcol, row) {
 					left = r.defaultLeft
 				}
 				d := boolInt(left)
@@ -594,7 +595,7 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 		// other row.
 		vs := [2]float32{value[r.right], value[r.left]}
 		miss := s.cuts.hasMiss[f]
-		code := uint8(len(s.cuts.vals[f]))
+		code, alias, fcol := s.cuts.missCode(f), s.cuts.aliased(f), s.d.cols[f]
 		col := s.colBins[f*s.n : (f+1)*s.n]
 		if g == 1 && !miss {
 			margin := s.margin[:s.n]
@@ -606,7 +607,7 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 		for _, row := range rows {
 			b := col[row]
 			left := int32(b) <= r.bin
-			if miss && b == code {
+			if miss && isMissing(b, code, alias, fcol, row) {
 				left = r.defaultLeft
 			}
 			s.margin[int(row)*g+k] += vs[boolInt(left)]

@@ -18,7 +18,7 @@ func TestHistKernel8(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := mergeSketches([][]featSample{sketchShard(d, 0, n, 1)}, 8, 256, 1)
+	c := buildCuts(d, 256, 1)
 	s := newShard(d, 0, c, 1, 1)
 	rng := rand.New(rand.NewPCG(5, 6))
 	s.gp = make([]gpair, n)

@@ -78,6 +78,7 @@ func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
 	for w := range bufs {
 		s.qpool = append(s.qpool, bufs[w]...)
 	}
+	s.splitAliased(nodes, out)
 	return out
 }
 

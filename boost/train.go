@@ -93,8 +93,7 @@ func train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions, o
 		return nil, err
 	}
 	threads := t.threads()
-	parts := [][]featSample{sketchShard(dtrain, 0, dtrain.rows, threads)}
-	t.cuts = mergeSketches(parts, len(dtrain.cols), cfg.MaxBin, threads)
+	t.cuts = buildCuts(dtrain, cfg.MaxBin, threads)
 	if cfg.onDevice() {
 		return t.runDevice(ctx, open)
 	}
@@ -452,8 +451,7 @@ func (t *trainer) medianLeaves(ctx context.Context, k int, tree *Tree, leaves []
 		}
 		q := weightedQuantile(r, w, 0.5)
 		values[j] = float32(q)
-		tree.SplitCond[l] = values[j]
-		tree.BaseWeight[l] = values[j]
+		tree.SplitCond[l] = values[j] // XGBoost's SetLeaf keeps the base weight
 	}
 	return nil
 }

@@ -109,7 +109,7 @@ func benchShard(b *testing.B, n, threads int, packed bool) *shard {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := mergeSketches([][]featSample{sketchShard(d, 0, n, threads)}, 8, 256, threads)
+	c := buildCuts(d, 256, threads)
 	s := newShard(d, 0, c, 1, threads)
 	cfg, err := NewConfig(map[string]any{"objective": ObjSquaredError})
 	if err != nil {
