@@ -55,6 +55,10 @@ type shard struct {
 	finals  []splitReq // final splits of the current tree
 	threads int
 	pool    [][]gpair // spare histogram buffers (used by buildHists only)
+	// wide is set when histograms are built in the wide layout
+	// (hist_wide.go), whose spare buffers wpool holds.
+	wide  bool
+	wpool [][]int64
 	// packed mode: gq holds gradient<<countBits | 1 per sampled row.
 	packed bool
 	gq     []int64
@@ -71,7 +75,7 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 	s := &shard{n: n, nf: nf, d: d, first: first, cuts: c, label: d.label, weight: d.weight, groups: groups,
 		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
 		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
-		pos: make([]int32, n), tmp: make([]int32, n)}
+		pos: make([]int32, n), tmp: make([]int32, n), wide: useWide(nf, c.totalSlots())}
 	parallelRange(threads, n, 1<<14, func(lo, hi int) {
 		for f, col := range d.cols {
 			cb := s.colBins[f*n : (f+1)*n]
@@ -283,6 +287,9 @@ const histChunk = 1 << 13
 // buildHists returns the histograms of the given nodes, built in parallel:
 // each worker sums its tasks into private buffers that are then added.
 func (s *shard) buildHists(nodes []int32) [][]gpair {
+	if s.wide {
+		return s.buildHistsWide(nodes)
+	}
 	if s.packed {
 		return s.buildHistsPacked(nodes)
 	}

@@ -1,6 +1,8 @@
 package boost
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -95,5 +97,60 @@ func TestHistKernel8(t *testing.T) {
 				t.Errorf("histRangePacked(%d, %d) (-want +got):\n%s", r[0], r[1], diff)
 			}
 		})
+	}
+}
+
+// TestWideHistMatchesCompact builds the histograms of the root and of
+// scattered child nodes in the wide layout (hist_wide.go: assembly
+// kernels on amd64, groups of 8, 4, 2 and 1 features) and in the compact
+// one, for feature counts that use every group size, with packed and
+// general gradient pairs of both signs and large magnitudes, and
+// requires the same sums.
+func TestWideHistMatchesCompact(t *testing.T) {
+	const n = 3000
+	for _, nf := range []int{1, 2, 3, 5, 7, 8, 9, 13, 28} {
+		for _, threads := range []int{1, 2} {
+			rng := rand.New(rand.NewPCG(uint64(nf), 9))
+			cols := make([][]float32, nf)
+			for f := range cols {
+				cols[f] = make([]float32, n)
+				card := []int{2, 5, 300, 1000}[f%4] // few values to more than 256
+				for i := range cols[f] {
+					cols[f][i] = float32(rng.IntN(card))
+					if f%5 == 4 && rng.IntN(10) == 0 {
+						cols[f][i] = float32(math.NaN())
+					}
+				}
+			}
+			d, err := NewDMatrix32(cols, make([]float32, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mergeSketches([][]featSample{sketchShard(d, 0, n, 1)}, nf, 256, 1)
+			for _, packed := range []bool{true, false} {
+				s := newShard(d, 0, c, 1, threads)
+				s.gp = make([]gpair, n)
+				s.gq = make([]int64, n)
+				for i := range n {
+					s.gp[i] = gpair{rng.Int64N(1<<50) - 1<<49, rng.Int64N(1 << 50)}
+					s.gq[i] = (rng.Int64N(1<<30)-1<<29)<<countBits | 1
+				}
+				s.packed, s.hq = packed, 3
+				s.lo, s.hi = []int32{0}, []int32{n}
+				s.finals = nil
+				build := func(wide bool, nodes []int32) [][]gpair {
+					s.wide = wide
+					return s.buildHists(nodes)
+				}
+				name := fmt.Sprintf("nf=%d/threads=%d/packed=%v", nf, threads, packed)
+				if diff := cmp.Diff(build(false, []int32{0}), build(true, []int32{0}), cmp.AllowUnexported(gpair{})); diff != "" {
+					t.Fatalf("%s: root (-compact +wide):\n%s", name, diff)
+				}
+				s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: int32(nf - 1), bin: 1}})
+				if diff := cmp.Diff(build(false, []int32{1, 2}), build(true, []int32{1, 2}), cmp.AllowUnexported(gpair{})); diff != "" {
+					t.Fatalf("%s: children (-compact +wide):\n%s", name, diff)
+				}
+			}
+		}
 	}
 }
