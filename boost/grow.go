@@ -143,6 +143,9 @@ type grower struct {
 	needRows bool
 	// scaleG and scaleH are the fixed-point scales of the current tree.
 	scaleG, scaleH float64
+	// threads is the number of goroutines for the split searches of a
+	// level's nodes (at least 1).
+	threads int
 }
 
 func (gr *grower) toFloat(p gpair) (float64, float64) {
@@ -321,7 +324,15 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 		if err != nil {
 			return nil, err
 		}
+		// The features each child may split on are drawn here, in order;
+		// the subtractions and split searches, independent per parent,
+		// then run in parallel (each writes only its children).
+		feats := make([][]int, 2*len(withHist))
 		for s, j := range withHist {
+			feats[2*s], feats[2*s+1] = nodeFeats(children[2*j]), nodeFeats(children[2*j+1])
+		}
+		parallelTasks(gr.threads, len(withHist), func(_, s int) {
+			j := withHist[s]
 			nd := nodes[j]
 			l, r := children[2*j], children[2*j+1]
 			big, other := r, l
@@ -336,9 +347,9 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 				big.hist[i] = big.hist[i].sub(other.hist[i])
 			}
 			nd.hist = nil
-			gr.evaluate(l, nodeFeats(l))
-			gr.evaluate(r, nodeFeats(r))
-		}
+			gr.evaluate(l, feats[2*s])
+			gr.evaluate(r, feats[2*s+1])
+		})
 		return children, nil
 	}
 

@@ -251,6 +251,15 @@ func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampl
 			}
 			return
 		}
+		if !packed && g == 1 && sampleThr == math.MaxUint64 {
+			// The common general case (one group, no subsample).
+			pos, gp, hf := s.pos[lo:hi], s.gp[lo:hi], s.hf[lo:hi]
+			for i, v := range s.gf[lo:hi] {
+				pos[i] = int32(lo + i)
+				gp[i] = gpair{int64(math.RoundToEven(float64(v) * scaleG)), int64(math.RoundToEven(float64(hf[i]) * scaleH))}
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
