@@ -154,3 +154,37 @@ func TestWideHistMatchesCompact(t *testing.T) {
 		}
 	}
 }
+
+// TestBinColumnMatchesBinOf bins values around every cut, below the
+// first, above the last, signed zeros and NaN with binColumn and with
+// cuts.binOf, for cut lists of several lengths.
+func TestBinColumnMatchesBinOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range []int{1, 2, 3, 7, 64, 255, 256} {
+		cv := make([]float32, 0, k)
+		v := float32(-3)
+		for range k {
+			v += float32(rng.IntN(4)+1) * 0.25
+			cv = append(cv, v)
+		}
+		if k == 7 {
+			cv[2] = 0 // a cut at zero, for the signed zeros
+		}
+		c := &cuts{vals: [][]float32{cv}}
+		col := []float32{float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1)), 0, float32(math.Copysign(0, -1)),
+			cv[0] - 1, cv[k-1] + 1}
+		for _, x := range cv {
+			col = append(col, x, math.Nextafter32(x, -10), math.Nextafter32(x, 10))
+		}
+		for range 500 {
+			col = append(col, cv[0]-1+rng.Float32()*(cv[k-1]-cv[0]+2))
+		}
+		got := make([]uint8, len(col))
+		binColumn(got, col, cv)
+		for i, x := range col {
+			if want := c.binOf(0, x); got[i] != want {
+				t.Errorf("%d cuts: bin of %v = %d, binOf gives %d", k, x, got[i], want)
+			}
+		}
+	}
+}
