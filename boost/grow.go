@@ -146,6 +146,14 @@ type grower struct {
 	// threads is the number of goroutines for the split searches of a
 	// level's nodes (at least 1).
 	threads int
+	// free recycles node histograms (nil: allocate each).
+	free *histFree
+}
+
+// release returns nd's histogram, no longer needed, to the free list.
+func (gr *grower) release(nd *node) {
+	gr.free.put(nd.hist)
+	nd.hist = nil
 }
 
 func (gr *grower) toFloat(p gpair) (float64, float64) {
@@ -307,7 +315,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			stamp += 2
 			children = append(children, l, r)
 			if cfg.MaxDepth > 0 && l.depth >= cfg.MaxDepth {
-				nd.hist = nil // the children are leaves: no histograms needed
+				gr.release(nd) // the children are leaves: no histograms needed
 				continue
 			}
 			withHist = append(withHist, j)
@@ -368,8 +376,13 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			for _, c := range children {
 				if gr.valid(c) {
 					heap.Push(q, c)
+				} else {
+					gr.release(c)
 				}
 			}
+		}
+		for _, nd := range *q {
+			gr.release(nd)
 		}
 	} else {
 		level := []*node{root}
@@ -378,6 +391,8 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			for _, nd := range level {
 				if gr.valid(nd) && (cfg.MaxLeaves == 0 || leaves+len(todo) < cfg.MaxLeaves) {
 					todo = append(todo, nd)
+				} else {
+					gr.release(nd)
 				}
 			}
 			if len(todo) == 0 {
@@ -403,7 +418,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
 	parts := make([][][]gpair, gr.cl.numShards())
 	err := gr.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
-		parts[i] = s.buildHists(nodes)
+		parts[i] = s.buildHists(nodes, gr.free)
 		return nil
 	})
 	if err != nil {
@@ -415,6 +430,7 @@ func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
 			for b := range out[j] {
 				out[j][b] = out[j][b].add(p[j][b])
 			}
+			gr.free.put(p[j])
 		}
 	}
 	return out, nil

@@ -340,12 +340,13 @@ const histChunk = 1 << 13
 
 // buildHists returns the histograms of the given nodes, built in parallel:
 // each worker sums its tasks into private buffers that are then added.
-func (s *shard) buildHists(nodes []int32) [][]gpair {
+// The wide and packed paths take the results from free.
+func (s *shard) buildHists(nodes []int32, free *histFree) [][]gpair {
 	if s.wide {
-		return s.buildHistsWide(nodes)
+		return s.buildHistsWide(nodes, free)
 	}
 	if s.packed {
-		return s.buildHistsPacked(nodes)
+		return s.buildHistsPacked(nodes, free)
 	}
 	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }

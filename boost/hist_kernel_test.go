@@ -140,7 +140,7 @@ func TestWideHistMatchesCompact(t *testing.T) {
 				s.finals = nil
 				build := func(wide bool, nodes []int32) [][]gpair {
 					s.wide = wide
-					return s.buildHists(nodes)
+					return s.buildHists(nodes, nil)
 				}
 				name := fmt.Sprintf("nf=%d/threads=%d/packed=%v", nf, threads, packed)
 				if diff := cmp.Diff(build(false, []int32{0}), build(true, []int32{0}), cmp.AllowUnexported(gpair{})); diff != "" {

@@ -26,7 +26,7 @@ func unpack(v, hq int64) gpair {
 }
 
 // buildHistsPacked is buildHists for packed mode.
-func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
+func (s *shard) buildHistsPacked(nodes []int32, free *histFree) [][]gpair {
 	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }
 	var tasks []task
@@ -69,7 +69,7 @@ func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
 				acc[i] += v
 			}
 		}
-		o := make([]gpair, slots)
+		o := free.get(slots)
 		for i, v := range acc {
 			o[i] = unpack(v, s.hq)
 		}

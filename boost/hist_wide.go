@@ -1,6 +1,9 @@
 package boost
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+)
 
 // Wide histograms
 //
@@ -43,7 +46,7 @@ func useWide(nf, totalSlots int) bool {
 // buildHistsWide is buildHists in the wide layout, for packed and general
 // gradient pairs. A worker's buffer is []int64: a packed slot is one
 // int64, a pair slot two (g, h), as gpair lays them out.
-func (s *shard) buildHistsWide(nodes []int32) [][]gpair {
+func (s *shard) buildHistsWide(nodes []int32, free *histFree) [][]gpair {
 	nf, slots := s.nf, s.cuts.totalSlots()
 	size := nf * wideStride
 	if !s.packed {
@@ -88,7 +91,7 @@ func (s *shard) buildHistsWide(nodes []int32) [][]gpair {
 				parts = append(parts, b)
 			}
 		}
-		o := make([]gpair, slots)
+		o := free.get(slots)
 		s.gatherWide(o, parts)
 		out[j] = o
 	}
@@ -193,6 +196,7 @@ func (s *shard) histWideChecked(h []int64, lo, hi int, whole bool) {
 // gatherWide sets the compact histogram o to the sum of the wide buffers
 // parts (none: all zero).
 func (s *shard) gatherWide(o []gpair, parts [][]int64) {
+	clear(o)
 	if len(parts) == 0 {
 		return
 	}
@@ -237,4 +241,40 @@ func (s *shard) histTasks(nodes []int32) []histTask {
 		}
 	}
 	return tasks
+}
+
+// histFree is a free list of compact histogram buffers shared by a
+// training's grower and shards: a node's histogram goes back once the node
+// is split or done, and the next nodes' histograms reuse it, instead of
+// leaving the collector a few megabytes per tree. Safe for concurrent use;
+// a nil *histFree allocates and drops.
+type histFree struct {
+	mu   sync.Mutex
+	bufs [][]gpair
+}
+
+// get returns a buffer of slots pairs, not cleared.
+func (f *histFree) get(slots int) []gpair {
+	if f != nil {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for k := len(f.bufs) - 1; k >= 0; k-- {
+			if b := f.bufs[k]; len(b) == slots {
+				f.bufs[k] = f.bufs[len(f.bufs)-1]
+				f.bufs = f.bufs[:len(f.bufs)-1]
+				return b
+			}
+		}
+	}
+	return make([]gpair, slots)
+}
+
+// put returns b (nil is ignored) to the list.
+func (f *histFree) put(b []gpair) {
+	if f == nil || b == nil {
+		return
+	}
+	f.mu.Lock()
+	f.bufs = append(f.bufs, b)
+	f.mu.Unlock()
 }

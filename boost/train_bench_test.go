@@ -172,7 +172,7 @@ func BenchmarkBuildHist(b *testing.B) {
 						b.SetBytes(int64(n * len(dt.cols)))
 						cpu0 := cpuTime()
 						for i := 0; i < b.N; i++ {
-							s.buildHists([]int32{0})
+							s.buildHists([]int32{0}, nil)
 						}
 						b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 					})
@@ -182,7 +182,7 @@ func BenchmarkBuildHist(b *testing.B) {
 						b.SetBytes(int64(n * len(dt.cols)))
 						cpu0 := cpuTime()
 						for i := 0; i < b.N; i++ {
-							s.buildHists([]int32{3, 4, 5, 6})
+							s.buildHists([]int32{3, 4, 5, 6}, nil)
 						}
 						b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 					})
