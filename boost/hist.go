@@ -423,14 +423,6 @@ func (s *shard) isIdentity() bool { return len(s.lo) == 1 }
 func (s *shard) histRows(h []gpair, rows []int32) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 && len(s.gp) >= s.n && len(rows) > 0 {
-		// Every slot is in h, and every row in pos is below s.n, so in
-		// bins and gp (see histRows8).
-		offs := slotOffsets8(off, 16)
-		histRows8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins)),
-			unsafe.Pointer(unsafe.SliceData(s.gp)), rows, &offs)
-		return
-	}
 	for _, r := range rows {
 		p := s.gp[r]
 		b := s.bins[int(r)*nf : int(r)*nf+nf]
@@ -442,26 +434,10 @@ func (s *shard) histRows(h []gpair, rows []int32) {
 	}
 }
 
-// slotOffsets8 returns the byte offsets of the first slots of eight
-// features in a histogram whose slots are size bytes long.
-func slotOffsets8(off []int, size uintptr) [8]uintptr {
-	var o [8]uintptr
-	for f := range o {
-		o[f] = uintptr(off[f]) * size
-	}
-	return o
-}
-
 // histRange adds rows [lo, hi) to h.
 func (s *shard) histRange(h []gpair, lo, hi int) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && len(s.gp) >= hi && lo >= 0 && lo < hi {
-		offs := slotOffsets8(off, 16)
-		histRange8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(&s.bins[lo*8]),
-			unsafe.Pointer(&s.gp[lo]), hi-lo, &offs)
-		return
-	}
 	for r := lo; r < hi; r++ {
 		p := s.gp[r]
 		b := s.bins[r*nf : r*nf+nf]

@@ -9,11 +9,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestHistKernel8 checks the eight-feature histogram kernels (histRows8,
-// histRange8 and their packed forms: assembly on amd64) against a plain
-// loop over the same rows, with values of both signs and large
-// magnitudes.
-func TestHistKernel8(t *testing.T) {
+// TestHistCompact checks the compact-layout histogram loops (histRows,
+// histRange and their packed forms, used when wide buffers would be too
+// large) against a plain loop over the same rows, with values of both
+// signs and large magnitudes.
+func TestHistCompact(t *testing.T) {
 	const n = 5000
 	cols, price := benchHousing(n, 3)
 	d, err := NewDMatrix32(cols, price)
