@@ -91,7 +91,7 @@ func (r *phaseRig) startTree(tb testing.TB, k int, subsample float64) {
 // hists builds the nodes' histograms both ways and checks they are equal.
 func (r *phaseRig) hists(tb testing.TB, nodes []int32) [][]gpair {
 	tb.Helper()
-	cpu := r.sh.buildHists(nodes)
+	cpu := r.sh.buildHists(nodes, nil)
 	if err := r.sess.BuildHists(context.Background(), nodes); err != nil {
 		tb.Fatal(err)
 	}

@@ -143,6 +143,17 @@ type grower struct {
 	needRows bool
 	// scaleG and scaleH are the fixed-point scales of the current tree.
 	scaleG, scaleH float64
+	// threads is the number of goroutines for the split searches of a
+	// level's nodes (at least 1).
+	threads int
+	// free recycles node histograms (nil: allocate each).
+	free *histFree
+}
+
+// release returns nd's histogram, no longer needed, to the free list.
+func (gr *grower) release(nd *node) {
+	gr.free.put(nd.hist)
+	nd.hist = nil
 }
 
 func (gr *grower) toFloat(p gpair) (float64, float64) {
@@ -304,7 +315,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			stamp += 2
 			children = append(children, l, r)
 			if cfg.MaxDepth > 0 && l.depth >= cfg.MaxDepth {
-				nd.hist = nil // the children are leaves: no histograms needed
+				gr.release(nd) // the children are leaves: no histograms needed
 				continue
 			}
 			withHist = append(withHist, j)
@@ -321,7 +332,15 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 		if err != nil {
 			return nil, err
 		}
+		// The features each child may split on are drawn here, in order;
+		// the subtractions and split searches, independent per parent,
+		// then run in parallel (each writes only its children).
+		feats := make([][]int, 2*len(withHist))
 		for s, j := range withHist {
+			feats[2*s], feats[2*s+1] = nodeFeats(children[2*j]), nodeFeats(children[2*j+1])
+		}
+		parallelTasks(gr.threads, len(withHist), func(_, s int) {
+			j := withHist[s]
 			nd := nodes[j]
 			l, r := children[2*j], children[2*j+1]
 			big, other := r, l
@@ -336,9 +355,9 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 				big.hist[i] = big.hist[i].sub(other.hist[i])
 			}
 			nd.hist = nil
-			gr.evaluate(l, nodeFeats(l))
-			gr.evaluate(r, nodeFeats(r))
-		}
+			gr.evaluate(l, feats[2*s])
+			gr.evaluate(r, feats[2*s+1])
+		})
 		return children, nil
 	}
 
@@ -357,8 +376,13 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			for _, c := range children {
 				if gr.valid(c) {
 					heap.Push(q, c)
+				} else {
+					gr.release(c)
 				}
 			}
+		}
+		for _, nd := range *q {
+			gr.release(nd)
 		}
 	} else {
 		level := []*node{root}
@@ -367,6 +391,8 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			for _, nd := range level {
 				if gr.valid(nd) && (cfg.MaxLeaves == 0 || leaves+len(todo) < cfg.MaxLeaves) {
 					todo = append(todo, nd)
+				} else {
+					gr.release(nd)
 				}
 			}
 			if len(todo) == 0 {
@@ -392,7 +418,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
 	parts := make([][][]gpair, gr.cl.numShards())
 	err := gr.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
-		parts[i] = s.buildHists(nodes)
+		parts[i] = s.buildHists(nodes, gr.free)
 		return nil
 	})
 	if err != nil {
@@ -404,6 +430,7 @@ func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
 			for b := range out[j] {
 				out[j][b] = out[j][b].add(p[j][b])
 			}
+			gr.free.put(p[j])
 		}
 	}
 	return out, nil

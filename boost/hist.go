@@ -55,6 +55,10 @@ type shard struct {
 	finals  []splitReq // final splits of the current tree
 	threads int
 	pool    [][]gpair // spare histogram buffers (used by buildHists only)
+	// wide is set when histograms are built in the wide layout
+	// (hist_wide.go), whose spare buffers wpool holds.
+	wide  bool
+	wpool [][]int64
 	// packed mode: gq holds gradient<<countBits | 1 per sampled row.
 	packed bool
 	gq     []int64
@@ -71,18 +75,63 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 	s := &shard{n: n, nf: nf, d: d, first: first, cuts: c, label: d.label, weight: d.weight, groups: groups,
 		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
 		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
-		pos: make([]int32, n), tmp: make([]int32, n)}
+		pos: make([]int32, n), tmp: make([]int32, n), wide: useWide(nf, c.totalSlots())}
 	parallelRange(threads, n, 1<<14, func(lo, hi int) {
 		for f, col := range d.cols {
 			cb := s.colBins[f*n : (f+1)*n]
+			binColumn(cb[lo:hi], col[lo:hi], c.vals[f])
 			for i := lo; i < hi; i++ {
-				b := c.binOf(f, col[i])
-				s.bins[i*nf+f] = b
-				cb[i] = b
+				s.bins[i*nf+f] = cb[i]
 			}
 		}
 	})
 	return s
+}
+
+// binColumn sets out[i] to the bin of col[i] among the cut values cv,
+// as cuts.binOf does: the first b with col[i] < cv[b], the last bin for a
+// value at or above every cut, and len(cv) (the missing code) for NaN. The
+// binary search compares order-preserving integer keys of the floats, so
+// that each halving step is a conditional move: binOf's branches are
+// mispredicted about half the time.
+func binColumn(out []uint8, col []float32, cv []float32) {
+	out = out[:len(col)]
+	if len(cv) == 0 {
+		for i := range col {
+			out[i] = 0
+		}
+		return
+	}
+	keys := make([]uint32, len(cv))
+	for j, c := range cv {
+		keys[j] = orderKey(c)
+	}
+	last := len(cv) - 1
+	for i, x := range col {
+		kx := orderKey(x)
+		// lo ends at the number of cuts <= x (keys ascend): the count
+		// lies in [lo, lo+n] throughout.
+		lo, n := 0, len(keys)
+		for n > 1 {
+			half := n >> 1
+			lo += half & -boolInt(keys[lo+half] <= kx)
+			n -= half
+		}
+		lo += boolInt(keys[lo] <= kx)
+		b := uint8(min(lo, last))
+		if x != x {
+			b = uint8(len(cv))
+		}
+		out[i] = b
+	}
+}
+
+// orderKey maps a non-NaN float32 to a uint32 in the same order, with -0
+// and +0 equal (as they compare): the sign bit flipped for positive
+// values, all bits for negative ones.
+func orderKey(x float32) uint32 {
+	u := math.Float32bits(x + 0) // -0 + 0 = +0
+	return u ^ (uint32(int32(u)>>31) | 1<<31)
 }
 
 // data returns the shard's rows.
@@ -247,6 +296,15 @@ func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampl
 			}
 			return
 		}
+		if !packed && g == 1 && sampleThr == math.MaxUint64 {
+			// The common general case (one group, no subsample).
+			pos, gp, hf := s.pos[lo:hi], s.gp[lo:hi], s.hf[lo:hi]
+			for i, v := range s.gf[lo:hi] {
+				pos[i] = int32(lo + i)
+				gp[i] = gpair{int64(math.RoundToEven(float64(v) * scaleG)), int64(math.RoundToEven(float64(hf[i]) * scaleH))}
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
@@ -282,9 +340,13 @@ const histChunk = 1 << 13
 
 // buildHists returns the histograms of the given nodes, built in parallel:
 // each worker sums its tasks into private buffers that are then added.
-func (s *shard) buildHists(nodes []int32) [][]gpair {
+// The wide and packed paths take the results from free.
+func (s *shard) buildHists(nodes []int32, free *histFree) [][]gpair {
+	if s.wide {
+		return s.buildHistsWide(nodes, free)
+	}
 	if s.packed {
-		return s.buildHistsPacked(nodes)
+		return s.buildHistsPacked(nodes, free)
 	}
 	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }
@@ -362,14 +424,6 @@ func (s *shard) isIdentity() bool { return len(s.lo) == 1 }
 func (s *shard) histRows(h []gpair, rows []int32) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 && len(s.gp) >= s.n && len(rows) > 0 {
-		// Every slot is in h, and every row in pos is below s.n, so in
-		// bins and gp (see histRows8).
-		offs := slotOffsets8(off, 16)
-		histRows8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins)),
-			unsafe.Pointer(unsafe.SliceData(s.gp)), rows, &offs)
-		return
-	}
 	for _, r := range rows {
 		p := s.gp[r]
 		b := s.bins[int(r)*nf : int(r)*nf+nf]
@@ -381,26 +435,10 @@ func (s *shard) histRows(h []gpair, rows []int32) {
 	}
 }
 
-// slotOffsets8 returns the byte offsets of the first slots of eight
-// features in a histogram whose slots are size bytes long.
-func slotOffsets8(off []int, size uintptr) [8]uintptr {
-	var o [8]uintptr
-	for f := range o {
-		o[f] = uintptr(off[f]) * size
-	}
-	return o
-}
-
 // histRange adds rows [lo, hi) to h.
 func (s *shard) histRange(h []gpair, lo, hi int) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && len(s.gp) >= hi && lo >= 0 && lo < hi {
-		offs := slotOffsets8(off, 16)
-		histRange8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(&s.bins[lo*8]),
-			unsafe.Pointer(&s.gp[lo]), hi-lo, &offs)
-		return
-	}
 	for r := lo; r < hi; r++ {
 		p := s.gp[r]
 		b := s.bins[r*nf : r*nf+nf]

@@ -2,155 +2,668 @@
 
 #include "textflag.h"
 
-// PBASES loads the eight features' first-slot addresses (h plus the byte
-// offsets at off) into R8, R9, R11-R15 and DI; it uses AX and BX.
-#define PBASES(off) \
-	MOVQ h+0(FP), AX; \
-	MOVQ off(FP), BX; \
-	MOVQ 0(BX), R8; \
-	ADDQ AX, R8; \
-	MOVQ 8(BX), R9; \
-	ADDQ AX, R9; \
-	MOVQ 16(BX), R11; \
-	ADDQ AX, R11; \
-	MOVQ 24(BX), R12; \
-	ADDQ AX, R12; \
-	MOVQ 32(BX), R13; \
-	ADDQ AX, R13; \
-	MOVQ 40(BX), R14; \
-	ADDQ AX, R14; \
-	MOVQ 48(BX), R15; \
-	ADDQ AX, R15; \
-	MOVQ 56(BX), DI; \
-	ADDQ AX, DI
+// Wide histograms (hist_wide.go): feature f's slots start at
+// f*wideStride (264) slots from h, so the slots of a group of features
+// lie at constant displacements from one base register (R8), whatever the
+// number of features. Each kernel adds the rows of one group of K = 8, 4,
+// 2 or 1 features: bins points to the group's first bin of row 0 and rows
+// are nf bytes apart; h points to the group's first slot. The row's bins
+// are at R10, its value in CX (packed) or X0 (pairs).
 
-// FEAT adds the pair in X0 to the 16-byte slot of the feature at byte b
-// of the row whose bins R10 points to; B holds the address of the
-// feature's first slot.
-#define FEAT(b, B, X) \
-	MOVBQZX b(R10), AX; \
-	SHLQ $4, AX; \
-	MOVOU (B)(AX*1), X; \
+// WP adds CX to the packed slot of feature j of the group (displacement
+// D = 8*264*j) for the bin byte j of the row; T is a scratch register.
+#define WP(j, D, T) \
+	MOVBQZX j(R10), T; \
+	ADDQ CX, D(R8)(T*8)
+
+// WG adds the pair in X0 to the 16-byte slot of feature j of the group
+// (displacement D = 16*264*j) for the bin byte j of the row; T and X are
+// scratch registers.
+#define WG(j, D, T, X) \
+	MOVBQZX j(R10), T; \
+	SHLQ $4, T; \
+	MOVOU D(R8)(T*1), X; \
 	PADDQ X0, X; \
-	MOVOU X, (B)(AX*1)
+	MOVOU X, D(R8)(T*1)
 
-#define ROW \
-	FEAT(0, R8, X1); \
-	FEAT(1, R9, X2); \
-	FEAT(2, R11, X3); \
-	FEAT(3, R12, X4); \
-	FEAT(4, R13, X1); \
-	FEAT(5, R14, X2); \
-	FEAT(6, R15, X3); \
-	FEAT(7, DI, X4)
+// func histRowsPackedWide8(h, bins, gq unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsPackedWide8(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gq+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wp8rdone
+	LEAQ (BX)(R9*4), R9
 
-// func histRows8(h, bins, gp unsafe.Pointer, rows []int32, off *[8]uintptr)
-TEXT ·histRows8(SB), NOSPLIT, $0-56
-	PBASES(off+48)
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wp8rloop
+
+wp8rploop:
+	MOVLQSX 64(BX), R12
+	PREFETCHT0 (DX)(R12*8)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	WP(2, 4224, R14)
+	WP(3, 6336, R15)
+	WP(4, 8448, AX)
+	WP(5, 10560, R13)
+	WP(6, 12672, R14)
+	WP(7, 14784, R15)
+	ADDQ $4, BX
+	CMPQ BX, rows_cap+40(FP)
+	JB wp8rploop
+	CMPQ BX, R9
+	JAE wp8rdone
+
+wp8rloop:
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	WP(2, 4224, R14)
+	WP(3, 6336, R15)
+	WP(4, 8448, AX)
+	WP(5, 10560, R13)
+	WP(6, 12672, R14)
+	WP(7, 14784, R15)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wp8rloop
+
+wp8rdone:
+	RET
+
+// func histRangePackedWide8(h, bins, gq unsafe.Pointer, n int, nf int)
+TEXT ·histRangePackedWide8(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), R10
+	MOVQ gq+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wp8gdone
+
+wp8gloop:
+	MOVQ (DX), CX
+	ADDQ $8, DX
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	WP(2, 4224, R14)
+	WP(3, 6336, R15)
+	WP(4, 8448, AX)
+	WP(5, 10560, R13)
+	WP(6, 12672, R14)
+	WP(7, 14784, R15)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wp8gloop
+
+wp8gdone:
+	RET
+
+// func histRowsPackedWide4(h, bins, gq unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsPackedWide4(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gq+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wp4rdone
+	LEAQ (BX)(R9*4), R9
+
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wp4rloop
+
+wp4rploop:
+	MOVLQSX 64(BX), R12
+	PREFETCHT0 (DX)(R12*8)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	WP(2, 4224, R14)
+	WP(3, 6336, R15)
+	ADDQ $4, BX
+	CMPQ BX, rows_cap+40(FP)
+	JB wp4rploop
+	CMPQ BX, R9
+	JAE wp4rdone
+
+wp4rloop:
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	WP(2, 4224, R14)
+	WP(3, 6336, R15)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wp4rloop
+
+wp4rdone:
+	RET
+
+// func histRangePackedWide4(h, bins, gq unsafe.Pointer, n int, nf int)
+TEXT ·histRangePackedWide4(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), R10
+	MOVQ gq+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wp4gdone
+
+wp4gloop:
+	MOVQ (DX), CX
+	ADDQ $8, DX
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	WP(2, 4224, R14)
+	WP(3, 6336, R15)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wp4gloop
+
+wp4gdone:
+	RET
+
+// func histRowsPackedWide2(h, bins, gq unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsPackedWide2(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gq+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wp2rdone
+	LEAQ (BX)(R9*4), R9
+
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wp2rloop
+
+wp2rploop:
+	MOVLQSX 64(BX), R12
+	PREFETCHT0 (DX)(R12*8)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	ADDQ $4, BX
+	CMPQ BX, rows_cap+40(FP)
+	JB wp2rploop
+	CMPQ BX, R9
+	JAE wp2rdone
+
+wp2rloop:
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wp2rloop
+
+wp2rdone:
+	RET
+
+// func histRangePackedWide2(h, bins, gq unsafe.Pointer, n int, nf int)
+TEXT ·histRangePackedWide2(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), R10
+	MOVQ gq+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wp2gdone
+
+wp2gloop:
+	MOVQ (DX), CX
+	ADDQ $8, DX
+	WP(0, 0, AX)
+	WP(1, 2112, R13)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wp2gloop
+
+wp2gdone:
+	RET
+
+// func histRowsPackedWide1(h, bins, gq unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsPackedWide1(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gq+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wp1rdone
+	LEAQ (BX)(R9*4), R9
+
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wp1rloop
+
+wp1rploop:
+	MOVLQSX 64(BX), R12
+	PREFETCHT0 (DX)(R12*8)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	ADDQ $4, BX
+	CMPQ BX, rows_cap+40(FP)
+	JB wp1rploop
+	CMPQ BX, R9
+	JAE wp1rdone
+
+wp1rloop:
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), CX
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WP(0, 0, AX)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wp1rloop
+
+wp1rdone:
+	RET
+
+// func histRangePackedWide1(h, bins, gq unsafe.Pointer, n int, nf int)
+TEXT ·histRangePackedWide1(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), R10
+	MOVQ gq+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wp1gdone
+
+wp1gloop:
+	MOVQ (DX), CX
+	ADDQ $8, DX
+	WP(0, 0, AX)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wp1gloop
+
+wp1gdone:
+	RET
+
+// func histRowsWide8(h, bins, gp unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsWide8(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
 	MOVQ bins+8(FP), SI
 	MOVQ gp+16(FP), DX
 	MOVQ rows_base+24(FP), BX
-	MOVQ rows_len+32(FP), AX
-	TESTQ AX, AX
-	JLE rowsdone
-	// The end of rows, kept in the argument slot of rows' capacity: every
-	// general register but SP and BP is in use in the loop.
-	LEAQ (BX)(AX*4), AX
-	MOVQ AX, rows_cap+40(FP)
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wg8rdone
+	LEAQ (BX)(R9*4), R9
 
-rowsloop:
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wg8rloop
+
+wg8rploop:
+	MOVLQSX 64(BX), R12
+	MOVQ R12, DI
+	SHLQ $4, DI
+	PREFETCHT0 (DX)(DI*1)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
 	MOVLQSX (BX), R10
 	MOVQ R10, AX
 	SHLQ $4, AX
 	MOVOU (DX)(AX*1), X0
-	LEAQ (SI)(R10*8), R10
-	ROW
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	WG(2, 8448, R14, X3)
+	WG(3, 12672, R15, X4)
+	WG(4, 16896, AX, X1)
+	WG(5, 21120, R13, X2)
+	WG(6, 25344, R14, X3)
+	WG(7, 29568, R15, X4)
 	ADDQ $4, BX
 	CMPQ BX, rows_cap+40(FP)
-	JB rowsloop
+	JB wg8rploop
+	CMPQ BX, R9
+	JAE wg8rdone
 
-rowsdone:
+wg8rloop:
+	MOVLQSX (BX), R10
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	WG(2, 8448, R14, X3)
+	WG(3, 12672, R15, X4)
+	WG(4, 16896, AX, X1)
+	WG(5, 21120, R13, X2)
+	WG(6, 25344, R14, X3)
+	WG(7, 29568, R15, X4)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wg8rloop
+
+wg8rdone:
 	RET
 
-// func histRange8(h, bins, gp unsafe.Pointer, n int, off *[8]uintptr)
-TEXT ·histRange8(SB), NOSPLIT, $0-40
-	PBASES(off+32)
+// func histRangeWide8(h, bins, gp unsafe.Pointer, n int, nf int)
+TEXT ·histRangeWide8(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
 	MOVQ bins+8(FP), R10
 	MOVQ gp+16(FP), DX
-	MOVQ n+24(FP), SI
-	TESTQ SI, SI
-	JLE rangedone
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wg8gdone
 
-rangeloop:
+wg8gloop:
 	MOVOU (DX), X0
-	ROW
-	ADDQ $8, R10
 	ADDQ $16, DX
-	DECQ SI
-	JNZ rangeloop
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	WG(2, 8448, R14, X3)
+	WG(3, 12672, R15, X4)
+	WG(4, 16896, AX, X1)
+	WG(5, 21120, R13, X2)
+	WG(6, 25344, R14, X3)
+	WG(7, 29568, R15, X4)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wg8gloop
 
-rangedone:
+wg8gdone:
 	RET
 
-// PFEAT adds CX to the int64 slot of the feature at byte b of the row
-// whose bins R10 points to; B holds the address of the feature's first
-// slot.
-#define PFEAT(b, B) \
-	MOVBQZX b(R10), AX; \
-	ADDQ CX, (B)(AX*8)
-
-#define PROW \
-	PFEAT(0, R8); \
-	PFEAT(1, R9); \
-	PFEAT(2, R11); \
-	PFEAT(3, R12); \
-	PFEAT(4, R13); \
-	PFEAT(5, R14); \
-	PFEAT(6, R15); \
-	PFEAT(7, DI)
-
-// func histRowsPacked8(h, bins, gq unsafe.Pointer, rows []int32, off *[8]uintptr)
-TEXT ·histRowsPacked8(SB), NOSPLIT, $0-56
-	PBASES(off+48)
+// func histRowsWide4(h, bins, gp unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsWide4(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
 	MOVQ bins+8(FP), SI
-	MOVQ gq+16(FP), DX
+	MOVQ gp+16(FP), DX
 	MOVQ rows_base+24(FP), BX
-	MOVQ rows_len+32(FP), AX
-	TESTQ AX, AX
-	JLE prowsdone
-	// The end of rows, kept in the argument slot of rows' capacity: every
-	// general register but SP and BP is in use in the loop.
-	LEAQ (BX)(AX*4), AX
-	MOVQ AX, rows_cap+40(FP)
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wg4rdone
+	LEAQ (BX)(R9*4), R9
 
-prowsloop:
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wg4rloop
+
+wg4rploop:
+	MOVLQSX 64(BX), R12
+	MOVQ R12, DI
+	SHLQ $4, DI
+	PREFETCHT0 (DX)(DI*1)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
 	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), CX
-	LEAQ (SI)(R10*8), R10
-	PROW
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	WG(2, 8448, R14, X3)
+	WG(3, 12672, R15, X4)
 	ADDQ $4, BX
 	CMPQ BX, rows_cap+40(FP)
-	JB prowsloop
+	JB wg4rploop
+	CMPQ BX, R9
+	JAE wg4rdone
 
-prowsdone:
+wg4rloop:
+	MOVLQSX (BX), R10
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	WG(2, 8448, R14, X3)
+	WG(3, 12672, R15, X4)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wg4rloop
+
+wg4rdone:
 	RET
 
-// func histRangePacked8(h, bins, gq unsafe.Pointer, n int, off *[8]uintptr)
-TEXT ·histRangePacked8(SB), NOSPLIT, $0-40
-	PBASES(off+32)
+// func histRangeWide4(h, bins, gp unsafe.Pointer, n int, nf int)
+TEXT ·histRangeWide4(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
 	MOVQ bins+8(FP), R10
-	MOVQ gq+16(FP), DX
-	MOVQ n+24(FP), SI
-	TESTQ SI, SI
-	JLE prangedone
+	MOVQ gp+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wg4gdone
 
-prangeloop:
-	MOVQ (DX), CX
-	PROW
-	ADDQ $8, R10
-	ADDQ $8, DX
-	DECQ SI
-	JNZ prangeloop
+wg4gloop:
+	MOVOU (DX), X0
+	ADDQ $16, DX
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	WG(2, 8448, R14, X3)
+	WG(3, 12672, R15, X4)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wg4gloop
 
-prangedone:
+wg4gdone:
+	RET
+
+// func histRowsWide2(h, bins, gp unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsWide2(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gp+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wg2rdone
+	LEAQ (BX)(R9*4), R9
+
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wg2rloop
+
+wg2rploop:
+	MOVLQSX 64(BX), R12
+	MOVQ R12, DI
+	SHLQ $4, DI
+	PREFETCHT0 (DX)(DI*1)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+	MOVLQSX (BX), R10
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	ADDQ $4, BX
+	CMPQ BX, rows_cap+40(FP)
+	JB wg2rploop
+	CMPQ BX, R9
+	JAE wg2rdone
+
+wg2rloop:
+	MOVLQSX (BX), R10
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wg2rloop
+
+wg2rdone:
+	RET
+
+// func histRangeWide2(h, bins, gp unsafe.Pointer, n int, nf int)
+TEXT ·histRangeWide2(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), R10
+	MOVQ gp+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wg2gdone
+
+wg2gloop:
+	MOVOU (DX), X0
+	ADDQ $16, DX
+	WG(0, 0, AX, X1)
+	WG(1, 4224, R13, X2)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wg2gloop
+
+wg2gdone:
+	RET
+
+// func histRowsWide1(h, bins, gp unsafe.Pointer, rows []int32, nf int)
+TEXT ·histRowsWide1(SB), NOSPLIT, $0-56
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gp+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ nf+48(FP), R11
+	TESTQ R9, R9
+	JLE wg1rdone
+	LEAQ (BX)(R9*4), R9
+
+	// Rows D = 16 ahead are prefetched (their bins and value) while
+	// there are any: scattered rows miss the cache otherwise.
+	LEAQ -64(R9), CX
+	MOVQ CX, rows_cap+40(FP)
+	CMPQ BX, CX
+	JAE wg1rloop
+
+wg1rploop:
+	MOVLQSX 64(BX), R12
+	MOVQ R12, DI
+	SHLQ $4, DI
+	PREFETCHT0 (DX)(DI*1)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+	MOVLQSX (BX), R10
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	ADDQ $4, BX
+	CMPQ BX, rows_cap+40(FP)
+	JB wg1rploop
+	CMPQ BX, R9
+	JAE wg1rdone
+
+wg1rloop:
+	MOVLQSX (BX), R10
+	MOVQ R10, AX
+	SHLQ $4, AX
+	MOVOU (DX)(AX*1), X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	WG(0, 0, AX, X1)
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wg1rloop
+
+wg1rdone:
+	RET
+
+// func histRangeWide1(h, bins, gp unsafe.Pointer, n int, nf int)
+TEXT ·histRangeWide1(SB), NOSPLIT, $0-40
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), R10
+	MOVQ gp+16(FP), DX
+	MOVQ n+24(FP), R9
+	MOVQ nf+32(FP), R11
+	TESTQ R9, R9
+	JLE wg1gdone
+
+wg1gloop:
+	MOVOU (DX), X0
+	ADDQ $16, DX
+	WG(0, 0, AX, X1)
+	ADDQ R11, R10
+	DECQ R9
+	JNZ wg1gloop
+
+wg1gdone:
 	RET

@@ -1,17 +1,19 @@
 package boost
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestHistKernel8 checks the eight-feature histogram kernels (histRows8,
-// histRange8 and their packed forms: assembly on amd64) against a plain
-// loop over the same rows, with values of both signs and large
-// magnitudes.
-func TestHistKernel8(t *testing.T) {
+// TestHistCompact checks the compact-layout histogram loops (histRows,
+// histRange and their packed forms, used when wide buffers would be too
+// large) against a plain loop over the same rows, with values of both
+// signs and large magnitudes.
+func TestHistCompact(t *testing.T) {
 	const n = 5000
 	cols, price := benchHousing(n, 3)
 	d, err := NewDMatrix32(cols, price)
@@ -95,5 +97,94 @@ func TestHistKernel8(t *testing.T) {
 				t.Errorf("histRangePacked(%d, %d) (-want +got):\n%s", r[0], r[1], diff)
 			}
 		})
+	}
+}
+
+// TestWideHistMatchesCompact builds the histograms of the root and of
+// scattered child nodes in the wide layout (hist_wide.go: assembly
+// kernels on amd64, groups of 8, 4, 2 and 1 features) and in the compact
+// one, for feature counts that use every group size, with packed and
+// general gradient pairs of both signs and large magnitudes, and
+// requires the same sums.
+func TestWideHistMatchesCompact(t *testing.T) {
+	const n = 3000
+	for _, nf := range []int{1, 2, 3, 5, 7, 8, 9, 13, 28} {
+		for _, threads := range []int{1, 2} {
+			rng := rand.New(rand.NewPCG(uint64(nf), 9))
+			cols := make([][]float32, nf)
+			for f := range cols {
+				cols[f] = make([]float32, n)
+				card := []int{2, 5, 300, 1000}[f%4] // few values to more than 256
+				for i := range cols[f] {
+					cols[f][i] = float32(rng.IntN(card))
+					if f%5 == 4 && rng.IntN(10) == 0 {
+						cols[f][i] = float32(math.NaN())
+					}
+				}
+			}
+			d, err := NewDMatrix32(cols, make([]float32, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := buildCuts(d, 256, 1)
+			for _, packed := range []bool{true, false} {
+				s := newShard(d, 0, c, 1, threads)
+				s.gp = make([]gpair, n)
+				s.gq = make([]int64, n)
+				for i := range n {
+					s.gp[i] = gpair{rng.Int64N(1<<50) - 1<<49, rng.Int64N(1 << 50)}
+					s.gq[i] = (rng.Int64N(1<<30)-1<<29)<<countBits | 1
+				}
+				s.packed, s.hq = packed, 3
+				s.lo, s.hi = []int32{0}, []int32{n}
+				s.finals = nil
+				build := func(wide bool, nodes []int32) [][]gpair {
+					s.wide = wide
+					return s.buildHists(nodes, nil)
+				}
+				name := fmt.Sprintf("nf=%d/threads=%d/packed=%v", nf, threads, packed)
+				if diff := cmp.Diff(build(false, []int32{0}), build(true, []int32{0}), cmp.AllowUnexported(gpair{})); diff != "" {
+					t.Fatalf("%s: root (-compact +wide):\n%s", name, diff)
+				}
+				s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: int32(nf - 1), bin: 1}})
+				if diff := cmp.Diff(build(false, []int32{1, 2}), build(true, []int32{1, 2}), cmp.AllowUnexported(gpair{})); diff != "" {
+					t.Fatalf("%s: children (-compact +wide):\n%s", name, diff)
+				}
+			}
+		}
+	}
+}
+
+// TestBinColumnMatchesBinOf bins values around every cut, below the
+// first, above the last, signed zeros and NaN with binColumn and with
+// cuts.binOf, for cut lists of several lengths.
+func TestBinColumnMatchesBinOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range []int{1, 2, 3, 7, 64, 255, 256} {
+		cv := make([]float32, 0, k)
+		v := float32(-3)
+		for range k {
+			v += float32(rng.IntN(4)+1) * 0.25
+			cv = append(cv, v)
+		}
+		if k == 7 {
+			cv[2] = 0 // a cut at zero, for the signed zeros
+		}
+		c := &cuts{vals: [][]float32{cv}}
+		col := []float32{float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1)), 0, float32(math.Copysign(0, -1)),
+			cv[0] - 1, cv[k-1] + 1}
+		for _, x := range cv {
+			col = append(col, x, math.Nextafter32(x, -10), math.Nextafter32(x, 10))
+		}
+		for range 500 {
+			col = append(col, cv[0]-1+rng.Float32()*(cv[k-1]-cv[0]+2))
+		}
+		got := make([]uint8, len(col))
+		binColumn(got, col, cv)
+		for i, x := range col {
+			if want := c.binOf(0, x); got[i] != want {
+				t.Errorf("%d cuts: bin of %v = %d, binOf gives %d", k, x, got[i], want)
+			}
+		}
 	}
 }

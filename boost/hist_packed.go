@@ -1,9 +1,5 @@
 package boost
 
-import (
-	"unsafe"
-)
-
 // Packed histograms
 //
 // When every row has the same hessian (squared error, absolute error and
@@ -26,7 +22,7 @@ func unpack(v, hq int64) gpair {
 }
 
 // buildHistsPacked is buildHists for packed mode.
-func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
+func (s *shard) buildHistsPacked(nodes []int32, free *histFree) [][]gpair {
 	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }
 	var tasks []task
@@ -69,7 +65,7 @@ func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
 				acc[i] += v
 			}
 		}
-		o := make([]gpair, slots)
+		o := free.get(slots)
 		for i, v := range acc {
 			o[i] = unpack(v, s.hq)
 		}
@@ -86,15 +82,6 @@ func (s *shard) buildHistsPacked(nodes []int32) [][]gpair {
 func (s *shard) histRowsPacked(h []int64, rows []int32) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= s.n*8 && len(s.gq) >= s.n && len(rows) > 0 {
-		// Every slot off[f]+bin is below totalSlots (a feature's bins, its
-		// missing slot included, end below the next feature's offset), and
-		// every row in pos is below s.n, so in bins and gq.
-		offs := slotOffsets8(off, 8)
-		histRowsPacked8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(unsafe.SliceData(s.bins)),
-			unsafe.Pointer(unsafe.SliceData(s.gq)), rows, &offs)
-		return
-	}
 	for _, r := range rows {
 		p := s.gq[r]
 		b := s.bins[int(r)*nf : int(r)*nf+nf]
@@ -108,12 +95,6 @@ func (s *shard) histRowsPacked(h []int64, rows []int32) {
 func (s *shard) histRangePacked(h []int64, lo, hi int) {
 	nf := s.nf
 	off := s.cuts.off[:nf]
-	if nf == 8 && len(h) >= s.cuts.totalSlots() && len(s.bins) >= hi*8 && len(s.gq) >= hi && lo >= 0 && lo < hi {
-		offs := slotOffsets8(off, 8)
-		histRangePacked8(unsafe.Pointer(unsafe.SliceData(h)), unsafe.Pointer(&s.bins[lo*8]),
-			unsafe.Pointer(&s.gq[lo]), hi-lo, &offs)
-		return
-	}
 	for r := lo; r < hi; r++ {
 		p := s.gq[r]
 		b := s.bins[r*nf : r*nf+nf]

@@ -131,6 +131,9 @@ type trainer struct {
 	// cluster; training then resumes from the last checkpoint.
 	restore         func(ctx context.Context, err error) error
 	checkpointEvery int
+
+	// free recycles node histograms from tree to tree.
+	free histFree
 }
 
 func (t *trainer) threads() int {
@@ -359,7 +362,7 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	}
 	sampleSeed := mix64(cfg.Seed ^ mix64(uint64(iter)+0x5bd1e995))
 	gr := &grower{cfg: cfg, cuts: t.cuts, cl: t.cl, nf: t.cuts.numFeatures(), total: rows, needRows: t.obj.name == ObjAbsoluteError,
-		params: newSplitParams(cfg)}
+		params: newSplitParams(cfg), threads: t.threads(), free: &t.free}
 	for k := 0; k < groups; k++ {
 		sum := sums[0][k]
 		for i := 1; i < nShards; i++ {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sagepipe/sagepipe/internal/synth"
 )
 
 // benchHousing draws n rows of eight housing-like features (a mix of
@@ -100,12 +102,19 @@ func BenchmarkTrain(b *testing.B) {
 	}
 }
 
-// benchShard bins n generated rows and quantises squared-error gradients
-// at margin 0, as the first round of training does.
+// benchShard bins n generated housing rows and quantises squared-error
+// gradients at margin 0, as the first round of training does.
 func benchShard(b *testing.B, n, threads int, packed bool) *shard {
 	b.Helper()
 	cols, price := benchHousing(n, 7)
-	d, err := NewDMatrix32(cols, price)
+	return benchShardOf(b, cols, price, threads, packed)
+}
+
+// benchShardOf is benchShard for the given columns and labels.
+func benchShardOf(b *testing.B, cols [][]float32, label []float32, threads int, packed bool) *shard {
+	b.Helper()
+	n := len(label)
+	d, err := NewDMatrix32(cols, label)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -131,30 +140,54 @@ func benchShard(b *testing.B, n, threads int, packed bool) *shard {
 	return s
 }
 
-// BenchmarkBuildHist times building the histograms of 800,000 rows × 8
-// features (1,280 bins): the root (all rows in order) and the four nodes
-// of depth 2 (rows reached through the partition), with packed
-// (constant-hessian) and general gradient pairs.
+// BenchmarkBuildHist times building the histograms of 800,000 rows of
+// the housing data (8 features, 1,280 bins) and of the HIGGS-like data
+// of internal/synth (28 features, 256 bins each): the root (all rows in
+// order) and the four nodes of depth 2 (rows reached through the
+// partition), with packed (constant-hessian) and general gradient pairs,
+// in the wide and the compact layout of the workers'
+// buffers.
 func BenchmarkBuildHist(b *testing.B) {
 	const n = 800_000
-	for _, packed := range []bool{true, false} {
-		for _, threads := range []int{1, 2} {
-			s := benchShard(b, n, threads, packed)
-			name := fmt.Sprintf("packed=%v/threads=%d", packed, threads)
-			b.Run("root/"+name, func(b *testing.B) {
-				b.SetBytes(n * 8)
-				for i := 0; i < b.N; i++ {
-					s.buildHists([]int32{0})
+	higgs := synth.Higgs(n, 7)
+	data := []struct {
+		name  string
+		cols  [][]float32
+		label []float32
+		wide  []bool
+	}{
+		{"housing", nil, nil, []bool{true, false}},
+		{"higgs", higgs.Cols, higgs.Target, []bool{true, false}},
+	}
+	data[0].cols, data[0].label = benchHousing(n, 7)
+	for _, dt := range data {
+		for _, packed := range []bool{true, false} {
+			for _, threads := range []int{1, 2} {
+				s := benchShardOf(b, dt.cols, dt.label, threads, packed)
+				for _, wide := range dt.wide {
+					s.beginTree(0, 1, 1, math.MaxUint64, 0, packed)
+					s.wide = wide
+					name := fmt.Sprintf("%s/packed=%v/wide=%v/threads=%d", dt.name, packed, wide, threads)
+					b.Run("root/"+name, func(b *testing.B) {
+						b.SetBytes(int64(n * len(dt.cols)))
+						cpu0 := cpuTime()
+						for i := 0; i < b.N; i++ {
+							s.buildHists([]int32{0}, nil)
+						}
+						b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+					})
+					s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: 1, bin: 128}})
+					s.applySplits([]splitReq{{node: 1, left: 3, right: 4, feature: 0, bin: 100}, {node: 2, left: 5, right: 6, feature: 4, bin: 60}})
+					b.Run("depth2/"+name, func(b *testing.B) {
+						b.SetBytes(int64(n * len(dt.cols)))
+						cpu0 := cpuTime()
+						for i := 0; i < b.N; i++ {
+							s.buildHists([]int32{3, 4, 5, 6}, nil)
+						}
+						b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+					})
 				}
-			})
-			s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: 1, bin: 128}})
-			s.applySplits([]splitReq{{node: 1, left: 3, right: 4, feature: 0, bin: 100}, {node: 2, left: 5, right: 6, feature: 4, bin: 60}})
-			b.Run("depth2/"+name, func(b *testing.B) {
-				b.SetBytes(n * 8)
-				for i := 0; i < b.N; i++ {
-					s.buildHists([]int32{3, 4, 5, 6})
-				}
-			})
+			}
 		}
 	}
 }
@@ -176,4 +209,34 @@ func BenchmarkApplySplits(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkBinColumn bins 1M uniformly spread values among 255 cuts, as
+// training's binning does for a continuous feature, with binColumn and,
+// for comparison, value by value with cuts.binOf.
+func BenchmarkBinColumn(b *testing.B) {
+	const n = 1 << 20
+	rng := rand.New(rand.NewPCG(3, 4))
+	cv := make([]float32, 255)
+	for i := range cv {
+		cv[i] = float32(i+1) / 256
+	}
+	col := make([]float32, n)
+	for i := range col {
+		col[i] = rng.Float32()
+	}
+	out := make([]uint8, n)
+	b.Run("binColumn", func(b *testing.B) {
+		for range b.N {
+			binColumn(out, col, cv)
+		}
+	})
+	c := &cuts{vals: [][]float32{cv}}
+	b.Run("binOf", func(b *testing.B) {
+		for range b.N {
+			for i, x := range col {
+				out[i] = c.binOf(0, x)
+			}
+		}
+	})
 }
