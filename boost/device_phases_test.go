@@ -30,6 +30,9 @@ func newPhaseRig(tb testing.TB, d *DMatrix, params map[string]any, open deviceOp
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if _, ok := params["max_bin"]; !ok {
+		cfg.MaxBin = 255 // the device path refuses aliased bins (TestDeviceRefusesAliasedBins)
+	}
 	tr, err := newTrainer(cfg, d, TrainOptions{})
 	if err != nil {
 		tb.Fatal(err)

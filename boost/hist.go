@@ -90,10 +90,11 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 
 // binColumn sets out[i] to the bin of col[i] among the cut values cv,
 // as cuts.binOf does: the first b with col[i] < cv[b], the last bin for a
-// value at or above every cut, and len(cv) (the missing code) for NaN. The
+// value at or above every cut, and the missing code for NaN. The
 // binary search compares order-preserving integer keys of the floats, so
 // that each halving step is a conditional move: binOf's branches are
-// mispredicted about half the time.
+// mispredicted about half the time. A feature with 256 cuts has its
+// missing code shared with its top bin (see cuts.aliased).
 func binColumn(out []uint8, col []float32, cv []float32) {
 	out = out[:len(col)]
 	if len(cv) == 0 {
@@ -120,7 +121,7 @@ func binColumn(out []uint8, col []float32, cv []float32) {
 		lo += boolInt(keys[lo] <= kx)
 		b := uint8(min(lo, last))
 		if x != x {
-			b = uint8(len(cv))
+			b = uint8(min(len(cv), aliasCode))
 		}
 		out[i] = b
 	}

@@ -96,6 +96,7 @@ func (s *shard) buildHistsWide(nodes []int32, free *histFree) [][]gpair {
 		out[j] = o
 	}
 	s.wpool = append(s.wpool, spare...)
+	s.splitAliased(nodes, out)
 	return out
 }
 

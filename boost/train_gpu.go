@@ -33,6 +33,9 @@ func (t *trainer) runDevice(ctx context.Context, open deviceOpener) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	if err := t.deviceBins(); err != nil {
+		return nil, err
+	}
 	d := t.dtrain
 	data := t.deviceData()
 	// The initial margins: the base margin plus the initial model's trees.
@@ -60,6 +63,26 @@ func (t *trainer) runDevice(ctx context.Context, open deviceOpener) (*Result, er
 		}
 	}
 	return t.finish(), nil
+}
+
+// deviceBins refuses cuts the device cannot bin: a feature with max_bin
+// (256) cuts and missing values shares its missing code with its top bin
+// (see cuts.aliased), which the CPU path tells apart by the value itself
+// and the device kernels do not. With max_bin at most 255 no feature is
+// aliased.
+func (t *trainer) deviceBins() error {
+	for f := range t.cuts.vals {
+		if t.cuts.aliased(f) {
+			name := fmt.Sprintf("f%d", f)
+			if f < len(t.dtrain.names) && t.dtrain.names[f] != "" {
+				name = t.dtrain.names[f]
+			}
+			return &ParamError{Name: "max_bin", Value: t.cfg.MaxBin,
+				Allowed: fmt.Sprintf("at most %d on device %s when a feature has missing values and %d distinct cuts (feature %s)",
+					aliasCode, t.cfg.Device, len(t.cuts.vals[f]), name)}
+		}
+	}
+	return nil
 }
 
 // deviceErr marks a device failure as a training failure; parameter

@@ -28,7 +28,7 @@ func TestCUDATrainingMatchesCPU(t *testing.T) {
 	}{
 		{"1M x 8 squared error", 1_000_000, 8, "reg", 10, map[string]any{"max_depth": 6}, false},
 		{"1M x 8 logistic with missing values", 1_000_000, 8, "binary", 10,
-			map[string]any{"objective": ObjBinaryLogistic, "max_depth": 6}, false},
+			map[string]any{"objective": ObjBinaryLogistic, "max_depth": 6, "max_bin": 255}, false},
 		{"1M x 8 softmax subsampled", 1_000_000, 8, "multi", 5,
 			map[string]any{"objective": ObjMultiSoftprob, "num_class": 3, "subsample": 0.8, "colsample_bynode": 0.8}, false},
 		{"10M x 28 logistic", 10_000_000, 28, "binary", 5,

@@ -3,6 +3,7 @@ package boost
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +57,9 @@ func TestDeviceTrainingMatchesCPU(t *testing.T) {
 			}
 			valid := deviceTestData(t, 500, tc.nf, uint64(900+i), tc.kind, tc.missing)
 			p := map[string]any{"num_boost_round": 6}
+			if tc.missing > 0 {
+				p["max_bin"] = 255 // see TestDeviceRefusesAliasedBins
+			}
 			for k, v := range tc.params {
 				p[k] = v
 			}
@@ -95,7 +99,7 @@ func TestDeviceTrainingMatchesCPU(t *testing.T) {
 func TestDeviceContinuesTraining(t *testing.T) {
 	ctx := context.Background()
 	d := deviceTestData(t, 2000, 6, 5, "binary", 0.05)
-	cfg, err := NewConfig(map[string]any{"objective": ObjBinaryLogistic, "num_boost_round": 3})
+	cfg, err := NewConfig(map[string]any{"objective": ObjBinaryLogistic, "num_boost_round": 3, "max_bin": 255})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,4 +190,28 @@ func TestDeviceErrors(t *testing.T) {
 			t.Errorf("error %v, want context.Canceled", err)
 		}
 	})
+}
+
+// TestDeviceRefusesAliasedBins: a feature with 256 cuts and missing values
+// shares its missing code with its top bin, which only the CPU path tells
+// apart; the device path refuses it at once, naming max_bin and the
+// feature, and trains the same data with max_bin 255.
+func TestDeviceRefusesAliasedBins(t *testing.T) {
+	d := deviceTestData(t, 3000, 4, 3, "reg", 0.1)
+	if err := d.SetFeatureNames([]string{"a", "b", "c", "d"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := NewConfig(map[string]any{"num_boost_round": 2, "device": "cuda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = train(context.Background(), cfg, d, TrainOptions{}, openReference)
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Name != "max_bin" || !errors.Is(err, ErrParam) || !strings.Contains(err.Error(), "feature a") {
+		t.Fatalf("err = %v, want a max_bin ParamError naming feature a", err)
+	}
+	cfg.MaxBin = 255
+	if _, err := train(context.Background(), cfg, d, TrainOptions{}, openReference); err != nil {
+		t.Fatalf("max_bin 255: %v", err)
+	}
 }
