@@ -49,7 +49,7 @@
 //	res.Model.Save(ctx, "model.json")
 //
 // Each feature is cut into at most max_bin (≤ 256) bins from a weighted
-// quantile sketch, so a row is eight uint8 bin indices for eight features.
+// quantile sketch, so a row is one uint8 bin index per feature.
 // A tree grows depthwise (level by level, up to max_depth) or lossguide
 // (best gain first, up to max_leaves): for each node the gradient
 // histogram is built in parallel over rows, only for the smaller child of
