@@ -52,7 +52,7 @@
 // 1.7.4's own weighted quantile sketch, reproduced operation by operation
 // in float32, so the cuts (cut values and the minimum below them) are
 // XGBoost's bit for bit for the same data and weights, whatever the
-// thread count; a row is eight uint8 bin indices for eight features. (A
+// thread count; a row is one uint8 bin index per feature. (A
 // feature with 256 bins and missing values shares its top bin's code with
 // its missing values, which the float value then tells apart.)
 // A tree grows depthwise (level by level, up to max_depth) or lossguide
