@@ -362,16 +362,36 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 	}
 
 	root.rows = gr.total
-	if cfg.GrowPolicy == GrowLossguide {
+	if err := gr.schedule(root, &leaves, expand); err != nil {
+		return Tree{}, nil, err
+	}
+	var leafIDs []int32
+	for n := range tree.Left {
+		if tree.Left[n] == -1 {
+			leafIDs = append(leafIDs, int32(n))
+		}
+	}
+	return tree, leafIDs, nil
+}
+
+// schedule grows a tree from root by the grow policy, with expand
+// splitting nodes into their children and *leaves counting the tree's
+// leaves as expand adds them: lossguide expands the valid node of best
+// gain first until max_leaves, depthwise expands each level's valid nodes
+// (up to max_leaves). Nodes it does not expand give their histograms back.
+// The CPU and device growers share it.
+func (gr *grower) schedule(root *node, leaves *int, expand func([]*node) ([]*node, error)) error {
+	maxLeaves := gr.cfg.MaxLeaves
+	if gr.cfg.GrowPolicy == GrowLossguide {
 		q := &nodeQueue{}
 		if gr.valid(root) {
 			heap.Push(q, root)
 		}
-		for q.Len() > 0 && (cfg.MaxLeaves == 0 || leaves < cfg.MaxLeaves) {
+		for q.Len() > 0 && (maxLeaves == 0 || *leaves < maxLeaves) {
 			nd := heap.Pop(q).(*node)
 			children, err := expand([]*node{nd})
 			if err != nil {
-				return Tree{}, nil, err
+				return err
 			}
 			for _, c := range children {
 				if gr.valid(c) {
@@ -384,34 +404,28 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 		for _, nd := range *q {
 			gr.release(nd)
 		}
-	} else {
-		level := []*node{root}
-		for len(level) > 0 {
-			var todo []*node
-			for _, nd := range level {
-				if gr.valid(nd) && (cfg.MaxLeaves == 0 || leaves+len(todo) < cfg.MaxLeaves) {
-					todo = append(todo, nd)
-				} else {
-					gr.release(nd)
-				}
-			}
-			if len(todo) == 0 {
-				break
-			}
-			next, err := expand(todo)
-			if err != nil {
-				return Tree{}, nil, err
-			}
-			level = next
-		}
+		return nil
 	}
-	var leafIDs []int32
-	for n := range tree.Left {
-		if tree.Left[n] == -1 {
-			leafIDs = append(leafIDs, int32(n))
+	level := []*node{root}
+	for len(level) > 0 {
+		var todo []*node
+		for _, nd := range level {
+			if gr.valid(nd) && (maxLeaves == 0 || *leaves+len(todo) < maxLeaves) {
+				todo = append(todo, nd)
+			} else {
+				gr.release(nd)
+			}
 		}
+		if len(todo) == 0 {
+			return nil
+		}
+		next, err := expand(todo)
+		if err != nil {
+			return err
+		}
+		level = next
 	}
-	return tree, leafIDs, nil
+	return nil
 }
 
 // hists builds the histograms of the nodes on every shard and sums them.

@@ -1,7 +1,6 @@
 package boost
 
 import (
-	"container/heap"
 	"context"
 
 	"github.com/sagepipe/sagepipe/gpu"
@@ -142,41 +141,8 @@ func (gr *grower) growTreeDevice(ctx context.Context, sess gpu.Session, round, k
 	}
 
 	root.rows = gr.total
-	if cfg.GrowPolicy == GrowLossguide {
-		q := &nodeQueue{}
-		if gr.valid(root) {
-			heap.Push(q, root)
-		}
-		for q.Len() > 0 && (cfg.MaxLeaves == 0 || leaves < cfg.MaxLeaves) {
-			nd := heap.Pop(q).(*node)
-			children, err := expand([]*node{nd})
-			if err != nil {
-				return Tree{}, nil, err
-			}
-			for _, c := range children {
-				if gr.valid(c) {
-					heap.Push(q, c)
-				}
-			}
-		}
-	} else {
-		level := []*node{root}
-		for len(level) > 0 {
-			var todo []*node
-			for _, nd := range level {
-				if gr.valid(nd) && (cfg.MaxLeaves == 0 || leaves+len(todo) < cfg.MaxLeaves) {
-					todo = append(todo, nd)
-				}
-			}
-			if len(todo) == 0 {
-				break
-			}
-			next, err := expand(todo)
-			if err != nil {
-				return Tree{}, nil, err
-			}
-			level = next
-		}
+	if err := gr.schedule(root, &leaves, expand); err != nil {
+		return Tree{}, nil, err
 	}
 	var leafIDs []int32
 	for n := range tree.Left {
