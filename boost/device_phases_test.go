@@ -92,6 +92,15 @@ func (r *phaseRig) startTree(tb testing.TB, k int, subsample float64) {
 }
 
 // hists builds the nodes' histograms both ways and checks they are equal.
+// float converts a fixed-point histogram as the grower does.
+func (r *phaseRig) float(h []gpair) []fpair {
+	out := make([]fpair, len(h))
+	for i, v := range h {
+		out[i] = r.gr.toFloat(v)
+	}
+	return out
+}
+
 func (r *phaseRig) hists(tb testing.TB, nodes []int32) [][]gpair {
 	tb.Helper()
 	cpu := r.sh.buildHists(nodes, nil)
@@ -206,18 +215,20 @@ func TestDevicePhasesMatchCPU(t *testing.T) {
 			r := newPhaseRig(t, d, tc.params, openReference)
 			r.startTree(t, 0, tc.subsample)
 			hs := r.hists(t, []int32{0})
-			root := &node{id: 0, hist: hs[0], rows: d.rows}
-			for _, v := range root.hist[r.gr.cuts.off[0]:r.gr.cuts.off[1]] {
-				root.sum = root.sum.add(v)
+			root := &node{id: 0, hist: r.float(hs[0]), rows: d.rows}
+			for _, v := range hs[0][r.gr.cuts.off[0]:r.gr.cuts.off[1]] {
+				root.qsum = root.qsum.add(v)
 			}
+			root.sum = r.gr.toFloat(root.qsum)
 			level := []*node{root}
 			next := int32(1)
+			qsums := map[int32][2]gpair{} // the device's fixed-point child sums by parent
 			for depth := 0; depth < 3; depth++ {
 				var reqs []splitReq
 				var dreqs []gpu.PartitionSplit
 				var eval []gpu.EvalNode
 				for _, nd := range level {
-					eval = append(eval, gpu.EvalNode{Node: nd.id, Sum: gpu.Pair{G: nd.sum.g, H: nd.sum.h}})
+					eval = append(eval, gpu.EvalNode{Node: nd.id, Sum: gpu.Pair{G: nd.qsum.g, H: nd.qsum.h}})
 				}
 				out, err := r.sess.Evaluate(ctx, gpu.SplitParams{Lambda: r.gr.params.lambda, Alpha: r.gr.params.alpha,
 					MinChildWeight: r.gr.params.mcw, MaxDeltaStep: r.gr.params.mds}, eval)
@@ -228,7 +239,9 @@ func TestDevicePhasesMatchCPU(t *testing.T) {
 				for j, nd := range level {
 					r.gr.evaluate(nd, allFeatures(r.gr.nf))
 					got := r.gr.fromDevice(nd, &out[j])
-					if diff := cmp.Diff(nd.best, got, cmp.AllowUnexported(split{}, gpair{})); diff != "" {
+					qsums[nd.id] = [2]gpair{got.qleft, got.qright}
+					got.qleft, got.qright = gpair{}, gpair{} // the CPU's split has only the float sums
+					if diff := cmp.Diff(nd.best, got, cmp.AllowUnexported(split{}, fpair{}, gpair{})); diff != "" {
 						t.Fatalf("depth %d node %d best split (-cpu +device):\n%s", depth, nd.id, diff)
 					}
 					if nd.best.feature < 0 {
@@ -266,12 +279,12 @@ func TestDevicePhasesMatchCPU(t *testing.T) {
 					}
 					nd := splitNodes[j]
 					nextLevel = append(nextLevel,
-						&node{id: rq.left, sum: nd.best.left, depth: depth + 1},
-						&node{id: rq.right, sum: nd.best.right, depth: depth + 1})
+						&node{id: rq.left, sum: nd.best.left, qsum: qsums[nd.id][0], depth: depth + 1},
+						&node{id: rq.right, sum: nd.best.right, qsum: qsums[nd.id][1], depth: depth + 1})
 				}
 				hs := r.hists(t, children)
 				for i, nd := range nextLevel {
-					nd.hist = hs[i]
+					nd.hist = r.float(hs[i])
 				}
 				level = nextLevel
 			}

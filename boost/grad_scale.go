@@ -7,19 +7,21 @@ import (
 
 // Choosing the fixed-point scale
 //
-// A tree's gradients are quantised with one power-of-two scale. Sums must
-// stay within an int64, so the scale follows a bound on the sum of |g|
-// over all rows, not the largest |g| times the row count: one huge
-// gradient then costs only the bits it needs itself, and ordinary
+// Distributed and device training quantise a tree's gradients with one
+// power-of-two scale (single-process training sums float64 in XGBoost's
+// order instead, hist_f64.go). Sums must stay below 2^53, so that they,
+// and every partial sum, difference and conversion split finding makes
+// of them in float64, are exact: the model is then the same whatever the
+// number of shards and on the device. The scale follows a bound on the
+// sum of |g| over all rows, not the largest |g| times the row count: one
+// huge gradient then costs only the bits it needs itself, and ordinary
 // gradients keep their resolution. The bound and the smallest magnitude
 // come from a count of the gradients' float32 exponents, an integer
 // histogram that adds up exactly over threads and shards, so the choice
 // is the same however the rows are split.
 //
 // The packed form (hist_packed.go) has countBits fewer bits than the
-// general one. It is used only when it is exact: rounding gradients to
-// fewer bits than XGBoost's float64 sums keep changes gains that cancel
-// (a split of a large node), and so the trees.
+// general one. It is used only when it is exact.
 
 // expCounts counts values by float32 biased exponent (of |v|): slot 0 holds
 // zeros and subnormals, slot 255 infinities and NaNs.
@@ -126,7 +128,7 @@ func chooseScale(s *gradSummary, rows int) (gradScale, error) {
 	bound := s.gExp.sumBound()
 	var sc gradScale
 	sc.scaleH = fixedScale(s.maxH, rows)
-	sc.scaleG = boundScale(bound, 61)
+	sc.scaleG = boundScale(bound, 53)
 	canPack := s.minH == s.maxH && s.maxH > 0 && rows < 1<<countBits-1
 	if !canPack {
 		return sc, nil

@@ -108,6 +108,15 @@ func (p *splitParams) splitGain(gl, hl, gr, hr float64, parentGain float32) floa
 	return sum - parentGain
 }
 
+// fpair is a gradient/hessian sum in float64, XGBoost's
+// GradientPairPrecise: histograms, node sums and split sums are fpairs,
+// added and subtracted in the order XGBoost 1.7.4's hist method does, so
+// that every rounding is its own.
+type fpair struct{ g, h float64 }
+
+func (a fpair) add(b fpair) fpair { return fpair{a.g + b.g, a.h + b.h} }
+func (a fpair) sub(b fpair) fpair { return fpair{a.g - b.g, a.h - b.h} }
+
 // split is the best split found for a node.
 type split struct {
 	gain        float64
@@ -115,15 +124,18 @@ type split struct {
 	bin         int // left = bins <= bin; -1 = only missing values go left
 	defaultLeft bool
 	cond        float32
-	left, right gpair
+	left, right fpair
+	// qleft and qright are the fixed-point sums of a device split.
+	qleft, qright gpair
 }
 
 // node is a tree node under construction.
 type node struct {
 	id    int32
 	depth int
-	sum   gpair
-	hist  []gpair
+	sum   fpair
+	qsum  gpair // the fixed-point sum, on the device
+	hist  []fpair
 	rows  int
 	best  split
 	stamp int // creation order, XGBoost's tie break in lossguide
@@ -141,13 +153,23 @@ type grower struct {
 	// tree is built (reg:absoluteerror's leaf refresh), which rules out
 	// final splits.
 	needRows bool
-	// scaleG and scaleH are the fixed-point scales of the current tree.
+	// exact is set when the histograms are float64 sums in XGBoost's
+	// order (hist_f64.go), built by a single local shard; otherwise the
+	// shards sum in fixed point (distributed training, the device) with
+	// the scales scaleG and scaleH, and hists converts the sums.
+	exact          bool
 	scaleG, scaleH float64
+	// sparse is set when the training data has missing values: XGBoost
+	// then sums the root's gradients row by row instead of over a
+	// feature's bins.
+	sparse bool
 	// threads is the number of goroutines for the split searches of a
 	// level's nodes (at least 1).
 	threads int
-	// free recycles node histograms (nil: allocate each).
-	free *histFree
+	// free recycles node histograms and qfree the shards' fixed-point
+	// ones (nil: allocate each).
+	free  *histFree[fpair]
+	qfree *histFree[gpair]
 }
 
 // release returns nd's histogram, no longer needed, to the free list.
@@ -156,8 +178,9 @@ func (gr *grower) release(nd *node) {
 	nd.hist = nil
 }
 
-func (gr *grower) toFloat(p gpair) (float64, float64) {
-	return float64(p.g) / gr.scaleG, float64(p.h) / gr.scaleH
+// toFloat converts a fixed-point sum.
+func (gr *grower) toFloat(p gpair) fpair {
+	return fpair{float64(p.g) / gr.scaleG, float64(p.h) / gr.scaleH}
 }
 
 // featureSet returns the features sampled from parent with fraction frac,
@@ -175,26 +198,24 @@ func (gr *grower) featureSet(parent []int, frac float64, key uint64) []int {
 	return p
 }
 
-// evaluate finds the best split of nd over the given features, trying
-// the candidates in XGBoost 1.7's order and keeping the first of equal
-// gains as it does: feature by feature in ascending order, each first
-// forward (bins <= b left, missing values right, b ascending), then, when
-// the feature has missing values in the node, backward (missing values
-// left, b descending, ending with only the missing values left). A gain
+// evaluate finds the best split of nd over the given features as XGBoost
+// 1.7.4's hist evaluator does, with its sums and its order: feature by
+// feature in ascending order, first forward (bins <= b left, b ascending,
+// the left sum accumulated bin by bin and the right one the node's sum
+// minus it), then, when the accumulated sum of all bins is not the node's
+// sum (missing values, or only the rounding of float64 sums), backward
+// (bins >= b right, b descending, accumulated the same way, ending with
+// only the missing values left); of equal gains the first is kept. A gain
 // that overflows float32 is skipped, as XGBoost skips it.
 func (gr *grower) evaluate(nd *node, feats []int) {
 	p := &gr.params
-	G, H := gr.toFloat(nd.sum)
-	parentGain := p.gain(G, H)
+	parentGain := p.gain(nd.sum.g, nd.sum.h)
 	best := split{feature: -1}
-	try := func(f, b int, defLeft bool, left gpair, cond float32) {
-		right := nd.sum.sub(left)
-		gl, hl := gr.toFloat(left)
-		gR, hR := gr.toFloat(right)
-		if hl < p.mcw || hR < p.mcw {
+	try := func(f, b int, defLeft bool, left, right fpair, cond float32) {
+		if left.h < p.mcw || right.h < p.mcw {
 			return
 		}
-		chg := p.splitGain(gl, hl, gR, hR, parentGain)
+		chg := p.splitGain(left.g, left.h, right.g, right.h, parentGain)
 		if math.IsInf(float64(chg), 0) {
 			return
 		}
@@ -204,24 +225,23 @@ func (gr *grower) evaluate(nd *node, feats []int) {
 	}
 	for _, f := range feats {
 		cv := gr.cuts.vals[f]
-		h := nd.hist[gr.cuts.off[f]:gr.cuts.off[f+1]]
-		miss := h[len(cv)]
-		var acc gpair
-		for b := range cv {
+		h := nd.hist[gr.cuts.off[f] : gr.cuts.off[f]+len(cv)]
+		var acc fpair
+		for b := range h {
 			acc = acc.add(h[b])
-			try(f, b, false, acc, cv[b])
+			try(f, b, false, acc, nd.sum.sub(acc), cv[b])
 		}
-		if miss != (gpair{}) {
-			// Going down from the top bin, the left child is the node
-			// minus bins b and above.
-			left := nd.sum
-			for b := len(cv) - 1; b >= 0; b-- {
-				left = left.sub(h[b])
-				if b > 0 {
-					try(f, b-1, true, left, cv[b-1])
-				} else {
-					try(f, -1, true, left, gr.cuts.minVal[f])
-				}
+		if acc == nd.sum {
+			continue
+		}
+		acc = fpair{}
+		for b := len(h) - 1; b >= 0; b-- {
+			acc = acc.add(h[b])
+			left := nd.sum.sub(acc)
+			if b > 0 {
+				try(f, b-1, true, left, acc, cv[b-1])
+			} else {
+				try(f, -1, true, left, acc, gr.cuts.minVal[f])
 			}
 		}
 	}
@@ -240,9 +260,32 @@ func (gr *grower) valid(nd *node) bool {
 
 // leafValue is the leaf value of a node (learning rate applied), the
 // float32 weight times the float32 learning rate, as XGBoost computes it.
-func (gr *grower) leafValue(sum gpair) float32 {
-	g, h := gr.toFloat(sum)
-	return gr.params.weight32(g, h) * float32(gr.params.eta)
+func (gr *grower) leafValue(sum fpair) float32 {
+	return gr.params.weight32(sum.g, sum.h) * float32(gr.params.eta)
+}
+
+// rootSum is the root's gradient sum as XGBoost 1.7.4 computes it: the
+// sum of the first feature's bins, in bin order, for data without missing
+// values, and the sum of every row's gradient, in row order, otherwise.
+// With fixed-point histograms the first feature's slots (its missing
+// slot included) hold every row exactly.
+func (gr *grower) rootSum(ctx context.Context, hist []fpair) (fpair, error) {
+	var sum fpair
+	if gr.exact && gr.sparse {
+		err := gr.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
+			sum = s.gradSum()
+			return nil
+		})
+		return sum, err
+	}
+	n := len(gr.cuts.vals[0])
+	if !gr.exact {
+		n++
+	}
+	for _, v := range hist[gr.cuts.off[0] : gr.cuts.off[0]+n] {
+		sum = sum.add(v)
+	}
+	return sum, nil
 }
 
 // growTree builds the tree of group k in round `round` from the shards'
@@ -272,13 +315,12 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 	}
 	root := &node{id: 0, hist: hists[0]}
 	if gr.nf > 0 {
-		for _, v := range root.hist[gr.cuts.off[0]:gr.cuts.off[1]] {
-			root.sum = root.sum.add(v)
+		if root.sum, err = gr.rootSum(ctx, root.hist); err != nil {
+			return Tree{}, nil, err
 		}
 	}
-	_, h0 := gr.toFloat(root.sum)
-	tree := NewTree(gr.nf, gr.leafValue(root.sum), float32(h0))
-	tree.BaseWeight[0] = gr.params.weight32(gr.toFloat(root.sum)) // the root's weight, as XGBoost records it
+	tree := NewTree(gr.nf, gr.leafValue(root.sum), float32(root.sum.h))
+	tree.BaseWeight[0] = gr.params.weight32(root.sum.g, root.sum.h) // the root's weight, as XGBoost records it
 	if gr.nf == 0 {
 		return tree, []int32{0}, nil
 	}
@@ -292,11 +334,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 		reqs := make([]splitReq, len(nodes))
 		for j, nd := range nodes {
 			b := &nd.best
-			_, hl := gr.toFloat(b.left)
-			_, hR := gr.toFloat(b.right)
-			l, r := tree.AddSplit(int(nd.id), b.feature, b.cond, b.defaultLeft,
-				gr.params.weight32(gr.toFloat(nd.sum)), float32(b.gain),
-				gr.leafValue(b.left), float32(hl), gr.leafValue(b.right), float32(hR))
+			l, r := gr.addSplit(&tree, nd)
 			reqs[j] = splitReq{node: nd.id, left: int32(l), right: int32(r), feature: int32(b.feature),
 				bin: int32(b.bin), defaultLeft: b.defaultLeft,
 				final: !gr.needRows && cfg.MaxDepth > 0 && nd.depth+1 >= cfg.MaxDepth}
@@ -314,16 +352,12 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 			r := &node{id: reqs[j].right, depth: nd.depth + 1, sum: nd.best.right, rows: nd.rows - counts[j], stamp: stamp + 1}
 			stamp += 2
 			children = append(children, l, r)
-			if cfg.MaxDepth > 0 && l.depth >= cfg.MaxDepth {
+			if !gr.childValid(nd, leaves) {
 				gr.release(nd) // the children are leaves: no histograms needed
 				continue
 			}
 			withHist = append(withHist, j)
-			if l.rows <= r.rows {
-				small = append(small, l.id)
-			} else {
-				small = append(small, r.id)
-			}
+			small = append(small, gr.buildChild(nd, l, r).id)
 		}
 		if len(small) == 0 {
 			return children, nil
@@ -419,33 +453,95 @@ func (gr *grower) schedule(root *node, leaves *int, expand func([]*node) ([]*nod
 		if len(todo) == 0 {
 			return nil
 		}
-		next, err := expand(todo)
-		if err != nil {
-			return err
+		// XGBoost expands at most maxNodeBatch nodes of a level at once;
+		// the batches decide which histograms are built together.
+		var next []*node
+		for len(todo) > 0 {
+			batch := todo[:min(len(todo), maxNodeBatch)]
+			todo = todo[len(batch):]
+			children, err := expand(batch)
+			if err != nil {
+				return err
+			}
+			next = append(next, children...)
 		}
 		level = next
 	}
 	return nil
 }
 
-// hists builds the histograms of the nodes on every shard and sums them.
-func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]gpair, error) {
+// maxNodeBatch is the number of nodes of a level XGBoost 1.7.4's driver
+// expands at once (max_node_batch_size).
+const maxNodeBatch = 256
+
+// addSplit adds nd's best split to tree as XGBoost's ApplyTreeSplit does:
+// the node's weight and hessian from the sum of its children's sums (not
+// its own), each child's value from its sum. It returns the children's
+// ids.
+func (gr *grower) addSplit(tree *Tree, nd *node) (int, int) {
+	b := &nd.best
+	sum := b.left.add(b.right)
+	return tree.AddSplit(int(nd.id), b.feature, b.cond, b.defaultLeft,
+		gr.params.weight32(sum.g, sum.h), float32(b.gain),
+		gr.leafValue(b.left), float32(b.left.h), gr.leafValue(b.right), float32(b.right.h))
+}
+
+// childValid reports whether the children of nd, just split with leaves
+// leaves in the tree, may be split in turn and so need histograms
+// (XGBoost's Driver::IsChildValid).
+func (gr *grower) childValid(nd *node, leaves int) bool {
+	if gr.cfg.MaxDepth > 0 && nd.depth+1 >= gr.cfg.MaxDepth {
+		return false
+	}
+	return gr.cfg.MaxLeaves == 0 || leaves < gr.cfg.MaxLeaves
+}
+
+// buildChild returns the child of nd, split into l and r, whose histogram
+// is built (the other's is the parent's minus it): the right one when its
+// hessian sum is below the left one's, as XGBoost chooses.
+func (gr *grower) buildChild(nd, l, r *node) *node {
+	if nd.best.right.h < nd.best.left.h {
+		return r
+	}
+	return l
+}
+
+// hists builds the histograms of the nodes: on the single local shard
+// in XGBoost's order, or on every shard in fixed point, summed exactly and
+// converted.
+func (gr *grower) hists(ctx context.Context, nodes []int32) ([][]fpair, error) {
+	if gr.exact {
+		var out [][]fpair
+		err := gr.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
+			out = s.buildHistsF64(nodes, gr.free)
+			return nil
+		})
+		return out, err
+	}
 	parts := make([][][]gpair, gr.cl.numShards())
 	err := gr.cl.do(ctx, func(_ context.Context, i int, s *shard) error {
-		parts[i] = s.buildHists(nodes, gr.free)
+		parts[i] = s.buildHists(nodes, gr.qfree)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := parts[0]
+	sum := parts[0]
 	for _, p := range parts[1:] {
-		for j := range out {
-			for b := range out[j] {
-				out[j][b] = out[j][b].add(p[j][b])
+		for j := range sum {
+			for b := range sum[j] {
+				sum[j][b] = sum[j][b].add(p[j][b])
 			}
-			gr.free.put(p[j])
+			gr.qfree.put(p[j])
 		}
+	}
+	out := make([][]fpair, len(sum))
+	for j, q := range sum {
+		out[j] = gr.free.get(len(q))
+		for b, v := range q {
+			out[j][b] = gr.toFloat(v)
+		}
+		gr.qfree.put(q)
 	}
 	return out, nil
 }

@@ -34,7 +34,7 @@ func (gr *grower) growTreeDevice(ctx context.Context, sess gpu.Session, round, k
 		}
 		req := make([]gpu.EvalNode, len(nodes))
 		for j, nd := range nodes {
-			req[j] = gpu.EvalNode{Node: nd.id, Sum: gpu.Pair{G: nd.sum.g, H: nd.sum.h}}
+			req[j] = gpu.EvalNode{Node: nd.id, Sum: gpu.Pair{G: nd.qsum.g, H: nd.qsum.h}}
 			if fs := nodeFeats(nd); len(fs) < gr.nf {
 				req[j].Features = make([]int32, len(fs))
 				for i, f := range fs {
@@ -63,12 +63,12 @@ func (gr *grower) growTreeDevice(ctx context.Context, sess gpu.Session, round, k
 			return Tree{}, nil, err
 		}
 		for _, v := range h[gr.cuts.off[0]:gr.cuts.off[1]] {
-			root.sum = root.sum.add(gpair{v.G, v.H})
+			root.qsum = root.qsum.add(gpair{v.G, v.H})
 		}
+		root.sum = gr.toFloat(root.qsum)
 	}
-	_, h0 := gr.toFloat(root.sum)
-	tree := NewTree(gr.nf, gr.leafValue(root.sum), float32(h0))
-	tree.BaseWeight[0] = gr.params.weight32(gr.toFloat(root.sum))
+	tree := NewTree(gr.nf, gr.leafValue(root.sum), float32(root.sum.h))
+	tree.BaseWeight[0] = gr.params.weight32(root.sum.g, root.sum.h)
 	if gr.nf == 0 {
 		return tree, []int32{0}, nil
 	}
@@ -82,11 +82,7 @@ func (gr *grower) growTreeDevice(ctx context.Context, sess gpu.Session, round, k
 		reqs := make([]gpu.PartitionSplit, len(nodes))
 		for j, nd := range nodes {
 			b := &nd.best
-			_, hl := gr.toFloat(b.left)
-			_, hR := gr.toFloat(b.right)
-			l, r := tree.AddSplit(int(nd.id), b.feature, b.cond, b.defaultLeft,
-				gr.params.weight32(gr.toFloat(nd.sum)), float32(b.gain),
-				gr.leafValue(b.left), float32(hl), gr.leafValue(b.right), float32(hR))
+			l, r := gr.addSplit(&tree, nd)
 			reqs[j] = gpu.PartitionSplit{Node: nd.id, Left: int32(l), Right: int32(r), Feature: int32(b.feature),
 				Bin: int32(b.bin), DefaultLeft: b.defaultLeft}
 			leaves++
@@ -99,20 +95,16 @@ func (gr *grower) growTreeDevice(ctx context.Context, sess gpu.Session, round, k
 		var withHist []int
 		children := make([]*node, 0, 2*len(nodes))
 		for j, nd := range nodes {
-			l := &node{id: reqs[j].Left, depth: nd.depth + 1, sum: nd.best.left, rows: int(counts[j]), stamp: stamp}
-			r := &node{id: reqs[j].Right, depth: nd.depth + 1, sum: nd.best.right, rows: nd.rows - int(counts[j]), stamp: stamp + 1}
+			l := &node{id: reqs[j].Left, depth: nd.depth + 1, sum: nd.best.left, qsum: nd.best.qleft, rows: int(counts[j]), stamp: stamp}
+			r := &node{id: reqs[j].Right, depth: nd.depth + 1, sum: nd.best.right, qsum: nd.best.qright, rows: nd.rows - int(counts[j]), stamp: stamp + 1}
 			stamp += 2
 			children = append(children, l, r)
-			if cfg.MaxDepth > 0 && l.depth >= cfg.MaxDepth {
+			if !gr.childValid(nd, leaves) {
 				sess.Release(nd.id) // the children are leaves: no histograms needed
 				continue
 			}
 			withHist = append(withHist, j)
-			if l.rows <= r.rows {
-				small = append(small, l.id)
-			} else {
-				small = append(small, r.id)
-			}
+			small = append(small, gr.buildChild(nd, l, r).id)
 		}
 		if len(small) == 0 {
 			return children, nil
@@ -164,6 +156,7 @@ func (gr *grower) fromDevice(nd *node, s *gpu.Split) split {
 		cond = gr.cuts.vals[f][b]
 	}
 	left := gpair{s.Left.G, s.Left.H}
+	right := nd.qsum.sub(left)
 	return split{gain: float64(s.Gain), feature: f, bin: b, defaultLeft: s.DefaultLeft, cond: cond,
-		left: left, right: nd.sum.sub(left)}
+		left: gr.toFloat(left), right: gr.toFloat(right), qleft: left, qright: right}
 }

@@ -10,12 +10,13 @@ import (
 
 // Histograms in fixed point
 //
-// Gradients and hessians enter the histograms as int64 fixed-point numbers
-// (a power-of-two scale chosen per tree, see grad_scale.go). Integer sums
-// are exact and associative, so a histogram is the same whatever the
-// number of threads or shards that built it, and histogram
-// subtraction (parent − sibling) is exact too. This is how distributed
-// training reproduces the single-process model bit for bit.
+// In distributed and device training, gradients and hessians enter the
+// histograms as int64 fixed-point numbers (a power-of-two scale chosen per
+// tree, see grad_scale.go). Integer sums are exact and associative, so a
+// histogram is the same whatever the number of threads or shards that
+// built it: distributed training gives the same model on any number of
+// actors, and the device the same as the actors. Single-process training
+// sums in float64 as XGBoost does (hist_f64.go).
 
 // gpair is a fixed-point gradient/hessian pair.
 type gpair struct{ g, h int64 }
@@ -24,13 +25,13 @@ func (a gpair) add(b gpair) gpair { return gpair{a.g + b.g, a.h + b.h} }
 func (a gpair) sub(b gpair) gpair { return gpair{a.g - b.g, a.h - b.h} }
 
 // fixedScale returns the power of two by which values of magnitude up to
-// maxAbs are multiplied so that the sum over rows rows stays below 2^61.
+// maxAbs are multiplied so that the sum over rows rows stays below 2^53.
 func fixedScale(maxAbs float64, rows int) float64 {
 	if !(maxAbs > 0) || math.IsInf(maxAbs, 0) {
 		return 1
 	}
 	_, e := math.Frexp(maxAbs * float64(max(rows, 1)))
-	return math.Ldexp(1, 61-e)
+	return math.Ldexp(1, 53-e)
 }
 
 // shard is one part of the training rows, binned, with the state that
@@ -64,6 +65,12 @@ type shard struct {
 	gq     []int64
 	hq     int64 // fixed-point hessian of every row in packed mode
 	qpool  [][]int64
+	// exact mode (hist_f64.go): gh holds the current group's float32
+	// gradient and hessian of every row, interleaved (zeros for rows out
+	// of the round's sample), summed in float64 into buffers from fpool.
+	exact bool
+	gh    []float32
+	fpool [][]float64
 }
 
 // newShard bins d's rows (global numbers first, first+1, ...) with c.
@@ -278,6 +285,12 @@ func hessStats(hf []float32) (maxH, minH float64) {
 // share one int64 (see hist_packed.go).
 func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampleSeed uint64, packed bool) {
 	g := s.groups
+	s.lo, s.hi = append(s.lo[:0], 0), append(s.hi[:0], int32(s.n))
+	s.finals = s.finals[:0]
+	if s.exact {
+		s.beginTreeExact(k, sampleThr, sampleSeed)
+		return
+	}
 	s.packed = packed
 	// Only the form of the gradient pairs in use is allocated.
 	if packed && s.gq == nil {
@@ -324,8 +337,25 @@ func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampl
 			}
 		}
 	})
-	s.lo, s.hi = append(s.lo[:0], 0), append(s.hi[:0], int32(s.n))
-	s.finals = s.finals[:0]
+}
+
+// beginTreeExact is beginTree in exact mode: it copies group k's float
+// gradients into gh.
+func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
+	g := s.groups
+	if s.gh == nil {
+		s.gh = make([]float32, 2*s.n)
+	}
+	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s.pos[i] = int32(i)
+			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
+				s.gh[2*i], s.gh[2*i+1] = 0, 0
+				continue
+			}
+			s.gh[2*i], s.gh[2*i+1] = s.gf[i*g+k], s.hf[i*g+k]
+		}
+	})
 }
 
 // nodeRange grows the node range tables to hold node id.
@@ -342,7 +372,7 @@ const histChunk = 1 << 13
 // buildHists returns the histograms of the given nodes, built in parallel:
 // each worker sums its tasks into private buffers that are then added.
 // The wide and packed paths take the results from free.
-func (s *shard) buildHists(nodes []int32, free *histFree) [][]gpair {
+func (s *shard) buildHists(nodes []int32, free *histFree[gpair]) [][]gpair {
 	if s.wide {
 		return s.buildHistsWide(nodes, free)
 	}
@@ -654,6 +684,18 @@ func (s *shard) addLeaves(k int, leaves []int32, values []float32) {
 	})
 }
 
+// unsampled reports whether row r is out of the round's sample (its
+// hessian is zero).
+func (s *shard) unsampled(r int32) bool {
+	switch {
+	case s.exact:
+		return s.gh[2*r+1] == 0
+	case s.packed:
+		return s.gq[r] == 0
+	}
+	return s.gp[r].h == 0
+}
+
 // residuals returns, for each leaf, the label minus the margin of group k
 // and the weight of its sampled rows (rows with a non-zero hessian).
 func (s *shard) residuals(k int, leaves []int32) (res, wts [][]float32) {
@@ -661,7 +703,7 @@ func (s *shard) residuals(k int, leaves []int32) (res, wts [][]float32) {
 	res, wts = make([][]float32, len(leaves)), make([][]float32, len(leaves))
 	for j, nd := range leaves {
 		for _, r := range s.pos[s.lo[nd]:s.hi[nd]] {
-			if (s.packed && s.gq[r] == 0) || (!s.packed && s.gp[r].h == 0) {
+			if s.unsampled(r) {
 				continue // not in this round's sample
 			}
 			res[j] = append(res[j], s.label[r]-s.margin[int(r)*g+k])

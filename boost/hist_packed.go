@@ -22,7 +22,7 @@ func unpack(v, hq int64) gpair {
 }
 
 // buildHistsPacked is buildHists for packed mode.
-func (s *shard) buildHistsPacked(nodes []int32, free *histFree) [][]gpair {
+func (s *shard) buildHistsPacked(nodes []int32, free *histFree[gpair]) [][]gpair {
 	slots := s.cuts.totalSlots()
 	type task struct{ node, lo, hi int }
 	var tasks []task

@@ -46,7 +46,7 @@ func useWide(nf, totalSlots int) bool {
 // buildHistsWide is buildHists in the wide layout, for packed and general
 // gradient pairs. A worker's buffer is []int64: a packed slot is one
 // int64, a pair slot two (g, h), as gpair lays them out.
-func (s *shard) buildHistsWide(nodes []int32, free *histFree) [][]gpair {
+func (s *shard) buildHistsWide(nodes []int32, free *histFree[gpair]) [][]gpair {
 	nf, slots := s.nf, s.cuts.totalSlots()
 	size := nf * wideStride
 	if !s.packed {
@@ -249,13 +249,13 @@ func (s *shard) histTasks(nodes []int32) []histTask {
 // is split or done, and the next nodes' histograms reuse it, instead of
 // leaving the collector a few megabytes per tree. Safe for concurrent use;
 // a nil *histFree allocates and drops.
-type histFree struct {
+type histFree[T any] struct {
 	mu   sync.Mutex
-	bufs [][]gpair
+	bufs [][]T
 }
 
 // get returns a buffer of slots pairs, not cleared.
-func (f *histFree) get(slots int) []gpair {
+func (f *histFree[T]) get(slots int) []T {
 	if f != nil {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -267,11 +267,11 @@ func (f *histFree) get(slots int) []gpair {
 			}
 		}
 	}
-	return make([]gpair, slots)
+	return make([]T, slots)
 }
 
 // put returns b (nil is ignored) to the list.
-func (f *histFree) put(b []gpair) {
+func (f *histFree[T]) put(b []T) {
 	if f == nil || b == nil {
 		return
 	}

@@ -197,7 +197,7 @@ func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
 					t.Errorf("%s: xgboost: %s", tr.name, res.Models[i].Error)
 					continue
 				}
-				p := map[string]any{"num_boost_round": rounds, "nthread": 2}
+				p := map[string]any{"num_boost_round": rounds, "nthread": 1}
 				for k, v := range tr.params {
 					if k != "tree_method" {
 						p[k] = v

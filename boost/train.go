@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -99,6 +100,7 @@ func train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions, o
 	}
 	s := newShard(dtrain, 0, t.cuts, t.obj.groups, threads)
 	s.setMargin(dtrain, t.base, t.trees, t.info)
+	s.exact = true
 	t.cl = localCluster{s}
 	return t.run(ctx)
 }
@@ -132,8 +134,9 @@ type trainer struct {
 	restore         func(ctx context.Context, err error) error
 	checkpointEvery int
 
-	// free recycles node histograms from tree to tree.
-	free histFree
+	// free and qfree recycle node histograms from tree to tree.
+	free  histFree[fpair]
+	qfree histFree[gpair]
 }
 
 func (t *trainer) threads() int {
@@ -362,7 +365,11 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	}
 	sampleSeed := mix64(cfg.Seed ^ mix64(uint64(iter)+0x5bd1e995))
 	gr := &grower{cfg: cfg, cuts: t.cuts, cl: t.cl, nf: t.cuts.numFeatures(), total: rows, needRows: t.obj.name == ObjAbsoluteError,
-		params: newSplitParams(cfg), threads: t.threads(), free: &t.free}
+		params: newSplitParams(cfg), threads: t.threads(), free: &t.free, qfree: &t.qfree,
+		sparse: slices.Contains(t.cuts.hasMiss, true)}
+	if lc, ok := t.cl.(localCluster); ok && len(lc) == 1 && lc[0].exact {
+		gr.exact = true
+	}
 	for k := 0; k < groups; k++ {
 		sum := sums[0][k]
 		for i := 1; i < nShards; i++ {
