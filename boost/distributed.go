@@ -157,8 +157,9 @@ func (c *actorCluster) shutdown() {
 // and, as in XGBoost, generally differ from single-process cuts when there
 // is more than one actor. Every tree node's histogram is the exact sum
 // (all-reduce) of the actors' fixed-point histograms, so the model is, bit
-// for bit, the one Train would grow with those cuts (Train's own with one
-// actor), whatever the actors' thread counts.
+// for bit, the same on any number of actors with the same cuts, whatever
+// their thread counts (Train sums in float64 in XGBoost's order instead,
+// so its model can differ from one actor's in the last bits).
 //
 // When an actor dies (killed, or crashed), it is replaced by a new one in
 // its bundle, up to dopt.MaxActorRestarts times, and training resumes from the last

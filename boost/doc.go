@@ -64,11 +64,16 @@
 // 1.7.4's order (per feature: missing values right with the threshold
 // rising, then missing values left with it falling; the first of equal
 // gains wins), and leaf values, gains and covers are computed with its
-// float32 and float64 operations in its order. So on data whose gradient
-// sums are exact in both libraries, the trained trees are XGBoost's bit
-// for bit; elsewhere XGBoost's float64 histogram sums (whose rounding
-// depends on its row order and thread count) and our exact fixed-point
-// ones (see below) can differ in the last bits. A split gain that
+// float32 and float64 operations in its order. Histogram sums are
+// float64, added exactly as XGBoost's hist method adds them with the same
+// nthread (its row blocks, its per-thread buffers and their reduction
+// order, its choice of the child to build and the sibling to subtract),
+// so given the same gradients the trained trees are XGBoost's bit for
+// bit, with one thread or several (like XGBoost's, they depend on the
+// thread count). Some objectives' float32 gradients can differ from
+// XGBoost's in a last bit for a few rows (its C library's expf, logf and
+// log1pf round a few arguments differently), which then shows in the
+// trees' last bits. A split gain that
 // overflows float32 is skipped, as XGBoost
 // skips it; a gradient or tree value beyond float32's range fails training
 // with [ErrTrain]. Infinite labels and features are refused, as XGBoost
@@ -91,7 +96,8 @@
 // phase of a round there through package gpu: gradients (squared error,
 // logistic and softmax objectives), fixed-point histograms, split
 // evaluation, row partitioning and the training margins. The trees are
-// the CPU path's, bit for bit. The CUDA code is compiled only with the
+// those of the fixed-point CPU path that distributed training uses, bit
+// for bit (not single-process training's float64 sums). The CUDA code is compiled only with the
 // cuda build tag; in a build without it, device "cuda" fails with an
 // error matching [ErrNoGPU] that names the tag.
 //
@@ -105,12 +111,15 @@
 //
 // # Determinism and distributed training
 //
-// Gradients enter the histograms as int64 fixed-point values, so a
-// histogram sum does not depend on how rows are split among threads or
-// machines. Each tree's scale is a power of two chosen from an exact
-// count of the gradients' float32 exponents: it follows the sum of their
-// magnitudes rather than the largest one, so a single huge gradient does
-// not round the others away, and the sums are exact whenever the
+// [Train] on one machine sums in float64 in XGBoost's order (above).
+// Distributed and device training enter the gradients into the histograms
+// as int64 fixed-point values instead, so that a histogram sum does not
+// depend on how rows are split among threads or machines. Each tree's
+// scale is a power of two chosen from an exact count of the gradients'
+// float32 exponents: it follows the sum of their magnitudes rather than
+// the largest one, so a single huge gradient does not round the others
+// away, and every sum stays below 2^53 so that split finding on it in
+// float64 is exact too. The sums are exact whenever the
 // gradients' dynamic range allows it. [TrainDistributed] uses that: the rows are split into
 // NumActors shards held by actors of an [actor.System], each actor bins
 // its shard and builds its part of every node's histogram, and the driver

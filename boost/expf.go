@@ -2,103 +2,91 @@ package boost
 
 import "math"
 
-// Fast float32 exp
+// float32 exp as XGBoost's C library computes it
 //
-// XGBoost computes its logistic and softmax transforms with C's expf. Ours
-// must give the same float32 for every input, and the reference is the
-// float64 exp rounded to float32: float32(math.Exp(float64(x))). Calling
-// math.Exp for every row is a large share of logistic training, so expf
-// evaluates the float64 exp itself, to a known accuracy, and rounds that:
+// XGBoost computes its logistic and softmax transforms and the log-link
+// objectives' gradients with C's expf. glibc's expf (2.28 and later, the
+// algorithm of ARM's optimized routines) is not correctly rounded: it
+// evaluates 2^(k/32)·p(r) in float64 with a cubic polynomial and rounds
+// that, so for a few inputs in a thousand its float32 differs by one unit
+// in the last place from the correctly rounded exp. To give XGBoost's
+// gradients bit for bit, expf repeats glibc's steps exactly, in the form
+// its x86-64 build selects on processors with FMA (every x86-64 since
+// 2013; its aarch64 build contracts the same operations): math.FMA where
+// that build fuses a multiply and an add, the same 32-entry table, the
+// same polynomial and the same special cases. TestExpfMatchesLibm checks
+// it against the C library itself.
 //
-//   - Reduction: x = (64k + j)·ln2/64 + r with |r| <= ln2/128, so
-//     exp(x) = 2^k · 2^(j/64) · exp(r). k·ln2/64 is subtracted in two parts
-//     (a 32-bit head, exact in the product, and a tail), and 2^(j/64) comes
-//     from a table of correctly rounded float64 values.
-//   - exp(r) is the Taylor polynomial of degree 5, evaluated by Estrin's
-//     scheme (pairs of terms) for a short dependency chain. Its truncation
-//     error is below r^6/720 <= 2^-48.7; the rounding of the table, the
-//     reduction and the polynomial steps add a few 2^-53. The float64
-//     result is within 2^-47 (relative) of exp(x), and math.Exp within a
-//     few float64 ulps.
-//   - Rounding to float32 keeps 24 of the 53 significand bits. Both values
-//     round to the same float32 unless a rounding midpoint (a 29-bit tail
-//     of exactly 1000…0) lies between them. expf therefore falls back to
-//     math.Exp when the tail of its own result is within expfTol = 1024
-//     float64 ulps (about 2^-43 relative, far more than the two errors) of
-//     the midpoint: about four inputs in a million.
-//   - Inputs whose float32 result would be subnormal, zero or infinite, and
-//     NaN, also go to math.Exp: outside [expfMin, expfMax] the rounding
-//     point moves, and those inputs are rare in training.
-//   - expfs and expfBlock run the same steps over a slice, written out in
-//     the loop. They convert float32 to float64 with integer operations
-//     (for normal inputs): the conversion instruction writes half a
-//     register and would chain every element to the previous one.
+// For x = k·ln2/32 + r/(32/ln2), |r| <= 1/2:
 //
-// TestExpfExhaustive checks every one of the 2^32 float32 inputs against
-// the reference when BOOST_EXPF_EXHAUSTIVE is set.
+//	z  = fma(32/ln2, x, 1.5·2^52)         k in its low bits
+//	r  = fma(32/ln2, x, -(z - 1.5·2^52))
+//	s  = 2^(k/32) from the table, its exponent raised by k>>5
+//	y  = fma(fma(r, C0, C1), r·r, fma(r, C2, 1)) · s
 
-const (
-	expfTableBits = 6
-	expfN         = 1 << expfTableBits
-	// expfMin and expfMax bound the inputs evaluated here: exp(-87.3) is
-	// just above the smallest normal float32 (2^-126 ~ exp(-87.34)), and
-	// exp(88.7) is below the largest float32 (~ exp(88.72)).
-	expfMin = -87.3
-	expfMax = 88.7
-	// expfAbsMaxBits is the largest float32 below 87.3, the bound of the
-	// block loops (expfs), which use one bound for both signs.
-	expfAbsMaxBits = 0x42ae9999
-	// expfTol is the half-width, in float64 ulps, of the window around a
-	// float32 rounding midpoint in which expf defers to math.Exp.
-	expfTol = 1 << 10
-	// expfShift rounds to an integer by addition: 1.5·2^52.
-	expfShift = 0x1.8p52
-	// expfInvLn2N is 64/ln2; expfLn2NHi + expfLn2NLo is ln2/64, the head
-	// with its low 21 bits zero so that k·head is exact for |k| < 2^21.
-	expfInvLn2N = expfN / math.Ln2
-)
-
-var (
-	expfLn2NHi = math.Float64frombits(math.Float64bits(math.Ln2/expfN) &^ (1<<21 - 1))
-	expfLn2NLo = math.Ln2/expfN - expfLn2NHi
-	// expfTable[j] holds the bits of 2^(j/64), correctly rounded.
-	expfTable = func() (t [expfN]uint64) {
-		for j := range t {
-			t[j] = math.Float64bits(math.Exp2(float64(j) / expfN))
-		}
-		return t
-	}()
-)
-
-// expf emulates C's expf as XGBoost's transforms see it: the float64 exp
-// rounded to float32. It returns exactly float32(math.Exp(float64(x))) for
-// every x.
-func expf(x float32) float32 {
-	xd := float64(x)
-	if !(xd >= expfMin && xd <= expfMax) {
-		return float32(math.Exp(xd))
-	}
-	y := expf64(xd)
-	// The 29 bits that float32 rounding drops; a midpoint is 1<<28.
-	tail := math.Float64bits(y) & (1<<29 - 1)
-	if tail-(1<<28-expfTol) <= 2*expfTol {
-		return float32(math.Exp(xd))
-	}
-	return float32(y)
+// expfTab holds glibc's __exp2f_data.tab: the bits of 2^(i/32) less
+// i<<47, so that adding k<<47 gives 2^(k/32).
+var expfTab = [32]uint64{
+	0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51,
+	0x3fef72b83c7d517b, 0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1,
+	0x3fef06fe0a31b715, 0x3feef1a7373aa9cb, 0x3feedea64c123422, 0x3feece086061892d,
+	0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429, 0x3feea47eb03a5585,
+	0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+	0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d,
+	0x3feee89f995ad3ad, 0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069,
+	0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540,
 }
 
-// expf64 is exp(x) for x in [expfMin, expfMax], accurate to about 2^-47
-// relative (see the notes above).
-func expf64(x float64) float64 {
-	kd := x*expfInvLn2N + expfShift
-	// k = round(x·64/ln2): the low significand bits of kd.
-	k := int64(math.Float64bits(kd) - math.Float64bits(expfShift))
-	kd -= expfShift
-	r := x - kd*expfLn2NHi - kd*expfLn2NLo
-	r2 := r * r
-	p := (1 + r) + r2*((1.0/2+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
-	s := math.Float64frombits(expfTable[k&(expfN-1)] + uint64(k>>expfTableBits)<<52)
-	return s * p
+const (
+	expfInvLn2N = 0x1.71547652b82fep+5 // 32/ln2
+	expfShift   = 0x1.8p52
+	expfC0      = 0x1.c6af84b912394p-20 // the polynomial, scaled for r in units of ln2/32
+	expfC1      = 0x1.ebfce50fac4f3p-13
+	expfC2      = 0x1.62e42ff0c52d6p-6
+	// expfAbsTop is the largest value of bits 20-30 of |x| that takes the
+	// main path (|x| < 88).
+	expfAbsTop = 0x42a
+)
+
+// expf is C's expf as glibc computes it (see above), for every float32.
+func expf(x float32) float32 {
+	b := math.Float32bits(x)
+	if (b>>20)&0x7ff > expfAbsTop {
+		if y, ok := expfSpecial(x); ok {
+			return y
+		}
+	}
+	return expfMain(float64(x))
+}
+
+// expfMain is glibc expf's main path for x converted to float64.
+func expfMain(xd float64) float32 {
+	z := math.FMA(expfInvLn2N, xd, expfShift)
+	ki := math.Float64bits(z)
+	r := math.FMA(expfInvLn2N, xd, -(z - expfShift))
+	s := math.Float64frombits(expfTab[ki&31] + ki<<47)
+	y := math.FMA(math.FMA(r, expfC0, expfC1), r*r, math.FMA(r, expfC2, 1))
+	return float32(y * s)
+}
+
+// expfSpecial is glibc expf for |x| >= 88: its result and true, or false
+// when x takes the main path after all (-103.28 <= x < -88 and
+// 88 <= x <= 88.72).
+func expfSpecial(x float32) (float32, bool) {
+	b := math.Float32bits(x)
+	switch {
+	case b == 0xff800000: // -Inf
+		return 0, true
+	case (b>>20)&0x7ff >= 0x7f8: // +Inf, NaN
+		return x + x, true
+	case x > 0x1.62e42ep6: // overflow
+		return float32(math.Inf(1)), true
+	case x < -0x1.9fe368p6: // underflow
+		return 0, true
+	case x < -0x1.9d1d9ep6: // may underflow: glibc returns 0x1.4p-75f squared
+		return math.Float32frombits(1), true
+	}
+	return 0, false
 }
 
 // expfs sets out[i] = expf(x[i]) for every i. out and x may be the same
@@ -106,9 +94,9 @@ func expf64(x float64) float64 {
 func expfs(out, x []float32) { expfBlock(out, x, false) }
 
 // expfBlock sets out[i] = expf(x[i]), or with neg expf(min(-x[i], 88.7))
-// (Sigmoid's exponential), for every i, with expf written out in the loop
-// (the compiler does not inline it) so that the work of consecutive
-// elements overlaps. out and x may be the same slice.
+// (Sigmoid's exponential), for every i, with the main path written out in
+// the loop (the compiler does not inline it) so that the work of
+// consecutive elements overlaps. out and x may be the same slice.
 func expfBlock(out, x []float32, neg bool) {
 	out = out[:len(x)]
 	var flip uint32
@@ -116,13 +104,11 @@ func expfBlock(out, x []float32, neg bool) {
 		flip = 1 << 31
 	}
 	for i, m := range x {
-		// float64(±m) by integer operations, for normal m with
-		// |m| <= 87.3: the conversion instruction writes only half a
-		// register, so it would make each element wait for the previous
-		// one.
 		b := math.Float32bits(m) ^ flip
 		abs := b &^ (1 << 31)
-		if abs-0x00800000 > expfAbsMaxBits-0x00800000 {
+		if (abs>>20) > expfAbsTop || abs < 0x00800000 {
+			// |x| >= 88, or zero or subnormal: the float64 conversion
+			// below takes normal numbers only.
 			v := math.Float32frombits(b)
 			if neg {
 				v = min(v, 88.7)
@@ -130,18 +116,16 @@ func expfBlock(out, x []float32, neg bool) {
 			out[i] = expf(v)
 			continue
 		}
-		v := math.Float64frombits(uint64(b>>31)<<63 | (uint64(abs)<<29 + (1023-127)<<52))
-		kd := v*expfInvLn2N + expfShift
-		k := int64(math.Float64bits(kd) - math.Float64bits(expfShift))
-		kd -= expfShift
-		r := v - kd*expfLn2NHi - kd*expfLn2NLo
-		r2 := r * r
-		p := (1 + r) + r2*((1.0/2+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
-		y := math.Float64frombits(expfTable[k&(expfN-1)]+uint64(k>>expfTableBits)<<52) * p
-		if math.Float64bits(y)&(1<<29-1)-(1<<28-expfTol) <= 2*expfTol {
-			y = math.Exp(v)
-		}
-		out[i] = float32(y)
+		// float64(±m) by integer operations: the conversion instruction
+		// writes only half a register, so it would make each element wait
+		// for the previous one.
+		xd := math.Float64frombits(uint64(b>>31)<<63 | (uint64(abs)<<29 + (1023-127)<<52))
+		z := math.FMA(expfInvLn2N, xd, expfShift)
+		ki := math.Float64bits(z)
+		r := math.FMA(expfInvLn2N, xd, -(z - expfShift))
+		s := math.Float64frombits(expfTab[ki&31] + ki<<47)
+		y := math.FMA(math.FMA(r, expfC0, expfC1), r*r, math.FMA(r, expfC2, 1))
+		out[i] = float32(y * s)
 	}
 }
 

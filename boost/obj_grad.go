@@ -79,7 +79,10 @@ func newObjective(c *Config) (*objective, error) {
 				p := max(margin[i], -1+1e-6)
 				lp, ly := float32(math.Log1p(float64(p))), float32(math.Log1p(float64(label[i])))
 				g[i] = (lp - ly) / (p + 1) * w
-				hh := (-lp + ly + 1) / ((p + 1) * (p + 1))
+				// XGBoost divides by std::pow(p + 1, 2), a double: the
+				// quotient is taken in float64 and rounded.
+				p1 := float64(p + 1)
+				hh := float32(float64(-lp+ly+1) / (p1 * p1))
 				h[i] = max(hh, 1e-6) * w
 			}
 		}
@@ -98,10 +101,9 @@ func newObjective(c *Config) (*objective, error) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
 				z := margin[i] - label[i]
-				scale := 1 + (z*z)/(slope*slope)
-				sq := float32(math.Sqrt(float64(scale)))
+				sq := float32(math.Sqrt(float64(1 + (z*z)/(slope*slope))))
 				g[i] = z / sq * w
-				h[i] = 1 / (scale * sq) * w
+				h[i] = slope * slope / ((slope*slope + z*z) * sq) * w
 			}
 		}
 	case ObjAbsoluteError:
@@ -146,8 +148,7 @@ func newObjective(c *Config) (*objective, error) {
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			p := make([]float32, k)
 			for r := lo / k; r < hi/k; r++ {
-				copy(p, margin[r*k:(r+1)*k])
-				softmax(p)
+				softmaxGrad(p, margin[r*k:(r+1)*k])
 				w := wt(weight, r)
 				y := int(label[r])
 				for j := 0; j < k; j++ {
@@ -164,13 +165,12 @@ func newObjective(c *Config) (*objective, error) {
 	case ObjCountPoisson:
 		o.defaultMetric = "poisson-nloglik"
 		o.labelOK, o.labelRange = func(y float32) bool { return y >= 0 }, "[0, inf)"
-		mds := c.PoissonMaxDeltaStep
+		mds := float32(c.PoissonMaxDeltaStep)
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
-				m := float64(margin[i])
-				g[i] = (float32(math.Exp(m)) - label[i]) * w
-				h[i] = float32(math.Exp(m+mds)) * w
+				g[i] = (expf(margin[i]) - label[i]) * w
+				h[i] = expf(margin[i]+mds) * w
 			}
 		}
 	case ObjRegGamma:
@@ -179,29 +179,49 @@ func newObjective(c *Config) (*objective, error) {
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
-				e := float32(math.Exp(-float64(margin[i])))
-				g[i] = (1 - label[i]*e) * w
-				h[i] = label[i] * e * w
+				e := expf(margin[i])
+				g[i] = (1 - label[i]/e) * w
+				h[i] = label[i] / e * w
 			}
 		}
 	case ObjRegTweedie:
-		rho := c.TweedieVarPow
+		rho := float32(c.TweedieVarPow)
 		o.defaultMetric = fmt.Sprintf("tweedie-nloglik@%g", rho)
 		o.labelOK, o.labelRange = func(y float32) bool { return y >= 0 }, "[0, inf)"
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
-				m := float64(margin[i])
-				y := float64(label[i])
-				a, b := math.Exp((1-rho)*m), math.Exp((2-rho)*m)
-				g[i] = float32(-y*a+b) * w
-				h[i] = float32(-y*(1-rho)*a+(2-rho)*b) * w
+				m, y := margin[i], label[i]
+				a, b := expf((1-rho)*m), expf((2-rho)*m)
+				g[i] = (-y*a + b) * w
+				h[i] = (-y*(1-rho)*a + (2-rho)*b) * w
 			}
 		}
 	default:
 		return nil, &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of the names in ObjectiveNames()"}
 	}
 	return o, nil
+}
+
+// softmaxGrad sets p to the softmax of the margins m as XGBoost's
+// softmax objective computes it for the gradient: the maximum taken from
+// FLT_MIN up (so margins all below it are not shifted), each expf rounded
+// to float32 and summed in float64, each probability divided by the sum
+// rounded to float32.
+func softmaxGrad(p, m []float32) {
+	wmax := float32(0x1p-126) // std::numeric_limits<float>::min()
+	for _, v := range m {
+		wmax = max(v, wmax)
+	}
+	var sum float64
+	for i, v := range m {
+		p[i] = expf(v - wmax)
+		sum += float64(p[i])
+	}
+	s := float32(sum)
+	for i := range p {
+		p[i] /= s
+	}
 }
 
 // logisticGrad is the logistic loss's gradient for rows [lo, hi):

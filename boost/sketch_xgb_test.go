@@ -33,6 +33,9 @@ type trainJob struct {
 	Rounds int            `json:"rounds"`
 	Y      *string        `json:"y,omitempty"` // base64 float32 labels replacing the job's
 	W      *string        `json:"w,omitempty"` // base64 float32 weights replacing the job's
+	// GH, when set, is base64 float32 gradient/hessian pairs: XGBoost
+	// trains one round on them as a custom objective.
+	GH *string `json:"gh,omitempty"`
 }
 
 // xgbCuts is one set of XGBoost's cuts, float32 values as bits.
