@@ -240,3 +240,38 @@ func BenchmarkBinColumn(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkBuildHistF64 times building float64 histograms in XGBoost's
+// order (single-process training) on the data of BenchmarkBuildHist: the
+// root and the four nodes of depth 2.
+func BenchmarkBuildHistF64(b *testing.B) {
+	const n = 800_000
+	higgs := synth.Higgs(n, 7)
+	cols, label := benchHousing(n, 7)
+	for _, dt := range []struct {
+		name  string
+		cols  [][]float32
+		label []float32
+	}{{"housing", cols, label}, {"higgs", higgs.Cols, higgs.Target}} {
+		for _, threads := range []int{1, 2} {
+			s := benchShardOf(b, dt.cols, dt.label, threads, false)
+			s.exact = true
+			s.beginTree(0, 1, 1, math.MaxUint64, 0, false)
+			name := fmt.Sprintf("%s/threads=%d", dt.name, threads)
+			b.Run("root/"+name, func(b *testing.B) {
+				b.SetBytes(int64(n * len(dt.cols)))
+				for i := 0; i < b.N; i++ {
+					s.buildHistsF64([]int32{0}, nil)
+				}
+			})
+			s.applySplits([]splitReq{{node: 0, left: 1, right: 2, feature: 1, bin: 128}})
+			s.applySplits([]splitReq{{node: 1, left: 3, right: 4, feature: 0, bin: 100}, {node: 2, left: 5, right: 6, feature: 4, bin: 60}})
+			b.Run("depth2/"+name, func(b *testing.B) {
+				b.SetBytes(int64(n * len(dt.cols)))
+				for i := 0; i < b.N; i++ {
+					s.buildHistsF64([]int32{3, 4, 5, 6}, nil)
+				}
+			})
+		}
+	}
+}
