@@ -33,18 +33,24 @@
 // and compare the trees with the CPU path's, so the only thing left to a
 // GPU test is that the device executes the kernels as their references
 // do. The kernels are compiled with --fmad=false so that no
-// multiply-add is fused where Go rounds twice. Their arithmetic (the
-// gradient formulas, exp, gains and weights, the scan of a feature's
-// split candidates) lives in functions that also compile for the host:
-// where nvcc is installed, a test builds kernels/hostcheck.cu and compares
-// those functions' results with the references on generated inputs.
+// multiply-add is fused where Go rounds twice; the one place that fuses,
+// expf, does so explicitly (fma on the device, math.FMA in Go). Their
+// arithmetic (the gradient formulas, exp, gains and weights, the scan of
+// a feature's split candidates) lives in functions that also compile for
+// the host: where nvcc is installed, a test builds kernels/hostcheck.cu
+// and compares those functions' results with the references on generated
+// inputs.
 //
-// One documented exception: the logistic and softmax gradients evaluate
-// exp in float64 and round to float32; within 1024 float64 ulps of a
-// float32 rounding midpoint (about 4 inputs in a million) the kernels use
-// CUDA's exp and the reference Go's math.Exp. Both are within a float64
-// ulp of exp, so their float32 roundings differ only when exp(x) lies
-// within about an ulp of the midpoint: of the order of one input in 10^12.
+// The logistic and softmax gradients' exp is C's expf as glibc (2.28 and
+// later) computes it in its x86-64 build for processors with FMA, which
+// is also the CPU path's, so that the gradients are XGBoost's bit for
+// bit: a 32-entry table of 2^(i/32), a cubic polynomial evaluated in
+// float64 with fused multiply-adds where that build has them, rounded
+// once to float32, and glibc's special cases for |x| >= 88. It is not
+// correctly rounded (within 0.502 ulp of exp), but the same steps give
+// the same float32 on the device, in the Go reference and in the C
+// library; a test compares the reference with the C library's expf where
+// it runs on such a processor.
 //
 // # Kernels
 //

@@ -82,8 +82,8 @@ func TestKernelConstants(t *testing.T) {
 	table := s[start:]
 	table = table[:strings.Index(table, "\n\n")]
 	words := regexp.MustCompile(`0x([0-9a-f]{16})ULL`).FindAllStringSubmatch(table, -1)
-	if len(words) != 64 {
-		t.Fatalf("expf_table has %d entries", len(words))
+	if len(words) != len(expfTable) {
+		t.Fatalf("expf_table has %d entries, the reference %d", len(words), len(expfTable))
 	}
 	for j, w := range words {
 		v, _ := strconv.ParseUint(w[1], 16, 64)
@@ -93,11 +93,13 @@ func TestKernelConstants(t *testing.T) {
 	}
 	for name, want := range map[string]uint64{
 		"EXPF_INV_LN2N_BITS": math.Float64bits(expfInvLn2N),
-		"EXPF_LN2N_HI_BITS":  math.Float64bits(expfLn2NHi),
-		"EXPF_LN2N_LO_BITS":  math.Float64bits(expfLn2NLo),
-		"EXPF_SHIFT_BITS":    expfShiftBits,
+		"EXPF_SHIFT_BITS":    math.Float64bits(expfShift),
+		"EXPF_C0_BITS":       math.Float64bits(expfC0),
+		"EXPF_C1_BITS":       math.Float64bits(expfC1),
+		"EXPF_C2_BITS":       math.Float64bits(expfC2),
+		"EXPF_ABS_TOP":       expfAbsTop,
 	} {
-		m := regexp.MustCompile(`#define ` + name + ` 0x([0-9a-f]+)ULL`).FindStringSubmatch(s)
+		m := regexp.MustCompile(`#define ` + name + ` 0x([0-9a-f]+)U(LL)?\b`).FindStringSubmatch(s)
 		if m == nil {
 			t.Errorf("train.cu defines no %s", name)
 			continue
@@ -106,7 +108,38 @@ func TestKernelConstants(t *testing.T) {
 			t.Errorf("%s = %#x, reference %#x", name, v, want)
 		}
 	}
-	for _, want := range []string{"#define EXPF_TOL 1024ULL", "#define PART_CHUNK 512", "#define EVAL_THREADS 128", "#define SCAN_THREADS 1024"} {
+	// The float32 thresholds, written as hexadecimal float literals.
+	for name, want := range map[string]float32{
+		"EXPF_OVERFLOW":      expfOverflow,
+		"EXPF_UNDERFLOW":     expfUnderflow,
+		"EXPF_MAY_UNDERFLOW": expfMayUnderflow,
+	} {
+		m := regexp.MustCompile(`#define ` + name + ` (-?0x[0-9a-f.]+p[0-9]+)f\b`).FindStringSubmatch(s)
+		if m == nil {
+			t.Errorf("train.cu defines no %s", name)
+			continue
+		}
+		v, err := strconv.ParseFloat(m[1], 32)
+		if err != nil || float32(v) != want {
+			t.Errorf("%s = %s, reference %v", name, m[1], want)
+		}
+	}
+	for _, want := range []string{"float wmax = 0x1p-126f;"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("train.cu lacks %q, which the reference assumes", want)
+		}
+	}
+	// The fused multiply-adds of expf are the only ones: --fmad=false
+	// contracts nothing else. Every expf inlined into a kernel has five.
+	ptx, err := os.ReadFile(filepath.Join("kernels", "train.ptx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmas := strings.Count(string(ptx), "fma.rn.f64")
+	if n := strings.Count(string(ptx), "fma."); n != fmas || fmas == 0 || fmas%5 != 0 {
+		t.Errorf("train.ptx has %d fma instructions, %d of them fma.rn.f64: want only expf's, five per expf", n, fmas)
+	}
+	for _, want := range []string{"#define PART_CHUNK 512", "#define EVAL_THREADS 128", "#define SCAN_THREADS 1024"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("train.cu lacks %q, which the Go side assumes", want)
 		}

@@ -48,12 +48,14 @@ func gradLogistic(margin, label, weight []float32, spw float32, g, h []float32) 
 	}
 }
 
-// gradSoftmax is grad_softmax for k classes.
+// gradSoftmax is grad_softmax for k classes. The maximum is taken from
+// FLT_MIN up, as XGBoost's softmax objective takes it, so margins all
+// below FLT_MIN are not shifted.
 func gradSoftmax(margin, label, weight []float32, k int, g, h []float32) {
 	for r := range label {
 		m := margin[r*k : (r+1)*k]
-		wmax := m[0]
-		for _, v := range m[1:] {
+		wmax := float32(0x1p-126) // FLT_MIN
+		for _, v := range m {
 			wmax = maxNaN(wmax, v)
 		}
 		var sum float64

@@ -11,22 +11,59 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestExpf checks the reference expf against float32(math.Exp) on
-// random inputs over the whole range and at the edges.
-func TestExpf(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	xs := []float32{0, -0, 1, -1, 88.7, -87.3, 88.72, -87.34, 100, -100, float32(math.Inf(1)), float32(math.Inf(-1)),
-		math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1e-30}
-	for i := 0; i < 200000; i++ {
-		xs = append(xs, float32(rng.Float64()*180-90))
-	}
-	for _, x := range xs {
-		if got, want := expf(x), float32(math.Exp(float64(x))); math.Float32bits(got) != math.Float32bits(want) {
-			t.Fatalf("expf(%v) = %v, want %v", x, got, want)
+// TestGradSoftmaxMaximum checks that the softmax gradient takes its
+// maximum from FLT_MIN up, as XGBoost does: margins all below FLT_MIN are
+// not shifted, so rows whose margins all lie below expf's underflow
+// threshold get XGBoost's 0/0 probabilities.
+func TestGradSoftmaxMaximum(t *testing.T) {
+	// want is the gradient computed from the margins unshifted
+	// (m - FLT_MIN rounds to m for these).
+	want := func(m []float32, y int) (g, h []float32) {
+		var sum float64
+		for _, v := range m {
+			sum += float64(expf(v))
 		}
+		for j, v := range m {
+			p := expf(v) / float32(sum)
+			gj := p
+			if j == y {
+				gj = p - 1
+			}
+			g = append(g, gj)
+			h = append(h, max(float32(2*p)*(1-p), 1e-16))
+		}
+		return g, h
 	}
-	if v := expf(float32(math.NaN())); v == v {
-		t.Errorf("expf(NaN) = %v", v)
+	for _, c := range []struct {
+		name   string
+		m      []float32
+		y      int
+		allNaN bool
+	}{
+		{name: "negative", m: []float32{-1, -2.5, -0.5, -7}, y: 2},
+		{name: "negative and zero", m: []float32{0, -3, -0.25}, y: 0},
+		{name: "below underflow", m: []float32{-200, -300, -250}, y: 1, allNaN: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k := len(c.m)
+			g, h := make([]float32, k), make([]float32, k)
+			gradSoftmax(c.m, []float32{float32(c.y)}, nil, k, g, h)
+			if c.allNaN {
+				for j := range g {
+					if g[j] == g[j] || h[j] == h[j] {
+						t.Errorf("class %d: g %v, h %v; want NaN (0/0)", j, g[j], h[j])
+					}
+				}
+				return
+			}
+			wg, wh := want(c.m, c.y)
+			if diff := cmp.Diff(wg, g); diff != "" {
+				t.Errorf("g (-unshifted +gradSoftmax):\n%s", diff)
+			}
+			if diff := cmp.Diff(wh, h); diff != "" {
+				t.Errorf("h (-unshifted +gradSoftmax):\n%s", diff)
+			}
+		})
 	}
 }
 

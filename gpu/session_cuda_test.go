@@ -231,8 +231,9 @@ func TestKernelsMatchReference(t *testing.T) {
 }
 
 // TestGradientKernels compares the float gradients through the
-// summaries and quantised histograms of extreme margins: the logistic
-// and softmax kernels' exp is the part with a documented tolerance.
+// summaries and quantised histograms of extreme margins, which take the
+// special paths of the kernels' expf as well as its main path
+// (underflow, glibc's may-underflow range, 88 <= x <= 88.7).
 func TestGradientKernels(t *testing.T) {
 	ctx := context.Background()
 	const n = 1 << 20

@@ -4,8 +4,9 @@
 // integer and float32/float64 operations in the same order; the two must
 // change together. The file is compiled to PTX by gen.sh with
 // --fmad=false, so that no a*b+c is contracted into a fused multiply-add
-// (Go on amd64 rounds each operation), and with IEEE division and square
-// root (nvcc's defaults without --use_fast_math).
+// (Go on amd64 rounds each operation; expf's fused multiply-adds are
+// explicit, fma_d here and math.FMA there), and with IEEE division and
+// square root (nvcc's defaults without --use_fast_math).
 //
 // Conventions:
 //   - every scalar parameter is 64 bits wide (long long, unsigned long
@@ -48,6 +49,7 @@ HD float add_f(float a, float b) { OP(__fadd_rn(a, b), a + b); }
 HD float sub_f(float a, float b) { OP(__fsub_rn(a, b), a - b); }
 HD float mul_f(float a, float b) { OP(__fmul_rn(a, b), a * b); }
 HD float div_f(float a, float b) { OP(__fdiv_rn(a, b), a / b); }
+HD double fma_d(double a, double b, double c) { OP(__fma_rn(a, b, c), std::fma(a, b, c)); }
 HD float d2f(double a) { OP(__double2float_rn(a), (float)a); }
 HD i64 d2ll(double a) { OP(__double2ll_rn(a), llrint(a)); }
 HD double bits2d(i64 b) {
@@ -68,6 +70,15 @@ HD i64 d2bits(double d) {
     return b;
 #endif
 }
+HD float bits2f(u32 b) {
+#ifdef __CUDA_ARCH__
+    return __uint_as_float(b);
+#else
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+#endif
+}
 HD u32 f2bits(float f) {
 #ifdef __CUDA_ARCH__
     return __float_as_uint(f);
@@ -79,34 +90,37 @@ HD u32 f2bits(float f) {
 }
 
 // ---------------------------------------------------------------------
-// expf: the float64 exp rounded to float32, as the CPU path computes it.
+// expf: C's expf as glibc (2.28 and later) computes it in its x86-64
+// build for processors with FMA, the float32 exp of the CPU path. For
+// x = k*ln2/32 + r*ln2/32, |r| <= 1/2:
+//
+//   z = fma(32/ln2, x, 1.5*2^52)          k in its low bits
+//   r = fma(32/ln2, x, -(z - 1.5*2^52))
+//   s = 2^(k/32) from the table, its exponent raised by k>>5
+//   y = fma(fma(r, C0, C1), r*r, fma(r, C2, 1)) * s
+//
+// rounded to float32, with glibc's special cases for |x| >= 88. The
+// fused multiply-adds are explicit (fma_d, IEEE fused on the device and
+// the host); --fmad=false keeps every other operation rounded once.
 
-#define EXPF_TOL 1024ULL
-
+// glibc's __exp2f_data.tab: the bits of 2^(i/32) less i<<47, so that
+// adding k<<47 gives 2^(k/32).
 #define EXPF_TABLE_VALUES \
-    0x3ff0000000000000ULL, 0x3ff02c9a3e778061ULL, 0x3ff059b0d3158574ULL, 0x3ff0874518759bc8ULL, \
-    0x3ff0b5586cf9890fULL, 0x3ff0e3ec32d3d1a2ULL, 0x3ff11301d0125b51ULL, 0x3ff1429aaea92de0ULL, \
-    0x3ff172b83c7d517bULL, 0x3ff1a35beb6fcb75ULL, 0x3ff1d4873168b9aaULL, 0x3ff2063b88628cd6ULL, \
-    0x3ff2387a6e756238ULL, 0x3ff26b4565e27cddULL, 0x3ff29e9df51fdee1ULL, 0x3ff2d285a6e4030bULL, \
-    0x3ff306fe0a31b715ULL, 0x3ff33c08b26416ffULL, 0x3ff371a7373aa9cbULL, 0x3ff3a7db34e59ff7ULL, \
-    0x3ff3dea64c123422ULL, 0x3ff4160a21f72e2aULL, 0x3ff44e086061892dULL, 0x3ff486a2b5c13cd0ULL, \
-    0x3ff4bfdad5362a27ULL, 0x3ff4f9b2769d2ca7ULL, 0x3ff5342b569d4f82ULL, 0x3ff56f4736b527daULL, \
-    0x3ff5ab07dd485429ULL, 0x3ff5e76f15ad2148ULL, 0x3ff6247eb03a5584ULL, 0x3ff6623882552224ULL, \
-    0x3ff6a09e667f3bccULL, 0x3ff6dfb23c651a2fULL, 0x3ff71f75e8ec5f74ULL, 0x3ff75feb564267c9ULL, \
-    0x3ff7a11473eb0187ULL, 0x3ff7e2f336cf4e62ULL, 0x3ff82589994cce12ULL, 0x3ff868d99b4492ecULL, \
-    0x3ff8ace5422aa0dcULL, 0x3ff8f1ae99157736ULL, 0x3ff93737b0cdc5e5ULL, 0x3ff97d829fde4e50ULL, \
-    0x3ff9c49182a3f090ULL, 0x3ffa0c667b5de565ULL, 0x3ffa5503b23e255cULL, 0x3ffa9e6b5579fdbfULL, \
-    0x3ffae89f995ad3aeULL, 0x3ffb33a2b84f15fbULL, 0x3ffb7f76f2fb5e47ULL, 0x3ffbcc1e904bc1d2ULL, \
-    0x3ffc199bdd85529cULL, 0x3ffc67f12e57d14bULL, 0x3ffcb720dcef9069ULL, 0x3ffd072d4a07897cULL, \
-    0x3ffd5818dcfba487ULL, 0x3ffda9e603db3286ULL, 0x3ffdfc97337b9b5fULL, 0x3ffe502ee78b3ff6ULL, \
-    0x3ffea4afa2a490daULL, 0x3ffefa1bee615a27ULL, 0x3fff50765b6e4540ULL, 0x3fffa7c1819e90d8ULL,
+    0x3ff0000000000000ULL, 0x3fefd9b0d3158574ULL, 0x3fefb5586cf9890fULL, 0x3fef9301d0125b51ULL, \
+    0x3fef72b83c7d517bULL, 0x3fef54873168b9aaULL, 0x3fef387a6e756238ULL, 0x3fef1e9df51fdee1ULL, \
+    0x3fef06fe0a31b715ULL, 0x3feef1a7373aa9cbULL, 0x3feedea64c123422ULL, 0x3feece086061892dULL, \
+    0x3feebfdad5362a27ULL, 0x3feeb42b569d4f82ULL, 0x3feeab07dd485429ULL, 0x3feea47eb03a5585ULL, \
+    0x3feea09e667f3bcdULL, 0x3fee9f75e8ec5f74ULL, 0x3feea11473eb0187ULL, 0x3feea589994cce13ULL, \
+    0x3feeace5422aa0dbULL, 0x3feeb737b0cdc5e5ULL, 0x3feec49182a3f090ULL, 0x3feed503b23e255dULL, \
+    0x3feee89f995ad3adULL, 0x3feeff76f2fb5e47ULL, 0x3fef199bdd85529cULL, 0x3fef3720dcef9069ULL, \
+    0x3fef5818dcfba487ULL, 0x3fef7c97337b9b5fULL, 0x3fefa4afa2a490daULL, 0x3fefd0765b6e4540ULL,
 
-__constant__ u64 expf_table[64] = {EXPF_TABLE_VALUES};
+__constant__ u64 expf_table[32] = {EXPF_TABLE_VALUES};
 #ifndef __CUDA_ARCH__
-static const u64 expf_table_host[64] = {EXPF_TABLE_VALUES};
+static const u64 expf_table_host[32] = {EXPF_TABLE_VALUES};
 #endif
 
-HD u64 expf_table_at(i64 j) {
+HD u64 expf_table_at(u64 j) {
 #ifdef __CUDA_ARCH__
     return expf_table[j];
 #else
@@ -114,42 +128,45 @@ HD u64 expf_table_at(i64 j) {
 #endif
 }
 
-#define EXPF_INV_LN2N_BITS 0x40571547652b82feULL // 64/ln2
-#define EXPF_LN2N_HI_BITS 0x3f862e42fee00000ULL  // ln2/64, head
-#define EXPF_LN2N_LO_BITS 0x3d8a39ef00000000ULL  // ln2/64, tail
+#define EXPF_INV_LN2N_BITS 0x40471547652b82feULL // 32/ln2
 #define EXPF_SHIFT_BITS 0x4338000000000000ULL    // 1.5 * 2^52
+#define EXPF_C0_BITS 0x3ebc6af84b912394ULL       // the polynomial, for r in units of ln2/32
+#define EXPF_C1_BITS 0x3f2ebfce50fac4f3ULL
+#define EXPF_C2_BITS 0x3f962e42ff0c52d6ULL
+// The largest value of bits 20-30 of |x| that takes the main path
+// (|x| < 88).
+#define EXPF_ABS_TOP 0x42aU
+// glibc's thresholds: above the first the result is +Inf, below the
+// second 0, below the third the smallest subnormal.
+#define EXPF_OVERFLOW 0x1.62e42ep6f
+#define EXPF_UNDERFLOW -0x1.9fe368p6f
+#define EXPF_MAY_UNDERFLOW -0x1.9d1d9ep6f
 
-HD double exp_table(double x) {
+// expf_main is expf's main path for x converted to double.
+HD float expf_main(double xd) {
     const double inv = bits2d(EXPF_INV_LN2N_BITS);
-    const double hi = bits2d(EXPF_LN2N_HI_BITS);
-    const double lo = bits2d(EXPF_LN2N_LO_BITS);
     const double shift = bits2d(EXPF_SHIFT_BITS);
-    double kd = add_d(mul_d(x, inv), shift);
-    i64 k = (i64)((u64)d2bits(kd) - EXPF_SHIFT_BITS);
-    kd = sub_d(kd, shift);
-    double r = sub_d(sub_d(x, mul_d(kd, hi)), mul_d(kd, lo));
-    double r2 = mul_d(r, r);
-    double a = add_d(0.5, mul_d(r, 1.0 / 6));
-    double b = add_d(1.0 / 24, mul_d(r, 1.0 / 120));
-    double p = add_d(add_d(1.0, r), mul_d(r2, add_d(a, mul_d(r2, b))));
-    double s = bits2d((i64)(expf_table_at(k & 63) + ((u64)(k >> 6) << 52)));
-    return mul_d(s, p);
+    double z = fma_d(inv, xd, shift);
+    u64 ki = (u64)d2bits(z);
+    double r = fma_d(inv, xd, -sub_d(z, shift));
+    double s = bits2d((i64)(expf_table_at(ki & 31) + (ki << 47)));
+    double y = fma_d(fma_d(r, bits2d(EXPF_C0_BITS), bits2d(EXPF_C1_BITS)), mul_d(r, r),
+                     fma_d(r, bits2d(EXPF_C2_BITS), 1.0));
+    return d2f(mul_d(y, s));
 }
 
-// expf_ref is float(exp(x)) computed as the Go reference computes it; in
-// the window around a float32 rounding midpoint it defers to the device's
-// double exp, where the Go reference uses math.Exp.
+// expf_ref is float32 exp, computed as the Go reference computes it.
 HD float expf_ref(float x) {
-    double xd = (double)x;
-    if (!(xd >= -87.3 && xd <= 88.7)) {
-        return d2f(exp(xd));
+    u32 b = f2bits(x);
+    u32 top = (b >> 20) & 0x7ff;
+    if (top > EXPF_ABS_TOP) {
+        if (b == 0xff800000u) return 0.0f;  // -Inf
+        if (top >= 0x7f8) return add_f(x, x);  // +Inf, NaN
+        if (x > EXPF_OVERFLOW) return bits2f(0x7f800000u);
+        if (x < EXPF_UNDERFLOW) return 0.0f;
+        if (x < EXPF_MAY_UNDERFLOW) return bits2f(1);
     }
-    double y = exp_table(xd);
-    u64 tail = (u64)d2bits(y) & ((1ULL << 29) - 1);
-    if (tail - ((1ULL << 28) - EXPF_TOL) <= 2 * EXPF_TOL) {
-        return d2f(exp(xd));
-    }
-    return d2f(y);
+    return expf_main((double)x);
 }
 
 HD float min_nan(float a, float b) { return (a > b) ? b : a; } // NaN a stays NaN
@@ -179,8 +196,8 @@ HD void grad_logistic_row(float m, float y, float w, float spw, float* g, float*
 
 // grad_softmax_row: margins m[0..k-1] of a row labelled y.
 HD void grad_softmax_row(const float* m, i64 k, float y, float w, float* g, float* h) {
-    float wmax = m[0];
-    for (i64 j = 1; j < k; j++) wmax = max_nan(wmax, m[j]);
+    float wmax = 0x1p-126f;  // FLT_MIN, as XGBoost's softmax objective starts
+    for (i64 j = 0; j < k; j++) wmax = max_nan(wmax, m[j]);
     double sum = 0;
     for (i64 j = 0; j < k; j++) sum = add_d(sum, (double)expf_ref(sub_f(m[j], wmax)));
     float s = d2f(sum);
