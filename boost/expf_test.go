@@ -3,6 +3,7 @@ package boost
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -139,33 +140,86 @@ func TestExpfMatchesLibm(t *testing.T) {
 	for len(xs) < cap(xs) {
 		xs = append(xs, math.Float32frombits(r.Uint32()), float32(r.Float64()*192-104), float32(r.NormFloat64()*5))
 	}
-	var in bytes.Buffer
-	if err := binary.Write(&in, binary.LittleEndian, xs); err != nil {
-		t.Fatal(err)
-	}
-	const script = `
-import ctypes, ctypes.util, struct, sys
-m = ctypes.CDLL(ctypes.util.find_library("m"))
-m.expf.restype, m.expf.argtypes = ctypes.c_float, [ctypes.c_float]
-data = sys.stdin.buffer.read()
-xs = struct.unpack("<%df" % (len(data) // 4), data)
-sys.stdout.buffer.write(struct.pack("<%df" % len(xs), *[m.expf(x) for x in xs]))
-`
-	cmd := exec.Command(debianPython, "-c", script)
-	cmd.Stdin = &in
-	out, err := cmd.Output()
+	want, err := libmValues("expf", xs)
 	if err != nil {
-		t.Fatalf("python: %v", err)
-	}
-	want := make([]float32, len(xs))
-	if err := binary.Read(bytes.NewReader(out), binary.LittleEndian, want); err != nil {
-		t.Fatalf("reading libm's values: %v", err)
+		t.Fatal(err)
 	}
 	bad := 0
 	for i, x := range xs {
 		if got := expf(x); !sameF32(got, want[i]) {
 			if bad < 5 {
 				t.Errorf("expf(%v) [%#08x] = %v, libm %v", x, math.Float32bits(x), got, want[i])
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d inputs differ from libm", bad, len(xs))
+	}
+}
+
+// libmValues returns the C library's float function fn (expf, log1pf)
+// of every x, called through Python's ctypes.
+func libmValues(fn string, xs []float32) ([]float32, error) {
+	var in bytes.Buffer
+	if err := binary.Write(&in, binary.LittleEndian, xs); err != nil {
+		return nil, err
+	}
+	script := `
+import ctypes, ctypes.util, struct, sys
+m = ctypes.CDLL(ctypes.util.find_library("m"))
+f = getattr(m, sys.argv[1])
+f.restype, f.argtypes = ctypes.c_float, [ctypes.c_float]
+data = sys.stdin.buffer.read()
+xs = struct.unpack("<%df" % (len(data) // 4), data)
+sys.stdout.buffer.write(struct.pack("<%df" % len(xs), *[f(x) for x in xs]))
+`
+	cmd := exec.Command(debianPython, "-c", script, fn)
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("python: %w", err)
+	}
+	ys := make([]float32, len(xs))
+	if err := binary.Read(bytes.NewReader(out), binary.LittleEndian, ys); err != nil {
+		return nil, fmt.Errorf("reading libm's values: %w", err)
+	}
+	return ys, nil
+}
+
+// TestLog1pfMatchesLibm compares log1pf with glibc's on 300,000 inputs:
+// any bit pattern, the range (-1, 4) where squared-log error's labels and
+// predictions lie, and the neighbourhoods of glibc's thresholds.
+func TestLog1pfMatchesLibm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Python")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("compares with glibc")
+	}
+	if _, err := os.Stat(debianPython); err != nil {
+		t.Skip("no " + debianPython)
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	var xs []float32
+	for _, lim := range []uint32{0x3ed413d7, 0xbe95f61f, 0x31000000, 0xb1000000, 0x24800000, 0x5a000000, 0x3fb504f7} {
+		for d := uint32(0); d < 64; d++ {
+			xs = append(xs, math.Float32frombits(lim+d), math.Float32frombits(lim-d))
+		}
+	}
+	xs = append(xs, -1, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), math.MaxFloat32, -0.999999)
+	for len(xs) < 300_000 {
+		xs = append(xs, math.Float32frombits(r.Uint32()), float32(r.Float64()*5-1), float32(math.Exp(r.NormFloat64()*8)))
+	}
+	want, err := libmValues("log1pf", xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for i, x := range xs {
+		if got := log1pf(x); !sameF32(got, want[i]) {
+			if bad < 5 {
+				t.Errorf("log1pf(%v) [%#08x] = %v, libm %v", x, math.Float32bits(x), got, want[i])
 			}
 			bad++
 		}

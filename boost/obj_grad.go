@@ -77,7 +77,7 @@ func newObjective(c *Config) (*objective, error) {
 			for i := lo; i < hi; i++ {
 				w := posWeight(weight, label, i, spw)
 				p := max(margin[i], -1+1e-6)
-				lp, ly := float32(math.Log1p(float64(p))), float32(math.Log1p(float64(label[i])))
+				lp, ly := log1pf(p), log1pf(label[i])
 				g[i] = (lp - ly) / (p + 1) * w
 				// XGBoost divides by std::pow(p + 1, 2), a double: the
 				// quotient is taken in float64 and rounded.

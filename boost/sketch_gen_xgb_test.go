@@ -3,7 +3,6 @@ package boost
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -109,32 +108,19 @@ type genResult struct {
 	} `json:"models"`
 }
 
-// genInexact lists the trainings of the generator comparison (3 rounds)
-// whose trees are not XGBoost's bit for bit, and why, by
-// "generator/training". The tree builder is not the cause: given boost's
-// gradients, XGBoost grows boost's trees bit for bit
-// (TestTreesMatchXGBoostGivenGradients). reg:squaredlogerror's gradient
-// calls C's log1pf, which boost computes correctly rounded while glibc's
-// rounds some arguments the other way; a gradient differing in a last bit
-// then moves the sums: "values" means every split (feature, threshold,
-// default direction) is XGBoost's and only some weights, gains or covers
-// differ in their last bits.
-var genInexact = map[string]string{
-	"higgs/squaredlogerror":   "values",
-	"lowcard/squaredlogerror": "values",
-}
-
 // TestTreesMatchXGBoostOnGenerators trains on 200,000 rows of each
-// generator of internal/synth and compares the cuts (bit for bit) and
-// every tree with XGBoost 1.7.4's, both trained single-threaded (the
-// float64 histogram sums of both depend on the thread count, in the same
-// way: see TestTreesMatchXGBoostGivenGradients). By default it trains squared error and
-// logistic loss (about 20 s on two cores); with BOOST_XGB_FULL=1 every
-// objective, and squared error and logistic loss weighted and lossguide
-// too (a few minutes). The trees must be identical except for the
-// trainings listed in genInexact, whose splits must still be identical
-// where it says "values". BOOST_XGB_ROUNDS sets the rounds (3; genInexact
-// is for 3). Skipped in -short mode.
+// generator of internal/synth and compares the cuts and every tree, bit
+// for bit, with XGBoost 1.7.4's trained with the same nthread (the
+// float64 histogram sums of both depend on it, in the same way). By
+// default it trains squared error and logistic loss with one thread and
+// logistic loss with two (about 30 s on two cores); with BOOST_XGB_FULL=1
+// every objective, and squared error and logistic loss weighted and
+// lossguide too, each with one and two threads (a few minutes).
+// BOOST_XGB_ROUNDS sets the rounds (3). With 10 rounds every training
+// but one is still identical: reg:absoluteerror with two threads on the
+// low-cardinality data has one leaf of its eighth tree refreshed to a
+// different residual quantile than XGBoost's (its splits are XGBoost's;
+// the cause is not found). Skipped in -short mode.
 func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains XGBoost on 200,000 rows")
@@ -159,33 +145,42 @@ func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var trains []genTrain
+			type run struct {
+				tr      genTrain
+				threads int
+			}
+			var runs []run
 			for _, tr := range genTrainings(data) {
-				if full || tr.name == "squarederror" || tr.name == "logistic" {
-					trains = append(trains, tr)
+				switch {
+				case full:
+					runs = append(runs, run{tr, 1}, run{tr, 2})
+				case tr.name == "squarederror":
+					runs = append(runs, run{tr, 1})
+				case tr.name == "logistic":
+					runs = append(runs, run{tr, 1}, run{tr, 2})
 				}
 			}
 			var jobs []trainJob
-			for _, tr := range trains {
-				p := map[string]any{"nthread": 1, "seed": 0}
-				for k, v := range tr.params {
+			for _, r := range runs {
+				p := map[string]any{"nthread": r.threads, "seed": 0}
+				for k, v := range r.tr.params {
 					p[k] = v
 				}
-				jobs = append(jobs, trainJob{Params: p, Rounds: rounds, Y: f32base64(tr.label), W: f32base64(tr.weight)})
+				jobs = append(jobs, trainJob{Params: p, Rounds: rounds, Y: f32base64(r.tr.label), W: f32base64(r.tr.weight)})
 			}
 			var res genResult
 			runPyFile(t, "testdata/xgb_cuts.py", cutsJob{Rows: d.rows, Cols: len(d.cols), X: *f32base64(d.RowMajor()),
 				Cuts: []cutsParams{{MaxBin: 256, Nthread: 1}}, Train: jobs}, &res)
-			if diff := diffCuts(buildCuts(d, 256, 2), res.Cuts[0]); diff != "" {
+			if diff := diffCuts(buildCuts(d, 256, 1), res.Cuts[0]); diff != "" {
 				t.Errorf("cuts: %s", diff)
 			}
-			for i, tr := range trains {
+			for i, r := range runs {
 				if res.Models[i].Error != "" {
-					t.Errorf("%s: xgboost: %s", tr.name, res.Models[i].Error)
+					t.Errorf("%s: xgboost: %s", r.tr.name, res.Models[i].Error)
 					continue
 				}
-				p := map[string]any{"num_boost_round": rounds, "nthread": 1}
-				for k, v := range tr.params {
+				p := map[string]any{"num_boost_round": rounds, "nthread": r.threads}
+				for k, v := range r.tr.params {
 					if k != "tree_method" {
 						p[k] = v
 					}
@@ -194,37 +189,19 @@ func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				dt := &DMatrix{cols: d.cols, label: tr.label, weight: tr.weight, rows: d.rows}
+				dt := &DMatrix{cols: d.cols, label: r.tr.label, weight: r.tr.weight, rows: d.rows}
 				ours, err := Train(context.Background(), cfg, dt, TrainOptions{})
 				if err != nil {
-					t.Fatalf("%s: %v", tr.name, err)
+					t.Fatalf("%s: %v", r.tr.name, err)
 				}
 				var want []Tree
 				for _, x := range res.Models[i].Trees {
 					want = append(want, x.tree())
 				}
-				exact := diffTreeSets(ours.Model.Trees, want)
-				splits := diffTreeSetsULP(ours.Model.Trees, want, math.MaxUint32)
-				switch known := genInexact[name+"/"+tr.name]; {
-				case exact == "":
-					if known != "" && rounds == 3 {
-						t.Logf("%s: identical now (listed as %q in genInexact)", tr.name, known)
-					}
-				case known == "" || rounds != 3:
-					t.Errorf("%s: trees differ from XGBoost's: %s (splits: %s)", tr.name, exact, orNone(splits))
-				case known == "values" && splits != "":
-					t.Errorf("%s: splits differ from XGBoost's: %s", tr.name, splits)
-				default:
-					t.Logf("%s (%s, known): %s", tr.name, known, exact)
+				if diff := diffTreeSets(ours.Model.Trees, want); diff != "" {
+					t.Errorf("%s nthread=%d: trees differ from XGBoost's: %s", r.tr.name, r.threads, diff)
 				}
 			}
 		})
 	}
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "identical"
-	}
-	return s
 }
