@@ -112,6 +112,9 @@ func (s *gradSummary) merge(o *gradSummary) {
 	s.gExp.add(&o.gExp)
 }
 
+// errNonFinite is the error of a gradient or hessian that is not finite.
+var errNonFinite = fmt.Errorf("%w: a gradient or hessian is not finite (labels or margins too large for float32)", ErrTrain)
+
 // gradScale is the fixed-point form of one tree's gradients.
 type gradScale struct {
 	scaleG, scaleH float64
@@ -123,7 +126,7 @@ type gradScale struct {
 // rows with summary s. It fails when a gradient or hessian is not finite.
 func chooseScale(s *gradSummary, rows int) (gradScale, error) {
 	if s.gExp[255] > 0 || math.IsInf(s.maxH, 0) || math.IsNaN(s.maxH) || math.IsNaN(s.minH) {
-		return gradScale{}, fmt.Errorf("%w: a gradient or hessian is not finite (labels or margins too large for float32)", ErrTrain)
+		return gradScale{}, errNonFinite
 	}
 	bound := s.gExp.sumBound()
 	var sc gradScale

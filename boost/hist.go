@@ -71,6 +71,11 @@ type shard struct {
 	exact bool
 	gh    []float32
 	fpool [][]float64
+	// nonFinite is set by beginTree in exact mode when a sampled row's
+	// gradient or hessian is infinite or NaN.
+	nonFinite bool
+	// ghReady is set when gradients wrote gh directly (objective.pairs).
+	ghReady bool
 }
 
 // newShard bins d's rows (global numbers first, first+1, ...) with c.
@@ -216,6 +221,10 @@ func (s *shard) gradients(o *objective) []gradSummary {
 	g := s.groups
 	chunks := max(1, min(s.threads, s.n/(1<<14)))
 	parts := make([][]gradSummary, chunks)
+	s.ghReady = s.exact && g == 1 && o.pairs != nil
+	if s.ghReady && s.gh == nil {
+		s.gh = make([]float32, 2*s.n)
+	}
 	var wg sync.WaitGroup
 	for c := 0; c < chunks; c++ {
 		lo, hi := c*s.n/chunks, (c+1)*s.n/chunks
@@ -223,7 +232,14 @@ func (s *shard) gradients(o *objective) []gradSummary {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if s.ghReady {
+				o.pairs(s.margin, s.label, s.weight, s.gh, lo, hi)
+				return
+			}
 			o.grad(s.margin, s.label, s.weight, s.gf, s.hf, lo*g, hi*g)
+			if s.exact {
+				return // no fixed-point scale to choose; beginTree checks the values
+			}
 			sum := parts[c]
 			if g == 1 {
 				sum[0].maxH, sum[0].minH = hessStats(s.hf[lo:hi])
@@ -346,16 +362,55 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 	if s.gh == nil {
 		s.gh = make([]float32, 2*s.n)
 	}
+	var bad atomic.Bool
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
+		if s.ghReady {
+			// gradients wrote gh: number the rows, drop those out of the
+			// sample and check the values.
+			finite := uint32(0x7f800000)
+			for i := lo; i < hi; i++ {
+				s.pos[i] = int32(i)
+				if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
+					s.gh[2*i], s.gh[2*i+1] = 0, 0
+				}
+				finite = min(finite, math.Float32bits(s.gh[2*i])&0x7f800000^0x7f800000, math.Float32bits(s.gh[2*i+1])&0x7f800000^0x7f800000)
+			}
+			if finite == 0 {
+				bad.Store(true)
+			}
+			return
+		}
+		if g == 1 && sampleThr == math.MaxUint64 {
+			pos, gh, gf, hf := s.pos[lo:hi], s.gh[2*lo:2*hi], s.gf[lo:hi], s.hf[lo:hi]
+			gh = gh[:2*len(gf)]
+			hf = hf[:len(gf)]
+			// finite stays non-zero unless a value's exponent bits are
+			// all ones (infinite or NaN).
+			finite := uint32(0x7f800000)
+			for i, v := range gf {
+				pos[i] = int32(lo + i)
+				gh[2*i], gh[2*i+1] = v, hf[i]
+				finite = min(finite, math.Float32bits(v)&0x7f800000^0x7f800000, math.Float32bits(hf[i])&0x7f800000^0x7f800000)
+			}
+			if finite == 0 {
+				bad.Store(true)
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			s.pos[i] = int32(i)
 			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
 				s.gh[2*i], s.gh[2*i+1] = 0, 0
 				continue
 			}
-			s.gh[2*i], s.gh[2*i+1] = s.gf[i*g+k], s.hf[i*g+k]
+			gv, hv := s.gf[i*g+k], s.hf[i*g+k]
+			s.gh[2*i], s.gh[2*i+1] = gv, hv
+			if math.Float32bits(gv)&0x7f800000 == 0x7f800000 || math.Float32bits(hv)&0x7f800000 == 0x7f800000 {
+				bad.Store(true)
+			}
 		}
 	})
+	s.nonFinite = bad.Load()
 }
 
 // nodeRange grows the node range tables to hold node id.

@@ -17,6 +17,10 @@ type objective struct {
 	// grad fills g and h (rows × groups, row-major, like margin) for rows
 	// [lo, hi). weight may be nil (all 1).
 	grad func(margin, label, weight, g, h []float32, lo, hi int)
+	// pairs, when set (one group), computes the same gradients as grad
+	// into gh interleaved (gradient, hessian), the form float64
+	// histograms read, saving a pass over the rows.
+	pairs func(margin, label, weight, gh []float32, lo, hi int)
 	// labelOK reports whether a label is valid; labelRange describes the
 	// valid labels for the error message.
 	labelOK    func(y float32) bool
@@ -68,6 +72,24 @@ func newObjective(c *Config) (*objective, error) {
 				w := wt(weight, i)
 				g[i] = (margin[i] - label[i]) * w
 				h[i] = w
+			}
+		}
+		if spw == 1 {
+			o.pairs = func(margin, label, weight, gh []float32, lo, hi int) {
+				m, y, p := margin[lo:hi], label[lo:hi], gh[2*lo:2*hi]
+				y = y[:len(m)]
+				p = p[:2*len(m)]
+				if weight == nil {
+					for i, v := range m {
+						p[2*i], p[2*i+1] = v-y[i], 1
+					}
+					return
+				}
+				w := weight[lo:hi]
+				w = w[:len(m)]
+				for i, v := range m {
+					p[2*i], p[2*i+1] = (v-y[i])*w[i], w[i]
+				}
 			}
 		}
 	case ObjSquaredLogError:

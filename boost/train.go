@@ -134,6 +134,10 @@ type trainer struct {
 	restore         func(ctx context.Context, err error) error
 	checkpointEvery int
 
+	// pending is the evaluation of the last round while it runs beside
+	// the next round's tree growth (see startEval); nil when none.
+	pending *pendingEval
+
 	// free and qfree recycle node histograms from tree to tree.
 	free  histFree[fpair]
 	qfree histFree[gpair]
@@ -307,6 +311,13 @@ func (t *trainer) run(ctx context.Context) (*Result, error) {
 	for round := 0; round < t.cfg.Rounds; round++ {
 		stop, err := t.round(ctx, round)
 		if err != nil {
+			// The last round's evaluation came first: its error or early
+			// stop takes precedence, as it would have in line.
+			if pstop, perr := t.joinEval(); perr != nil {
+				return nil, perr
+			} else if pstop {
+				break
+			}
 			if t.restore == nil || ctx.Err() != nil || errors.Is(err, ErrParam) || errors.Is(err, ErrTrain) {
 				return nil, err
 			}
@@ -327,7 +338,53 @@ func (t *trainer) run(ctx context.Context) (*Result, error) {
 			cp = t.snapshot(round + 1)
 		}
 	}
+	if _, err := t.joinEval(); err != nil {
+		return nil, err
+	}
 	return t.finish(), nil
+}
+
+// pendingEval is a round's evaluation running in its own goroutine.
+type pendingEval struct {
+	done chan struct{}
+	stop bool
+	err  error
+}
+
+// startEval evaluates round iter's trees (the last groups) in a goroutine
+// while the next round grows its trees: the evaluation touches only the
+// eval sets' margins, the metrics and the log, which the next round does
+// not, and that round joins it (joinEval) before it changes the model, so
+// that early stopping and errors take effect exactly as if the
+// evaluation had run first. Single-process training pipelines so; with
+// restore set (distributed training, whose checkpoints record the
+// evaluation) round evaluates in line.
+func (t *trainer) startEval(ctx context.Context, iter, groups int) {
+	trees, info := t.trees[len(t.trees)-groups:], t.info[len(t.info)-groups:]
+	p := &pendingEval{done: make(chan struct{})}
+	t.pending = p
+	go func() {
+		defer close(p.done)
+		defer func() {
+			if r := recover(); r != nil {
+				p.err = newPanicError(ErrTrain, fmt.Sprintf("evaluating round %d", iter), r)
+			}
+		}()
+		p.stop, p.err = t.evaluate(ctx, iter, trees, info)
+	}()
+}
+
+// joinEval waits for the pending evaluation, if any, and returns its
+// result. The evaluation is bounded work (a pass over the eval sets), so
+// the wait ends without a context.
+func (t *trainer) joinEval() (bool, error) {
+	p := t.pending
+	if p == nil {
+		return false, nil
+	}
+	<-p.done
+	t.pending = nil
+	return p.stop, p.err
 }
 
 // resetShardMargins recomputes every shard's margins from the trees.
@@ -371,18 +428,23 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 		gr.exact = true
 	}
 	for k := 0; k < groups; k++ {
-		sum := sums[0][k]
-		for i := 1; i < nShards; i++ {
-			sum.merge(&sums[i][k])
+		var sc gradScale
+		if !gr.exact {
+			sum := sums[0][k]
+			for i := 1; i < nShards; i++ {
+				sum.merge(&sums[i][k])
+			}
+			if sc, err = chooseScale(&sum, rows); err != nil {
+				return false, fmt.Errorf("round %d: %w", iter, err)
+			}
+			gr.scaleG, gr.scaleH = sc.scaleG, sc.scaleH
 		}
-		sc, err := chooseScale(&sum, rows)
-		if err != nil {
-			return false, fmt.Errorf("round %d: %w", iter, err)
-		}
-		gr.scaleG, gr.scaleH = sc.scaleG, sc.scaleH
 		err = t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
 			s.beginTree(k, sc.scaleG, sc.scaleH, sampleThr, sampleSeed, sc.packed)
 			s.hq = sc.hq
+			if s.exact && s.nonFinite {
+				return fmt.Errorf("round %d: %w", iter, errNonFinite)
+			}
 			return nil
 		})
 		if err != nil {
@@ -404,6 +466,13 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 		if err := finiteTree(&tree); err != nil {
 			return false, fmt.Errorf("round %d: %w", iter, err)
 		}
+		if k == 0 {
+			// The last round's evaluation decides whether this round is
+			// kept: join it before the model changes.
+			if stop, err := t.joinEval(); err != nil || stop {
+				return stop, err
+			}
+		}
 		err = t.cl.do(ctx, func(_ context.Context, _ int, s *shard) error {
 			s.addLeaves(k, leaves, values)
 			return nil
@@ -414,7 +483,11 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 		t.trees = append(t.trees, tree)
 		t.info = append(t.info, int32(k))
 	}
-	return t.evaluate(ctx, iter, groups)
+	if len(t.opt.Evals) > 0 && t.restore == nil {
+		t.startEval(ctx, iter, groups)
+		return false, nil
+	}
+	return t.evaluate(ctx, iter, t.trees[len(t.trees)-groups:], t.info[len(t.info)-groups:])
 }
 
 // finiteTree checks that a new tree holds only finite values, so that the
@@ -467,14 +540,15 @@ func (t *trainer) medianLeaves(ctx context.Context, k int, tree *Tree, leaves []
 }
 
 // evaluate updates the eval margins with the round's trees, computes and
-// logs the metrics, tracks early stopping and calls the callback.
-func (t *trainer) evaluate(ctx context.Context, iter, groups int) (bool, error) {
-	newTrees := t.trees[len(t.trees)-groups:]
+// logs the metrics, tracks early stopping and calls the callback. trees
+// are the round's trees (one per output group) and info their groups.
+func (t *trainer) evaluate(ctx context.Context, iter int, trees []Tree, info []int32) (bool, error) {
+	groups := len(trees)
 	var scores []EvalScore
 	for e, es := range t.opt.Evals {
 		m := t.evalMargin[e]
 		d := es.Data
-		t.evalRows[e].addTrees(t.threads(), newTrees, t.info[len(t.info)-groups:], groups, m)
+		t.evalRows[e].addTrees(t.threads(), trees, info, groups, m)
 		pred := t.evalRows[e].transform(t.threads(), t.cfg.Objective, m, groups)
 		for _, mt := range t.metrics {
 			v := mt.evalParallel(t.threads(), pred, d.label, d.weight, groups)

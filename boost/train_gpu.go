@@ -164,5 +164,6 @@ func (t *trainer) deviceRound(ctx context.Context, sess gpu.Session, obj gpu.Obj
 		t.trees = append(t.trees, tree)
 		t.info = append(t.info, int32(k))
 	}
-	return t.evaluate(ctx, iter, t.obj.groups)
+	g := t.obj.groups
+	return t.evaluate(ctx, iter, t.trees[len(t.trees)-g:], t.info[len(t.info)-g:])
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -180,5 +181,80 @@ func TestTrainInputErrors(t *testing.T) {
 	}
 	if _, err := NewDMatrix([][]float64{{1, 2}, {1}}, nil); !errors.Is(err, ErrInput) {
 		t.Errorf("ragged columns: %v", err)
+	}
+}
+
+// TestEvaluationBesideNextRound covers the evaluation that runs beside
+// the next round's tree growth: a stop or an error from the callback at
+// round 3 takes effect as if the evaluation had run in line (the
+// speculative fifth tree is dropped), and the log and callbacks come in
+// round order.
+func TestEvaluationBesideNextRound(t *testing.T) {
+	d := synthetic(t, 2000, 4, ObjSquaredError, false, 1)
+	v := synthetic(t, 500, 4, ObjSquaredError, false, 2)
+	cfg, _ := NewConfig(map[string]any{"num_boost_round": 20})
+	evals := []EvalSet{{"valid", v}}
+	var seen []int
+	var log strings.Builder
+	res, err := Train(context.Background(), cfg, d, TrainOptions{Evals: evals, Log: &log, Callback: func(_ context.Context, p Progress) error {
+		seen = append(seen, p.Iteration)
+		if p.Iteration == 3 {
+			return ErrStopTraining
+		}
+		return nil
+	}})
+	if err != nil || res.Model.NumRounds() != 4 || !slices.Equal(seen, []int{0, 1, 2, 3}) {
+		t.Fatalf("stop: err %v, %d rounds, seen %v", err, res.Model.NumRounds(), seen)
+	}
+	if lines := strings.Split(strings.TrimSpace(log.String()), "\n"); len(lines) != 4 || !strings.HasPrefix(lines[3], "[3]\t") {
+		t.Errorf("log %q", log.String())
+	}
+	short, _ := NewConfig(map[string]any{"num_boost_round": 4})
+	want, err := Train(context.Background(), short, d, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := diffTreeSets(res.Model.Trees, want.Model.Trees); diff != "" {
+		t.Errorf("stopped model differs from 4 rounds: %s", diff)
+	}
+	boom := errors.New("boom")
+	res, err = Train(context.Background(), cfg, d, TrainOptions{Evals: evals, Callback: func(_ context.Context, p Progress) error {
+		if p.Iteration == 3 {
+			return boom
+		}
+		return nil
+	}})
+	if !errors.Is(err, boom) || res != nil {
+		t.Errorf("callback error: %v", err)
+	}
+	_, err = Train(context.Background(), cfg, d, TrainOptions{Evals: evals, Callback: func(_ context.Context, p Progress) error {
+		if p.Iteration == 2 {
+			panic("bad")
+		}
+		return nil
+	}})
+	var pe *actor.PanicError
+	if !errors.As(err, &pe) || pe.Value != "bad" {
+		t.Errorf("callback panic: %v", err)
+	}
+}
+
+// TestNonFiniteGradientFails trains reg:gamma on a label so large that its
+// gradient overflows float32: training fails with ErrTrain naming the
+// cause, in one process and on actors.
+func TestNonFiniteGradientFails(t *testing.T) {
+	d := synthetic(t, 300, 3, ObjSquaredError, false, 1)
+	for i := range d.label {
+		d.label[i] = 1 + float32(i%7)
+	}
+	d.label[137] = 3e38
+	cfg, _ := NewConfig(map[string]any{"objective": ObjRegGamma, "num_boost_round": 3})
+	_, err := Train(context.Background(), cfg, d, TrainOptions{})
+	if !errors.Is(err, ErrTrain) || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("Train: %v", err)
+	}
+	_, err = TrainDistributed(context.Background(), newSystem(t, 2), cfg, d, DistOptions{NumActors: 2}, TrainOptions{})
+	if !errors.Is(err, ErrTrain) || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("TrainDistributed: %v", err)
 	}
 }
