@@ -70,10 +70,10 @@
 // order, its choice of the child to build and the sibling to subtract),
 // so given the same gradients the trained trees are XGBoost's bit for
 // bit, with one thread or several (like XGBoost's, they depend on the
-// thread count). Some objectives' float32 gradients can differ from
-// XGBoost's in a last bit for a few rows (its C library's expf, logf and
-// log1pf round a few arguments differently), which then shows in the
-// trees' last bits. A split gain that
+// thread count). The objectives compute their float32 gradients with
+// XGBoost's operations in its order, and the C library functions it calls
+// (expf, log1pf) as glibc computes them, so the trees are XGBoost's for
+// every objective. A split gain that
 // overflows float32 is skipped, as XGBoost
 // skips it; a gradient or tree value beyond float32's range fails training
 // with [ErrTrain]. Infinite labels and features are refused, as XGBoost
@@ -162,8 +162,8 @@
 // deep models stops promptly when cancelled. The margin is the base margin plus every
 // tree's leaf value added in float32 in tree order, as XGBoost does, so
 // predictions equal XGBoost's bit for bit. Transforms that call expf
-// (logistic, softprob, exp) use a correctly rounded expf; glibc's differs
-// from it in rare cases by an ulp.
+// (logistic, softprob, exp) use glibc's expf, reproduced step for step as
+// its FMA build computes it (see the objectives above).
 //
 // [Predictor.Contribs] gives TreeSHAP feature contributions (XGBoost's
 // pred_contribs), and [Model.Importance] the weight, gain, cover,
