@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/sagepipe/sagepipe/internal/glibcf"
 )
 
 // ErrLabel reports a label (or weight) the objective cannot train on.
@@ -99,7 +101,7 @@ func newObjective(c *Config) (*objective, error) {
 			for i := lo; i < hi; i++ {
 				w := posWeight(weight, label, i, spw)
 				p := max(margin[i], -1+1e-6)
-				lp, ly := log1pf(p), log1pf(label[i])
+				lp, ly := glibcf.Log1pf(p), glibcf.Log1pf(label[i])
 				g[i] = (lp - ly) / (p + 1) * w
 				// XGBoost divides by std::pow(p + 1, 2), a double: the
 				// quotient is taken in float64 and rounded.
@@ -170,7 +172,10 @@ func newObjective(c *Config) (*objective, error) {
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			p := make([]float32, k)
 			for r := lo / k; r < hi/k; r++ {
-				softmaxGrad(p, margin[r*k:(r+1)*k])
+				// XGBoost's softmax objective takes the maximum from FLT_MIN up
+				// (std::numeric_limits<float>::min()): margins all below it
+				// are not shifted.
+				softmaxFrom(p, margin[r*k:(r+1)*k], 0x1p-126)
 				w := wt(weight, r)
 				y := int(label[r])
 				for j := 0; j < k; j++ {
@@ -191,8 +196,8 @@ func newObjective(c *Config) (*objective, error) {
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
-				g[i] = (expf(margin[i]) - label[i]) * w
-				h[i] = expf(margin[i]+mds) * w
+				g[i] = (glibcf.Expf(margin[i]) - label[i]) * w
+				h[i] = glibcf.Expf(margin[i]+mds) * w
 			}
 		}
 	case ObjRegGamma:
@@ -201,7 +206,7 @@ func newObjective(c *Config) (*objective, error) {
 		o.grad = func(margin, label, weight, g, h []float32, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
-				e := expf(margin[i])
+				e := glibcf.Expf(margin[i])
 				g[i] = (1 - label[i]/e) * w
 				h[i] = label[i] / e * w
 			}
@@ -214,7 +219,7 @@ func newObjective(c *Config) (*objective, error) {
 			for i := lo; i < hi; i++ {
 				w := wt(weight, i)
 				m, y := margin[i], label[i]
-				a, b := expf((1-rho)*m), expf((2-rho)*m)
+				a, b := glibcf.Expf((1-rho)*m), glibcf.Expf((2-rho)*m)
 				g[i] = (-y*a + b) * w
 				h[i] = (-y*(1-rho)*a + (2-rho)*b) * w
 			}
@@ -223,27 +228,6 @@ func newObjective(c *Config) (*objective, error) {
 		return nil, &ParamError{Name: "objective", Value: c.Objective, Allowed: "one of the names in ObjectiveNames()"}
 	}
 	return o, nil
-}
-
-// softmaxGrad sets p to the softmax of the margins m as XGBoost's
-// softmax objective computes it for the gradient: the maximum taken from
-// FLT_MIN up (so margins all below it are not shifted), each expf rounded
-// to float32 and summed in float64, each probability divided by the sum
-// rounded to float32.
-func softmaxGrad(p, m []float32) {
-	wmax := float32(0x1p-126) // std::numeric_limits<float>::min()
-	for _, v := range m {
-		wmax = max(v, wmax)
-	}
-	var sum float64
-	for i, v := range m {
-		p[i] = expf(v - wmax)
-		sum += float64(p[i])
-	}
-	s := float32(sum)
-	for i := range p {
-		p[i] /= s
-	}
 }
 
 // logisticGrad is the logistic loss's gradient for rows [lo, hi):

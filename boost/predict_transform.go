@@ -1,9 +1,15 @@
 package boost
 
+import (
+	"math"
+
+	"github.com/sagepipe/sagepipe/internal/glibcf"
+)
+
 // Sigmoid is XGBoost 1.7's logistic function in float32:
 // 1 / (expf(min(-x, 88.7)) + 1 + 1e-16).
 func Sigmoid(x float32) float32 {
-	e := expf(min(-x, float32(88.7)))
+	e := glibcf.Expf(min(-x, float32(88.7)))
 	d := e + float32(1)
 	d += float32(1e-16)
 	return float32(1) / d
@@ -47,7 +53,7 @@ func transformInPlace(objective string, x []float32, groups int) {
 		sigmoids(x, x)
 	case ObjCountPoisson, ObjRegGamma, ObjRegTweedie:
 		for i, m := range x {
-			x[i] = expf(m)
+			x[i] = glibcf.Expf(m)
 		}
 	case ObjBinaryHinge:
 		for i, m := range x {
@@ -66,22 +72,26 @@ func transformInPlace(objective string, x []float32, groups int) {
 	}
 }
 
-// softmax replaces x by its softmax as XGBoost 1.7 computes it: subtract
-// the maximum, expf in float32, sum in float64, divide by the sum rounded
-// to float32.
-func softmax(x []float32) {
-	wmax := x[0]
-	for _, v := range x[1:] {
-		wmax = max(wmax, v)
+// softmax replaces x by its softmax as XGBoost 1.7's prediction computes
+// it (the maximum over x subtracted).
+func softmax(x []float32) { softmaxFrom(x, x, float32(math.Inf(-1))) }
+
+// softmaxFrom sets p to the softmax of m as XGBoost 1.7 computes it:
+// subtract the maximum of floor and m, expf in float32, sum in float64,
+// divide by the sum rounded to float32. p and m may be the same slice.
+func softmaxFrom(p, m []float32, floor float32) {
+	wmax := floor
+	for _, v := range m {
+		wmax = max(v, wmax)
 	}
 	var sum float64
-	for i, v := range x {
-		x[i] = expf(v - wmax)
-		sum += float64(x[i])
+	for i, v := range m {
+		p[i] = glibcf.Expf(v - wmax)
+		sum += float64(p[i])
 	}
 	s := float32(sum)
-	for i := range x {
-		x[i] /= s
+	for i := range p {
+		p[i] /= s
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sagepipe/sagepipe/internal/glibcf"
 )
 
 // TestPTXCurrent checks the hashes kernels/gen.sh recorded: the committed
@@ -82,22 +84,22 @@ func TestKernelConstants(t *testing.T) {
 	table := s[start:]
 	table = table[:strings.Index(table, "\n\n")]
 	words := regexp.MustCompile(`0x([0-9a-f]{16})ULL`).FindAllStringSubmatch(table, -1)
-	if len(words) != len(expfTable) {
-		t.Fatalf("expf_table has %d entries, the reference %d", len(words), len(expfTable))
+	if len(words) != len(glibcf.ExpfTable) {
+		t.Fatalf("expf_table has %d entries, the reference %d", len(words), len(glibcf.ExpfTable))
 	}
 	for j, w := range words {
 		v, _ := strconv.ParseUint(w[1], 16, 64)
-		if v != expfTable[j] {
-			t.Errorf("expf_table[%d] = %#x, reference %#x", j, v, expfTable[j])
+		if v != glibcf.ExpfTable[j] {
+			t.Errorf("expf_table[%d] = %#x, reference %#x", j, v, glibcf.ExpfTable[j])
 		}
 	}
 	for name, want := range map[string]uint64{
-		"EXPF_INV_LN2N_BITS": math.Float64bits(expfInvLn2N),
-		"EXPF_SHIFT_BITS":    math.Float64bits(expfShift),
-		"EXPF_C0_BITS":       math.Float64bits(expfC0),
-		"EXPF_C1_BITS":       math.Float64bits(expfC1),
-		"EXPF_C2_BITS":       math.Float64bits(expfC2),
-		"EXPF_ABS_TOP":       expfAbsTop,
+		"EXPF_INV_LN2N_BITS": math.Float64bits(glibcf.ExpfInvLn2N),
+		"EXPF_SHIFT_BITS":    math.Float64bits(glibcf.ExpfShift),
+		"EXPF_C0_BITS":       math.Float64bits(glibcf.ExpfC0),
+		"EXPF_C1_BITS":       math.Float64bits(glibcf.ExpfC1),
+		"EXPF_C2_BITS":       math.Float64bits(glibcf.ExpfC2),
+		"EXPF_ABS_TOP":       glibcf.ExpfAbsTop,
 	} {
 		m := regexp.MustCompile(`#define ` + name + ` 0x([0-9a-f]+)U(LL)?\b`).FindStringSubmatch(s)
 		if m == nil {
@@ -110,9 +112,9 @@ func TestKernelConstants(t *testing.T) {
 	}
 	// The float32 thresholds, written as hexadecimal float literals.
 	for name, want := range map[string]float32{
-		"EXPF_OVERFLOW":      expfOverflow,
-		"EXPF_UNDERFLOW":     expfUnderflow,
-		"EXPF_MAY_UNDERFLOW": expfMayUnderflow,
+		"EXPF_OVERFLOW":      glibcf.ExpfOverflow,
+		"EXPF_UNDERFLOW":     glibcf.ExpfUnderflow,
+		"EXPF_MAY_UNDERFLOW": glibcf.ExpfMayUnderflow,
 	} {
 		m := regexp.MustCompile(`#define ` + name + ` (-?0x[0-9a-f.]+p[0-9]+)f\b`).FindStringSubmatch(s)
 		if m == nil {

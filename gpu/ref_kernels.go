@@ -1,6 +1,10 @@
 package gpu
 
-import "math"
+import (
+	"math"
+
+	"github.com/sagepipe/sagepipe/internal/glibcf"
+)
 
 // Go references of the kernels in kernels/train.cu. Each performs the
 // kernel's integer and floating-point operations in the same order and
@@ -33,7 +37,7 @@ func gradSquared(margin, label, weight []float32, spw float32, g, h []float32) {
 // gradLogistic is grad_logistic.
 func gradLogistic(margin, label, weight []float32, spw float32, g, h []float32) {
 	for i := range label {
-		e := expf(minNaN(-margin[i], 88.7))
+		e := glibcf.Expf(minNaN(-margin[i], 88.7))
 		d := float32(float32(e+1) + 1e-16)
 		p := float32(1 / d)
 		y := label[i]
@@ -60,13 +64,13 @@ func gradSoftmax(margin, label, weight []float32, k int, g, h []float32) {
 		}
 		var sum float64
 		for _, v := range m {
-			sum += float64(expf(v - wmax))
+			sum += float64(glibcf.Expf(v - wmax))
 		}
 		s := float32(sum)
 		w := rowWeight(weight, r)
 		y := int(label[r])
 		for j, v := range m {
-			pj := float32(expf(v-wmax) / s)
+			pj := float32(glibcf.Expf(v-wmax) / s)
 			gj := pj
 			if j == y {
 				gj = pj - 1

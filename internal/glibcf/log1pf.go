@@ -1,17 +1,17 @@
-package boost
+package glibcf
 
 import "math"
 
-// log1pf is C's log1pf as glibc (2.36) computes it, for every float32:
-// reg:squaredlogerror's gradient calls it, and the correctly rounded
-// log1p differs from it by an ulp for some arguments. glibc's float
+// Log1pf is C's log1pf as glibc (2.36) computes it, for every float32:
+// XGBoost's reg:squaredlogerror gradient calls it, and the correctly
+// rounded log1p differs from it by an ulp for some arguments. glibc's float
 // log1p is the classic one of Sun's fdlibm (the same method as Go's
 // math.Log1p, in float32): log1p(x) = k·ln2 + log(1+f) with 1+f in
 // [sqrt(2)/2, sqrt(2)), a correction term for the rounding of 1+x, and
 // log(1+f) from s = f/(2+f) and a polynomial in s², every step rounded to
 // float32, with glibc's own thresholds. TestLog1pfMatchesLibm checks it
 // against the C library.
-func log1pf(x float32) float32 {
+func Log1pf(x float32) float32 {
 	const (
 		ln2Hi = float32(6.9313812256e-01) // 0x3f317180
 		ln2Lo = float32(9.0580006145e-06) // 0x3717f7d1
