@@ -364,54 +364,42 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 	}
 	var bad atomic.Bool
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
-		if s.ghReady {
-			// gradients wrote gh: number the rows, drop those out of the
-			// sample and check the values.
-			finite := uint32(0x7f800000)
-			for i := lo; i < hi; i++ {
-				s.pos[i] = int32(i)
-				if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
-					s.gh[2*i], s.gh[2*i+1] = 0, 0
-				}
-				finite = min(finite, math.Float32bits(s.gh[2*i])&0x7f800000^0x7f800000, math.Float32bits(s.gh[2*i+1])&0x7f800000^0x7f800000)
-			}
-			if finite == 0 {
-				bad.Store(true)
-			}
-			return
-		}
-		if g == 1 && sampleThr == math.MaxUint64 {
+		// finite stays non-zero unless a value is infinite or NaN.
+		finite := uint32(0x7f800000)
+		if g == 1 && sampleThr == math.MaxUint64 && !s.ghReady {
+			// The common case (one group, no subsample) without the
+			// per-row tests.
 			pos, gh, gf, hf := s.pos[lo:hi], s.gh[2*lo:2*hi], s.gf[lo:hi], s.hf[lo:hi]
 			gh = gh[:2*len(gf)]
 			hf = hf[:len(gf)]
-			// finite stays non-zero unless a value's exponent bits are
-			// all ones (infinite or NaN).
-			finite := uint32(0x7f800000)
 			for i, v := range gf {
 				pos[i] = int32(lo + i)
 				gh[2*i], gh[2*i+1] = v, hf[i]
-				finite = min(finite, math.Float32bits(v)&0x7f800000^0x7f800000, math.Float32bits(hf[i])&0x7f800000^0x7f800000)
+				finite = min(finite, finiteBits(v), finiteBits(hf[i]))
 			}
-			if finite == 0 {
-				bad.Store(true)
+		} else {
+			for i := lo; i < hi; i++ {
+				s.pos[i] = int32(i)
+				if !s.ghReady { // else gradients wrote gh
+					s.gh[2*i], s.gh[2*i+1] = s.gf[i*g+k], s.hf[i*g+k]
+				}
+				if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
+					s.gh[2*i], s.gh[2*i+1] = 0, 0
+					continue
+				}
+				finite = min(finite, finiteBits(s.gh[2*i]), finiteBits(s.gh[2*i+1]))
 			}
-			return
 		}
-		for i := lo; i < hi; i++ {
-			s.pos[i] = int32(i)
-			if sampleThr != math.MaxUint64 && mix64(sampleSeed^uint64(s.first+i)) >= sampleThr {
-				s.gh[2*i], s.gh[2*i+1] = 0, 0
-				continue
-			}
-			gv, hv := s.gf[i*g+k], s.hf[i*g+k]
-			s.gh[2*i], s.gh[2*i+1] = gv, hv
-			if math.Float32bits(gv)&0x7f800000 == 0x7f800000 || math.Float32bits(hv)&0x7f800000 == 0x7f800000 {
-				bad.Store(true)
-			}
+		if finite == 0 {
+			bad.Store(true)
 		}
 	})
 	s.nonFinite = bad.Load()
 }
+
+// finiteBits is zero exactly when v is infinite or NaN (its exponent
+// bits all ones).
+func finiteBits(v float32) uint32 { return math.Float32bits(v)&0x7f800000 ^ 0x7f800000 }
 
 // nodeRange grows the node range tables to hold node id.
 func (s *shard) nodeRange(id int) {

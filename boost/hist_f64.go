@@ -168,15 +168,7 @@ func (s *shard) histF64Wide(h []float64, lo, hi int, whole bool) {
 		b := min(a+wideBlock, hi)
 		rows := s.pos[a:b]
 		for f := 0; f < nf; {
-			k := 1
-			switch {
-			case nf-f >= 8:
-				k = 8
-			case nf-f >= 4:
-				k = 4
-			case nf-f >= 2:
-				k = 2
-			}
+			k := wideGroup(nf - f)
 			hp := unsafe.Pointer(&h[2*f*wideStride])
 			if whole {
 				bp, v := unsafe.Pointer(&s.bins[a*nf+f]), unsafe.Pointer(&s.gh[2*a])

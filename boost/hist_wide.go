@@ -134,15 +134,7 @@ func (s *shard) histWideBlock(h []int64, lo, hi int, whole bool) {
 	nf := s.nf
 	rows := s.pos[lo:hi]
 	for f := 0; f < nf; {
-		k := 1
-		switch {
-		case nf-f >= 8:
-			k = 8
-		case nf-f >= 4:
-			k = 4
-		case nf-f >= 2:
-			k = 2
-		}
+		k := wideGroup(nf - f)
 		if s.packed {
 			hp := unsafe.Pointer(&h[f*wideStride])
 			if whole {
@@ -172,6 +164,20 @@ func (s *shard) histWideBlock(h []int64, lo, hi int, whole bool) {
 		}
 		f += k
 	}
+}
+
+// wideGroup is the number of features, of left still to add, that the
+// next pass of the wide kernels takes: 8, 4, 2 or 1.
+func wideGroup(left int) int {
+	switch {
+	case left >= 8:
+		return 8
+	case left >= 4:
+		return 4
+	case left >= 2:
+		return 2
+	}
+	return 1
 }
 
 // histWideChecked is histWide with bounds-checked slices.
