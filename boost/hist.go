@@ -88,10 +88,12 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
 		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
 		pos: make([]int32, n), tmp: make([]int32, n), wide: useWide(nf, c.totalSlots())}
+	binners := make([]*binner, nf)
+	parallelTasks(threads, nf, func(_, f int) { binners[f] = newBinner(c.vals[f]) })
 	parallelRange(threads, n, 1<<14, func(lo, hi int) {
 		for f, col := range d.cols {
 			cb := s.colBins[f*n : (f+1)*n]
-			binColumn(cb[lo:hi], col[lo:hi], c.vals[f])
+			binners[f].bin(cb[lo:hi], col[lo:hi])
 			for i := lo; i < hi; i++ {
 				s.bins[i*nf+f] = cb[i]
 			}
@@ -102,40 +104,75 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 
 // binColumn sets out[i] to the bin of col[i] among the cut values cv,
 // as cuts.binOf does: the first b with col[i] < cv[b], the last bin for a
-// value at or above every cut, and the missing code for NaN. The
-// binary search compares order-preserving integer keys of the floats, so
-// that each halving step is a conditional move: binOf's branches are
-// mispredicted about half the time. A feature with 256 cuts has its
-// missing code shared with its top bin (see cuts.aliased).
+// value at or above every cut, and for NaN the missing code shared with
+// its top bin (see cuts.aliased).
 func binColumn(out []uint8, col []float32, cv []float32) {
+	newBinner(cv).bin(out, col)
+}
+
+// binner bins one feature's values by its cuts. It compares
+// order-preserving integer keys of the floats (orderKey), and a table on
+// a key's top 16 bits (sign, exponent and 7 bits of mantissa) gives the
+// cuts below the value's bucket, so that only the few cuts inside the
+// bucket, if any, are compared.
+type binner struct {
+	keys []uint32 // the cuts' keys, ascending
+	// start[b] is the number of cuts whose key's top 16 bits are below
+	// b (len 1<<16 + 1).
+	start []uint16
+	code  uint8 // the bin of NaN
+}
+
+// binTableBits is the number of a key's top bits the table of binner
+// indexes.
+const binTableBits = 16
+
+func newBinner(cv []float32) *binner {
+	bn := &binner{keys: make([]uint32, len(cv)), start: make([]uint16, 1<<binTableBits+1),
+		code: uint8(min(len(cv), aliasCode))}
+	for j, c := range cv {
+		bn.keys[j] = orderKey(c)
+		bn.start[bn.keys[j]>>(32-binTableBits)+1]++
+	}
+	for b := 1; b < len(bn.start); b++ {
+		bn.start[b] += bn.start[b-1]
+	}
+	return bn
+}
+
+// bin sets out[i] to the bin of col[i].
+func (bn *binner) bin(out []uint8, col []float32) {
 	out = out[:len(col)]
-	if len(cv) == 0 {
-		for i := range col {
-			out[i] = 0
-		}
+	keys := bn.keys
+	if len(keys) == 0 {
+		clear(out)
 		return
 	}
-	keys := make([]uint32, len(cv))
-	for j, c := range cv {
-		keys[j] = orderKey(c)
-	}
-	last := len(cv) - 1
+	last := len(keys) - 1
+	start := bn.start[:1<<binTableBits+1]
 	for i, x := range col {
 		kx := orderKey(x)
-		// lo ends at the number of cuts <= x (keys ascend): the count
-		// lies in [lo, lo+n] throughout.
-		lo, n := 0, len(keys)
-		for n > 1 {
-			half := n >> 1
-			lo += half & -boolInt(keys[lo+half] <= kx)
-			n -= half
+		b := kx >> (32 - binTableBits)
+		lo, hi := int(start[b]), int(start[b+1])
+		// lo ends at the number of cuts <= x: every cut of a lower
+		// bucket is below x, every cut of a higher one above it.
+		if hi-lo > 8 {
+			for n := hi - lo; n > 1; {
+				half := n >> 1
+				lo += half & -boolInt(keys[lo+half] <= kx)
+				n -= half
+			}
+			lo += boolInt(keys[lo] <= kx)
+		} else {
+			for lo < hi && keys[lo] <= kx {
+				lo++
+			}
 		}
-		lo += boolInt(keys[lo] <= kx)
-		b := uint8(min(lo, last))
+		v := uint8(min(lo, last))
 		if x != x {
-			b = uint8(min(len(cv), aliasCode))
+			v = bn.code
 		}
-		out[i] = b
+		out[i] = v
 	}
 }
 

@@ -1,6 +1,7 @@
 package boost
 
 import (
+	"slices"
 	"unsafe"
 )
 
@@ -26,8 +27,9 @@ import (
 //     by slot; the built child is the one of smaller hessian sum (the
 //     left one on a tie).
 //
-// With one thread every slot is the plain row-order sum. boost runs the
-// T pieces on T goroutines, which is also how the work divides evenly.
+// With one thread every slot is the plain row-order sum. boost hands the
+// pieces to its goroutines as they become free: the order of the
+// additions into each buffer is fixed by the piece, not by who runs it.
 // Distributed and device training sum in fixed point instead (hist.go):
 // exact sums that do not depend on the shards, but not XGBoost's.
 
@@ -95,19 +97,31 @@ func (s *shard) buildHistsF64(nodes []int32, free *histFree[fpair]) [][]fpair {
 		}
 	}
 	identity := s.isIdentity()
-	parallelTasks(len(pieces), len(pieces), func(_, t int) {
-		for i, p := range pieces[t] {
-			h := bufs[t][i]
-			clear(h)
-			nd := nodes[p.node]
-			whole := identity && s.lo[nd] == 0 && int(s.hi[nd]) == s.n
-			if wide {
-				s.histF64Wide(h, p.lo, p.hi, whole)
-			} else {
-				s.histF64Compact(h, p.lo, p.hi)
-			}
-			s.aliasedF64(h, p.lo, p.hi, wide)
+	// A buffer's sums depend only on its piece's rows, not on which
+	// goroutine adds them: the pieces go to whichever goroutine is free,
+	// largest first, so that a piece of scattered rows (slower per row)
+	// or a goroutine held up elsewhere does not leave the other idle.
+	type job struct{ t, i int }
+	jobs := make([]job, 0, len(pieces))
+	for t, ps := range pieces {
+		for i := range ps {
+			jobs = append(jobs, job{t, i})
 		}
+	}
+	rows := func(j job) int { p := pieces[j.t][j.i]; return p.hi - p.lo }
+	slices.SortStableFunc(jobs, func(a, b job) int { return rows(b) - rows(a) })
+	parallelTasks(s.threads, len(jobs), func(_, k int) {
+		t, i := jobs[k].t, jobs[k].i
+		p, h := pieces[t][i], bufs[t][i]
+		clear(h)
+		nd := nodes[p.node]
+		whole := identity && s.lo[nd] == 0 && int(s.hi[nd]) == s.n
+		if wide {
+			s.histF64Wide(h, p.lo, p.hi, whole)
+		} else {
+			s.histF64Compact(h, p.lo, p.hi)
+		}
+		s.aliasedF64(h, p.lo, p.hi, wide)
 	})
 	// parts[j] lists node j's buffers in thread order.
 	parts := make([][][]float64, len(nodes))

@@ -158,16 +158,28 @@ func TestWideHistMatchesCompact(t *testing.T) {
 // TestBinColumnMatchesBinOf bins values around every cut, below the
 // first, above the last, signed zeros and NaN with binColumn and with
 // cuts.binOf, for cut lists of several lengths.
+//
+// The cuts are spread over several binades, or packed within a few ulps
+// of 1000, where binner's table on the top bits of a value puts all of
+// them in one bucket.
 func TestBinColumnMatchesBinOf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, k := range []int{1, 2, 3, 7, 64, 255, 256} {
+	for _, spread := range []struct {
+		from, step float32
+	}{{-3, 0.25}, {1000, 1.0 / 512}} {
+		t.Run(fmt.Sprint(spread.from), func(t *testing.T) { binColumnCase(t, rng, spread.from, spread.step) })
+	}
+}
+
+func binColumnCase(t *testing.T, rng *rand.Rand, from, step float32) {
+	for _, k := range []int{1, 2, 3, 7, 9, 64, 255, 256} {
 		cv := make([]float32, 0, k)
-		v := float32(-3)
+		v := from
 		for range k {
-			v += float32(rng.IntN(4)+1) * 0.25
+			v += float32(rng.IntN(4)+1) * step
 			cv = append(cv, v)
 		}
-		if k == 7 {
+		if k == 7 && from < 0 {
 			cv[2] = 0 // a cut at zero, for the signed zeros
 		}
 		c := &cuts{vals: [][]float32{cv}}

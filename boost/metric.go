@@ -34,6 +34,9 @@ type metric struct {
 	// per-row losses evalParallel computes on several goroutines.
 	loss func(y, p float64) float64
 	fin  func(float64) float64
+	// sum, when set, is the sum of loss over rows without weights, in
+	// row order (the same float64 additions as eval's loop).
+	sum func(pred, label []float32) float64
 	// costly marks pointwise losses worth spreading over goroutines
 	// (logarithms, square roots); terms is evalParallel's reused buffer.
 	costly bool
@@ -69,7 +72,13 @@ func Metric(name string, pred, label, weight []float32, groups int, cfg *Config)
 // pointwise builds a metric that is the weighted mean of loss(y, p),
 // finished by fin (e.g. sqrt).
 func pointwise(name string, loss func(y, p float64) float64, fin func(float64) float64) *metric {
-	return &metric{name: name, loss: loss, fin: fin, eval: func(pred, label, weight []float32, _ int) float64 {
+	m := &metric{name: name, loss: loss, fin: fin}
+	m.eval = func(pred, label, weight []float32, _ int) float64 {
+		if weight == nil && m.sum != nil {
+			// Without weights every w is 1: w*loss is loss and the
+			// weights sum to the row count, exactly.
+			return finishPointwise(m.sum(pred[:len(label)], label), float64(len(label)), fin)
+		}
 		var sum, wsum float64
 		for i, y := range label {
 			w := float64(wt(weight, i))
@@ -77,7 +86,16 @@ func pointwise(name string, loss func(y, p float64) float64, fin func(float64) f
 			wsum += w
 		}
 		return finishPointwise(sum, wsum, fin)
-	}}
+	}
+	return m
+}
+
+// unweighted sets m's sum, the row-order sum of its losses without
+// weights: the loop of eval with the loss inlined (the metrics of every
+// round's evaluation, which call it hundreds of thousands of times).
+func unweighted(m *metric, sum func(pred, label []float32) float64) *metric {
+	m.sum = sum
+	return m
 }
 
 // costly marks m as worth evaluating on several goroutines.
@@ -137,14 +155,29 @@ func newMetric(name string, c *Config) (*metric, error) {
 	const eps = 1e-16
 	switch base {
 	case "rmse":
-		return pointwise(name, func(y, p float64) float64 { return (y - p) * (y - p) }, math.Sqrt), nil
+		return unweighted(pointwise(name, func(y, p float64) float64 { return (y - p) * (y - p) }, math.Sqrt),
+			func(pred, label []float32) float64 {
+				var sum float64
+				for i, y := range label {
+					d := float64(y) - float64(pred[i])
+					sum += d * d
+				}
+				return sum
+			}), nil
 	case "rmsle":
 		return costly(pointwise(name, func(y, p float64) float64 {
 			d := math.Log1p(p) - math.Log1p(y)
 			return d * d
 		}, math.Sqrt)), nil
 	case "mae":
-		return pointwise(name, func(y, p float64) float64 { return math.Abs(y - p) }, nil), nil
+		return unweighted(pointwise(name, func(y, p float64) float64 { return math.Abs(y - p) }, nil),
+			func(pred, label []float32) float64 {
+				var sum float64
+				for i, y := range label {
+					sum += math.Abs(float64(y) - float64(pred[i]))
+				}
+				return sum
+			}), nil
 	case "mape":
 		return pointwise(name, func(y, p float64) float64 { return math.Abs((y - p) / y) }, nil), nil
 	case "mphe":
@@ -172,12 +205,18 @@ func newMetric(name string, c *Config) (*metric, error) {
 		if hasArg {
 			t = argv
 		}
-		return pointwise(name, func(y, p float64) float64 {
+		return unweighted(pointwise(name, func(y, p float64) float64 {
 			if (p > t) != (y > 0.5) {
 				return 1
 			}
 			return 0
-		}, nil), nil
+		}, nil), func(pred, label []float32) float64 {
+			var sum float64
+			for i, y := range label {
+				sum += float64(boolInt((float64(pred[i]) > t) != (y > 0.5)))
+			}
+			return sum
+		}), nil
 	case "poisson-nloglik":
 		return costly(pointwise(name, func(y, p float64) float64 {
 			p = max(p, eps)

@@ -179,3 +179,36 @@ func TestMetricsAgainstXGBoost(t *testing.T) {
 		}
 	}
 }
+
+// TestUnweightedSumsMatchLoop checks that the metrics with an inlined
+// unweighted sum give, bit for bit, what the weighted loop gives with all
+// weights 1, on values from tiny to huge.
+func TestUnweightedSumsMatchLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 5000
+	pred, label, ones := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range pred {
+		scale := float32(math.Pow(10, float64(rng.IntN(61)-30)))
+		pred[i] = (rng.Float32() - 0.3) * scale
+		label[i] = float32(rng.IntN(2))
+		if i%3 == 0 {
+			label[i] = (rng.Float32() - 0.5) * scale
+		}
+		ones[i] = 1
+	}
+	pred[7], label[7] = 0.5, 1 // the error threshold itself
+	for _, name := range []string{"rmse", "mae", "error", "error@0.7"} {
+		m, err := newMetric(name, &Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.sum == nil {
+			t.Fatalf("%s: no unweighted sum", name)
+		}
+		got := m.eval(pred, label, nil, 1)
+		want := m.eval(pred, label, ones, 1)
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("%s: unweighted %v (%x), with unit weights %v (%x)", name, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	}
+}

@@ -54,10 +54,18 @@ func main() {
 	predRepeat := flag.Int("predict-repeat", 5, "predictions of the validation rows per run; the median is kept")
 	seed := flag.Uint64("seed", 20240601, "data seed")
 	py := flag.String("python", "/usr/bin/python3", "Python with xgboost 1.7.4")
+	writeDir := flag.String("write-data", "", "write the data of the first -data, -rows and -objectives to this directory (for -engine go -dir) and exit")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of our training (and prediction) to this file; with several configurations, to FILE.<rows>.<objective>.<threads>")
 	flag.Parse()
 	if *engine == "go" {
 		if err := runGo(*dir, *objective, *threads, *rounds, *predRepeat, *cpuprofile); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *writeDir != "" {
+		if err := writeFirst(*writeDir, *dataFlag, *rowsFlag, *objFlag, *seed); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -328,6 +336,23 @@ func writeData(ctx context.Context, dir string, d *synth.Data, objective string)
 		}
 	}
 	return nil
+}
+
+// writeFirst writes the first configuration's data to dir, so that one engine
+// can be run and profiled on it again and again with -engine go -dir.
+func writeFirst(dir, data, rows, objectives string, seed uint64) error {
+	gen, err := synth.Lookup(strings.TrimSpace(strings.Split(data, ",")[0]))
+	if err != nil {
+		return fmt.Errorf("-data: %w", err)
+	}
+	n, err := ints(strings.Split(rows, ",")[0], "-rows")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return writeData(context.Background(), dir, gen(n[0], seed), strings.TrimSpace(strings.Split(objectives, ",")[0]))
 }
 
 // writeF32 writes v as little-endian float32 values to path atomically (a
