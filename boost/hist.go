@@ -414,6 +414,15 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 				gh[2*i], gh[2*i+1] = v, hf[i]
 				finite = min(finite, finiteBits(v), finiteBits(hf[i]))
 			}
+		} else if g == 1 && sampleThr == math.MaxUint64 {
+			// gradients wrote gh (ghReady): only the checks.
+			pos, gh := s.pos[lo:hi], s.gh[2*lo:2*hi]
+			for i := range pos {
+				pos[i] = int32(lo + i)
+			}
+			for _, v := range gh {
+				finite = min(finite, finiteBits(v))
+			}
 		} else {
 			for i := lo; i < hi; i++ {
 				s.pos[i] = int32(i)

@@ -257,4 +257,17 @@ func TestNonFiniteGradientFails(t *testing.T) {
 	if !errors.Is(err, ErrTrain) || !strings.Contains(err.Error(), "not finite") {
 		t.Errorf("TrainDistributed: %v", err)
 	}
+
+	// Squared error writes its pairs itself; a weight of 3e38 on a
+	// residual of about 10 overflows the gradient and the hessian.
+	w := synthetic(t, 300, 3, ObjSquaredError, false, 1)
+	w.weight = make([]float32, w.rows)
+	for i := range w.weight {
+		w.weight[i] = 1
+	}
+	w.label[42], w.weight[42] = -10, 3e38
+	cfg, _ = NewConfig(map[string]any{"objective": ObjSquaredError, "num_boost_round": 3})
+	if _, err = Train(context.Background(), cfg, w, TrainOptions{}); !errors.Is(err, ErrTrain) || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("Train, squared error: %v", err)
+	}
 }
