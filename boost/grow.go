@@ -42,14 +42,18 @@ const kRtEps = 1e-6
 // keeps them in float32 (TrainParam), so they hold float32 values.
 type splitParams struct {
 	lambda, alpha, mcw, mds, gamma, eta float64
+	// general is set when alpha or max_delta_step is (see gain).
+	general bool
 }
 
 // newSplitParams rounds the configuration's parameters to float32, as
 // XGBoost stores them.
 func newSplitParams(cfg *Config) splitParams {
 	f := func(v float64) float64 { return float64(float32(v)) }
-	return splitParams{lambda: f(cfg.Lambda), alpha: f(cfg.Alpha), mcw: f(cfg.MinChildWeight),
+	p := splitParams{lambda: f(cfg.Lambda), alpha: f(cfg.Alpha), mcw: f(cfg.MinChildWeight),
 		mds: f(cfg.MaxDeltaStep), gamma: f(cfg.Gamma), eta: f(cfg.Eta)}
+	p.general = p.alpha != 0 || p.mds != 0
+	return p
 }
 
 func thresholdL1(g, alpha float64) float64 {
@@ -85,6 +89,16 @@ func (p *splitParams) weight32(g, h float64) float32 { return float32(p.weight(g
 // to float32, then divided in float32; with it, in float32 from the sums
 // rounded to float32 and the float32 weight.
 func (p *splitParams) gain(g, h float64) float32 {
+	if p.general || h <= 0 {
+		return p.gainGeneral(g, h)
+	}
+	// Without L1 and max_delta_step (small enough for the split search
+	// to inline): thresholdL1(g, 0) is g, so its square is g*g.
+	return float32(g*g) / float32(h+p.lambda)
+}
+
+// gainGeneral is gain with alpha or max_delta_step set, or h <= 0.
+func (p *splitParams) gainGeneral(g, h float64) float32 {
 	if h <= 0 {
 		return 0
 	}
