@@ -198,6 +198,15 @@ func newMetric(name string, c *Config) (*metric, error) {
 			case pneg < eps:
 				return -y*math.Log(p) - (1-y)*math.Log(eps)
 			}
+			// For a 0 or 1 label one logarithm is multiplied by zero:
+			// skip it (the term is the same, but for the sign of a
+			// zero, which does not change a sum that starts at +0).
+			switch y {
+			case 0:
+				return -math.Log(pneg)
+			case 1:
+				return -math.Log(p)
+			}
 			return -y*math.Log(p) - (1-y)*math.Log(pneg)
 		}, nil)), nil
 	case "error":

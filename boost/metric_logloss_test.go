@@ -3,6 +3,7 @@ package boost
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -60,5 +61,41 @@ func TestMetricShapeError(t *testing.T) {
 				t.Errorf("err = %v, want ErrInput naming logloss", err)
 			}
 		})
+	}
+}
+
+// TestLogLossShortcutSums checks that logloss, which takes one logarithm
+// for a 0 or 1 label, sums to the same bits as the two-logarithm formula,
+// with probabilities from 1e-16 to within an ulp of 1.
+func TestLogLossShortcutSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 20000
+	pred, label := make([]float32, n), make([]float32, n)
+	for i := range pred {
+		switch i % 5 {
+		case 0:
+			pred[i] = float32(math.Pow(10, -rng.Float64()*16))
+		case 1:
+			pred[i] = 1 - float32(math.Pow(10, -rng.Float64()*8))
+		default:
+			pred[i] = rng.Float32()
+		}
+		label[i] = float32(rng.IntN(2))
+	}
+	pred[0], pred[1], pred[2], pred[3] = 1e-16, math.Nextafter32(1, 0), 0.5, 1e-30
+	var want float64
+	for i, y32 := range label {
+		y, p := float64(y32), float64(pred[i])
+		p = max(p, 0)
+		lp, ln := math.Log(max(p, 1e-16)), math.Log(max(1-p, 1e-16))
+		want += -y*lp - (1-y)*ln
+	}
+	want /= n
+	got, err := Metric("logloss", pred, label, nil, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Float64bits(got) != math.Float64bits(want) {
+		t.Errorf("logloss = %v (%x), two-logarithm formula %v (%x)", got, math.Float64bits(got), want, math.Float64bits(want))
 	}
 }
