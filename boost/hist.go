@@ -74,8 +74,10 @@ type shard struct {
 	// nonFinite is set by beginTree in exact mode when a sampled row's
 	// gradient or hessian is infinite or NaN.
 	nonFinite bool
-	// ghReady is set when gradients wrote gh directly (objective.pairs).
-	ghReady bool
+	// ghReady is set when gradients wrote gh directly (objective.pairs);
+	// it then also numbered the rows in pos and set ghBad when a pair is
+	// not finite, while the pairs were in cache.
+	ghReady, ghBad bool
 }
 
 // newShard bins d's rows (global numbers first, first+1, ...) with c.
@@ -263,6 +265,7 @@ func (s *shard) gradients(o *objective) []gradSummary {
 		s.gh = make([]float32, 2*s.n)
 	}
 	var wg sync.WaitGroup
+	var bad atomic.Bool
 	for c := 0; c < chunks; c++ {
 		lo, hi := c*s.n/chunks, (c+1)*s.n/chunks
 		parts[c] = make([]gradSummary, g)
@@ -270,7 +273,13 @@ func (s *shard) gradients(o *objective) []gradSummary {
 		go func() {
 			defer wg.Done()
 			if s.ghReady {
-				o.pairs(s.margin, s.label, s.weight, s.gh, lo, hi)
+				for a := lo; a < hi; a += 1 << 14 {
+					b := min(a+1<<14, hi)
+					o.pairs(s.margin, s.label, s.weight, s.gh, a, b)
+					if !pairsFinite(s.gh[2*a:2*b], s.pos[a:b], a) {
+						bad.Store(true)
+					}
+				}
 				return
 			}
 			o.grad(s.margin, s.label, s.weight, s.gf, s.hf, lo*g, hi*g)
@@ -295,6 +304,7 @@ func (s *shard) gradients(o *objective) []gradSummary {
 		}()
 	}
 	wg.Wait()
+	s.ghBad = bad.Load()
 	out := parts[0]
 	for _, p := range parts[1:] {
 		for k := range out {
@@ -399,6 +409,10 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 	if s.gh == nil {
 		s.gh = make([]float32, 2*s.n)
 	}
+	if s.ghReady && g == 1 && sampleThr == math.MaxUint64 {
+		s.nonFinite = s.ghBad // gradients numbered the rows and checked the pairs
+		return
+	}
 	var bad atomic.Bool
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
 		// finite stays non-zero unless a value is infinite or NaN.
@@ -413,15 +427,6 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 				pos[i] = int32(lo + i)
 				gh[2*i], gh[2*i+1] = v, hf[i]
 				finite = min(finite, finiteBits(v), finiteBits(hf[i]))
-			}
-		} else if g == 1 && sampleThr == math.MaxUint64 {
-			// gradients wrote gh (ghReady): only the checks.
-			pos, gh := s.pos[lo:hi], s.gh[2*lo:2*hi]
-			for i := range pos {
-				pos[i] = int32(lo + i)
-			}
-			for _, v := range gh {
-				finite = min(finite, finiteBits(v))
 			}
 		} else {
 			for i := lo; i < hi; i++ {
@@ -441,6 +446,19 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 		}
 	})
 	s.nonFinite = bad.Load()
+}
+
+// pairsFinite numbers the rows of pos from first and reports whether
+// every value of gh is finite.
+func pairsFinite(gh []float32, pos []int32, first int) bool {
+	for i := range pos {
+		pos[i] = int32(first + i)
+	}
+	finite := uint32(0x7f800000)
+	for _, v := range gh {
+		finite = min(finite, finiteBits(v))
+	}
+	return finite != 0
 }
 
 // finiteBits is zero exactly when v is infinite or NaN (its exponent
