@@ -177,3 +177,23 @@ func TestWeightedQuantile(t *testing.T) {
 		t.Errorf("weighted median = %v", got)
 	}
 }
+
+// TestWeightedQuantileFloat32Steps checks the float32 steps of XGBoost's
+// quantiles. Unweighted, the two order statistics are subtracted in
+// float32 before the interpolation in double: residuals -25.506243 and
+// 24.351746 (a leaf XGBoost 1.7.4 refreshed to -0.5772495 on generated
+// data) give -0.5772495, not the all-double -0.5772486. Weighted, the
+// cumulative weights are float32 sums: after a weight of 2^24 the unit
+// weights are lost, so the threshold (half of 2^25+4) is only reached by
+// the last value, where float64 sums would reach it at the sixth.
+func TestWeightedQuantileFloat32Steps(t *testing.T) {
+	got := float32(weightedQuantile([]float32{24.35174560546875, -25.506242752075195, 30, -40}, nil, 0.5))
+	if want := float32(-0.5772495); got != want {
+		t.Errorf("unweighted: %v, want %v", got, want)
+	}
+	v := []float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	w := []float32{1 << 24, 1, 1, 1, 1, 1, 1, 1, 1, 1<<24 + 4}
+	if got := weightedQuantile(v, w, 0.5); got != 9 {
+		t.Errorf("weighted: %v, want 9", got)
+	}
+}

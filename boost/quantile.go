@@ -9,7 +9,9 @@ import (
 // computes it for reg:absoluteerror: with no weights, linear interpolation
 // between order statistics (common::Quantile); with weights, the first
 // value whose cumulative weight reaches alpha of the total
-// (common::WeightedQuantile).
+// (common::WeightedQuantile). Its float32 steps are XGBoost's: the
+// difference of the two order statistics, the cumulative weights and the
+// threshold.
 func weightedQuantile(values, weight []float32, alpha float64) float64 {
 	n := len(values)
 	if n == 0 {
@@ -39,17 +41,20 @@ func weightedQuantile(values, weight []float32, alpha float64) float64 {
 		x := alpha * float64(n+1)
 		k := math.Floor(x) - 1
 		d := (x - 1) - k
-		v0 := float64(values[idx[int(k)]])
-		v1 := float64(values[idx[int(k)+1]])
-		return v0 + d*(v1-v0)
+		v0, v1 := values[idx[int(k)]], values[idx[int(k)+1]]
+		// v1 - v0 in float32, as XGBoost subtracts the two floats; the
+		// conversion keeps the product from fusing with the sum.
+		return float64(v0) + float64(d*float64(v1-v0))
 	}
-	cdf := make([]float64, n)
-	var acc float64
+	// XGBoost accumulates the cumulative weights in float32, and its
+	// threshold is their total times alpha rounded to float32.
+	cdf := make([]float32, n)
+	var acc float32
 	for i, r := range idx {
-		acc += float64(weight[r])
+		acc += weight[r]
 		cdf[i] = acc
 	}
-	target := alpha * acc
+	target := float32(float64(acc) * alpha)
 	j, _ := slices.BinarySearch(cdf, target)
 	j = min(j, n-1)
 	return float64(values[idx[j]])

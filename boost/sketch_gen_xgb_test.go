@@ -116,11 +116,8 @@ type genResult struct {
 // logistic loss with two (about 30 s on two cores); with BOOST_XGB_FULL=1
 // every objective, and squared error and logistic loss weighted and
 // lossguide too, each with one and two threads (a few minutes).
-// BOOST_XGB_ROUNDS sets the rounds (3). With 10 rounds every training
-// but one is still identical: reg:absoluteerror with two threads on the
-// low-cardinality data has one leaf of its eighth tree refreshed to a
-// different residual quantile than XGBoost's (its splits are XGBoost's;
-// the cause is not found). Skipped in -short mode.
+// BOOST_XGB_ROUNDS sets the rounds (3); with 10 every training is still
+// identical (about 80 s with BOOST_XGB_FULL=1). Skipped in -short mode.
 func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains XGBoost on 200,000 rows")
