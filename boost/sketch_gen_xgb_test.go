@@ -119,14 +119,6 @@ type genResult struct {
 // BOOST_XGB_ROUNDS sets the rounds (3); with 10 every training is still
 // identical (about 80 s with BOOST_XGB_FULL=1). Skipped in -short mode.
 func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains XGBoost on 200,000 rows")
-	}
-	if raceEnabled {
-		t.Skip("numerics on 200,000 rows: .ci/run runs it without the race detector")
-	}
-	requireXGBoost(t)
-	const rows = 200_000
 	rounds := 3
 	if s := os.Getenv("BOOST_XGB_ROUNDS"); s != "" {
 		if _, err := fmt.Sscan(s, &rounds); err != nil {
@@ -134,74 +126,100 @@ func TestTreesMatchXGBoostOnGenerators(t *testing.T) {
 		}
 	}
 	full := os.Getenv("BOOST_XGB_FULL") == "1"
+	onGenerators(t, func(t *testing.T, data *synth.Data, d *DMatrix) {
+		type run struct {
+			tr      genTrain
+			threads int
+		}
+		var runs []run
+		for _, tr := range genTrainings(data) {
+			switch {
+			case full:
+				runs = append(runs, run{tr, 1}, run{tr, 2})
+			case tr.name == "squarederror":
+				runs = append(runs, run{tr, 1})
+			case tr.name == "logistic":
+				runs = append(runs, run{tr, 1}, run{tr, 2})
+			}
+		}
+		var jobs []trainJob
+		for _, r := range runs {
+			p := map[string]any{"nthread": r.threads, "seed": 0}
+			for k, v := range r.tr.params {
+				p[k] = v
+			}
+			jobs = append(jobs, trainJob{Params: p, Rounds: rounds, Y: f32base64(r.tr.label), W: f32base64(r.tr.weight)})
+		}
+		var res genResult
+		runPyFile(t, "testdata/xgb_cuts.py", cutsJob{Rows: d.rows, Cols: len(d.cols), X: *f32base64(d.RowMajor()),
+			Cuts: []cutsParams{{MaxBin: 256, Nthread: 1}}, Train: jobs}, &res)
+		if diff := diffCuts(buildCuts(d, 256, 1), res.Cuts[0]); diff != "" {
+			t.Errorf("cuts: %s", diff)
+		}
+		for i, r := range runs {
+			if res.Models[i].Error != "" {
+				t.Errorf("%s: xgboost: %s", r.tr.name, res.Models[i].Error)
+				continue
+			}
+			cfg, err := NewConfig(ourParams(r.tr, map[string]any{"num_boost_round": rounds, "nthread": r.threads}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dt := &DMatrix{cols: d.cols, label: r.tr.label, weight: r.tr.weight, rows: d.rows}
+			ours, err := Train(context.Background(), cfg, dt, TrainOptions{})
+			if err != nil {
+				t.Fatalf("%s: %v", r.tr.name, err)
+			}
+			var want []Tree
+			for _, x := range res.Models[i].Trees {
+				want = append(want, x.tree())
+			}
+			if diff := diffTreeSets(ours.Model.Trees, want); diff != "" {
+				t.Errorf("%s nthread=%d: trees differ from XGBoost's: %s", r.tr.name, r.threads, diff)
+			}
+		}
+	})
+}
+
+// onGenerators runs fn in a subtest for each generator of internal/synth,
+// on its 200,000 rows (seed 1) and their DMatrix. It skips in -short
+// mode, under the race detector (.ci/run runs these tests without it) and
+// where XGBoost is absent.
+func onGenerators(t *testing.T, fn func(t *testing.T, data *synth.Data, d *DMatrix)) {
+	if testing.Short() {
+		t.Skip("trains XGBoost on 200,000 rows")
+	}
+	if raceEnabled {
+		t.Skip("numerics on 200,000 rows: .ci/run runs it without the race detector")
+	}
+	requireXGBoost(t)
 	for _, name := range synth.Names() {
 		t.Run(name, func(t *testing.T) {
 			gen, err := synth.Lookup(name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			data := gen(rows, 1)
+			data := gen(200_000, 1)
 			d, err := NewDMatrix32(data.Cols, data.Target)
 			if err != nil {
 				t.Fatal(err)
 			}
-			type run struct {
-				tr      genTrain
-				threads int
-			}
-			var runs []run
-			for _, tr := range genTrainings(data) {
-				switch {
-				case full:
-					runs = append(runs, run{tr, 1}, run{tr, 2})
-				case tr.name == "squarederror":
-					runs = append(runs, run{tr, 1})
-				case tr.name == "logistic":
-					runs = append(runs, run{tr, 1}, run{tr, 2})
-				}
-			}
-			var jobs []trainJob
-			for _, r := range runs {
-				p := map[string]any{"nthread": r.threads, "seed": 0}
-				for k, v := range r.tr.params {
-					p[k] = v
-				}
-				jobs = append(jobs, trainJob{Params: p, Rounds: rounds, Y: f32base64(r.tr.label), W: f32base64(r.tr.weight)})
-			}
-			var res genResult
-			runPyFile(t, "testdata/xgb_cuts.py", cutsJob{Rows: d.rows, Cols: len(d.cols), X: *f32base64(d.RowMajor()),
-				Cuts: []cutsParams{{MaxBin: 256, Nthread: 1}}, Train: jobs}, &res)
-			if diff := diffCuts(buildCuts(d, 256, 1), res.Cuts[0]); diff != "" {
-				t.Errorf("cuts: %s", diff)
-			}
-			for i, r := range runs {
-				if res.Models[i].Error != "" {
-					t.Errorf("%s: xgboost: %s", r.tr.name, res.Models[i].Error)
-					continue
-				}
-				p := map[string]any{"num_boost_round": rounds, "nthread": r.threads}
-				for k, v := range r.tr.params {
-					if k != "tree_method" {
-						p[k] = v
-					}
-				}
-				cfg, err := NewConfig(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				dt := &DMatrix{cols: d.cols, label: r.tr.label, weight: r.tr.weight, rows: d.rows}
-				ours, err := Train(context.Background(), cfg, dt, TrainOptions{})
-				if err != nil {
-					t.Fatalf("%s: %v", r.tr.name, err)
-				}
-				var want []Tree
-				for _, x := range res.Models[i].Trees {
-					want = append(want, x.tree())
-				}
-				if diff := diffTreeSets(ours.Model.Trees, want); diff != "" {
-					t.Errorf("%s nthread=%d: trees differ from XGBoost's: %s", r.tr.name, r.threads, diff)
-				}
-			}
+			fn(t, data, d)
 		})
 	}
+}
+
+// ourParams returns tr's parameters for NewConfig (without tree_method,
+// XGBoost's alone) with the given ones added.
+func ourParams(tr genTrain, extra map[string]any) map[string]any {
+	p := map[string]any{}
+	for k, v := range tr.params {
+		if k != "tree_method" {
+			p[k] = v
+		}
+	}
+	for k, v := range extra {
+		p[k] = v
+	}
+	return p
 }

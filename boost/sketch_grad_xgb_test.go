@@ -17,89 +17,63 @@ import (
 // XGBoost's thread order, the split search and the node statistics are
 // XGBoost's. Skipped in -short mode and where XGBoost is absent.
 func TestTreesMatchXGBoostGivenGradients(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains XGBoost on 200,000 rows")
-	}
-	if raceEnabled {
-		t.Skip("numerics on 200,000 rows: .ci/run runs it without the race detector")
-	}
-	requireXGBoost(t)
-	const rows = 200_000
-	for _, name := range synth.Names() {
-		t.Run(name, func(t *testing.T) {
-			gen, err := synth.Lookup(name)
-			if err != nil {
-				t.Fatal(err)
+	onGenerators(t, func(t *testing.T, data *synth.Data, d *DMatrix) {
+		var trains []genTrain
+		for _, tr := range genTrainings(data) {
+			if tr.params["objective"] == ObjMultiSoftmax || tr.params["objective"] == ObjMultiSoftprob ||
+				tr.params["objective"] == ObjAbsoluteError {
+				continue // several groups, or leaves refreshed after the tree is grown
 			}
-			data := gen(rows, 1)
-			d, err := NewDMatrix32(data.Cols, data.Target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var trains []genTrain
-			for _, tr := range genTrainings(data) {
-				if tr.params["objective"] == ObjMultiSoftmax || tr.params["objective"] == ObjMultiSoftprob ||
-					tr.params["objective"] == ObjAbsoluteError {
-					continue // several groups, or leaves refreshed after the tree is grown
+			trains = append(trains, tr)
+		}
+		type run struct {
+			tr      genTrain
+			threads int
+			ours    Tree
+		}
+		var runs []run
+		var jobs []trainJob
+		for _, tr := range trains {
+			for _, threads := range []int{1, 2} {
+				cfg, err := NewConfig(ourParams(tr, map[string]any{"num_boost_round": 1, "nthread": threads}))
+				if err != nil {
+					t.Fatal(err)
 				}
-				trains = append(trains, tr)
-			}
-			type run struct {
-				tr      genTrain
-				threads int
-				ours    Tree
-			}
-			var runs []run
-			var jobs []trainJob
-			for _, tr := range trains {
-				p := map[string]any{"num_boost_round": 1}
-				for k, v := range tr.params {
-					if k != "tree_method" {
-						p[k] = v
+				dt := &DMatrix{cols: d.cols, label: tr.label, weight: tr.weight, rows: d.rows}
+				gh, err := firstGradients(cfg, dt)
+				if err != nil {
+					t.Fatalf("%s: %v", tr.name, err)
+				}
+				res, err := Train(context.Background(), cfg, dt, TrainOptions{})
+				if err != nil {
+					t.Fatalf("%s: %v", tr.name, err)
+				}
+				xp := map[string]any{"nthread": threads, "seed": 0, "tree_method": "hist"}
+				for _, k := range []string{"max_depth", "eta", "max_bin", "grow_policy", "max_leaves"} {
+					if v, ok := tr.params[k]; ok {
+						xp[k] = v
 					}
 				}
-				for _, threads := range []int{1, 2} {
-					p["nthread"] = threads
-					cfg, err := NewConfig(p)
-					if err != nil {
-						t.Fatal(err)
-					}
-					dt := &DMatrix{cols: d.cols, label: tr.label, weight: tr.weight, rows: d.rows}
-					gh, err := firstGradients(cfg, dt)
-					if err != nil {
-						t.Fatalf("%s: %v", tr.name, err)
-					}
-					res, err := Train(context.Background(), cfg, dt, TrainOptions{})
-					if err != nil {
-						t.Fatalf("%s: %v", tr.name, err)
-					}
-					xp := map[string]any{"nthread": threads, "seed": 0, "tree_method": "hist"}
-					for _, k := range []string{"max_depth", "eta", "max_bin", "grow_policy", "max_leaves"} {
-						if v, ok := tr.params[k]; ok {
-							xp[k] = v
-						}
-					}
-					if cfg.MaxDeltaStep > 0 {
-						xp["max_delta_step"] = cfg.MaxDeltaStep // count:poisson's, which its trees use too
-					}
-					runs = append(runs, run{tr, threads, res.Model.Trees[0]})
-					jobs = append(jobs, trainJob{Params: xp, Rounds: 1, Y: f32base64(tr.label), W: f32base64(tr.weight), GH: f32base64(gh)})
+				if cfg.MaxDeltaStep > 0 {
+					xp["max_delta_step"] = cfg.MaxDeltaStep // count:poisson's, which its trees use too
 				}
+				runs = append(runs, run{tr, threads, res.Model.Trees[0]})
+				jobs = append(jobs, trainJob{Params: xp, Rounds: 1, Y: f32base64(tr.label), W: f32base64(tr.weight), GH: f32base64(gh)})
 			}
-			var res genResult
-			runPyFile(t, "testdata/xgb_cuts.py", cutsJob{Rows: d.rows, Cols: len(d.cols), X: *f32base64(d.RowMajor()), Train: jobs}, &res)
-			for i, r := range runs {
-				m := res.Models[i]
-				if m.Error != "" {
-					t.Errorf("%s nthread=%d: xgboost: %s", r.tr.name, r.threads, m.Error)
-					continue
-				}
-				if diff := diffTreeSets([]Tree{r.ours}, []Tree{m.Trees[0].tree()}); diff != "" {
-					t.Errorf("%s nthread=%d: %s", r.tr.name, r.threads, diff)
-				}
+		}
+		var res genResult
+		runPyFile(t, "testdata/xgb_cuts.py", cutsJob{Rows: d.rows, Cols: len(d.cols), X: *f32base64(d.RowMajor()), Train: jobs}, &res)
+		for i, r := range runs {
+			m := res.Models[i]
+			if m.Error != "" {
+				t.Errorf("%s nthread=%d: xgboost: %s", r.tr.name, r.threads, m.Error)
+				continue
 			}
-		})
-	}
+			if diff := diffTreeSets([]Tree{r.ours}, []Tree{m.Trees[0].tree()}); diff != "" {
+				t.Errorf("%s nthread=%d: %s", r.tr.name, r.threads, diff)
+			}
+		}
+	})
 }
 
 // firstGradients returns the gradient/hessian pairs, interleaved, of the
