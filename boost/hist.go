@@ -90,29 +90,32 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 		threads: threads, bins: make([]uint8, n*nf), colBins: make([]uint8, n*nf), margin: make([]float32, n*groups),
 		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
 		pos: make([]int32, n), tmp: make([]int32, n), wide: useWide(nf, c.totalSlots())}
-	binners := make([]*binner, nf)
-	parallelTasks(threads, nf, func(_, f int) { binners[f] = newBinner(c.vals[f]) })
-	parallelRange(threads, n, 1<<14, func(lo, hi int) {
-		for f, col := range d.cols {
-			cb := s.colBins[f*n : (f+1)*n]
-			binners[f].bin(cb[lo:hi], col[lo:hi])
-			for i := lo; i < hi; i++ {
-				s.bins[i*nf+f] = cb[i]
+	// The features are binned binBatch at a time, so that their tables
+	// (128 KiB each) stay few however wide the data.
+	binners := make([]*binner, min(nf, binBatch))
+	for f0 := 0; f0 < nf; f0 += binBatch {
+		f1 := min(f0+binBatch, nf)
+		parallelTasks(threads, f1-f0, func(_, j int) { binners[j] = newBinner(c.vals[f0+j]) })
+		parallelRange(threads, n, 1<<14, func(lo, hi int) {
+			for f := f0; f < f1; f++ {
+				cb := s.colBins[f*n : (f+1)*n]
+				binners[f-f0].bin(cb[lo:hi], d.cols[f][lo:hi])
+				for i := lo; i < hi; i++ {
+					s.bins[i*nf+f] = cb[i]
+				}
 			}
-		}
-	})
+		})
+	}
 	return s
 }
 
-// binColumn sets out[i] to the bin of col[i] among the cut values cv,
-// as cuts.binOf does: the first b with col[i] < cv[b], the last bin for a
-// value at or above every cut, and for NaN the missing code shared with
-// its top bin (see cuts.aliased).
-func binColumn(out []uint8, col []float32, cv []float32) {
-	newBinner(cv).bin(out, col)
-}
+// binBatch is the number of features newShard bins together.
+const binBatch = 64
 
-// binner bins one feature's values by its cuts. It compares
+// binner bins one feature's values by its cuts, as cuts.binOf does: the
+// first b with x < cv[b], the last bin for a value at or above every cut,
+// and for NaN the missing code shared with its top bin (see
+// cuts.aliased). It compares
 // order-preserving integer keys of the floats (orderKey), and a table on
 // a key's top 16 bits (sign, exponent and 7 bits of mantissa) gives the
 // cuts below the value's bucket, so that only the few cuts inside the

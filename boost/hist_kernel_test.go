@@ -156,7 +156,7 @@ func TestWideHistMatchesCompact(t *testing.T) {
 }
 
 // TestBinColumnMatchesBinOf bins values around every cut, below the
-// first, above the last, signed zeros and NaN with binColumn and with
+// first, above the last, signed zeros and NaN with binner and with
 // cuts.binOf, for cut lists of several lengths.
 //
 // The cuts are spread over several binades, or packed within a few ulps
@@ -167,11 +167,11 @@ func TestBinColumnMatchesBinOf(t *testing.T) {
 	for _, spread := range []struct {
 		from, step float32
 	}{{-3, 0.25}, {1000, 1.0 / 512}} {
-		t.Run(fmt.Sprint(spread.from), func(t *testing.T) { binColumnCase(t, rng, spread.from, spread.step) })
+		t.Run(fmt.Sprint(spread.from), func(t *testing.T) { binnerCase(t, rng, spread.from, spread.step) })
 	}
 }
 
-func binColumnCase(t *testing.T, rng *rand.Rand, from, step float32) {
+func binnerCase(t *testing.T, rng *rand.Rand, from, step float32) {
 	for _, k := range []int{1, 2, 3, 7, 9, 64, 255, 256} {
 		cv := make([]float32, 0, k)
 		v := from
@@ -192,10 +192,45 @@ func binColumnCase(t *testing.T, rng *rand.Rand, from, step float32) {
 			col = append(col, cv[0]-1+rng.Float32()*(cv[k-1]-cv[0]+2))
 		}
 		got := make([]uint8, len(col))
-		binColumn(got, col, cv)
+		newBinner(cv).bin(got, col)
 		for i, x := range col {
 			if want := c.binOf(0, x); got[i] != want {
 				t.Errorf("%d cuts: bin of %v = %d, binOf gives %d", k, x, got[i], want)
+			}
+		}
+	}
+}
+
+// TestNewShardBinsWideData checks newShard's bins, row-major and
+// column-major, against cuts.binOf on data wider than one batch of
+// binners (binBatch features), with missing values.
+func TestNewShardBinsWideData(t *testing.T) {
+	const n, nf = 3000, 2*binBatch + 5
+	rng := rand.New(rand.NewPCG(7, 8))
+	cols := make([][]float32, nf)
+	for f := range cols {
+		cols[f] = make([]float32, n)
+		for i := range cols[f] {
+			cols[f][i] = float32(rng.NormFloat64()) * float32(f+1)
+			if rng.IntN(50) == 0 {
+				cols[f][i] = float32(math.NaN())
+			}
+		}
+	}
+	d, err := NewDMatrix32(cols, make([]float32, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := buildCuts(d, 64, 2)
+	s := newShard(d, 0, c, 1, 2)
+	for f := range cols {
+		for i, x := range cols[f] {
+			want := c.binOf(f, x)
+			if got := s.bins[i*nf+f]; got != want {
+				t.Fatalf("feature %d row %d (%v): bin %d, binOf %d", f, i, x, got, want)
+			}
+			if got := s.colBins[f*n+i]; got != want {
+				t.Fatalf("feature %d row %d (%v): column bin %d, binOf %d", f, i, x, got, want)
 			}
 		}
 	}
