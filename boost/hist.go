@@ -279,7 +279,10 @@ func (s *shard) gradients(o *objective) []gradSummary {
 				for a := lo; a < hi; a += 1 << 14 {
 					b := min(a+1<<14, hi)
 					o.pairs(s.margin, s.label, s.weight, s.gh, a, b)
-					if !pairsFinite(s.gh[2*a:2*b], s.pos[a:b], a) {
+					for i := a; i < b; i++ {
+						s.pos[i] = int32(i)
+					}
+					if !allFinite(s.gh[2*a : 2*b]) {
 						bad.Store(true)
 					}
 				}
@@ -420,9 +423,9 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
 		// finite stays non-zero unless a value is infinite or NaN.
 		finite := uint32(0x7f800000)
-		if g == 1 && sampleThr == math.MaxUint64 && !s.ghReady {
-			// The common case (one group, no subsample) without the
-			// per-row tests.
+		if g == 1 && sampleThr == math.MaxUint64 {
+			// The common case (one group, no subsample, gradients in gf
+			// and hf) without the per-row tests.
 			pos, gh, gf, hf := s.pos[lo:hi], s.gh[2*lo:2*hi], s.gf[lo:hi], s.hf[lo:hi]
 			gh = gh[:2*len(gf)]
 			hf = hf[:len(gf)]
@@ -451,15 +454,11 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 	s.nonFinite = bad.Load()
 }
 
-// pairsFinite numbers the rows of pos from first and reports whether
-// every value of gh is finite.
-func pairsFinite(gh []float32, pos []int32, first int) bool {
-	for i := range pos {
-		pos[i] = int32(first + i)
-	}
+// allFinite reports whether no value of v is infinite or NaN.
+func allFinite(v []float32) bool {
 	finite := uint32(0x7f800000)
-	for _, v := range gh {
-		finite = min(finite, finiteBits(v))
+	for _, x := range v {
+		finite = min(finite, finiteBits(x))
 	}
 	return finite != 0
 }

@@ -359,8 +359,8 @@ type pendingEval struct {
 // evaluation had run first. Single-process training pipelines so; with
 // restore set (distributed training, whose checkpoints record the
 // evaluation) round evaluates in line.
-func (t *trainer) startEval(ctx context.Context, iter, groups int) {
-	trees, info := t.trees[len(t.trees)-groups:], t.info[len(t.info)-groups:]
+func (t *trainer) startEval(ctx context.Context, iter int) {
+	trees, info := t.lastRound()
 	p := &pendingEval{done: make(chan struct{})}
 	t.pending = p
 	go func() {
@@ -484,10 +484,18 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 		t.info = append(t.info, int32(k))
 	}
 	if len(t.opt.Evals) > 0 && t.restore == nil {
-		t.startEval(ctx, iter, groups)
+		t.startEval(ctx, iter)
 		return false, nil
 	}
-	return t.evaluate(ctx, iter, t.trees[len(t.trees)-groups:], t.info[len(t.info)-groups:])
+	trees, info := t.lastRound()
+	return t.evaluate(ctx, iter, trees, info)
+}
+
+// lastRound returns the trees of the last round (one per output group)
+// and their groups.
+func (t *trainer) lastRound() ([]Tree, []int32) {
+	g := t.obj.groups
+	return t.trees[len(t.trees)-g:], t.info[len(t.info)-g:]
 }
 
 // finiteTree checks that a new tree holds only finite values, so that the

@@ -164,6 +164,6 @@ func (t *trainer) deviceRound(ctx context.Context, sess gpu.Session, obj gpu.Obj
 		t.trees = append(t.trees, tree)
 		t.info = append(t.info, int32(k))
 	}
-	g := t.obj.groups
-	return t.evaluate(ctx, iter, t.trees[len(t.trees)-g:], t.info[len(t.info)-g:])
+	trees, info := t.lastRound()
+	return t.evaluate(ctx, iter, trees, info)
 }
