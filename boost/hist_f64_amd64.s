@@ -12,79 +12,19 @@
 // 8-byte aligned, not necessarily 16-byte, so ADDPD never takes a memory
 // operand.
 
-// WF adds the pair of doubles in X0 to the 16-byte slot of feature j of
-// the group (displacement D = 16*264*j) for the bin byte j of the row at
-// R10; T and X are scratch registers.
-#define WF(j, D, T, X) \
+// WFB adds the pair of doubles in X0 to the 16-byte slot of feature j of
+// a group whose slots start at base register B (displacement
+// D = 16*264*j) for the bin byte j of the row at R10; T and X are
+// scratch registers.
+#define WFB(j, D, T, X, B) \
 	MOVBQZX j(R10), T; \
 	SHLQ $4, T; \
-	MOVOU D(R8)(T*1), X; \
+	MOVOU D(B)(T*1), X; \
 	ADDPD X0, X; \
-	MOVOU X, D(R8)(T*1)
+	MOVOU X, D(B)(T*1)
 
-// func histRowsF64Wide8(h, bins, gh unsafe.Pointer, rows []int32, nf int)
-TEXT ·histRowsF64Wide8(SB), NOSPLIT, $0-56
-	MOVQ h+0(FP), R8
-	MOVQ bins+8(FP), SI
-	MOVQ gh+16(FP), DX
-	MOVQ rows_base+24(FP), BX
-	MOVQ rows_len+32(FP), R9
-	MOVQ nf+48(FP), R11
-	TESTQ R9, R9
-	JLE wf8rdone
-	LEAQ (BX)(R9*4), R9
-
-	// Rows D = 16 ahead are prefetched (their bins and value) while
-	// there are any: scattered rows miss the cache otherwise.
-	LEAQ -64(R9), CX
-	MOVQ CX, rows_cap+40(FP)
-	CMPQ BX, CX
-	JAE wf8rloop
-
-wf8rploop:
-	MOVLQSX 64(BX), R12
-	PREFETCHT0 (DX)(R12*8)
-	IMULQ R11, R12
-	PREFETCHT0 (SI)(R12*1)
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	WF(1, 4224, R13, X2)
-	WF(2, 8448, R14, X3)
-	WF(3, 12672, R15, X4)
-	WF(4, 16896, AX, X1)
-	WF(5, 21120, R13, X2)
-	WF(6, 25344, R14, X3)
-	WF(7, 29568, R15, X4)
-	ADDQ $4, BX
-	CMPQ BX, rows_cap+40(FP)
-	JB wf8rploop
-	CMPQ BX, R9
-	JAE wf8rdone
-
-wf8rloop:
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	WF(1, 4224, R13, X2)
-	WF(2, 8448, R14, X3)
-	WF(3, 12672, R15, X4)
-	WF(4, 16896, AX, X1)
-	WF(5, 21120, R13, X2)
-	WF(6, 25344, R14, X3)
-	WF(7, 29568, R15, X4)
-	ADDQ $4, BX
-	CMPQ BX, R9
-	JB wf8rloop
-
-wf8rdone:
-	RET
+// WF is WFB for the group at R8.
+#define WF(j, D, T, X) WFB(j, D, T, X, R8)
 
 // func histRangeF64Wide8(h, bins, gh unsafe.Pointer, n int, nf int)
 TEXT ·histRangeF64Wide8(SB), NOSPLIT, $0-40
@@ -115,62 +55,6 @@ wf8gloop:
 wf8gdone:
 	RET
 
-// func histRowsF64Wide4(h, bins, gh unsafe.Pointer, rows []int32, nf int)
-TEXT ·histRowsF64Wide4(SB), NOSPLIT, $0-56
-	MOVQ h+0(FP), R8
-	MOVQ bins+8(FP), SI
-	MOVQ gh+16(FP), DX
-	MOVQ rows_base+24(FP), BX
-	MOVQ rows_len+32(FP), R9
-	MOVQ nf+48(FP), R11
-	TESTQ R9, R9
-	JLE wf4rdone
-	LEAQ (BX)(R9*4), R9
-
-	// Rows D = 16 ahead are prefetched (their bins and value) while
-	// there are any: scattered rows miss the cache otherwise.
-	LEAQ -64(R9), CX
-	MOVQ CX, rows_cap+40(FP)
-	CMPQ BX, CX
-	JAE wf4rloop
-
-wf4rploop:
-	MOVLQSX 64(BX), R12
-	PREFETCHT0 (DX)(R12*8)
-	IMULQ R11, R12
-	PREFETCHT0 (SI)(R12*1)
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	WF(1, 4224, R13, X2)
-	WF(2, 8448, R14, X3)
-	WF(3, 12672, R15, X4)
-	ADDQ $4, BX
-	CMPQ BX, rows_cap+40(FP)
-	JB wf4rploop
-	CMPQ BX, R9
-	JAE wf4rdone
-
-wf4rloop:
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	WF(1, 4224, R13, X2)
-	WF(2, 8448, R14, X3)
-	WF(3, 12672, R15, X4)
-	ADDQ $4, BX
-	CMPQ BX, R9
-	JB wf4rloop
-
-wf4rdone:
-	RET
-
 // func histRangeF64Wide4(h, bins, gh unsafe.Pointer, n int, nf int)
 TEXT ·histRangeF64Wide4(SB), NOSPLIT, $0-40
 	MOVQ h+0(FP), R8
@@ -196,58 +80,6 @@ wf4gloop:
 wf4gdone:
 	RET
 
-// func histRowsF64Wide2(h, bins, gh unsafe.Pointer, rows []int32, nf int)
-TEXT ·histRowsF64Wide2(SB), NOSPLIT, $0-56
-	MOVQ h+0(FP), R8
-	MOVQ bins+8(FP), SI
-	MOVQ gh+16(FP), DX
-	MOVQ rows_base+24(FP), BX
-	MOVQ rows_len+32(FP), R9
-	MOVQ nf+48(FP), R11
-	TESTQ R9, R9
-	JLE wf2rdone
-	LEAQ (BX)(R9*4), R9
-
-	// Rows D = 16 ahead are prefetched (their bins and value) while
-	// there are any: scattered rows miss the cache otherwise.
-	LEAQ -64(R9), CX
-	MOVQ CX, rows_cap+40(FP)
-	CMPQ BX, CX
-	JAE wf2rloop
-
-wf2rploop:
-	MOVLQSX 64(BX), R12
-	PREFETCHT0 (DX)(R12*8)
-	IMULQ R11, R12
-	PREFETCHT0 (SI)(R12*1)
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	WF(1, 4224, R13, X2)
-	ADDQ $4, BX
-	CMPQ BX, rows_cap+40(FP)
-	JB wf2rploop
-	CMPQ BX, R9
-	JAE wf2rdone
-
-wf2rloop:
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	WF(1, 4224, R13, X2)
-	ADDQ $4, BX
-	CMPQ BX, R9
-	JB wf2rloop
-
-wf2rdone:
-	RET
-
 // func histRangeF64Wide2(h, bins, gh unsafe.Pointer, n int, nf int)
 TEXT ·histRangeF64Wide2(SB), NOSPLIT, $0-40
 	MOVQ h+0(FP), R8
@@ -271,56 +103,6 @@ wf2gloop:
 wf2gdone:
 	RET
 
-// func histRowsF64Wide1(h, bins, gh unsafe.Pointer, rows []int32, nf int)
-TEXT ·histRowsF64Wide1(SB), NOSPLIT, $0-56
-	MOVQ h+0(FP), R8
-	MOVQ bins+8(FP), SI
-	MOVQ gh+16(FP), DX
-	MOVQ rows_base+24(FP), BX
-	MOVQ rows_len+32(FP), R9
-	MOVQ nf+48(FP), R11
-	TESTQ R9, R9
-	JLE wf1rdone
-	LEAQ (BX)(R9*4), R9
-
-	// Rows D = 16 ahead are prefetched (their bins and value) while
-	// there are any: scattered rows miss the cache otherwise.
-	LEAQ -64(R9), CX
-	MOVQ CX, rows_cap+40(FP)
-	CMPQ BX, CX
-	JAE wf1rloop
-
-wf1rploop:
-	MOVLQSX 64(BX), R12
-	PREFETCHT0 (DX)(R12*8)
-	IMULQ R11, R12
-	PREFETCHT0 (SI)(R12*1)
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	ADDQ $4, BX
-	CMPQ BX, rows_cap+40(FP)
-	JB wf1rploop
-	CMPQ BX, R9
-	JAE wf1rdone
-
-wf1rloop:
-	MOVLQSX (BX), R10
-	MOVQ (DX)(R10*8), X0
-	CVTPS2PD X0, X0
-	IMULQ R11, R10
-	ADDQ SI, R10
-	WF(0, 0, AX, X1)
-	ADDQ $4, BX
-	CMPQ BX, R9
-	JB wf1rloop
-
-wf1rdone:
-	RET
-
 // func histRangeF64Wide1(h, bins, gh unsafe.Pointer, n int, nf int)
 TEXT ·histRangeF64Wide1(SB), NOSPLIT, $0-40
 	MOVQ h+0(FP), R8
@@ -341,4 +123,90 @@ wf1gloop:
 	JNZ wf1gloop
 
 wf1gdone:
+	RET
+
+// func histRowsF64WideN(h, bins, gh unsafe.Pointer, rows []int32, stride, nf int)
+//
+// All nf features of each row in one pass: a scattered row's bins and
+// value are fetched once, where a pass per group of 8 fetched them again
+// for every group (from the L2 cache at best). The features are taken 8
+// at a time (R12 steps through their slots), then 4, 2 and 1.
+TEXT ·histRowsF64WideN(SB), NOSPLIT, $0-64
+	MOVQ h+0(FP), R8
+	MOVQ bins+8(FP), SI
+	MOVQ gh+16(FP), DX
+	MOVQ rows_base+24(FP), BX
+	MOVQ rows_len+32(FP), R9
+	MOVQ stride+48(FP), R11
+	TESTQ R9, R9
+	JLE wnrdone
+	LEAQ (BX)(R9*4), R9
+
+	// Rows 16 ahead are prefetched (their bins and value) while there
+	// are any: below DI a row 16 ahead exists.
+	LEAQ -64(R9), DI
+
+wnrloop:
+	CMPQ BX, DI
+	JAE wnrrow
+	MOVLQSX 64(BX), R12
+	PREFETCHT0 (DX)(R12*8)
+	IMULQ R11, R12
+	PREFETCHT0 (SI)(R12*1)
+
+wnrrow:
+	MOVLQSX (BX), R10
+	MOVQ (DX)(R10*8), X0
+	CVTPS2PD X0, X0
+	IMULQ R11, R10
+	ADDQ SI, R10
+	MOVQ R8, R12
+	MOVQ nf+56(FP), CX
+	CMPQ CX, $8
+	JB wnrtail
+
+wnrgroup:
+	WFB(0, 0, AX, X1, R12)
+	WFB(1, 4224, R13, X2, R12)
+	WFB(2, 8448, R14, X3, R12)
+	WFB(3, 12672, R15, X4, R12)
+	WFB(4, 16896, AX, X1, R12)
+	WFB(5, 21120, R13, X2, R12)
+	WFB(6, 25344, R14, X3, R12)
+	WFB(7, 29568, R15, X4, R12)
+	ADDQ $8, R10
+	ADDQ $33792, R12
+	SUBQ $8, CX
+	CMPQ CX, $8
+	JAE wnrgroup
+
+wnrtail:
+	TESTQ $4, CX
+	JZ wnrtail2
+	WFB(0, 0, AX, X1, R12)
+	WFB(1, 4224, R13, X2, R12)
+	WFB(2, 8448, R14, X3, R12)
+	WFB(3, 12672, R15, X4, R12)
+	ADDQ $4, R10
+	ADDQ $16896, R12
+
+wnrtail2:
+	TESTQ $2, CX
+	JZ wnrtail1
+	WFB(0, 0, AX, X1, R12)
+	WFB(1, 4224, R13, X2, R12)
+	ADDQ $2, R10
+	ADDQ $8448, R12
+
+wnrtail1:
+	TESTQ $1, CX
+	JZ wnrnext
+	WFB(0, 0, AX, X1, R12)
+
+wnrnext:
+	ADDQ $4, BX
+	CMPQ BX, R9
+	JB wnrloop
+
+wnrdone:
 	RET

@@ -10,16 +10,10 @@ import (
 	"unsafe"
 )
 
-// f64RowsKernels and f64RangeKernels are the float64 wide kernels by
-// group size.
-var (
-	f64RowsKernels = [...]func(h, bins, gh unsafe.Pointer, rows []int32, nf int){
-		1: histRowsF64Wide1, 2: histRowsF64Wide2, 4: histRowsF64Wide4, 8: histRowsF64Wide8,
-	}
-	f64RangeKernels = [...]func(h, bins, gh unsafe.Pointer, n int, nf int){
-		1: histRangeF64Wide1, 2: histRangeF64Wide2, 4: histRangeF64Wide4, 8: histRangeF64Wide8,
-	}
-)
+// f64RangeKernels are the float64 wide Range kernels by group size.
+var f64RangeKernels = [...]func(h, bins, gh unsafe.Pointer, n int, nf int){
+	1: histRangeF64Wide1, 2: histRangeF64Wide2, 4: histRangeF64Wide4, 8: histRangeF64Wide8,
+}
 
 // refF64Wide is the plain loop the float64 wide kernels must match bit
 // for bit: the rows, in order, of the group of k features starting at
@@ -175,13 +169,14 @@ func f64Groups(k int) [][2]int {
 	return g
 }
 
-// TestHistRowsF64Wide checks the Rows kernels against refF64Wide bit for
-// bit, for every group size, at group offsets within 1 to 40 features, on
+// TestHistRowsF64Wide checks histRowsF64WideN against refF64Wide bit for
+// bit, for groups of 1 to 33 features (whole groups of 8 and every tail
+// of 4, 2 and 1), at group offsets within rows of up to 40 bytes, on
 // 16-byte and 8-byte aligned slots, for empty, single, short, ascending,
 // repeated and unordered row lists.
 func TestHistRowsF64Wide(t *testing.T) {
 	const n = 300
-	for _, k := range []int{8, 4, 2, 1} {
+	for _, k := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 23, 24, 28, 31, 32, 33} {
 		for _, g := range f64Groups(k) {
 			nf, f0 := g[0], g[1]
 			rng := rand.New(rand.NewPCG(uint64(k), uint64(nf*64+f0)))
@@ -194,9 +189,9 @@ func TestHistRowsF64Wide(t *testing.T) {
 				got := slices.Clone(want)
 				base := shift + 2*f0*wideStride
 				refF64Wide(want[base:], d.bins, d.gh, rows, nf, f0, k)
-				f64RowsKernels[k](unsafe.Pointer(&got[base]), unsafe.Pointer(&d.bins[f0]), unsafe.Pointer(&d.gh[0]), rows, nf)
+				histRowsF64WideN(unsafe.Pointer(&got[base]), unsafe.Pointer(&d.bins[f0]), unsafe.Pointer(&d.gh[0]), rows, nf, k)
 				if s := diffF64Bits(want, got, shift); s != "" {
-					t.Errorf("histRowsF64Wide%d nf=%d f0=%d shift=%d rows=%s:%s", k, nf, f0, shift, name, s)
+					t.Errorf("histRowsF64WideN k=%d nf=%d f0=%d shift=%d rows=%s:%s", k, nf, f0, shift, name, s)
 				}
 			}
 		}
@@ -291,7 +286,7 @@ func BenchmarkHistF64Wide(b *testing.B) {
 	}
 	b.Run("rows/f64", func(b *testing.B) {
 		run(b, len(rows), func() {
-			histRowsF64Wide8(unsafe.Pointer(&hf[0]), pb, unsafe.Pointer(&gh[0]), rows, nf)
+			histRowsF64WideN(unsafe.Pointer(&hf[0]), pb, unsafe.Pointer(&gh[0]), rows, nf, nf)
 		})
 	})
 	b.Run("rows/int64", func(b *testing.B) {

@@ -201,37 +201,53 @@ func binnerCase(t *testing.T, rng *rand.Rand, from, step float32) {
 	}
 }
 
-// TestNewShardBinsWideData checks newShard's bins, row-major and
-// column-major, against cuts.binOf on data wider than one batch of
-// binners (binBatch features), with missing values.
+// TestNewShardBinsWideData checks both bin layouts of newShard against
+// binOf on data of 28 features (rows padded to 32 bytes) and of
+// 2*binBatch+5 features, with NaNs: the wide data bins in three batches,
+// and a batch that used another batch's binner would put wrong bins.
 func TestNewShardBinsWideData(t *testing.T) {
-	const n, nf = 3000, 2*binBatch + 5
-	rng := rand.New(rand.NewPCG(7, 8))
-	cols := make([][]float32, nf)
-	for f := range cols {
-		cols[f] = make([]float32, n)
-		for i := range cols[f] {
-			cols[f][i] = float32(rng.NormFloat64()) * float32(f+1)
-			if rng.IntN(50) == 0 {
-				cols[f][i] = float32(math.NaN())
+	const n = 3000
+	for _, nf := range []int{28, 2*binBatch + 5} {
+		rng := rand.New(rand.NewPCG(7, uint64(nf)))
+		cols := make([][]float32, nf)
+		for f := range cols {
+			cols[f] = make([]float32, n)
+			for i := range cols[f] {
+				cols[f][i] = float32(rng.NormFloat64()) * float32(f+1)
+				if rng.IntN(50) == 0 {
+					cols[f][i] = float32(math.NaN())
+				}
+			}
+		}
+		d, err := NewDMatrix32(cols, make([]float32, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := buildCuts(d, 64, 2)
+		s := newShard(d, 0, c, 1, 2)
+		if s.stride != binStride(nf) || len(s.bins) != n*s.stride {
+			t.Fatalf("nf=%d: stride %d, %d bins; want stride %d", nf, s.stride, len(s.bins), binStride(nf))
+		}
+		for f := range cols {
+			for i, x := range cols[f] {
+				want := c.binOf(f, x)
+				if got := s.bins[i*s.stride+f]; got != want {
+					t.Fatalf("nf=%d feature %d row %d (%v): bin %d, binOf %d", nf, f, i, x, got, want)
+				}
+				if got := s.colBins[f*n+i]; got != want {
+					t.Fatalf("nf=%d feature %d row %d (%v): column bin %d, binOf %d", nf, f, i, x, got, want)
+				}
 			}
 		}
 	}
-	d, err := NewDMatrix32(cols, make([]float32, n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := buildCuts(d, 64, 2)
-	s := newShard(d, 0, c, 1, 2)
-	for f := range cols {
-		for i, x := range cols[f] {
-			want := c.binOf(f, x)
-			if got := s.bins[i*nf+f]; got != want {
-				t.Fatalf("feature %d row %d (%v): bin %d, binOf %d", f, i, x, got, want)
-			}
-			if got := s.colBins[f*n+i]; got != want {
-				t.Fatalf("feature %d row %d (%v): column bin %d, binOf %d", f, i, x, got, want)
-			}
+}
+
+// TestBinStride checks the row padding of the row-major bins: a power of
+// two from 17 to 64 features, no padding otherwise.
+func TestBinStride(t *testing.T) {
+	for nf, want := range map[int]int{1: 1, 8: 8, 9: 9, 16: 16, 17: 32, 28: 32, 32: 32, 33: 64, 50: 64, 64: 64, 65: 65, 200: 200} {
+		if got := binStride(nf); got != want {
+			t.Errorf("binStride(%d) = %d, want %d", nf, got, want)
 		}
 	}
 }

@@ -80,11 +80,11 @@ func (s *shard) buildHistsPacked(nodes []int32, free *histFree[gpair]) [][]gpair
 
 // histRowsPacked adds the listed rows to a packed histogram.
 func (s *shard) histRowsPacked(h []int64, rows []int32) {
-	nf := s.nf
+	nf, st := s.nf, s.stride
 	off := s.cuts.off[:nf]
 	for _, r := range rows {
 		p := s.gq[r]
-		b := s.bins[int(r)*nf : int(r)*nf+nf]
+		b := s.bins[int(r)*st : int(r)*st+nf]
 		for f, v := range b {
 			h[off[f]+int(v)] += p
 		}
@@ -93,11 +93,11 @@ func (s *shard) histRowsPacked(h []int64, rows []int32) {
 
 // histRangePacked adds rows [lo, hi) to a packed histogram.
 func (s *shard) histRangePacked(h []int64, lo, hi int) {
-	nf := s.nf
+	nf, st := s.nf, s.stride
 	off := s.cuts.off[:nf]
 	for r := lo; r < hi; r++ {
 		p := s.gq[r]
-		b := s.bins[r*nf : r*nf+nf]
+		b := s.bins[r*st : r*st+nf]
 		for f, v := range b {
 			h[off[f]+int(v)] += p
 		}

@@ -106,8 +106,8 @@ func (s *shard) buildHistsWide(nodes []int32, free *histFree[gpair]) [][]gpair {
 // values again, from the cache for a task's rows, and keeps the kernels'
 // per-row work to the group's features.
 func (s *shard) histWide(h []int64, lo, hi int, whole bool) {
-	nf := s.nf
-	if lo >= hi || len(s.bins) < s.n*nf || len(h) < nf*wideStride || (s.packed && len(s.gq) < s.n) ||
+	nf, st := s.nf, s.stride
+	if lo >= hi || len(s.bins) < s.n*st || len(h) < nf*wideStride || (s.packed && len(s.gq) < s.n) ||
 		(!s.packed && (len(s.gp) < s.n || len(h) < 2*nf*wideStride)) {
 		// Not reached (buildHistsWide sizes the buffers); the checked loop
 		// keeps a broken invariant from touching memory out of bounds.
@@ -131,35 +131,35 @@ const wideBlock = 1024
 // histWideBlock is histWide for rows lo to hi-1 (of pos, or themselves
 // when whole is set), within the bounds histWide checked.
 func (s *shard) histWideBlock(h []int64, lo, hi int, whole bool) {
-	nf := s.nf
+	nf, st := s.nf, s.stride
 	rows := s.pos[lo:hi]
 	for f := 0; f < nf; {
 		k := wideGroup(nf - f)
 		if s.packed {
 			hp := unsafe.Pointer(&h[f*wideStride])
 			if whole {
-				b, v := unsafe.Pointer(&s.bins[lo*nf+f]), unsafe.Pointer(&s.gq[lo])
+				b, v := unsafe.Pointer(&s.bins[lo*st+f]), unsafe.Pointer(&s.gq[lo])
 				[...]func(h, bins, gq unsafe.Pointer, n int, nf int){
 					1: histRangePackedWide1, 2: histRangePackedWide2, 4: histRangePackedWide4, 8: histRangePackedWide8,
-				}[k](hp, b, v, hi-lo, nf)
+				}[k](hp, b, v, hi-lo, st)
 			} else {
 				b, v := unsafe.Pointer(&s.bins[f]), unsafe.Pointer(unsafe.SliceData(s.gq))
 				[...]func(h, bins, gq unsafe.Pointer, rows []int32, nf int){
 					1: histRowsPackedWide1, 2: histRowsPackedWide2, 4: histRowsPackedWide4, 8: histRowsPackedWide8,
-				}[k](hp, b, v, rows, nf)
+				}[k](hp, b, v, rows, st)
 			}
 		} else {
 			hp := unsafe.Pointer(&h[2*f*wideStride])
 			if whole {
-				b, v := unsafe.Pointer(&s.bins[lo*nf+f]), unsafe.Pointer(&s.gp[lo])
+				b, v := unsafe.Pointer(&s.bins[lo*st+f]), unsafe.Pointer(&s.gp[lo])
 				[...]func(h, bins, gp unsafe.Pointer, n int, nf int){
 					1: histRangeWide1, 2: histRangeWide2, 4: histRangeWide4, 8: histRangeWide8,
-				}[k](hp, b, v, hi-lo, nf)
+				}[k](hp, b, v, hi-lo, st)
 			} else {
 				b, v := unsafe.Pointer(&s.bins[f]), unsafe.Pointer(unsafe.SliceData(s.gp))
 				[...]func(h, bins, gp unsafe.Pointer, rows []int32, nf int){
 					1: histRowsWide1, 2: histRowsWide2, 4: histRowsWide4, 8: histRowsWide8,
-				}[k](hp, b, v, rows, nf)
+				}[k](hp, b, v, rows, st)
 			}
 		}
 		f += k
@@ -182,13 +182,13 @@ func wideGroup(left int) int {
 
 // histWideChecked is histWide with bounds-checked slices.
 func (s *shard) histWideChecked(h []int64, lo, hi int, whole bool) {
-	nf := s.nf
+	nf, st := s.nf, s.stride
 	for i := lo; i < hi; i++ {
 		r := i
 		if !whole {
 			r = int(s.pos[i])
 		}
-		for f, b := range s.bins[r*nf : r*nf+nf] {
+		for f, b := range s.bins[r*st : r*st+nf] {
 			slot := f*wideStride + int(b)
 			if s.packed {
 				h[slot] += s.gq[r]

@@ -273,6 +273,30 @@ func BenchmarkBuildHistF64(b *testing.B) {
 					s.buildHistsF64([]int32{3, 4, 5, 6}, nil)
 				}
 			})
+			// Two more levels, then every other node of depth 4: half the
+			// rows, scattered (a node holds about every 16th row), as the
+			// smaller children of deep levels are.
+			var reqs []splitReq
+			for nd := int32(3); nd <= 6; nd++ {
+				reqs = append(reqs, splitReq{node: nd, left: 2*nd + 1, right: 2*nd + 2, feature: nd % int32(len(dt.cols)), bin: 128})
+			}
+			s.applySplits(reqs)
+			reqs = reqs[:0]
+			for nd := int32(7); nd <= 14; nd++ {
+				reqs = append(reqs, splitReq{node: nd, left: 2*nd + 1, right: 2*nd + 2, feature: (nd + 5) % int32(len(dt.cols)), bin: 128})
+			}
+			s.applySplits(reqs)
+			deep := []int32{15, 18, 19, 22, 23, 26, 27, 30}
+			rows := 0
+			for _, nd := range deep {
+				rows += int(s.hi[nd] - s.lo[nd])
+			}
+			b.Run("depth4/"+name, func(b *testing.B) {
+				b.SetBytes(int64(rows * len(dt.cols)))
+				for i := 0; i < b.N; i++ {
+					s.buildHistsF64(deep, nil)
+				}
+			})
 		}
 	}
 }
