@@ -52,7 +52,8 @@ type shard struct {
 	gf, hf  []float32 // float gradients, n × groups
 	gp      []gpair   // fixed-point gradients of the current group (unpacked mode)
 	pos     []int32   // rows grouped by node; node k holds pos[lo[k]:hi[k]]
-	tmp     []int32
+	tmp     []int32   // applySplits' left rows
+	tmpR    []int32   // applySplits' right rows (allocated on first use)
 	lo, hi  []int32
 	finals  []splitReq // final splits of the current tree
 	threads int
@@ -474,13 +475,39 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 	s.nonFinite = bad.Load()
 }
 
-// allFinite reports whether no value of v is infinite or NaN.
+// allFinite reports whether no value of v is infinite or NaN. It reads
+// the values two at a time as 64-bit words: adding 1 to a value's
+// exponent field sets its sign bit exactly when the exponent is all ones,
+// and no carry crosses into the other value's half; the words are ORed
+// in four running values, without a branch per value.
 func allFinite(v []float32) bool {
-	finite := uint32(0x7f800000)
-	for _, x := range v {
-		finite = min(finite, finiteBits(x))
+	const exp2, one2, sign2 = 0x7f800000_7f800000, 0x00800000_00800000, 0x80000000_80000000
+	var a0, a1, a2, a3 uint64
+	if len(v) > 0 && uintptr(unsafe.Pointer(&v[0]))%8 != 0 {
+		// Align the words.
+		a0 = uint64(math.Float32bits(v[0])&0x7f800000 + 0x00800000)
+		v = v[1:]
 	}
-	return finite != 0
+	i := 0
+	if n := len(v) / 2; n > 0 {
+		w := unsafe.Slice((*uint64)(unsafe.Pointer(&v[0])), n)
+		j := 0
+		for ; j+4 <= len(w); j += 4 {
+			q := w[j : j+4 : j+4]
+			a0 |= q[0]&exp2 + one2
+			a1 |= q[1]&exp2 + one2
+			a2 |= q[2]&exp2 + one2
+			a3 |= q[3]&exp2 + one2
+		}
+		for ; j < len(w); j++ {
+			a0 |= w[j]&exp2 + one2
+		}
+		i = 2 * n
+	}
+	for ; i < len(v); i++ {
+		a0 |= uint64(math.Float32bits(v[i])&0x7f800000 + 0x00800000)
+	}
+	return (a0|a1|a2|a3)&sign2 == 0
 }
 
 // finiteBits is zero exactly when v is infinite or NaN (its exponent
@@ -628,12 +655,13 @@ type splitReq struct {
 const partChunk = 1 << 15
 
 // applySplits partitions each split node's rows into its children and
-// returns the number of rows that went left for each. The order of rows
-// inside a node does not matter to the model (histogram sums are exact
-// integers), so each task writes its left rows upward from the start of
-// its range of tmp and its right rows downward from the end, then, once
-// every task's left count is known, copies both parts to their places in
-// pos; both phases run in parallel.
+// returns the number of rows that went left for each. Each task writes
+// its left rows upward from the start of its range of tmp and its right
+// rows upward from the start of the same range of tmpR, then, once every
+// task's left count is known, copies both parts to their places in pos;
+// both phases run in parallel. Rows keep their order within each child,
+// as XGBoost's partition keeps it (the float64 histograms add rows in that
+// order).
 func (s *shard) applySplits(reqs []splitReq) []int {
 	type task struct{ req, lo, hi, nLeft, dstL, dstR int }
 	var tasks []task
@@ -657,6 +685,9 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		}
 	}
 	n := s.n
+	if len(s.tmpR) < n {
+		s.tmpR = make([]int32, n)
+	}
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		r := reqs[tk.req]
@@ -665,20 +696,20 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		miss := s.cuts.hasMiss[f]
 		code, alias, fcol := s.cuts.missCode(f), s.cuts.aliased(f), s.d.cols[f]
 		bin := r.bin
-		src, dst := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi]
-		l, rr := 0, len(dst)-1
+		src, dst, dstR := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi], s.tmpR[tk.lo:tk.hi]
+		l, rr := 0, 0
 		if !miss && len(dst) > 0 {
-			// Branch-free: write the row to both ends, advance one. Before
-			// each write, l + (len(dst)-1-rr) rows are placed, fewer than
-			// len(dst), so 0 <= l <= rr < len(dst): the writes need no
-			// bounds checks.
-			dp := unsafe.Pointer(unsafe.SliceData(dst))
+			// Branch-free: write the row to both sides, advance one.
+			// Before each write, l + rr rows are placed, fewer than
+			// len(src) = len(dst) = len(dstR), so l and rr are in range:
+			// the writes need no bounds checks.
+			dl, dr := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(dstR))
 			for _, row := range src {
 				d := boolInt(int32(col[row]) <= bin)
-				*(*int32)(unsafe.Add(dp, l*4)) = row
-				*(*int32)(unsafe.Add(dp, rr*4)) = row
+				*(*int32)(unsafe.Add(dl, l*4)) = row
+				*(*int32)(unsafe.Add(dr, rr*4)) = row
 				l += d
-				rr -= 1 - d
+				rr += 1 - d
 			}
 		} else if miss {
 			for _, row := range src {
@@ -689,9 +720,9 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 				}
 				d := boolInt(left)
 				dst[l] = row
-				dst[rr] = row
+				dstR[rr] = row
 				l += d
-				rr -= 1 - d
+				rr += 1 - d
 			}
 		}
 		tk.nLeft = l
@@ -723,14 +754,7 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 	parallelTasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		copy(s.pos[tk.dstL:], s.tmp[tk.lo:tk.lo+tk.nLeft])
-		// The right rows were written from the end down: reverse them
-		// back to ascending order, which keeps later passes' reads in
-		// address order.
-		right := s.tmp[tk.lo+tk.nLeft : tk.hi]
-		out := s.pos[tk.dstR : tk.dstR+len(right)]
-		for i, row := range right {
-			out[len(out)-1-i] = row
-		}
+		copy(s.pos[tk.dstR:], s.tmpR[tk.lo:tk.hi-tk.nLeft])
 	})
 	return counts
 }

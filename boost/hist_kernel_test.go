@@ -251,3 +251,36 @@ func TestBinStride(t *testing.T) {
 		}
 	}
 }
+
+// TestAllFinite puts each kind of float at every position of slices of
+// 0 to 19 values, aligned and not, and checks allFinite against a plain
+// loop: only an infinity or a NaN makes it false.
+func TestAllFinite(t *testing.T) {
+	kinds := []float32{0, float32(math.Copysign(0, -1)), 1, -3.5, math.MaxFloat32, -math.MaxFloat32,
+		math.SmallestNonzeroFloat32, math.Float32frombits(0x007fffff), float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), math.Float32frombits(0xffc00001), math.Float32frombits(0x7f800001)}
+	buf := make([]float32, 21)
+	for _, shift := range []int{0, 1} {
+		for n := 0; n <= 19; n++ {
+			v := buf[shift : shift+n]
+			for pos := range n {
+				for _, k := range kinds {
+					for i := range v {
+						v[i] = float32(i) - 7.25
+					}
+					v[pos] = k
+					want := !math.IsInf(float64(k), 0) && !math.IsNaN(float64(k))
+					if got := allFinite(v); got != want {
+						t.Fatalf("shift %d, %d values, %v at %d: allFinite = %v, want %v", shift, n, k, pos, got, want)
+					}
+				}
+			}
+			for i := range v {
+				v[i] = float32(i) * 1e30
+			}
+			if !allFinite(v) {
+				t.Fatalf("shift %d, %d finite values: allFinite = false", shift, n)
+			}
+		}
+	}
+}
