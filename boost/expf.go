@@ -15,16 +15,35 @@ import (
 func expfs(out, x []float32) { expfBlock(out, x, false) }
 
 // expfBlock sets out[i] = glibcf.Expf(x[i]), or with neg
-// Expf(min(-x[i], 88.7)) (Sigmoid's exponential), for every i. The main
-// path (glibcf.ExpfMain, inlined) takes its float64 input converted by
-// integer operations, so that the work of consecutive elements overlaps.
-// out and x may be the same slice.
+// Expf(min(-x[i], 88.7)) (Sigmoid's exponential), for every i. Where the
+// processor has AVX2 and FMA, the main path runs four values at a time
+// (expfMainAVX2, the same operations per value); a group of four with a
+// value off the main path, the last values, and every value elsewhere
+// take expfScalar. out and x may be the same slice.
 func expfBlock(out, x []float32, neg bool) {
 	out = out[:len(x)]
 	var flip uint32
 	if neg {
 		flip = 1 << 31
 	}
+	i := 0
+	for hasExpfVector && len(x)-i >= 4 {
+		i += expfMainAVX2(&out[i], &x[i], len(x)-i, flip, &glibcf.ExpfTable)
+		if len(x)-i < 4 {
+			break
+		}
+		expfScalar(out[i:i+4], x[i:i+4], flip, neg)
+		i += 4
+	}
+	expfScalar(out[i:], x[i:], flip, neg)
+}
+
+// expfScalar is expfBlock one value at a time, x's values XORed with
+// flip (the sign bit when neg). The main path (glibcf.ExpfMain, inlined)
+// takes its float64 input converted by integer operations, so that the
+// work of consecutive values overlaps.
+func expfScalar(out, x []float32, flip uint32, neg bool) {
+	out = out[:len(x)]
 	for i, m := range x {
 		b := math.Float32bits(m) ^ flip
 		abs := b &^ (1 << 31)
