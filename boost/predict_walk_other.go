@@ -8,3 +8,6 @@ import "unsafe"
 func (p *Predictor) walkDenseVector(w *treeLayout, base unsafe.Pointer, stride uintptr, pos []int32) int {
 	return 0
 }
+
+// hasVectorWalk reports whether walkDenseVector can run here: never.
+const hasVectorWalk = false

@@ -290,8 +290,15 @@ func (t *trainer) resetEvalMargins() {
 	t.evalMargin = make([][]float32, len(t.opt.Evals))
 	if t.evalRows == nil {
 		t.evalRows = make([]*evalSetRows, len(t.opt.Evals))
+		// The trees grown here walk the eval sets binned with the
+		// training's cuts, except where the AVX-512 walk of the float
+		// rows runs (faster still).
+		c := t.cuts
+		if hasVectorWalk {
+			c = nil
+		}
 		for e, es := range t.opt.Evals {
-			t.evalRows[e] = newEvalSetRows(es.Data)
+			t.evalRows[e] = newEvalSetRows(es.Data, c, t.threads())
 		}
 	}
 	for e, es := range t.opt.Evals {

@@ -1,5 +1,10 @@
 package boost
 
+import (
+	"slices"
+	"unsafe"
+)
+
 // Eval-set margins during training
 //
 // After every round the new trees' leaf values are added to the margins of
@@ -15,12 +20,22 @@ type evalSetRows struct {
 	nf    int
 	rows  int
 	clean []bool // per block of predictBlockRows: no missing value
+	// bins, when set, holds the rows binned with the training's cuts,
+	// row-major with stride bytes per row (binStride); the trees grown
+	// in this training walk them instead of x (see binTree).
+	bins   []uint8
+	stride int
+	cuts   *cuts
 	// pred is transform's output, kept from round to round: a fresh
 	// slice every round costs a page fault per page on first write.
 	pred []float32
 }
 
-func newEvalSetRows(d *DMatrix) *evalSetRows {
+// newEvalSetRows prepares d for the block walk; with the training's cuts
+// c (nil: none) its rows are binned too, on up to threads goroutines:
+// binned rows are a quarter of the float rows' bytes, which the walk
+// streams through once per tree.
+func newEvalSetRows(d *DMatrix, c *cuts, threads int) *evalSetRows {
 	e := &evalSetRows{x: d.RowMajor(), nf: len(d.cols), rows: d.rows}
 	nb := (d.rows + predictBlockRows - 1) / predictBlockRows
 	e.clean = make([]bool, nb)
@@ -28,7 +43,116 @@ func newEvalSetRows(d *DMatrix) *evalSetRows {
 		lo, hi := b*predictBlockRows, min((b+1)*predictBlockRows, d.rows)
 		e.clean[b] = blockClean(e.x[lo*e.nf : hi*e.nf])
 	}
+	if c != nil && c.numFeatures() == e.nf && e.nf > 0 {
+		e.cuts, e.stride = c, binStride(e.nf)
+		e.bins = make([]uint8, d.rows*e.stride)
+		for f0 := 0; f0 < e.nf; f0 += binBatch {
+			f1 := min(f0+binBatch, e.nf)
+			binners := make([]*binner, f1-f0)
+			parallelTasks(threads, f1-f0, func(_, j int) { binners[j] = newBinner(c.vals[f0+j]) })
+			parallelRange(threads, d.rows, 1<<14, func(lo, hi int) {
+				col := make([]uint8, hi-lo)
+				for f := f0; f < f1; f++ {
+					binners[f-f0].bin(col, d.cols[f][lo:hi])
+					for i, b := range col {
+						e.bins[(lo+i)*e.stride+f] = b
+					}
+				}
+			})
+		}
+	}
 	return e
+}
+
+// bnode is a node of a binned tree's dense layout: a row goes right when
+// its bin of feature feat is above bin.
+type bnode struct {
+	bin, feat uint32
+}
+
+// binTree returns the dense layout of t (depth levels, heap order, as
+// Predictor.addDense lays it out) for rows binned with c, and whether
+// every split of t has one: a split on x >= cv[b], a cut of its feature
+// other than the last, sends right exactly the values whose bin is above
+// b, and padding (below a leaf) never goes right. A threshold that is not
+// such a cut (the "missing values only" split below every cut, whose left
+// side binned values can fall into, the last cut, or a tree from an
+// initial model) has none.
+func binTree(t *Tree, depth int32, c *cuts) ([]bnode, bool) {
+	inner := 1<<depth - 1
+	heap := make([]int32, inner)
+	out := make([]bnode, inner)
+	for i := range heap {
+		n := int32(0)
+		if i > 0 {
+			parent := heap[(i-1)/2]
+			switch {
+			case t.Left[parent] == -1:
+				n = parent
+			case i%2 == 1:
+				n = t.Left[parent]
+			default:
+				n = t.Right[parent]
+			}
+		}
+		heap[i] = n
+		if t.Left[n] == -1 {
+			out[i] = bnode{bin: 255} // padding below a leaf: always left
+			continue
+		}
+		f := t.SplitIndex[n]
+		if int(f) >= len(c.vals) {
+			return nil, false
+		}
+		cv := c.vals[f]
+		// The last cut has no bin above it: values at or above it share
+		// its bin.
+		b, found := slices.BinarySearch(cv, t.SplitCond[n])
+		if !found || b >= len(cv)-1 {
+			return nil, false
+		}
+		out[i] = bnode{bin: uint32(b), feat: uint32(f)}
+	}
+	return out, true
+}
+
+// walkBinsClean is walkDenseClean over binned rows (base, stride bytes
+// per row) for a tree laid out by binTree: pos ends on heap indices.
+func walkBinsClean(nodes []bnode, base unsafe.Pointer, stride uintptr, depth int32, pos []int32) {
+	for r := range pos {
+		pos[r] = 0
+	}
+	np := unsafe.Pointer(unsafe.SliceData(nodes))
+	n4 := len(pos) &^ 3
+	p0 := unsafe.Pointer(unsafe.SliceData(pos))
+	for d := depth; d > 0; d-- {
+		var row uintptr
+		for k := 0; k < n4; k += 4 {
+			q := (*[4]int32)(unsafe.Add(p0, k*4))
+			i0, i1, i2, i3 := q[0], q[1], q[2], q[3]
+			n0 := (*bnode)(unsafe.Add(np, uintptr(uint32(i0))*8))
+			n1 := (*bnode)(unsafe.Add(np, uintptr(uint32(i1))*8))
+			n2 := (*bnode)(unsafe.Add(np, uintptr(uint32(i2))*8))
+			n3 := (*bnode)(unsafe.Add(np, uintptr(uint32(i3))*8))
+			r0 := unsafe.Add(base, row)
+			v0 := uint32(*(*uint8)(unsafe.Add(r0, uintptr(n0.feat))))
+			v1 := uint32(*(*uint8)(unsafe.Add(r0, stride+uintptr(n1.feat))))
+			v2 := uint32(*(*uint8)(unsafe.Add(r0, 2*stride+uintptr(n2.feat))))
+			v3 := uint32(*(*uint8)(unsafe.Add(r0, 3*stride+uintptr(n3.feat))))
+			q[0] = 2*i0 + 1 + int32((n0.bin-v0)>>31)
+			q[1] = 2*i1 + 1 + int32((n1.bin-v1)>>31)
+			q[2] = 2*i2 + 1 + int32((n2.bin-v2)>>31)
+			q[3] = 2*i3 + 1 + int32((n3.bin-v3)>>31)
+			row += 4 * stride
+		}
+		for r := n4; r < len(pos); r++ {
+			i := pos[r]
+			nd := (*bnode)(unsafe.Add(np, uintptr(uint32(i))*8))
+			v := uint32(*(*uint8)(unsafe.Add(base, row+uintptr(nd.feat))))
+			pos[r] = 2*i + 1 + int32((nd.bin-v)>>31)
+			row += stride
+		}
+	}
 }
 
 // addTrees adds the leaf values of trees (tree j to output group info[j])
@@ -38,13 +162,20 @@ func (e *evalSetRows) addTrees(threads int, trees []Tree, info []int32, groups i
 		return
 	}
 	p := &Predictor{numFeat: e.nf}
+	// btrees[i], when set, is tree i laid out for the binned rows.
+	btrees := make([][]bnode, len(trees))
 	for i := range trees {
 		t := trees[i].Canonical()
 		depth := treeDepth(&t)
-		if depth <= maxDenseDepth {
-			p.trees = append(p.trees, p.addDense(&t, depth))
-		} else {
+		if depth > maxDenseDepth {
 			p.trees = append(p.trees, p.addSparse(&t, depth))
+			continue
+		}
+		p.trees = append(p.trees, p.addDense(&t, depth))
+		if e.bins != nil && depth > 0 {
+			if bt, ok := binTree(&t, depth, e.cuts); ok {
+				btrees[i] = bt
+			}
 		}
 	}
 	nb := len(e.clean)
@@ -55,7 +186,17 @@ func (e *evalSetRows) addTrees(threads int, trees []Tree, info []int32, groups i
 			pos := buf[:hi-lo]
 			for j := range p.trees {
 				w := &p.trees[j]
-				p.walkBlock(w, e.x, lo, pos, e.clean[b])
+				if bt := btrees[j]; bt != nil && e.clean[b] {
+					// The rows lo to hi-1 are inside bins, and every
+					// node's feature is below nf (binTree checked).
+					walkBinsClean(bt, unsafe.Pointer(&e.bins[lo*e.stride]), uintptr(e.stride), w.depth, pos)
+					first := int32(1)<<w.depth - 1
+					for r := range pos {
+						pos[r] -= first
+					}
+				} else {
+					p.walkBlock(w, e.x, lo, pos, e.clean[b])
+				}
 				vals := p.leafVal[w.leafBase:]
 				k := int(info[j])
 				if groups == 1 {
