@@ -12,7 +12,10 @@ import (
 // (predict_walk.go): a block of rows advances one tree level at a time, so
 // the walks of different rows overlap in the processor instead of waiting
 // on each other's loads. Values are added tree by tree in model order, in
-// float32, exactly as Predictor.Margin does.
+// float32, exactly as Predictor.Margin does. The trees grown in the
+// training walk the eval set's rows binned with the training's cuts
+// (bytes instead of float32s): on a split at a cut, a value goes right
+// exactly when its bin is above the cut's.
 
 // evalSetRows is an eval set prepared for the block walk.
 type evalSetRows struct {
