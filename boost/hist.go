@@ -93,24 +93,38 @@ func newShard(d *DMatrix, first int, c *cuts, groups, threads int) *shard {
 		gf: make([]float32, n*groups), hf: make([]float32, n*groups),
 		pos: make([]int32, n), tmp: make([]int32, n), wide: useWide(nf, c.totalSlots())}
 	s.bins = make([]uint8, n*s.stride)
-	st := s.stride
-	// The features are binned binBatch at a time, so that their tables
-	// (128 KiB each) stay few however wide the data.
+	binRows(d.cols, n, c, threads, s.bins, s.stride, s.colBins)
+	return s
+}
+
+// binRows bins the columns cols (n rows each) with the cuts c into the
+// row-major bins (stride bytes per row) and, when colBins is not nil,
+// into the column-major colBins (n per feature), on up to threads
+// goroutines. The features are binned binBatch at a time, so that their
+// tables (128 KiB each) stay few however wide the data.
+func binRows(cols [][]float32, n int, c *cuts, threads int, bins []uint8, stride int, colBins []uint8) {
+	nf := len(cols)
 	binners := make([]*binner, min(nf, binBatch))
 	for f0 := 0; f0 < nf; f0 += binBatch {
 		f1 := min(f0+binBatch, nf)
 		parallelTasks(threads, f1-f0, func(_, j int) { binners[j] = newBinner(c.vals[f0+j]) })
 		parallelRange(threads, n, 1<<14, func(lo, hi int) {
+			var scratch []uint8
+			if colBins == nil {
+				scratch = make([]uint8, hi-lo)
+			}
 			for f := f0; f < f1; f++ {
-				cb := s.colBins[f*n : (f+1)*n]
-				binners[f-f0].bin(cb[lo:hi], d.cols[f][lo:hi])
-				for i := lo; i < hi; i++ {
-					s.bins[i*st+f] = cb[i]
+				cb := scratch
+				if colBins != nil {
+					cb = colBins[f*n+lo : f*n+hi]
+				}
+				binners[f-f0].bin(cb, cols[f][lo:hi])
+				for i, b := range cb {
+					bins[(lo+i)*stride+f] = b
 				}
 			}
 		})
 	}
-	return s
 }
 
 // binStride returns the bytes per row of a shard's row-major bins for nf

@@ -49,20 +49,7 @@ func newEvalSetRows(d *DMatrix, c *cuts, threads int) *evalSetRows {
 	if c != nil && c.numFeatures() == e.nf && e.nf > 0 {
 		e.cuts, e.stride = c, binStride(e.nf)
 		e.bins = make([]uint8, d.rows*e.stride)
-		for f0 := 0; f0 < e.nf; f0 += binBatch {
-			f1 := min(f0+binBatch, e.nf)
-			binners := make([]*binner, f1-f0)
-			parallelTasks(threads, f1-f0, func(_, j int) { binners[j] = newBinner(c.vals[f0+j]) })
-			parallelRange(threads, d.rows, 1<<14, func(lo, hi int) {
-				col := make([]uint8, hi-lo)
-				for f := f0; f < f1; f++ {
-					binners[f-f0].bin(col, d.cols[f][lo:hi])
-					for i, b := range col {
-						e.bins[(lo+i)*e.stride+f] = b
-					}
-				}
-			})
-		}
+		binRows(d.cols, d.rows, c, threads, e.bins, e.stride, nil)
 	}
 	return e
 }
@@ -73,48 +60,32 @@ type bnode struct {
 	bin, feat uint32
 }
 
-// binTree returns the dense layout of t (depth levels, heap order, as
-// Predictor.addDense lays it out) for rows binned with c, and whether
-// every split of t has one: a split on x >= cv[b], a cut of its feature
-// other than the last, sends right exactly the values whose bin is above
-// b, and padding (below a leaf) never goes right. A threshold that is not
-// such a cut (the "missing values only" split below every cut, whose left
-// side binned values can fall into, the last cut, or a tree from an
-// initial model) has none.
-func binTree(t *Tree, depth int32, c *cuts) ([]bnode, bool) {
-	inner := 1<<depth - 1
-	heap := make([]int32, inner)
-	out := make([]bnode, inner)
-	for i := range heap {
-		n := int32(0)
-		if i > 0 {
-			parent := heap[(i-1)/2]
-			switch {
-			case t.Left[parent] == -1:
-				n = parent
-			case i%2 == 1:
-				n = t.Left[parent]
-			default:
-				n = t.Right[parent]
-			}
-		}
-		heap[i] = n
-		if t.Left[n] == -1 {
-			out[i] = bnode{bin: 255} // padding below a leaf: always left
+// binTree returns the inner nodes of a tree's dense layout (nodes, in
+// heap order, as Predictor.addDense lays them out) for rows binned with
+// c, and whether every split has one: a split on x >= cv[b], a cut of its
+// feature other than the last, sends right exactly the values whose bin
+// is above b, and padding (a NaN threshold, below a leaf) never goes
+// right. A threshold that is not such a cut (the "missing values only"
+// split below every cut, whose left side binned values can fall into, the
+// last cut, or a tree from an initial model) has none.
+func binTree(nodes []dnode, c *cuts) ([]bnode, bool) {
+	out := make([]bnode, len(nodes))
+	for i, nd := range nodes {
+		if nd.thr != nd.thr {
+			out[i] = bnode{bin: 255} // padding: always left
 			continue
 		}
-		f := t.SplitIndex[n]
-		if int(f) >= len(c.vals) {
+		if int(nd.feat) >= len(c.vals) {
 			return nil, false
 		}
-		cv := c.vals[f]
+		cv := c.vals[nd.feat]
 		// The last cut has no bin above it: values at or above it share
 		// its bin.
-		b, found := slices.BinarySearch(cv, t.SplitCond[n])
+		b, found := slices.BinarySearch(cv, nd.thr)
 		if !found || b >= len(cv)-1 {
 			return nil, false
 		}
-		out[i] = bnode{bin: uint32(b), feat: uint32(f)}
+		out[i] = bnode{bin: uint32(b), feat: nd.feat}
 	}
 	return out, true
 }
@@ -174,9 +145,10 @@ func (e *evalSetRows) addTrees(threads int, trees []Tree, info []int32, groups i
 			p.trees = append(p.trees, p.addSparse(&t, depth))
 			continue
 		}
-		p.trees = append(p.trees, p.addDense(&t, depth))
+		w := p.addDense(&t, depth)
+		p.trees = append(p.trees, w)
 		if e.bins != nil && depth > 0 {
-			if bt, ok := binTree(&t, depth, e.cuts); ok {
+			if bt, ok := binTree(p.dnodes[w.root:w.root+1<<depth-1], e.cuts); ok {
 				btrees[i] = bt
 			}
 		}

@@ -75,7 +75,7 @@ func TestEvalBinnedWalkMatchesFloatWalk(t *testing.T) {
 	first := -1
 	for i := range trees {
 		tr := trees[i].Canonical()
-		if _, ok := binTree(&tr, treeDepth(&tr), c); ok {
+		if binnable(&tr, c) {
 			first = i
 			break
 		}
@@ -106,7 +106,7 @@ func TestEvalBinnedWalkMatchesFloatWalk(t *testing.T) {
 	}
 	for i := len(res.Model.Trees); i < len(trees); i++ {
 		tr := trees[i].Canonical()
-		if _, ok := binTree(&tr, treeDepth(&tr), c); ok {
+		if binnable(&tr, c) {
 			t.Fatalf("tree %d (threshold %v) has a binned layout; it cannot", i, tr.SplitCond[0])
 		}
 	}
@@ -118,4 +118,13 @@ func TestEvalBinnedWalkMatchesFloatWalk(t *testing.T) {
 			t.Fatalf("row %d: binned walk margin %v, float walk %v", i, got[i], want[i])
 		}
 	}
+}
+
+// binnable reports whether binTree gives t's dense layout a binned one.
+func binnable(t *Tree, c *cuts) bool {
+	p := &Predictor{}
+	depth := treeDepth(t)
+	w := p.addDense(t, depth)
+	_, ok := binTree(p.dnodes[w.root:w.root+1<<depth-1], c)
+	return ok
 }
