@@ -97,31 +97,51 @@ func (s *shard) buildHistsF64(nodes []int32, free *histFree[fpair]) [][]fpair {
 		}
 	}
 	identity := s.isIdentity()
+	whole := func(p f64Piece) bool {
+		nd := nodes[p.node]
+		return identity && s.lo[nd] == 0 && int(s.hi[nd]) == s.n
+	}
 	// A buffer's sums depend only on its piece's rows, not on which
-	// goroutine adds them: the pieces go to whichever goroutine is free,
+	// goroutine adds them: the jobs go to whichever goroutine is free,
 	// largest first, so that a piece of scattered rows (slower per row)
-	// or a goroutine held up elsewhere does not leave the other idle.
-	type job struct{ t, i int }
+	// or a goroutine held up elsewhere (the previous round's evaluation
+	// runs beside the root) does not leave the other idle.
+	//
+	// Features own disjoint slots, so a piece of consecutive rows (the
+	// root's: one piece per thread) is also cut into groups of
+	// wholeJobFeatures features, jobs of their own: every slot still
+	// receives the piece's rows in order, and a goroutine that is done
+	// takes the other's remaining groups instead of waiting. A group
+	// streams the piece's rows again, which costs nothing measurable for
+	// consecutive rows (the prefetchers follow); scattered rows would
+	// miss the cache once per group, so their pieces stay whole.
+	type job struct{ t, i, f0, f1 int }
 	jobs := make([]job, 0, len(pieces))
 	for t, ps := range pieces {
-		for i := range ps {
-			jobs = append(jobs, job{t, i})
+		for i, p := range ps {
+			if !wide || !whole(p) {
+				jobs = append(jobs, job{t, i, 0, s.nf})
+				continue
+			}
+			for f := 0; f < s.nf; f += wholeJobFeatures {
+				jobs = append(jobs, job{t, i, f, min(f+wholeJobFeatures, s.nf)})
+			}
 		}
 	}
-	rows := func(j job) int { p := pieces[j.t][j.i]; return p.hi - p.lo }
-	slices.SortStableFunc(jobs, func(a, b job) int { return rows(b) - rows(a) })
+	work := func(j job) int { p := pieces[j.t][j.i]; return (p.hi - p.lo) * (j.f1 - j.f0) }
+	slices.SortStableFunc(jobs, func(a, b job) int { return work(b) - work(a) })
 	parallelTasks(s.threads, len(jobs), func(_, k int) {
-		t, i := jobs[k].t, jobs[k].i
-		p, h := pieces[t][i], bufs[t][i]
-		clear(h)
-		nd := nodes[p.node]
-		whole := identity && s.lo[nd] == 0 && int(s.hi[nd]) == s.n
+		j := jobs[k]
+		p, h := pieces[j.t][j.i], bufs[j.t][j.i]
 		if wide {
-			s.histF64Wide(h, p.lo, p.hi, whole)
+			h = h[2*j.f0*wideStride : 2*j.f1*wideStride]
+			clear(h)
+			s.histF64Wide(h, p.lo, p.hi, j.f0, j.f1, whole(p))
 		} else {
+			clear(h)
 			s.histF64Compact(h, p.lo, p.hi)
 		}
-		s.aliasedF64(h, p.lo, p.hi, wide)
+		s.aliasedF64(bufs[j.t][j.i], p.lo, p.hi, j.f0, j.f1, wide)
 	})
 	// parts[j] lists node j's buffers in thread order.
 	parts := make([][][]float64, len(nodes))
@@ -168,9 +188,10 @@ func (s *shard) gatherF64(o []fpair, parts [][]float64, wide bool) {
 	}
 }
 
-// histF64Wide adds the rows pos[lo:hi] (rows lo to hi-1 themselves when
-// whole is set) to the wide float64 buffer h in row order: every slot
-// receives its rows in order.
+// histF64Wide adds features f0 to f1-1 of the rows pos[lo:hi] (rows lo
+// to hi-1 themselves when whole is set) to the wide float64 buffer h,
+// which holds those features' slots (feature f0's first), in row order:
+// every slot receives its rows in order.
 //
 // Consecutive rows are added one group of 8, 4, 2 or 1 features at a
 // time over blocks of wideBlock rows, each group's slots (33 KiB for 8)
@@ -178,10 +199,11 @@ func (s *shard) gatherF64(o []fpair, parts [][]float64, wide bool) {
 // Scattered rows cost a cache miss each instead: their features are added
 // up to rowsPassFeatures at a time, all of a row's in one pass for most
 // data, so that its bins and value are fetched once.
-func (s *shard) histF64Wide(h []float64, lo, hi int, whole bool) {
-	nf, st := s.nf, s.stride
-	if lo >= hi || len(s.bins) < s.n*st || len(h) < 2*nf*wideStride || len(s.gh) < 2*s.n {
-		s.histF64WideChecked(h, lo, hi, whole)
+func (s *shard) histF64Wide(h []float64, lo, hi, f0, f1 int, whole bool) {
+	st := s.stride
+	nf := f1 - f0
+	if lo >= hi || f0 < 0 || f0 >= f1 || f1 > s.nf || len(s.bins) < s.n*st || len(h) < 2*nf*wideStride || len(s.gh) < 2*s.n {
+		s.histF64WideChecked(h, lo, hi, f0, f1, whole)
 		return
 	}
 	if !whole {
@@ -190,7 +212,7 @@ func (s *shard) histF64Wide(h []float64, lo, hi int, whole bool) {
 		for a := lo; a < hi; a += wideBlock {
 			rows := s.pos[a:min(a+wideBlock, hi)]
 			for f := 0; f < nf; f += step {
-				histRowsF64WideN(unsafe.Pointer(&h[2*f*wideStride]), unsafe.Pointer(&s.bins[f]), v, rows, st, min(step, nf-f))
+				histRowsF64WideN(unsafe.Pointer(&h[2*f*wideStride]), unsafe.Pointer(&s.bins[f0+f]), v, rows, st, min(step, nf-f))
 			}
 		}
 		return
@@ -200,7 +222,7 @@ func (s *shard) histF64Wide(h []float64, lo, hi int, whole bool) {
 		for f := 0; f < nf; {
 			k := wideGroup(nf - f)
 			hp := unsafe.Pointer(&h[2*f*wideStride])
-			bp, v := unsafe.Pointer(&s.bins[a*st+f]), unsafe.Pointer(&s.gh[2*a])
+			bp, v := unsafe.Pointer(&s.bins[a*st+f0+f]), unsafe.Pointer(&s.gh[2*a])
 			[...]func(h, bins, gh unsafe.Pointer, n int, nf int){
 				1: histRangeF64Wide1, 2: histRangeF64Wide2, 4: histRangeF64Wide4, 8: histRangeF64Wide8,
 			}[k](hp, bp, v, b-a, st)
@@ -209,21 +231,25 @@ func (s *shard) histF64Wide(h []float64, lo, hi int, whole bool) {
 	}
 }
 
+// wholeJobFeatures is the number of features of one job over a piece of
+// consecutive rows (buildHistsF64): one pass of the widest kernel.
+const wholeJobFeatures = 8
+
 // rowsPassFeatures is the most features one pass over scattered rows
 // adds: their slots (135 KiB for 32) stay in the L2 cache.
 const rowsPassFeatures = 32
 
 // histF64WideChecked is histF64Wide with bounds-checked slices (for a
 // broken invariant not to touch memory out of bounds).
-func (s *shard) histF64WideChecked(h []float64, lo, hi int, whole bool) {
-	nf, st := s.nf, s.stride
+func (s *shard) histF64WideChecked(h []float64, lo, hi, f0, f1 int, whole bool) {
+	st := s.stride
 	for i := lo; i < hi; i++ {
 		r := i
 		if !whole {
 			r = int(s.pos[i])
 		}
 		g, hh := float64(s.gh[2*r]), float64(s.gh[2*r+1])
-		for f, b := range s.bins[r*st : r*st+nf] {
+		for f, b := range s.bins[r*st+f0 : r*st+f1] {
 			slot := f*wideStride + int(b)
 			h[2*slot] += g
 			h[2*slot+1] += hh
@@ -248,12 +274,12 @@ func (s *shard) histF64Compact(h []float64, lo, hi int) {
 }
 
 // aliasedF64 recomputes, in the buffer h of the rows pos[lo:hi], the top
-// bin of every aliased feature (whose missing values share its bin code,
+// bin of every aliased feature among f0 to f1-1 (whose missing values share its bin code,
 // see cuts.aliased) from the rows that have a value, in row order: the
 // sum XGBoost's top bin holds. The missing slot is left as it is (split
 // finding does not read it).
-func (s *shard) aliasedF64(h []float64, lo, hi int, wide bool) {
-	for f := range s.cuts.vals {
+func (s *shard) aliasedF64(h []float64, lo, hi, f0, f1 int, wide bool) {
+	for f := f0; f < f1; f++ {
 		if !s.cuts.aliased(f) {
 			continue
 		}

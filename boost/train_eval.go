@@ -129,6 +129,10 @@ func walkBinsClean(nodes []bnode, base unsafe.Pointer, stride uintptr, depth int
 	}
 }
 
+// evalRunBlocks is the number of blocks of eval rows one task of addTrees
+// walks.
+const evalRunBlocks = 16
+
 // addTrees adds the leaf values of trees (tree j to output group info[j])
 // to m, which holds groups margins per row, on up to threads goroutines.
 func (e *evalSetRows) addTrees(threads int, trees []Tree, info []int32, groups int, m []float32) {
@@ -153,10 +157,15 @@ func (e *evalSetRows) addTrees(threads int, trees []Tree, info []int32, groups i
 			}
 		}
 	}
+	// The blocks go out in runs of evalRunBlocks to whichever goroutine
+	// is free: the evaluation runs beside the next round's root
+	// histogram, so a static half per goroutine would leave one idle
+	// while the other waits for a processor.
 	nb := len(e.clean)
-	parallelRange(threads, nb, 16, func(b0, b1 int) {
+	runs := (nb + evalRunBlocks - 1) / evalRunBlocks
+	parallelTasks(threads, runs, func(_, run int) {
 		var buf [predictBlockRows]int32
-		for b := b0; b < b1; b++ {
+		for b := run * evalRunBlocks; b < min((run+1)*evalRunBlocks, nb); b++ {
 			lo, hi := b*predictBlockRows, min((b+1)*predictBlockRows, e.rows)
 			pos := buf[:hi-lo]
 			for j := range p.trees {
