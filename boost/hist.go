@@ -713,12 +713,15 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		src, dst, dstR := s.pos[tk.lo:tk.hi], s.tmp[tk.lo:tk.hi], s.tmpR[tk.lo:tk.hi]
 		l, rr := 0, 0
 		if !miss && len(dst) > 0 {
+			// The vector kernels take the leading multiple of 16 rows.
+			k, kl := partitionVector(src, col, bin, dst, dstR)
+			l, rr = kl, k-kl
 			// Branch-free: write the row to both sides, advance one.
 			// Before each write, l + rr rows are placed, fewer than
 			// len(src) = len(dst) = len(dstR), so l and rr are in range:
 			// the writes need no bounds checks.
 			dl, dr := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(dstR))
-			for _, row := range src {
+			for _, row := range src[k:] {
 				d := boolInt(int32(col[row]) <= bin)
 				*(*int32)(unsafe.Add(dl, l*4)) = row
 				*(*int32)(unsafe.Add(dr, rr*4)) = row

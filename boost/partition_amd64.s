@@ -1,0 +1,2282 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// partLanes<>+32*m lists, in order, the lanes whose bits are set in the
+// 8-bit mask m, then zeros: the VPERMD indices that pack those lanes.
+DATA partLanes<>+0(SB)/4, $0
+DATA partLanes<>+4(SB)/4, $0
+DATA partLanes<>+8(SB)/4, $0
+DATA partLanes<>+12(SB)/4, $0
+DATA partLanes<>+16(SB)/4, $0
+DATA partLanes<>+20(SB)/4, $0
+DATA partLanes<>+24(SB)/4, $0
+DATA partLanes<>+28(SB)/4, $0
+DATA partLanes<>+32(SB)/4, $0
+DATA partLanes<>+36(SB)/4, $0
+DATA partLanes<>+40(SB)/4, $0
+DATA partLanes<>+44(SB)/4, $0
+DATA partLanes<>+48(SB)/4, $0
+DATA partLanes<>+52(SB)/4, $0
+DATA partLanes<>+56(SB)/4, $0
+DATA partLanes<>+60(SB)/4, $0
+DATA partLanes<>+64(SB)/4, $1
+DATA partLanes<>+68(SB)/4, $0
+DATA partLanes<>+72(SB)/4, $0
+DATA partLanes<>+76(SB)/4, $0
+DATA partLanes<>+80(SB)/4, $0
+DATA partLanes<>+84(SB)/4, $0
+DATA partLanes<>+88(SB)/4, $0
+DATA partLanes<>+92(SB)/4, $0
+DATA partLanes<>+96(SB)/4, $0
+DATA partLanes<>+100(SB)/4, $1
+DATA partLanes<>+104(SB)/4, $0
+DATA partLanes<>+108(SB)/4, $0
+DATA partLanes<>+112(SB)/4, $0
+DATA partLanes<>+116(SB)/4, $0
+DATA partLanes<>+120(SB)/4, $0
+DATA partLanes<>+124(SB)/4, $0
+DATA partLanes<>+128(SB)/4, $2
+DATA partLanes<>+132(SB)/4, $0
+DATA partLanes<>+136(SB)/4, $0
+DATA partLanes<>+140(SB)/4, $0
+DATA partLanes<>+144(SB)/4, $0
+DATA partLanes<>+148(SB)/4, $0
+DATA partLanes<>+152(SB)/4, $0
+DATA partLanes<>+156(SB)/4, $0
+DATA partLanes<>+160(SB)/4, $0
+DATA partLanes<>+164(SB)/4, $2
+DATA partLanes<>+168(SB)/4, $0
+DATA partLanes<>+172(SB)/4, $0
+DATA partLanes<>+176(SB)/4, $0
+DATA partLanes<>+180(SB)/4, $0
+DATA partLanes<>+184(SB)/4, $0
+DATA partLanes<>+188(SB)/4, $0
+DATA partLanes<>+192(SB)/4, $1
+DATA partLanes<>+196(SB)/4, $2
+DATA partLanes<>+200(SB)/4, $0
+DATA partLanes<>+204(SB)/4, $0
+DATA partLanes<>+208(SB)/4, $0
+DATA partLanes<>+212(SB)/4, $0
+DATA partLanes<>+216(SB)/4, $0
+DATA partLanes<>+220(SB)/4, $0
+DATA partLanes<>+224(SB)/4, $0
+DATA partLanes<>+228(SB)/4, $1
+DATA partLanes<>+232(SB)/4, $2
+DATA partLanes<>+236(SB)/4, $0
+DATA partLanes<>+240(SB)/4, $0
+DATA partLanes<>+244(SB)/4, $0
+DATA partLanes<>+248(SB)/4, $0
+DATA partLanes<>+252(SB)/4, $0
+DATA partLanes<>+256(SB)/4, $3
+DATA partLanes<>+260(SB)/4, $0
+DATA partLanes<>+264(SB)/4, $0
+DATA partLanes<>+268(SB)/4, $0
+DATA partLanes<>+272(SB)/4, $0
+DATA partLanes<>+276(SB)/4, $0
+DATA partLanes<>+280(SB)/4, $0
+DATA partLanes<>+284(SB)/4, $0
+DATA partLanes<>+288(SB)/4, $0
+DATA partLanes<>+292(SB)/4, $3
+DATA partLanes<>+296(SB)/4, $0
+DATA partLanes<>+300(SB)/4, $0
+DATA partLanes<>+304(SB)/4, $0
+DATA partLanes<>+308(SB)/4, $0
+DATA partLanes<>+312(SB)/4, $0
+DATA partLanes<>+316(SB)/4, $0
+DATA partLanes<>+320(SB)/4, $1
+DATA partLanes<>+324(SB)/4, $3
+DATA partLanes<>+328(SB)/4, $0
+DATA partLanes<>+332(SB)/4, $0
+DATA partLanes<>+336(SB)/4, $0
+DATA partLanes<>+340(SB)/4, $0
+DATA partLanes<>+344(SB)/4, $0
+DATA partLanes<>+348(SB)/4, $0
+DATA partLanes<>+352(SB)/4, $0
+DATA partLanes<>+356(SB)/4, $1
+DATA partLanes<>+360(SB)/4, $3
+DATA partLanes<>+364(SB)/4, $0
+DATA partLanes<>+368(SB)/4, $0
+DATA partLanes<>+372(SB)/4, $0
+DATA partLanes<>+376(SB)/4, $0
+DATA partLanes<>+380(SB)/4, $0
+DATA partLanes<>+384(SB)/4, $2
+DATA partLanes<>+388(SB)/4, $3
+DATA partLanes<>+392(SB)/4, $0
+DATA partLanes<>+396(SB)/4, $0
+DATA partLanes<>+400(SB)/4, $0
+DATA partLanes<>+404(SB)/4, $0
+DATA partLanes<>+408(SB)/4, $0
+DATA partLanes<>+412(SB)/4, $0
+DATA partLanes<>+416(SB)/4, $0
+DATA partLanes<>+420(SB)/4, $2
+DATA partLanes<>+424(SB)/4, $3
+DATA partLanes<>+428(SB)/4, $0
+DATA partLanes<>+432(SB)/4, $0
+DATA partLanes<>+436(SB)/4, $0
+DATA partLanes<>+440(SB)/4, $0
+DATA partLanes<>+444(SB)/4, $0
+DATA partLanes<>+448(SB)/4, $1
+DATA partLanes<>+452(SB)/4, $2
+DATA partLanes<>+456(SB)/4, $3
+DATA partLanes<>+460(SB)/4, $0
+DATA partLanes<>+464(SB)/4, $0
+DATA partLanes<>+468(SB)/4, $0
+DATA partLanes<>+472(SB)/4, $0
+DATA partLanes<>+476(SB)/4, $0
+DATA partLanes<>+480(SB)/4, $0
+DATA partLanes<>+484(SB)/4, $1
+DATA partLanes<>+488(SB)/4, $2
+DATA partLanes<>+492(SB)/4, $3
+DATA partLanes<>+496(SB)/4, $0
+DATA partLanes<>+500(SB)/4, $0
+DATA partLanes<>+504(SB)/4, $0
+DATA partLanes<>+508(SB)/4, $0
+DATA partLanes<>+512(SB)/4, $4
+DATA partLanes<>+516(SB)/4, $0
+DATA partLanes<>+520(SB)/4, $0
+DATA partLanes<>+524(SB)/4, $0
+DATA partLanes<>+528(SB)/4, $0
+DATA partLanes<>+532(SB)/4, $0
+DATA partLanes<>+536(SB)/4, $0
+DATA partLanes<>+540(SB)/4, $0
+DATA partLanes<>+544(SB)/4, $0
+DATA partLanes<>+548(SB)/4, $4
+DATA partLanes<>+552(SB)/4, $0
+DATA partLanes<>+556(SB)/4, $0
+DATA partLanes<>+560(SB)/4, $0
+DATA partLanes<>+564(SB)/4, $0
+DATA partLanes<>+568(SB)/4, $0
+DATA partLanes<>+572(SB)/4, $0
+DATA partLanes<>+576(SB)/4, $1
+DATA partLanes<>+580(SB)/4, $4
+DATA partLanes<>+584(SB)/4, $0
+DATA partLanes<>+588(SB)/4, $0
+DATA partLanes<>+592(SB)/4, $0
+DATA partLanes<>+596(SB)/4, $0
+DATA partLanes<>+600(SB)/4, $0
+DATA partLanes<>+604(SB)/4, $0
+DATA partLanes<>+608(SB)/4, $0
+DATA partLanes<>+612(SB)/4, $1
+DATA partLanes<>+616(SB)/4, $4
+DATA partLanes<>+620(SB)/4, $0
+DATA partLanes<>+624(SB)/4, $0
+DATA partLanes<>+628(SB)/4, $0
+DATA partLanes<>+632(SB)/4, $0
+DATA partLanes<>+636(SB)/4, $0
+DATA partLanes<>+640(SB)/4, $2
+DATA partLanes<>+644(SB)/4, $4
+DATA partLanes<>+648(SB)/4, $0
+DATA partLanes<>+652(SB)/4, $0
+DATA partLanes<>+656(SB)/4, $0
+DATA partLanes<>+660(SB)/4, $0
+DATA partLanes<>+664(SB)/4, $0
+DATA partLanes<>+668(SB)/4, $0
+DATA partLanes<>+672(SB)/4, $0
+DATA partLanes<>+676(SB)/4, $2
+DATA partLanes<>+680(SB)/4, $4
+DATA partLanes<>+684(SB)/4, $0
+DATA partLanes<>+688(SB)/4, $0
+DATA partLanes<>+692(SB)/4, $0
+DATA partLanes<>+696(SB)/4, $0
+DATA partLanes<>+700(SB)/4, $0
+DATA partLanes<>+704(SB)/4, $1
+DATA partLanes<>+708(SB)/4, $2
+DATA partLanes<>+712(SB)/4, $4
+DATA partLanes<>+716(SB)/4, $0
+DATA partLanes<>+720(SB)/4, $0
+DATA partLanes<>+724(SB)/4, $0
+DATA partLanes<>+728(SB)/4, $0
+DATA partLanes<>+732(SB)/4, $0
+DATA partLanes<>+736(SB)/4, $0
+DATA partLanes<>+740(SB)/4, $1
+DATA partLanes<>+744(SB)/4, $2
+DATA partLanes<>+748(SB)/4, $4
+DATA partLanes<>+752(SB)/4, $0
+DATA partLanes<>+756(SB)/4, $0
+DATA partLanes<>+760(SB)/4, $0
+DATA partLanes<>+764(SB)/4, $0
+DATA partLanes<>+768(SB)/4, $3
+DATA partLanes<>+772(SB)/4, $4
+DATA partLanes<>+776(SB)/4, $0
+DATA partLanes<>+780(SB)/4, $0
+DATA partLanes<>+784(SB)/4, $0
+DATA partLanes<>+788(SB)/4, $0
+DATA partLanes<>+792(SB)/4, $0
+DATA partLanes<>+796(SB)/4, $0
+DATA partLanes<>+800(SB)/4, $0
+DATA partLanes<>+804(SB)/4, $3
+DATA partLanes<>+808(SB)/4, $4
+DATA partLanes<>+812(SB)/4, $0
+DATA partLanes<>+816(SB)/4, $0
+DATA partLanes<>+820(SB)/4, $0
+DATA partLanes<>+824(SB)/4, $0
+DATA partLanes<>+828(SB)/4, $0
+DATA partLanes<>+832(SB)/4, $1
+DATA partLanes<>+836(SB)/4, $3
+DATA partLanes<>+840(SB)/4, $4
+DATA partLanes<>+844(SB)/4, $0
+DATA partLanes<>+848(SB)/4, $0
+DATA partLanes<>+852(SB)/4, $0
+DATA partLanes<>+856(SB)/4, $0
+DATA partLanes<>+860(SB)/4, $0
+DATA partLanes<>+864(SB)/4, $0
+DATA partLanes<>+868(SB)/4, $1
+DATA partLanes<>+872(SB)/4, $3
+DATA partLanes<>+876(SB)/4, $4
+DATA partLanes<>+880(SB)/4, $0
+DATA partLanes<>+884(SB)/4, $0
+DATA partLanes<>+888(SB)/4, $0
+DATA partLanes<>+892(SB)/4, $0
+DATA partLanes<>+896(SB)/4, $2
+DATA partLanes<>+900(SB)/4, $3
+DATA partLanes<>+904(SB)/4, $4
+DATA partLanes<>+908(SB)/4, $0
+DATA partLanes<>+912(SB)/4, $0
+DATA partLanes<>+916(SB)/4, $0
+DATA partLanes<>+920(SB)/4, $0
+DATA partLanes<>+924(SB)/4, $0
+DATA partLanes<>+928(SB)/4, $0
+DATA partLanes<>+932(SB)/4, $2
+DATA partLanes<>+936(SB)/4, $3
+DATA partLanes<>+940(SB)/4, $4
+DATA partLanes<>+944(SB)/4, $0
+DATA partLanes<>+948(SB)/4, $0
+DATA partLanes<>+952(SB)/4, $0
+DATA partLanes<>+956(SB)/4, $0
+DATA partLanes<>+960(SB)/4, $1
+DATA partLanes<>+964(SB)/4, $2
+DATA partLanes<>+968(SB)/4, $3
+DATA partLanes<>+972(SB)/4, $4
+DATA partLanes<>+976(SB)/4, $0
+DATA partLanes<>+980(SB)/4, $0
+DATA partLanes<>+984(SB)/4, $0
+DATA partLanes<>+988(SB)/4, $0
+DATA partLanes<>+992(SB)/4, $0
+DATA partLanes<>+996(SB)/4, $1
+DATA partLanes<>+1000(SB)/4, $2
+DATA partLanes<>+1004(SB)/4, $3
+DATA partLanes<>+1008(SB)/4, $4
+DATA partLanes<>+1012(SB)/4, $0
+DATA partLanes<>+1016(SB)/4, $0
+DATA partLanes<>+1020(SB)/4, $0
+DATA partLanes<>+1024(SB)/4, $5
+DATA partLanes<>+1028(SB)/4, $0
+DATA partLanes<>+1032(SB)/4, $0
+DATA partLanes<>+1036(SB)/4, $0
+DATA partLanes<>+1040(SB)/4, $0
+DATA partLanes<>+1044(SB)/4, $0
+DATA partLanes<>+1048(SB)/4, $0
+DATA partLanes<>+1052(SB)/4, $0
+DATA partLanes<>+1056(SB)/4, $0
+DATA partLanes<>+1060(SB)/4, $5
+DATA partLanes<>+1064(SB)/4, $0
+DATA partLanes<>+1068(SB)/4, $0
+DATA partLanes<>+1072(SB)/4, $0
+DATA partLanes<>+1076(SB)/4, $0
+DATA partLanes<>+1080(SB)/4, $0
+DATA partLanes<>+1084(SB)/4, $0
+DATA partLanes<>+1088(SB)/4, $1
+DATA partLanes<>+1092(SB)/4, $5
+DATA partLanes<>+1096(SB)/4, $0
+DATA partLanes<>+1100(SB)/4, $0
+DATA partLanes<>+1104(SB)/4, $0
+DATA partLanes<>+1108(SB)/4, $0
+DATA partLanes<>+1112(SB)/4, $0
+DATA partLanes<>+1116(SB)/4, $0
+DATA partLanes<>+1120(SB)/4, $0
+DATA partLanes<>+1124(SB)/4, $1
+DATA partLanes<>+1128(SB)/4, $5
+DATA partLanes<>+1132(SB)/4, $0
+DATA partLanes<>+1136(SB)/4, $0
+DATA partLanes<>+1140(SB)/4, $0
+DATA partLanes<>+1144(SB)/4, $0
+DATA partLanes<>+1148(SB)/4, $0
+DATA partLanes<>+1152(SB)/4, $2
+DATA partLanes<>+1156(SB)/4, $5
+DATA partLanes<>+1160(SB)/4, $0
+DATA partLanes<>+1164(SB)/4, $0
+DATA partLanes<>+1168(SB)/4, $0
+DATA partLanes<>+1172(SB)/4, $0
+DATA partLanes<>+1176(SB)/4, $0
+DATA partLanes<>+1180(SB)/4, $0
+DATA partLanes<>+1184(SB)/4, $0
+DATA partLanes<>+1188(SB)/4, $2
+DATA partLanes<>+1192(SB)/4, $5
+DATA partLanes<>+1196(SB)/4, $0
+DATA partLanes<>+1200(SB)/4, $0
+DATA partLanes<>+1204(SB)/4, $0
+DATA partLanes<>+1208(SB)/4, $0
+DATA partLanes<>+1212(SB)/4, $0
+DATA partLanes<>+1216(SB)/4, $1
+DATA partLanes<>+1220(SB)/4, $2
+DATA partLanes<>+1224(SB)/4, $5
+DATA partLanes<>+1228(SB)/4, $0
+DATA partLanes<>+1232(SB)/4, $0
+DATA partLanes<>+1236(SB)/4, $0
+DATA partLanes<>+1240(SB)/4, $0
+DATA partLanes<>+1244(SB)/4, $0
+DATA partLanes<>+1248(SB)/4, $0
+DATA partLanes<>+1252(SB)/4, $1
+DATA partLanes<>+1256(SB)/4, $2
+DATA partLanes<>+1260(SB)/4, $5
+DATA partLanes<>+1264(SB)/4, $0
+DATA partLanes<>+1268(SB)/4, $0
+DATA partLanes<>+1272(SB)/4, $0
+DATA partLanes<>+1276(SB)/4, $0
+DATA partLanes<>+1280(SB)/4, $3
+DATA partLanes<>+1284(SB)/4, $5
+DATA partLanes<>+1288(SB)/4, $0
+DATA partLanes<>+1292(SB)/4, $0
+DATA partLanes<>+1296(SB)/4, $0
+DATA partLanes<>+1300(SB)/4, $0
+DATA partLanes<>+1304(SB)/4, $0
+DATA partLanes<>+1308(SB)/4, $0
+DATA partLanes<>+1312(SB)/4, $0
+DATA partLanes<>+1316(SB)/4, $3
+DATA partLanes<>+1320(SB)/4, $5
+DATA partLanes<>+1324(SB)/4, $0
+DATA partLanes<>+1328(SB)/4, $0
+DATA partLanes<>+1332(SB)/4, $0
+DATA partLanes<>+1336(SB)/4, $0
+DATA partLanes<>+1340(SB)/4, $0
+DATA partLanes<>+1344(SB)/4, $1
+DATA partLanes<>+1348(SB)/4, $3
+DATA partLanes<>+1352(SB)/4, $5
+DATA partLanes<>+1356(SB)/4, $0
+DATA partLanes<>+1360(SB)/4, $0
+DATA partLanes<>+1364(SB)/4, $0
+DATA partLanes<>+1368(SB)/4, $0
+DATA partLanes<>+1372(SB)/4, $0
+DATA partLanes<>+1376(SB)/4, $0
+DATA partLanes<>+1380(SB)/4, $1
+DATA partLanes<>+1384(SB)/4, $3
+DATA partLanes<>+1388(SB)/4, $5
+DATA partLanes<>+1392(SB)/4, $0
+DATA partLanes<>+1396(SB)/4, $0
+DATA partLanes<>+1400(SB)/4, $0
+DATA partLanes<>+1404(SB)/4, $0
+DATA partLanes<>+1408(SB)/4, $2
+DATA partLanes<>+1412(SB)/4, $3
+DATA partLanes<>+1416(SB)/4, $5
+DATA partLanes<>+1420(SB)/4, $0
+DATA partLanes<>+1424(SB)/4, $0
+DATA partLanes<>+1428(SB)/4, $0
+DATA partLanes<>+1432(SB)/4, $0
+DATA partLanes<>+1436(SB)/4, $0
+DATA partLanes<>+1440(SB)/4, $0
+DATA partLanes<>+1444(SB)/4, $2
+DATA partLanes<>+1448(SB)/4, $3
+DATA partLanes<>+1452(SB)/4, $5
+DATA partLanes<>+1456(SB)/4, $0
+DATA partLanes<>+1460(SB)/4, $0
+DATA partLanes<>+1464(SB)/4, $0
+DATA partLanes<>+1468(SB)/4, $0
+DATA partLanes<>+1472(SB)/4, $1
+DATA partLanes<>+1476(SB)/4, $2
+DATA partLanes<>+1480(SB)/4, $3
+DATA partLanes<>+1484(SB)/4, $5
+DATA partLanes<>+1488(SB)/4, $0
+DATA partLanes<>+1492(SB)/4, $0
+DATA partLanes<>+1496(SB)/4, $0
+DATA partLanes<>+1500(SB)/4, $0
+DATA partLanes<>+1504(SB)/4, $0
+DATA partLanes<>+1508(SB)/4, $1
+DATA partLanes<>+1512(SB)/4, $2
+DATA partLanes<>+1516(SB)/4, $3
+DATA partLanes<>+1520(SB)/4, $5
+DATA partLanes<>+1524(SB)/4, $0
+DATA partLanes<>+1528(SB)/4, $0
+DATA partLanes<>+1532(SB)/4, $0
+DATA partLanes<>+1536(SB)/4, $4
+DATA partLanes<>+1540(SB)/4, $5
+DATA partLanes<>+1544(SB)/4, $0
+DATA partLanes<>+1548(SB)/4, $0
+DATA partLanes<>+1552(SB)/4, $0
+DATA partLanes<>+1556(SB)/4, $0
+DATA partLanes<>+1560(SB)/4, $0
+DATA partLanes<>+1564(SB)/4, $0
+DATA partLanes<>+1568(SB)/4, $0
+DATA partLanes<>+1572(SB)/4, $4
+DATA partLanes<>+1576(SB)/4, $5
+DATA partLanes<>+1580(SB)/4, $0
+DATA partLanes<>+1584(SB)/4, $0
+DATA partLanes<>+1588(SB)/4, $0
+DATA partLanes<>+1592(SB)/4, $0
+DATA partLanes<>+1596(SB)/4, $0
+DATA partLanes<>+1600(SB)/4, $1
+DATA partLanes<>+1604(SB)/4, $4
+DATA partLanes<>+1608(SB)/4, $5
+DATA partLanes<>+1612(SB)/4, $0
+DATA partLanes<>+1616(SB)/4, $0
+DATA partLanes<>+1620(SB)/4, $0
+DATA partLanes<>+1624(SB)/4, $0
+DATA partLanes<>+1628(SB)/4, $0
+DATA partLanes<>+1632(SB)/4, $0
+DATA partLanes<>+1636(SB)/4, $1
+DATA partLanes<>+1640(SB)/4, $4
+DATA partLanes<>+1644(SB)/4, $5
+DATA partLanes<>+1648(SB)/4, $0
+DATA partLanes<>+1652(SB)/4, $0
+DATA partLanes<>+1656(SB)/4, $0
+DATA partLanes<>+1660(SB)/4, $0
+DATA partLanes<>+1664(SB)/4, $2
+DATA partLanes<>+1668(SB)/4, $4
+DATA partLanes<>+1672(SB)/4, $5
+DATA partLanes<>+1676(SB)/4, $0
+DATA partLanes<>+1680(SB)/4, $0
+DATA partLanes<>+1684(SB)/4, $0
+DATA partLanes<>+1688(SB)/4, $0
+DATA partLanes<>+1692(SB)/4, $0
+DATA partLanes<>+1696(SB)/4, $0
+DATA partLanes<>+1700(SB)/4, $2
+DATA partLanes<>+1704(SB)/4, $4
+DATA partLanes<>+1708(SB)/4, $5
+DATA partLanes<>+1712(SB)/4, $0
+DATA partLanes<>+1716(SB)/4, $0
+DATA partLanes<>+1720(SB)/4, $0
+DATA partLanes<>+1724(SB)/4, $0
+DATA partLanes<>+1728(SB)/4, $1
+DATA partLanes<>+1732(SB)/4, $2
+DATA partLanes<>+1736(SB)/4, $4
+DATA partLanes<>+1740(SB)/4, $5
+DATA partLanes<>+1744(SB)/4, $0
+DATA partLanes<>+1748(SB)/4, $0
+DATA partLanes<>+1752(SB)/4, $0
+DATA partLanes<>+1756(SB)/4, $0
+DATA partLanes<>+1760(SB)/4, $0
+DATA partLanes<>+1764(SB)/4, $1
+DATA partLanes<>+1768(SB)/4, $2
+DATA partLanes<>+1772(SB)/4, $4
+DATA partLanes<>+1776(SB)/4, $5
+DATA partLanes<>+1780(SB)/4, $0
+DATA partLanes<>+1784(SB)/4, $0
+DATA partLanes<>+1788(SB)/4, $0
+DATA partLanes<>+1792(SB)/4, $3
+DATA partLanes<>+1796(SB)/4, $4
+DATA partLanes<>+1800(SB)/4, $5
+DATA partLanes<>+1804(SB)/4, $0
+DATA partLanes<>+1808(SB)/4, $0
+DATA partLanes<>+1812(SB)/4, $0
+DATA partLanes<>+1816(SB)/4, $0
+DATA partLanes<>+1820(SB)/4, $0
+DATA partLanes<>+1824(SB)/4, $0
+DATA partLanes<>+1828(SB)/4, $3
+DATA partLanes<>+1832(SB)/4, $4
+DATA partLanes<>+1836(SB)/4, $5
+DATA partLanes<>+1840(SB)/4, $0
+DATA partLanes<>+1844(SB)/4, $0
+DATA partLanes<>+1848(SB)/4, $0
+DATA partLanes<>+1852(SB)/4, $0
+DATA partLanes<>+1856(SB)/4, $1
+DATA partLanes<>+1860(SB)/4, $3
+DATA partLanes<>+1864(SB)/4, $4
+DATA partLanes<>+1868(SB)/4, $5
+DATA partLanes<>+1872(SB)/4, $0
+DATA partLanes<>+1876(SB)/4, $0
+DATA partLanes<>+1880(SB)/4, $0
+DATA partLanes<>+1884(SB)/4, $0
+DATA partLanes<>+1888(SB)/4, $0
+DATA partLanes<>+1892(SB)/4, $1
+DATA partLanes<>+1896(SB)/4, $3
+DATA partLanes<>+1900(SB)/4, $4
+DATA partLanes<>+1904(SB)/4, $5
+DATA partLanes<>+1908(SB)/4, $0
+DATA partLanes<>+1912(SB)/4, $0
+DATA partLanes<>+1916(SB)/4, $0
+DATA partLanes<>+1920(SB)/4, $2
+DATA partLanes<>+1924(SB)/4, $3
+DATA partLanes<>+1928(SB)/4, $4
+DATA partLanes<>+1932(SB)/4, $5
+DATA partLanes<>+1936(SB)/4, $0
+DATA partLanes<>+1940(SB)/4, $0
+DATA partLanes<>+1944(SB)/4, $0
+DATA partLanes<>+1948(SB)/4, $0
+DATA partLanes<>+1952(SB)/4, $0
+DATA partLanes<>+1956(SB)/4, $2
+DATA partLanes<>+1960(SB)/4, $3
+DATA partLanes<>+1964(SB)/4, $4
+DATA partLanes<>+1968(SB)/4, $5
+DATA partLanes<>+1972(SB)/4, $0
+DATA partLanes<>+1976(SB)/4, $0
+DATA partLanes<>+1980(SB)/4, $0
+DATA partLanes<>+1984(SB)/4, $1
+DATA partLanes<>+1988(SB)/4, $2
+DATA partLanes<>+1992(SB)/4, $3
+DATA partLanes<>+1996(SB)/4, $4
+DATA partLanes<>+2000(SB)/4, $5
+DATA partLanes<>+2004(SB)/4, $0
+DATA partLanes<>+2008(SB)/4, $0
+DATA partLanes<>+2012(SB)/4, $0
+DATA partLanes<>+2016(SB)/4, $0
+DATA partLanes<>+2020(SB)/4, $1
+DATA partLanes<>+2024(SB)/4, $2
+DATA partLanes<>+2028(SB)/4, $3
+DATA partLanes<>+2032(SB)/4, $4
+DATA partLanes<>+2036(SB)/4, $5
+DATA partLanes<>+2040(SB)/4, $0
+DATA partLanes<>+2044(SB)/4, $0
+DATA partLanes<>+2048(SB)/4, $6
+DATA partLanes<>+2052(SB)/4, $0
+DATA partLanes<>+2056(SB)/4, $0
+DATA partLanes<>+2060(SB)/4, $0
+DATA partLanes<>+2064(SB)/4, $0
+DATA partLanes<>+2068(SB)/4, $0
+DATA partLanes<>+2072(SB)/4, $0
+DATA partLanes<>+2076(SB)/4, $0
+DATA partLanes<>+2080(SB)/4, $0
+DATA partLanes<>+2084(SB)/4, $6
+DATA partLanes<>+2088(SB)/4, $0
+DATA partLanes<>+2092(SB)/4, $0
+DATA partLanes<>+2096(SB)/4, $0
+DATA partLanes<>+2100(SB)/4, $0
+DATA partLanes<>+2104(SB)/4, $0
+DATA partLanes<>+2108(SB)/4, $0
+DATA partLanes<>+2112(SB)/4, $1
+DATA partLanes<>+2116(SB)/4, $6
+DATA partLanes<>+2120(SB)/4, $0
+DATA partLanes<>+2124(SB)/4, $0
+DATA partLanes<>+2128(SB)/4, $0
+DATA partLanes<>+2132(SB)/4, $0
+DATA partLanes<>+2136(SB)/4, $0
+DATA partLanes<>+2140(SB)/4, $0
+DATA partLanes<>+2144(SB)/4, $0
+DATA partLanes<>+2148(SB)/4, $1
+DATA partLanes<>+2152(SB)/4, $6
+DATA partLanes<>+2156(SB)/4, $0
+DATA partLanes<>+2160(SB)/4, $0
+DATA partLanes<>+2164(SB)/4, $0
+DATA partLanes<>+2168(SB)/4, $0
+DATA partLanes<>+2172(SB)/4, $0
+DATA partLanes<>+2176(SB)/4, $2
+DATA partLanes<>+2180(SB)/4, $6
+DATA partLanes<>+2184(SB)/4, $0
+DATA partLanes<>+2188(SB)/4, $0
+DATA partLanes<>+2192(SB)/4, $0
+DATA partLanes<>+2196(SB)/4, $0
+DATA partLanes<>+2200(SB)/4, $0
+DATA partLanes<>+2204(SB)/4, $0
+DATA partLanes<>+2208(SB)/4, $0
+DATA partLanes<>+2212(SB)/4, $2
+DATA partLanes<>+2216(SB)/4, $6
+DATA partLanes<>+2220(SB)/4, $0
+DATA partLanes<>+2224(SB)/4, $0
+DATA partLanes<>+2228(SB)/4, $0
+DATA partLanes<>+2232(SB)/4, $0
+DATA partLanes<>+2236(SB)/4, $0
+DATA partLanes<>+2240(SB)/4, $1
+DATA partLanes<>+2244(SB)/4, $2
+DATA partLanes<>+2248(SB)/4, $6
+DATA partLanes<>+2252(SB)/4, $0
+DATA partLanes<>+2256(SB)/4, $0
+DATA partLanes<>+2260(SB)/4, $0
+DATA partLanes<>+2264(SB)/4, $0
+DATA partLanes<>+2268(SB)/4, $0
+DATA partLanes<>+2272(SB)/4, $0
+DATA partLanes<>+2276(SB)/4, $1
+DATA partLanes<>+2280(SB)/4, $2
+DATA partLanes<>+2284(SB)/4, $6
+DATA partLanes<>+2288(SB)/4, $0
+DATA partLanes<>+2292(SB)/4, $0
+DATA partLanes<>+2296(SB)/4, $0
+DATA partLanes<>+2300(SB)/4, $0
+DATA partLanes<>+2304(SB)/4, $3
+DATA partLanes<>+2308(SB)/4, $6
+DATA partLanes<>+2312(SB)/4, $0
+DATA partLanes<>+2316(SB)/4, $0
+DATA partLanes<>+2320(SB)/4, $0
+DATA partLanes<>+2324(SB)/4, $0
+DATA partLanes<>+2328(SB)/4, $0
+DATA partLanes<>+2332(SB)/4, $0
+DATA partLanes<>+2336(SB)/4, $0
+DATA partLanes<>+2340(SB)/4, $3
+DATA partLanes<>+2344(SB)/4, $6
+DATA partLanes<>+2348(SB)/4, $0
+DATA partLanes<>+2352(SB)/4, $0
+DATA partLanes<>+2356(SB)/4, $0
+DATA partLanes<>+2360(SB)/4, $0
+DATA partLanes<>+2364(SB)/4, $0
+DATA partLanes<>+2368(SB)/4, $1
+DATA partLanes<>+2372(SB)/4, $3
+DATA partLanes<>+2376(SB)/4, $6
+DATA partLanes<>+2380(SB)/4, $0
+DATA partLanes<>+2384(SB)/4, $0
+DATA partLanes<>+2388(SB)/4, $0
+DATA partLanes<>+2392(SB)/4, $0
+DATA partLanes<>+2396(SB)/4, $0
+DATA partLanes<>+2400(SB)/4, $0
+DATA partLanes<>+2404(SB)/4, $1
+DATA partLanes<>+2408(SB)/4, $3
+DATA partLanes<>+2412(SB)/4, $6
+DATA partLanes<>+2416(SB)/4, $0
+DATA partLanes<>+2420(SB)/4, $0
+DATA partLanes<>+2424(SB)/4, $0
+DATA partLanes<>+2428(SB)/4, $0
+DATA partLanes<>+2432(SB)/4, $2
+DATA partLanes<>+2436(SB)/4, $3
+DATA partLanes<>+2440(SB)/4, $6
+DATA partLanes<>+2444(SB)/4, $0
+DATA partLanes<>+2448(SB)/4, $0
+DATA partLanes<>+2452(SB)/4, $0
+DATA partLanes<>+2456(SB)/4, $0
+DATA partLanes<>+2460(SB)/4, $0
+DATA partLanes<>+2464(SB)/4, $0
+DATA partLanes<>+2468(SB)/4, $2
+DATA partLanes<>+2472(SB)/4, $3
+DATA partLanes<>+2476(SB)/4, $6
+DATA partLanes<>+2480(SB)/4, $0
+DATA partLanes<>+2484(SB)/4, $0
+DATA partLanes<>+2488(SB)/4, $0
+DATA partLanes<>+2492(SB)/4, $0
+DATA partLanes<>+2496(SB)/4, $1
+DATA partLanes<>+2500(SB)/4, $2
+DATA partLanes<>+2504(SB)/4, $3
+DATA partLanes<>+2508(SB)/4, $6
+DATA partLanes<>+2512(SB)/4, $0
+DATA partLanes<>+2516(SB)/4, $0
+DATA partLanes<>+2520(SB)/4, $0
+DATA partLanes<>+2524(SB)/4, $0
+DATA partLanes<>+2528(SB)/4, $0
+DATA partLanes<>+2532(SB)/4, $1
+DATA partLanes<>+2536(SB)/4, $2
+DATA partLanes<>+2540(SB)/4, $3
+DATA partLanes<>+2544(SB)/4, $6
+DATA partLanes<>+2548(SB)/4, $0
+DATA partLanes<>+2552(SB)/4, $0
+DATA partLanes<>+2556(SB)/4, $0
+DATA partLanes<>+2560(SB)/4, $4
+DATA partLanes<>+2564(SB)/4, $6
+DATA partLanes<>+2568(SB)/4, $0
+DATA partLanes<>+2572(SB)/4, $0
+DATA partLanes<>+2576(SB)/4, $0
+DATA partLanes<>+2580(SB)/4, $0
+DATA partLanes<>+2584(SB)/4, $0
+DATA partLanes<>+2588(SB)/4, $0
+DATA partLanes<>+2592(SB)/4, $0
+DATA partLanes<>+2596(SB)/4, $4
+DATA partLanes<>+2600(SB)/4, $6
+DATA partLanes<>+2604(SB)/4, $0
+DATA partLanes<>+2608(SB)/4, $0
+DATA partLanes<>+2612(SB)/4, $0
+DATA partLanes<>+2616(SB)/4, $0
+DATA partLanes<>+2620(SB)/4, $0
+DATA partLanes<>+2624(SB)/4, $1
+DATA partLanes<>+2628(SB)/4, $4
+DATA partLanes<>+2632(SB)/4, $6
+DATA partLanes<>+2636(SB)/4, $0
+DATA partLanes<>+2640(SB)/4, $0
+DATA partLanes<>+2644(SB)/4, $0
+DATA partLanes<>+2648(SB)/4, $0
+DATA partLanes<>+2652(SB)/4, $0
+DATA partLanes<>+2656(SB)/4, $0
+DATA partLanes<>+2660(SB)/4, $1
+DATA partLanes<>+2664(SB)/4, $4
+DATA partLanes<>+2668(SB)/4, $6
+DATA partLanes<>+2672(SB)/4, $0
+DATA partLanes<>+2676(SB)/4, $0
+DATA partLanes<>+2680(SB)/4, $0
+DATA partLanes<>+2684(SB)/4, $0
+DATA partLanes<>+2688(SB)/4, $2
+DATA partLanes<>+2692(SB)/4, $4
+DATA partLanes<>+2696(SB)/4, $6
+DATA partLanes<>+2700(SB)/4, $0
+DATA partLanes<>+2704(SB)/4, $0
+DATA partLanes<>+2708(SB)/4, $0
+DATA partLanes<>+2712(SB)/4, $0
+DATA partLanes<>+2716(SB)/4, $0
+DATA partLanes<>+2720(SB)/4, $0
+DATA partLanes<>+2724(SB)/4, $2
+DATA partLanes<>+2728(SB)/4, $4
+DATA partLanes<>+2732(SB)/4, $6
+DATA partLanes<>+2736(SB)/4, $0
+DATA partLanes<>+2740(SB)/4, $0
+DATA partLanes<>+2744(SB)/4, $0
+DATA partLanes<>+2748(SB)/4, $0
+DATA partLanes<>+2752(SB)/4, $1
+DATA partLanes<>+2756(SB)/4, $2
+DATA partLanes<>+2760(SB)/4, $4
+DATA partLanes<>+2764(SB)/4, $6
+DATA partLanes<>+2768(SB)/4, $0
+DATA partLanes<>+2772(SB)/4, $0
+DATA partLanes<>+2776(SB)/4, $0
+DATA partLanes<>+2780(SB)/4, $0
+DATA partLanes<>+2784(SB)/4, $0
+DATA partLanes<>+2788(SB)/4, $1
+DATA partLanes<>+2792(SB)/4, $2
+DATA partLanes<>+2796(SB)/4, $4
+DATA partLanes<>+2800(SB)/4, $6
+DATA partLanes<>+2804(SB)/4, $0
+DATA partLanes<>+2808(SB)/4, $0
+DATA partLanes<>+2812(SB)/4, $0
+DATA partLanes<>+2816(SB)/4, $3
+DATA partLanes<>+2820(SB)/4, $4
+DATA partLanes<>+2824(SB)/4, $6
+DATA partLanes<>+2828(SB)/4, $0
+DATA partLanes<>+2832(SB)/4, $0
+DATA partLanes<>+2836(SB)/4, $0
+DATA partLanes<>+2840(SB)/4, $0
+DATA partLanes<>+2844(SB)/4, $0
+DATA partLanes<>+2848(SB)/4, $0
+DATA partLanes<>+2852(SB)/4, $3
+DATA partLanes<>+2856(SB)/4, $4
+DATA partLanes<>+2860(SB)/4, $6
+DATA partLanes<>+2864(SB)/4, $0
+DATA partLanes<>+2868(SB)/4, $0
+DATA partLanes<>+2872(SB)/4, $0
+DATA partLanes<>+2876(SB)/4, $0
+DATA partLanes<>+2880(SB)/4, $1
+DATA partLanes<>+2884(SB)/4, $3
+DATA partLanes<>+2888(SB)/4, $4
+DATA partLanes<>+2892(SB)/4, $6
+DATA partLanes<>+2896(SB)/4, $0
+DATA partLanes<>+2900(SB)/4, $0
+DATA partLanes<>+2904(SB)/4, $0
+DATA partLanes<>+2908(SB)/4, $0
+DATA partLanes<>+2912(SB)/4, $0
+DATA partLanes<>+2916(SB)/4, $1
+DATA partLanes<>+2920(SB)/4, $3
+DATA partLanes<>+2924(SB)/4, $4
+DATA partLanes<>+2928(SB)/4, $6
+DATA partLanes<>+2932(SB)/4, $0
+DATA partLanes<>+2936(SB)/4, $0
+DATA partLanes<>+2940(SB)/4, $0
+DATA partLanes<>+2944(SB)/4, $2
+DATA partLanes<>+2948(SB)/4, $3
+DATA partLanes<>+2952(SB)/4, $4
+DATA partLanes<>+2956(SB)/4, $6
+DATA partLanes<>+2960(SB)/4, $0
+DATA partLanes<>+2964(SB)/4, $0
+DATA partLanes<>+2968(SB)/4, $0
+DATA partLanes<>+2972(SB)/4, $0
+DATA partLanes<>+2976(SB)/4, $0
+DATA partLanes<>+2980(SB)/4, $2
+DATA partLanes<>+2984(SB)/4, $3
+DATA partLanes<>+2988(SB)/4, $4
+DATA partLanes<>+2992(SB)/4, $6
+DATA partLanes<>+2996(SB)/4, $0
+DATA partLanes<>+3000(SB)/4, $0
+DATA partLanes<>+3004(SB)/4, $0
+DATA partLanes<>+3008(SB)/4, $1
+DATA partLanes<>+3012(SB)/4, $2
+DATA partLanes<>+3016(SB)/4, $3
+DATA partLanes<>+3020(SB)/4, $4
+DATA partLanes<>+3024(SB)/4, $6
+DATA partLanes<>+3028(SB)/4, $0
+DATA partLanes<>+3032(SB)/4, $0
+DATA partLanes<>+3036(SB)/4, $0
+DATA partLanes<>+3040(SB)/4, $0
+DATA partLanes<>+3044(SB)/4, $1
+DATA partLanes<>+3048(SB)/4, $2
+DATA partLanes<>+3052(SB)/4, $3
+DATA partLanes<>+3056(SB)/4, $4
+DATA partLanes<>+3060(SB)/4, $6
+DATA partLanes<>+3064(SB)/4, $0
+DATA partLanes<>+3068(SB)/4, $0
+DATA partLanes<>+3072(SB)/4, $5
+DATA partLanes<>+3076(SB)/4, $6
+DATA partLanes<>+3080(SB)/4, $0
+DATA partLanes<>+3084(SB)/4, $0
+DATA partLanes<>+3088(SB)/4, $0
+DATA partLanes<>+3092(SB)/4, $0
+DATA partLanes<>+3096(SB)/4, $0
+DATA partLanes<>+3100(SB)/4, $0
+DATA partLanes<>+3104(SB)/4, $0
+DATA partLanes<>+3108(SB)/4, $5
+DATA partLanes<>+3112(SB)/4, $6
+DATA partLanes<>+3116(SB)/4, $0
+DATA partLanes<>+3120(SB)/4, $0
+DATA partLanes<>+3124(SB)/4, $0
+DATA partLanes<>+3128(SB)/4, $0
+DATA partLanes<>+3132(SB)/4, $0
+DATA partLanes<>+3136(SB)/4, $1
+DATA partLanes<>+3140(SB)/4, $5
+DATA partLanes<>+3144(SB)/4, $6
+DATA partLanes<>+3148(SB)/4, $0
+DATA partLanes<>+3152(SB)/4, $0
+DATA partLanes<>+3156(SB)/4, $0
+DATA partLanes<>+3160(SB)/4, $0
+DATA partLanes<>+3164(SB)/4, $0
+DATA partLanes<>+3168(SB)/4, $0
+DATA partLanes<>+3172(SB)/4, $1
+DATA partLanes<>+3176(SB)/4, $5
+DATA partLanes<>+3180(SB)/4, $6
+DATA partLanes<>+3184(SB)/4, $0
+DATA partLanes<>+3188(SB)/4, $0
+DATA partLanes<>+3192(SB)/4, $0
+DATA partLanes<>+3196(SB)/4, $0
+DATA partLanes<>+3200(SB)/4, $2
+DATA partLanes<>+3204(SB)/4, $5
+DATA partLanes<>+3208(SB)/4, $6
+DATA partLanes<>+3212(SB)/4, $0
+DATA partLanes<>+3216(SB)/4, $0
+DATA partLanes<>+3220(SB)/4, $0
+DATA partLanes<>+3224(SB)/4, $0
+DATA partLanes<>+3228(SB)/4, $0
+DATA partLanes<>+3232(SB)/4, $0
+DATA partLanes<>+3236(SB)/4, $2
+DATA partLanes<>+3240(SB)/4, $5
+DATA partLanes<>+3244(SB)/4, $6
+DATA partLanes<>+3248(SB)/4, $0
+DATA partLanes<>+3252(SB)/4, $0
+DATA partLanes<>+3256(SB)/4, $0
+DATA partLanes<>+3260(SB)/4, $0
+DATA partLanes<>+3264(SB)/4, $1
+DATA partLanes<>+3268(SB)/4, $2
+DATA partLanes<>+3272(SB)/4, $5
+DATA partLanes<>+3276(SB)/4, $6
+DATA partLanes<>+3280(SB)/4, $0
+DATA partLanes<>+3284(SB)/4, $0
+DATA partLanes<>+3288(SB)/4, $0
+DATA partLanes<>+3292(SB)/4, $0
+DATA partLanes<>+3296(SB)/4, $0
+DATA partLanes<>+3300(SB)/4, $1
+DATA partLanes<>+3304(SB)/4, $2
+DATA partLanes<>+3308(SB)/4, $5
+DATA partLanes<>+3312(SB)/4, $6
+DATA partLanes<>+3316(SB)/4, $0
+DATA partLanes<>+3320(SB)/4, $0
+DATA partLanes<>+3324(SB)/4, $0
+DATA partLanes<>+3328(SB)/4, $3
+DATA partLanes<>+3332(SB)/4, $5
+DATA partLanes<>+3336(SB)/4, $6
+DATA partLanes<>+3340(SB)/4, $0
+DATA partLanes<>+3344(SB)/4, $0
+DATA partLanes<>+3348(SB)/4, $0
+DATA partLanes<>+3352(SB)/4, $0
+DATA partLanes<>+3356(SB)/4, $0
+DATA partLanes<>+3360(SB)/4, $0
+DATA partLanes<>+3364(SB)/4, $3
+DATA partLanes<>+3368(SB)/4, $5
+DATA partLanes<>+3372(SB)/4, $6
+DATA partLanes<>+3376(SB)/4, $0
+DATA partLanes<>+3380(SB)/4, $0
+DATA partLanes<>+3384(SB)/4, $0
+DATA partLanes<>+3388(SB)/4, $0
+DATA partLanes<>+3392(SB)/4, $1
+DATA partLanes<>+3396(SB)/4, $3
+DATA partLanes<>+3400(SB)/4, $5
+DATA partLanes<>+3404(SB)/4, $6
+DATA partLanes<>+3408(SB)/4, $0
+DATA partLanes<>+3412(SB)/4, $0
+DATA partLanes<>+3416(SB)/4, $0
+DATA partLanes<>+3420(SB)/4, $0
+DATA partLanes<>+3424(SB)/4, $0
+DATA partLanes<>+3428(SB)/4, $1
+DATA partLanes<>+3432(SB)/4, $3
+DATA partLanes<>+3436(SB)/4, $5
+DATA partLanes<>+3440(SB)/4, $6
+DATA partLanes<>+3444(SB)/4, $0
+DATA partLanes<>+3448(SB)/4, $0
+DATA partLanes<>+3452(SB)/4, $0
+DATA partLanes<>+3456(SB)/4, $2
+DATA partLanes<>+3460(SB)/4, $3
+DATA partLanes<>+3464(SB)/4, $5
+DATA partLanes<>+3468(SB)/4, $6
+DATA partLanes<>+3472(SB)/4, $0
+DATA partLanes<>+3476(SB)/4, $0
+DATA partLanes<>+3480(SB)/4, $0
+DATA partLanes<>+3484(SB)/4, $0
+DATA partLanes<>+3488(SB)/4, $0
+DATA partLanes<>+3492(SB)/4, $2
+DATA partLanes<>+3496(SB)/4, $3
+DATA partLanes<>+3500(SB)/4, $5
+DATA partLanes<>+3504(SB)/4, $6
+DATA partLanes<>+3508(SB)/4, $0
+DATA partLanes<>+3512(SB)/4, $0
+DATA partLanes<>+3516(SB)/4, $0
+DATA partLanes<>+3520(SB)/4, $1
+DATA partLanes<>+3524(SB)/4, $2
+DATA partLanes<>+3528(SB)/4, $3
+DATA partLanes<>+3532(SB)/4, $5
+DATA partLanes<>+3536(SB)/4, $6
+DATA partLanes<>+3540(SB)/4, $0
+DATA partLanes<>+3544(SB)/4, $0
+DATA partLanes<>+3548(SB)/4, $0
+DATA partLanes<>+3552(SB)/4, $0
+DATA partLanes<>+3556(SB)/4, $1
+DATA partLanes<>+3560(SB)/4, $2
+DATA partLanes<>+3564(SB)/4, $3
+DATA partLanes<>+3568(SB)/4, $5
+DATA partLanes<>+3572(SB)/4, $6
+DATA partLanes<>+3576(SB)/4, $0
+DATA partLanes<>+3580(SB)/4, $0
+DATA partLanes<>+3584(SB)/4, $4
+DATA partLanes<>+3588(SB)/4, $5
+DATA partLanes<>+3592(SB)/4, $6
+DATA partLanes<>+3596(SB)/4, $0
+DATA partLanes<>+3600(SB)/4, $0
+DATA partLanes<>+3604(SB)/4, $0
+DATA partLanes<>+3608(SB)/4, $0
+DATA partLanes<>+3612(SB)/4, $0
+DATA partLanes<>+3616(SB)/4, $0
+DATA partLanes<>+3620(SB)/4, $4
+DATA partLanes<>+3624(SB)/4, $5
+DATA partLanes<>+3628(SB)/4, $6
+DATA partLanes<>+3632(SB)/4, $0
+DATA partLanes<>+3636(SB)/4, $0
+DATA partLanes<>+3640(SB)/4, $0
+DATA partLanes<>+3644(SB)/4, $0
+DATA partLanes<>+3648(SB)/4, $1
+DATA partLanes<>+3652(SB)/4, $4
+DATA partLanes<>+3656(SB)/4, $5
+DATA partLanes<>+3660(SB)/4, $6
+DATA partLanes<>+3664(SB)/4, $0
+DATA partLanes<>+3668(SB)/4, $0
+DATA partLanes<>+3672(SB)/4, $0
+DATA partLanes<>+3676(SB)/4, $0
+DATA partLanes<>+3680(SB)/4, $0
+DATA partLanes<>+3684(SB)/4, $1
+DATA partLanes<>+3688(SB)/4, $4
+DATA partLanes<>+3692(SB)/4, $5
+DATA partLanes<>+3696(SB)/4, $6
+DATA partLanes<>+3700(SB)/4, $0
+DATA partLanes<>+3704(SB)/4, $0
+DATA partLanes<>+3708(SB)/4, $0
+DATA partLanes<>+3712(SB)/4, $2
+DATA partLanes<>+3716(SB)/4, $4
+DATA partLanes<>+3720(SB)/4, $5
+DATA partLanes<>+3724(SB)/4, $6
+DATA partLanes<>+3728(SB)/4, $0
+DATA partLanes<>+3732(SB)/4, $0
+DATA partLanes<>+3736(SB)/4, $0
+DATA partLanes<>+3740(SB)/4, $0
+DATA partLanes<>+3744(SB)/4, $0
+DATA partLanes<>+3748(SB)/4, $2
+DATA partLanes<>+3752(SB)/4, $4
+DATA partLanes<>+3756(SB)/4, $5
+DATA partLanes<>+3760(SB)/4, $6
+DATA partLanes<>+3764(SB)/4, $0
+DATA partLanes<>+3768(SB)/4, $0
+DATA partLanes<>+3772(SB)/4, $0
+DATA partLanes<>+3776(SB)/4, $1
+DATA partLanes<>+3780(SB)/4, $2
+DATA partLanes<>+3784(SB)/4, $4
+DATA partLanes<>+3788(SB)/4, $5
+DATA partLanes<>+3792(SB)/4, $6
+DATA partLanes<>+3796(SB)/4, $0
+DATA partLanes<>+3800(SB)/4, $0
+DATA partLanes<>+3804(SB)/4, $0
+DATA partLanes<>+3808(SB)/4, $0
+DATA partLanes<>+3812(SB)/4, $1
+DATA partLanes<>+3816(SB)/4, $2
+DATA partLanes<>+3820(SB)/4, $4
+DATA partLanes<>+3824(SB)/4, $5
+DATA partLanes<>+3828(SB)/4, $6
+DATA partLanes<>+3832(SB)/4, $0
+DATA partLanes<>+3836(SB)/4, $0
+DATA partLanes<>+3840(SB)/4, $3
+DATA partLanes<>+3844(SB)/4, $4
+DATA partLanes<>+3848(SB)/4, $5
+DATA partLanes<>+3852(SB)/4, $6
+DATA partLanes<>+3856(SB)/4, $0
+DATA partLanes<>+3860(SB)/4, $0
+DATA partLanes<>+3864(SB)/4, $0
+DATA partLanes<>+3868(SB)/4, $0
+DATA partLanes<>+3872(SB)/4, $0
+DATA partLanes<>+3876(SB)/4, $3
+DATA partLanes<>+3880(SB)/4, $4
+DATA partLanes<>+3884(SB)/4, $5
+DATA partLanes<>+3888(SB)/4, $6
+DATA partLanes<>+3892(SB)/4, $0
+DATA partLanes<>+3896(SB)/4, $0
+DATA partLanes<>+3900(SB)/4, $0
+DATA partLanes<>+3904(SB)/4, $1
+DATA partLanes<>+3908(SB)/4, $3
+DATA partLanes<>+3912(SB)/4, $4
+DATA partLanes<>+3916(SB)/4, $5
+DATA partLanes<>+3920(SB)/4, $6
+DATA partLanes<>+3924(SB)/4, $0
+DATA partLanes<>+3928(SB)/4, $0
+DATA partLanes<>+3932(SB)/4, $0
+DATA partLanes<>+3936(SB)/4, $0
+DATA partLanes<>+3940(SB)/4, $1
+DATA partLanes<>+3944(SB)/4, $3
+DATA partLanes<>+3948(SB)/4, $4
+DATA partLanes<>+3952(SB)/4, $5
+DATA partLanes<>+3956(SB)/4, $6
+DATA partLanes<>+3960(SB)/4, $0
+DATA partLanes<>+3964(SB)/4, $0
+DATA partLanes<>+3968(SB)/4, $2
+DATA partLanes<>+3972(SB)/4, $3
+DATA partLanes<>+3976(SB)/4, $4
+DATA partLanes<>+3980(SB)/4, $5
+DATA partLanes<>+3984(SB)/4, $6
+DATA partLanes<>+3988(SB)/4, $0
+DATA partLanes<>+3992(SB)/4, $0
+DATA partLanes<>+3996(SB)/4, $0
+DATA partLanes<>+4000(SB)/4, $0
+DATA partLanes<>+4004(SB)/4, $2
+DATA partLanes<>+4008(SB)/4, $3
+DATA partLanes<>+4012(SB)/4, $4
+DATA partLanes<>+4016(SB)/4, $5
+DATA partLanes<>+4020(SB)/4, $6
+DATA partLanes<>+4024(SB)/4, $0
+DATA partLanes<>+4028(SB)/4, $0
+DATA partLanes<>+4032(SB)/4, $1
+DATA partLanes<>+4036(SB)/4, $2
+DATA partLanes<>+4040(SB)/4, $3
+DATA partLanes<>+4044(SB)/4, $4
+DATA partLanes<>+4048(SB)/4, $5
+DATA partLanes<>+4052(SB)/4, $6
+DATA partLanes<>+4056(SB)/4, $0
+DATA partLanes<>+4060(SB)/4, $0
+DATA partLanes<>+4064(SB)/4, $0
+DATA partLanes<>+4068(SB)/4, $1
+DATA partLanes<>+4072(SB)/4, $2
+DATA partLanes<>+4076(SB)/4, $3
+DATA partLanes<>+4080(SB)/4, $4
+DATA partLanes<>+4084(SB)/4, $5
+DATA partLanes<>+4088(SB)/4, $6
+DATA partLanes<>+4092(SB)/4, $0
+DATA partLanes<>+4096(SB)/4, $7
+DATA partLanes<>+4100(SB)/4, $0
+DATA partLanes<>+4104(SB)/4, $0
+DATA partLanes<>+4108(SB)/4, $0
+DATA partLanes<>+4112(SB)/4, $0
+DATA partLanes<>+4116(SB)/4, $0
+DATA partLanes<>+4120(SB)/4, $0
+DATA partLanes<>+4124(SB)/4, $0
+DATA partLanes<>+4128(SB)/4, $0
+DATA partLanes<>+4132(SB)/4, $7
+DATA partLanes<>+4136(SB)/4, $0
+DATA partLanes<>+4140(SB)/4, $0
+DATA partLanes<>+4144(SB)/4, $0
+DATA partLanes<>+4148(SB)/4, $0
+DATA partLanes<>+4152(SB)/4, $0
+DATA partLanes<>+4156(SB)/4, $0
+DATA partLanes<>+4160(SB)/4, $1
+DATA partLanes<>+4164(SB)/4, $7
+DATA partLanes<>+4168(SB)/4, $0
+DATA partLanes<>+4172(SB)/4, $0
+DATA partLanes<>+4176(SB)/4, $0
+DATA partLanes<>+4180(SB)/4, $0
+DATA partLanes<>+4184(SB)/4, $0
+DATA partLanes<>+4188(SB)/4, $0
+DATA partLanes<>+4192(SB)/4, $0
+DATA partLanes<>+4196(SB)/4, $1
+DATA partLanes<>+4200(SB)/4, $7
+DATA partLanes<>+4204(SB)/4, $0
+DATA partLanes<>+4208(SB)/4, $0
+DATA partLanes<>+4212(SB)/4, $0
+DATA partLanes<>+4216(SB)/4, $0
+DATA partLanes<>+4220(SB)/4, $0
+DATA partLanes<>+4224(SB)/4, $2
+DATA partLanes<>+4228(SB)/4, $7
+DATA partLanes<>+4232(SB)/4, $0
+DATA partLanes<>+4236(SB)/4, $0
+DATA partLanes<>+4240(SB)/4, $0
+DATA partLanes<>+4244(SB)/4, $0
+DATA partLanes<>+4248(SB)/4, $0
+DATA partLanes<>+4252(SB)/4, $0
+DATA partLanes<>+4256(SB)/4, $0
+DATA partLanes<>+4260(SB)/4, $2
+DATA partLanes<>+4264(SB)/4, $7
+DATA partLanes<>+4268(SB)/4, $0
+DATA partLanes<>+4272(SB)/4, $0
+DATA partLanes<>+4276(SB)/4, $0
+DATA partLanes<>+4280(SB)/4, $0
+DATA partLanes<>+4284(SB)/4, $0
+DATA partLanes<>+4288(SB)/4, $1
+DATA partLanes<>+4292(SB)/4, $2
+DATA partLanes<>+4296(SB)/4, $7
+DATA partLanes<>+4300(SB)/4, $0
+DATA partLanes<>+4304(SB)/4, $0
+DATA partLanes<>+4308(SB)/4, $0
+DATA partLanes<>+4312(SB)/4, $0
+DATA partLanes<>+4316(SB)/4, $0
+DATA partLanes<>+4320(SB)/4, $0
+DATA partLanes<>+4324(SB)/4, $1
+DATA partLanes<>+4328(SB)/4, $2
+DATA partLanes<>+4332(SB)/4, $7
+DATA partLanes<>+4336(SB)/4, $0
+DATA partLanes<>+4340(SB)/4, $0
+DATA partLanes<>+4344(SB)/4, $0
+DATA partLanes<>+4348(SB)/4, $0
+DATA partLanes<>+4352(SB)/4, $3
+DATA partLanes<>+4356(SB)/4, $7
+DATA partLanes<>+4360(SB)/4, $0
+DATA partLanes<>+4364(SB)/4, $0
+DATA partLanes<>+4368(SB)/4, $0
+DATA partLanes<>+4372(SB)/4, $0
+DATA partLanes<>+4376(SB)/4, $0
+DATA partLanes<>+4380(SB)/4, $0
+DATA partLanes<>+4384(SB)/4, $0
+DATA partLanes<>+4388(SB)/4, $3
+DATA partLanes<>+4392(SB)/4, $7
+DATA partLanes<>+4396(SB)/4, $0
+DATA partLanes<>+4400(SB)/4, $0
+DATA partLanes<>+4404(SB)/4, $0
+DATA partLanes<>+4408(SB)/4, $0
+DATA partLanes<>+4412(SB)/4, $0
+DATA partLanes<>+4416(SB)/4, $1
+DATA partLanes<>+4420(SB)/4, $3
+DATA partLanes<>+4424(SB)/4, $7
+DATA partLanes<>+4428(SB)/4, $0
+DATA partLanes<>+4432(SB)/4, $0
+DATA partLanes<>+4436(SB)/4, $0
+DATA partLanes<>+4440(SB)/4, $0
+DATA partLanes<>+4444(SB)/4, $0
+DATA partLanes<>+4448(SB)/4, $0
+DATA partLanes<>+4452(SB)/4, $1
+DATA partLanes<>+4456(SB)/4, $3
+DATA partLanes<>+4460(SB)/4, $7
+DATA partLanes<>+4464(SB)/4, $0
+DATA partLanes<>+4468(SB)/4, $0
+DATA partLanes<>+4472(SB)/4, $0
+DATA partLanes<>+4476(SB)/4, $0
+DATA partLanes<>+4480(SB)/4, $2
+DATA partLanes<>+4484(SB)/4, $3
+DATA partLanes<>+4488(SB)/4, $7
+DATA partLanes<>+4492(SB)/4, $0
+DATA partLanes<>+4496(SB)/4, $0
+DATA partLanes<>+4500(SB)/4, $0
+DATA partLanes<>+4504(SB)/4, $0
+DATA partLanes<>+4508(SB)/4, $0
+DATA partLanes<>+4512(SB)/4, $0
+DATA partLanes<>+4516(SB)/4, $2
+DATA partLanes<>+4520(SB)/4, $3
+DATA partLanes<>+4524(SB)/4, $7
+DATA partLanes<>+4528(SB)/4, $0
+DATA partLanes<>+4532(SB)/4, $0
+DATA partLanes<>+4536(SB)/4, $0
+DATA partLanes<>+4540(SB)/4, $0
+DATA partLanes<>+4544(SB)/4, $1
+DATA partLanes<>+4548(SB)/4, $2
+DATA partLanes<>+4552(SB)/4, $3
+DATA partLanes<>+4556(SB)/4, $7
+DATA partLanes<>+4560(SB)/4, $0
+DATA partLanes<>+4564(SB)/4, $0
+DATA partLanes<>+4568(SB)/4, $0
+DATA partLanes<>+4572(SB)/4, $0
+DATA partLanes<>+4576(SB)/4, $0
+DATA partLanes<>+4580(SB)/4, $1
+DATA partLanes<>+4584(SB)/4, $2
+DATA partLanes<>+4588(SB)/4, $3
+DATA partLanes<>+4592(SB)/4, $7
+DATA partLanes<>+4596(SB)/4, $0
+DATA partLanes<>+4600(SB)/4, $0
+DATA partLanes<>+4604(SB)/4, $0
+DATA partLanes<>+4608(SB)/4, $4
+DATA partLanes<>+4612(SB)/4, $7
+DATA partLanes<>+4616(SB)/4, $0
+DATA partLanes<>+4620(SB)/4, $0
+DATA partLanes<>+4624(SB)/4, $0
+DATA partLanes<>+4628(SB)/4, $0
+DATA partLanes<>+4632(SB)/4, $0
+DATA partLanes<>+4636(SB)/4, $0
+DATA partLanes<>+4640(SB)/4, $0
+DATA partLanes<>+4644(SB)/4, $4
+DATA partLanes<>+4648(SB)/4, $7
+DATA partLanes<>+4652(SB)/4, $0
+DATA partLanes<>+4656(SB)/4, $0
+DATA partLanes<>+4660(SB)/4, $0
+DATA partLanes<>+4664(SB)/4, $0
+DATA partLanes<>+4668(SB)/4, $0
+DATA partLanes<>+4672(SB)/4, $1
+DATA partLanes<>+4676(SB)/4, $4
+DATA partLanes<>+4680(SB)/4, $7
+DATA partLanes<>+4684(SB)/4, $0
+DATA partLanes<>+4688(SB)/4, $0
+DATA partLanes<>+4692(SB)/4, $0
+DATA partLanes<>+4696(SB)/4, $0
+DATA partLanes<>+4700(SB)/4, $0
+DATA partLanes<>+4704(SB)/4, $0
+DATA partLanes<>+4708(SB)/4, $1
+DATA partLanes<>+4712(SB)/4, $4
+DATA partLanes<>+4716(SB)/4, $7
+DATA partLanes<>+4720(SB)/4, $0
+DATA partLanes<>+4724(SB)/4, $0
+DATA partLanes<>+4728(SB)/4, $0
+DATA partLanes<>+4732(SB)/4, $0
+DATA partLanes<>+4736(SB)/4, $2
+DATA partLanes<>+4740(SB)/4, $4
+DATA partLanes<>+4744(SB)/4, $7
+DATA partLanes<>+4748(SB)/4, $0
+DATA partLanes<>+4752(SB)/4, $0
+DATA partLanes<>+4756(SB)/4, $0
+DATA partLanes<>+4760(SB)/4, $0
+DATA partLanes<>+4764(SB)/4, $0
+DATA partLanes<>+4768(SB)/4, $0
+DATA partLanes<>+4772(SB)/4, $2
+DATA partLanes<>+4776(SB)/4, $4
+DATA partLanes<>+4780(SB)/4, $7
+DATA partLanes<>+4784(SB)/4, $0
+DATA partLanes<>+4788(SB)/4, $0
+DATA partLanes<>+4792(SB)/4, $0
+DATA partLanes<>+4796(SB)/4, $0
+DATA partLanes<>+4800(SB)/4, $1
+DATA partLanes<>+4804(SB)/4, $2
+DATA partLanes<>+4808(SB)/4, $4
+DATA partLanes<>+4812(SB)/4, $7
+DATA partLanes<>+4816(SB)/4, $0
+DATA partLanes<>+4820(SB)/4, $0
+DATA partLanes<>+4824(SB)/4, $0
+DATA partLanes<>+4828(SB)/4, $0
+DATA partLanes<>+4832(SB)/4, $0
+DATA partLanes<>+4836(SB)/4, $1
+DATA partLanes<>+4840(SB)/4, $2
+DATA partLanes<>+4844(SB)/4, $4
+DATA partLanes<>+4848(SB)/4, $7
+DATA partLanes<>+4852(SB)/4, $0
+DATA partLanes<>+4856(SB)/4, $0
+DATA partLanes<>+4860(SB)/4, $0
+DATA partLanes<>+4864(SB)/4, $3
+DATA partLanes<>+4868(SB)/4, $4
+DATA partLanes<>+4872(SB)/4, $7
+DATA partLanes<>+4876(SB)/4, $0
+DATA partLanes<>+4880(SB)/4, $0
+DATA partLanes<>+4884(SB)/4, $0
+DATA partLanes<>+4888(SB)/4, $0
+DATA partLanes<>+4892(SB)/4, $0
+DATA partLanes<>+4896(SB)/4, $0
+DATA partLanes<>+4900(SB)/4, $3
+DATA partLanes<>+4904(SB)/4, $4
+DATA partLanes<>+4908(SB)/4, $7
+DATA partLanes<>+4912(SB)/4, $0
+DATA partLanes<>+4916(SB)/4, $0
+DATA partLanes<>+4920(SB)/4, $0
+DATA partLanes<>+4924(SB)/4, $0
+DATA partLanes<>+4928(SB)/4, $1
+DATA partLanes<>+4932(SB)/4, $3
+DATA partLanes<>+4936(SB)/4, $4
+DATA partLanes<>+4940(SB)/4, $7
+DATA partLanes<>+4944(SB)/4, $0
+DATA partLanes<>+4948(SB)/4, $0
+DATA partLanes<>+4952(SB)/4, $0
+DATA partLanes<>+4956(SB)/4, $0
+DATA partLanes<>+4960(SB)/4, $0
+DATA partLanes<>+4964(SB)/4, $1
+DATA partLanes<>+4968(SB)/4, $3
+DATA partLanes<>+4972(SB)/4, $4
+DATA partLanes<>+4976(SB)/4, $7
+DATA partLanes<>+4980(SB)/4, $0
+DATA partLanes<>+4984(SB)/4, $0
+DATA partLanes<>+4988(SB)/4, $0
+DATA partLanes<>+4992(SB)/4, $2
+DATA partLanes<>+4996(SB)/4, $3
+DATA partLanes<>+5000(SB)/4, $4
+DATA partLanes<>+5004(SB)/4, $7
+DATA partLanes<>+5008(SB)/4, $0
+DATA partLanes<>+5012(SB)/4, $0
+DATA partLanes<>+5016(SB)/4, $0
+DATA partLanes<>+5020(SB)/4, $0
+DATA partLanes<>+5024(SB)/4, $0
+DATA partLanes<>+5028(SB)/4, $2
+DATA partLanes<>+5032(SB)/4, $3
+DATA partLanes<>+5036(SB)/4, $4
+DATA partLanes<>+5040(SB)/4, $7
+DATA partLanes<>+5044(SB)/4, $0
+DATA partLanes<>+5048(SB)/4, $0
+DATA partLanes<>+5052(SB)/4, $0
+DATA partLanes<>+5056(SB)/4, $1
+DATA partLanes<>+5060(SB)/4, $2
+DATA partLanes<>+5064(SB)/4, $3
+DATA partLanes<>+5068(SB)/4, $4
+DATA partLanes<>+5072(SB)/4, $7
+DATA partLanes<>+5076(SB)/4, $0
+DATA partLanes<>+5080(SB)/4, $0
+DATA partLanes<>+5084(SB)/4, $0
+DATA partLanes<>+5088(SB)/4, $0
+DATA partLanes<>+5092(SB)/4, $1
+DATA partLanes<>+5096(SB)/4, $2
+DATA partLanes<>+5100(SB)/4, $3
+DATA partLanes<>+5104(SB)/4, $4
+DATA partLanes<>+5108(SB)/4, $7
+DATA partLanes<>+5112(SB)/4, $0
+DATA partLanes<>+5116(SB)/4, $0
+DATA partLanes<>+5120(SB)/4, $5
+DATA partLanes<>+5124(SB)/4, $7
+DATA partLanes<>+5128(SB)/4, $0
+DATA partLanes<>+5132(SB)/4, $0
+DATA partLanes<>+5136(SB)/4, $0
+DATA partLanes<>+5140(SB)/4, $0
+DATA partLanes<>+5144(SB)/4, $0
+DATA partLanes<>+5148(SB)/4, $0
+DATA partLanes<>+5152(SB)/4, $0
+DATA partLanes<>+5156(SB)/4, $5
+DATA partLanes<>+5160(SB)/4, $7
+DATA partLanes<>+5164(SB)/4, $0
+DATA partLanes<>+5168(SB)/4, $0
+DATA partLanes<>+5172(SB)/4, $0
+DATA partLanes<>+5176(SB)/4, $0
+DATA partLanes<>+5180(SB)/4, $0
+DATA partLanes<>+5184(SB)/4, $1
+DATA partLanes<>+5188(SB)/4, $5
+DATA partLanes<>+5192(SB)/4, $7
+DATA partLanes<>+5196(SB)/4, $0
+DATA partLanes<>+5200(SB)/4, $0
+DATA partLanes<>+5204(SB)/4, $0
+DATA partLanes<>+5208(SB)/4, $0
+DATA partLanes<>+5212(SB)/4, $0
+DATA partLanes<>+5216(SB)/4, $0
+DATA partLanes<>+5220(SB)/4, $1
+DATA partLanes<>+5224(SB)/4, $5
+DATA partLanes<>+5228(SB)/4, $7
+DATA partLanes<>+5232(SB)/4, $0
+DATA partLanes<>+5236(SB)/4, $0
+DATA partLanes<>+5240(SB)/4, $0
+DATA partLanes<>+5244(SB)/4, $0
+DATA partLanes<>+5248(SB)/4, $2
+DATA partLanes<>+5252(SB)/4, $5
+DATA partLanes<>+5256(SB)/4, $7
+DATA partLanes<>+5260(SB)/4, $0
+DATA partLanes<>+5264(SB)/4, $0
+DATA partLanes<>+5268(SB)/4, $0
+DATA partLanes<>+5272(SB)/4, $0
+DATA partLanes<>+5276(SB)/4, $0
+DATA partLanes<>+5280(SB)/4, $0
+DATA partLanes<>+5284(SB)/4, $2
+DATA partLanes<>+5288(SB)/4, $5
+DATA partLanes<>+5292(SB)/4, $7
+DATA partLanes<>+5296(SB)/4, $0
+DATA partLanes<>+5300(SB)/4, $0
+DATA partLanes<>+5304(SB)/4, $0
+DATA partLanes<>+5308(SB)/4, $0
+DATA partLanes<>+5312(SB)/4, $1
+DATA partLanes<>+5316(SB)/4, $2
+DATA partLanes<>+5320(SB)/4, $5
+DATA partLanes<>+5324(SB)/4, $7
+DATA partLanes<>+5328(SB)/4, $0
+DATA partLanes<>+5332(SB)/4, $0
+DATA partLanes<>+5336(SB)/4, $0
+DATA partLanes<>+5340(SB)/4, $0
+DATA partLanes<>+5344(SB)/4, $0
+DATA partLanes<>+5348(SB)/4, $1
+DATA partLanes<>+5352(SB)/4, $2
+DATA partLanes<>+5356(SB)/4, $5
+DATA partLanes<>+5360(SB)/4, $7
+DATA partLanes<>+5364(SB)/4, $0
+DATA partLanes<>+5368(SB)/4, $0
+DATA partLanes<>+5372(SB)/4, $0
+DATA partLanes<>+5376(SB)/4, $3
+DATA partLanes<>+5380(SB)/4, $5
+DATA partLanes<>+5384(SB)/4, $7
+DATA partLanes<>+5388(SB)/4, $0
+DATA partLanes<>+5392(SB)/4, $0
+DATA partLanes<>+5396(SB)/4, $0
+DATA partLanes<>+5400(SB)/4, $0
+DATA partLanes<>+5404(SB)/4, $0
+DATA partLanes<>+5408(SB)/4, $0
+DATA partLanes<>+5412(SB)/4, $3
+DATA partLanes<>+5416(SB)/4, $5
+DATA partLanes<>+5420(SB)/4, $7
+DATA partLanes<>+5424(SB)/4, $0
+DATA partLanes<>+5428(SB)/4, $0
+DATA partLanes<>+5432(SB)/4, $0
+DATA partLanes<>+5436(SB)/4, $0
+DATA partLanes<>+5440(SB)/4, $1
+DATA partLanes<>+5444(SB)/4, $3
+DATA partLanes<>+5448(SB)/4, $5
+DATA partLanes<>+5452(SB)/4, $7
+DATA partLanes<>+5456(SB)/4, $0
+DATA partLanes<>+5460(SB)/4, $0
+DATA partLanes<>+5464(SB)/4, $0
+DATA partLanes<>+5468(SB)/4, $0
+DATA partLanes<>+5472(SB)/4, $0
+DATA partLanes<>+5476(SB)/4, $1
+DATA partLanes<>+5480(SB)/4, $3
+DATA partLanes<>+5484(SB)/4, $5
+DATA partLanes<>+5488(SB)/4, $7
+DATA partLanes<>+5492(SB)/4, $0
+DATA partLanes<>+5496(SB)/4, $0
+DATA partLanes<>+5500(SB)/4, $0
+DATA partLanes<>+5504(SB)/4, $2
+DATA partLanes<>+5508(SB)/4, $3
+DATA partLanes<>+5512(SB)/4, $5
+DATA partLanes<>+5516(SB)/4, $7
+DATA partLanes<>+5520(SB)/4, $0
+DATA partLanes<>+5524(SB)/4, $0
+DATA partLanes<>+5528(SB)/4, $0
+DATA partLanes<>+5532(SB)/4, $0
+DATA partLanes<>+5536(SB)/4, $0
+DATA partLanes<>+5540(SB)/4, $2
+DATA partLanes<>+5544(SB)/4, $3
+DATA partLanes<>+5548(SB)/4, $5
+DATA partLanes<>+5552(SB)/4, $7
+DATA partLanes<>+5556(SB)/4, $0
+DATA partLanes<>+5560(SB)/4, $0
+DATA partLanes<>+5564(SB)/4, $0
+DATA partLanes<>+5568(SB)/4, $1
+DATA partLanes<>+5572(SB)/4, $2
+DATA partLanes<>+5576(SB)/4, $3
+DATA partLanes<>+5580(SB)/4, $5
+DATA partLanes<>+5584(SB)/4, $7
+DATA partLanes<>+5588(SB)/4, $0
+DATA partLanes<>+5592(SB)/4, $0
+DATA partLanes<>+5596(SB)/4, $0
+DATA partLanes<>+5600(SB)/4, $0
+DATA partLanes<>+5604(SB)/4, $1
+DATA partLanes<>+5608(SB)/4, $2
+DATA partLanes<>+5612(SB)/4, $3
+DATA partLanes<>+5616(SB)/4, $5
+DATA partLanes<>+5620(SB)/4, $7
+DATA partLanes<>+5624(SB)/4, $0
+DATA partLanes<>+5628(SB)/4, $0
+DATA partLanes<>+5632(SB)/4, $4
+DATA partLanes<>+5636(SB)/4, $5
+DATA partLanes<>+5640(SB)/4, $7
+DATA partLanes<>+5644(SB)/4, $0
+DATA partLanes<>+5648(SB)/4, $0
+DATA partLanes<>+5652(SB)/4, $0
+DATA partLanes<>+5656(SB)/4, $0
+DATA partLanes<>+5660(SB)/4, $0
+DATA partLanes<>+5664(SB)/4, $0
+DATA partLanes<>+5668(SB)/4, $4
+DATA partLanes<>+5672(SB)/4, $5
+DATA partLanes<>+5676(SB)/4, $7
+DATA partLanes<>+5680(SB)/4, $0
+DATA partLanes<>+5684(SB)/4, $0
+DATA partLanes<>+5688(SB)/4, $0
+DATA partLanes<>+5692(SB)/4, $0
+DATA partLanes<>+5696(SB)/4, $1
+DATA partLanes<>+5700(SB)/4, $4
+DATA partLanes<>+5704(SB)/4, $5
+DATA partLanes<>+5708(SB)/4, $7
+DATA partLanes<>+5712(SB)/4, $0
+DATA partLanes<>+5716(SB)/4, $0
+DATA partLanes<>+5720(SB)/4, $0
+DATA partLanes<>+5724(SB)/4, $0
+DATA partLanes<>+5728(SB)/4, $0
+DATA partLanes<>+5732(SB)/4, $1
+DATA partLanes<>+5736(SB)/4, $4
+DATA partLanes<>+5740(SB)/4, $5
+DATA partLanes<>+5744(SB)/4, $7
+DATA partLanes<>+5748(SB)/4, $0
+DATA partLanes<>+5752(SB)/4, $0
+DATA partLanes<>+5756(SB)/4, $0
+DATA partLanes<>+5760(SB)/4, $2
+DATA partLanes<>+5764(SB)/4, $4
+DATA partLanes<>+5768(SB)/4, $5
+DATA partLanes<>+5772(SB)/4, $7
+DATA partLanes<>+5776(SB)/4, $0
+DATA partLanes<>+5780(SB)/4, $0
+DATA partLanes<>+5784(SB)/4, $0
+DATA partLanes<>+5788(SB)/4, $0
+DATA partLanes<>+5792(SB)/4, $0
+DATA partLanes<>+5796(SB)/4, $2
+DATA partLanes<>+5800(SB)/4, $4
+DATA partLanes<>+5804(SB)/4, $5
+DATA partLanes<>+5808(SB)/4, $7
+DATA partLanes<>+5812(SB)/4, $0
+DATA partLanes<>+5816(SB)/4, $0
+DATA partLanes<>+5820(SB)/4, $0
+DATA partLanes<>+5824(SB)/4, $1
+DATA partLanes<>+5828(SB)/4, $2
+DATA partLanes<>+5832(SB)/4, $4
+DATA partLanes<>+5836(SB)/4, $5
+DATA partLanes<>+5840(SB)/4, $7
+DATA partLanes<>+5844(SB)/4, $0
+DATA partLanes<>+5848(SB)/4, $0
+DATA partLanes<>+5852(SB)/4, $0
+DATA partLanes<>+5856(SB)/4, $0
+DATA partLanes<>+5860(SB)/4, $1
+DATA partLanes<>+5864(SB)/4, $2
+DATA partLanes<>+5868(SB)/4, $4
+DATA partLanes<>+5872(SB)/4, $5
+DATA partLanes<>+5876(SB)/4, $7
+DATA partLanes<>+5880(SB)/4, $0
+DATA partLanes<>+5884(SB)/4, $0
+DATA partLanes<>+5888(SB)/4, $3
+DATA partLanes<>+5892(SB)/4, $4
+DATA partLanes<>+5896(SB)/4, $5
+DATA partLanes<>+5900(SB)/4, $7
+DATA partLanes<>+5904(SB)/4, $0
+DATA partLanes<>+5908(SB)/4, $0
+DATA partLanes<>+5912(SB)/4, $0
+DATA partLanes<>+5916(SB)/4, $0
+DATA partLanes<>+5920(SB)/4, $0
+DATA partLanes<>+5924(SB)/4, $3
+DATA partLanes<>+5928(SB)/4, $4
+DATA partLanes<>+5932(SB)/4, $5
+DATA partLanes<>+5936(SB)/4, $7
+DATA partLanes<>+5940(SB)/4, $0
+DATA partLanes<>+5944(SB)/4, $0
+DATA partLanes<>+5948(SB)/4, $0
+DATA partLanes<>+5952(SB)/4, $1
+DATA partLanes<>+5956(SB)/4, $3
+DATA partLanes<>+5960(SB)/4, $4
+DATA partLanes<>+5964(SB)/4, $5
+DATA partLanes<>+5968(SB)/4, $7
+DATA partLanes<>+5972(SB)/4, $0
+DATA partLanes<>+5976(SB)/4, $0
+DATA partLanes<>+5980(SB)/4, $0
+DATA partLanes<>+5984(SB)/4, $0
+DATA partLanes<>+5988(SB)/4, $1
+DATA partLanes<>+5992(SB)/4, $3
+DATA partLanes<>+5996(SB)/4, $4
+DATA partLanes<>+6000(SB)/4, $5
+DATA partLanes<>+6004(SB)/4, $7
+DATA partLanes<>+6008(SB)/4, $0
+DATA partLanes<>+6012(SB)/4, $0
+DATA partLanes<>+6016(SB)/4, $2
+DATA partLanes<>+6020(SB)/4, $3
+DATA partLanes<>+6024(SB)/4, $4
+DATA partLanes<>+6028(SB)/4, $5
+DATA partLanes<>+6032(SB)/4, $7
+DATA partLanes<>+6036(SB)/4, $0
+DATA partLanes<>+6040(SB)/4, $0
+DATA partLanes<>+6044(SB)/4, $0
+DATA partLanes<>+6048(SB)/4, $0
+DATA partLanes<>+6052(SB)/4, $2
+DATA partLanes<>+6056(SB)/4, $3
+DATA partLanes<>+6060(SB)/4, $4
+DATA partLanes<>+6064(SB)/4, $5
+DATA partLanes<>+6068(SB)/4, $7
+DATA partLanes<>+6072(SB)/4, $0
+DATA partLanes<>+6076(SB)/4, $0
+DATA partLanes<>+6080(SB)/4, $1
+DATA partLanes<>+6084(SB)/4, $2
+DATA partLanes<>+6088(SB)/4, $3
+DATA partLanes<>+6092(SB)/4, $4
+DATA partLanes<>+6096(SB)/4, $5
+DATA partLanes<>+6100(SB)/4, $7
+DATA partLanes<>+6104(SB)/4, $0
+DATA partLanes<>+6108(SB)/4, $0
+DATA partLanes<>+6112(SB)/4, $0
+DATA partLanes<>+6116(SB)/4, $1
+DATA partLanes<>+6120(SB)/4, $2
+DATA partLanes<>+6124(SB)/4, $3
+DATA partLanes<>+6128(SB)/4, $4
+DATA partLanes<>+6132(SB)/4, $5
+DATA partLanes<>+6136(SB)/4, $7
+DATA partLanes<>+6140(SB)/4, $0
+DATA partLanes<>+6144(SB)/4, $6
+DATA partLanes<>+6148(SB)/4, $7
+DATA partLanes<>+6152(SB)/4, $0
+DATA partLanes<>+6156(SB)/4, $0
+DATA partLanes<>+6160(SB)/4, $0
+DATA partLanes<>+6164(SB)/4, $0
+DATA partLanes<>+6168(SB)/4, $0
+DATA partLanes<>+6172(SB)/4, $0
+DATA partLanes<>+6176(SB)/4, $0
+DATA partLanes<>+6180(SB)/4, $6
+DATA partLanes<>+6184(SB)/4, $7
+DATA partLanes<>+6188(SB)/4, $0
+DATA partLanes<>+6192(SB)/4, $0
+DATA partLanes<>+6196(SB)/4, $0
+DATA partLanes<>+6200(SB)/4, $0
+DATA partLanes<>+6204(SB)/4, $0
+DATA partLanes<>+6208(SB)/4, $1
+DATA partLanes<>+6212(SB)/4, $6
+DATA partLanes<>+6216(SB)/4, $7
+DATA partLanes<>+6220(SB)/4, $0
+DATA partLanes<>+6224(SB)/4, $0
+DATA partLanes<>+6228(SB)/4, $0
+DATA partLanes<>+6232(SB)/4, $0
+DATA partLanes<>+6236(SB)/4, $0
+DATA partLanes<>+6240(SB)/4, $0
+DATA partLanes<>+6244(SB)/4, $1
+DATA partLanes<>+6248(SB)/4, $6
+DATA partLanes<>+6252(SB)/4, $7
+DATA partLanes<>+6256(SB)/4, $0
+DATA partLanes<>+6260(SB)/4, $0
+DATA partLanes<>+6264(SB)/4, $0
+DATA partLanes<>+6268(SB)/4, $0
+DATA partLanes<>+6272(SB)/4, $2
+DATA partLanes<>+6276(SB)/4, $6
+DATA partLanes<>+6280(SB)/4, $7
+DATA partLanes<>+6284(SB)/4, $0
+DATA partLanes<>+6288(SB)/4, $0
+DATA partLanes<>+6292(SB)/4, $0
+DATA partLanes<>+6296(SB)/4, $0
+DATA partLanes<>+6300(SB)/4, $0
+DATA partLanes<>+6304(SB)/4, $0
+DATA partLanes<>+6308(SB)/4, $2
+DATA partLanes<>+6312(SB)/4, $6
+DATA partLanes<>+6316(SB)/4, $7
+DATA partLanes<>+6320(SB)/4, $0
+DATA partLanes<>+6324(SB)/4, $0
+DATA partLanes<>+6328(SB)/4, $0
+DATA partLanes<>+6332(SB)/4, $0
+DATA partLanes<>+6336(SB)/4, $1
+DATA partLanes<>+6340(SB)/4, $2
+DATA partLanes<>+6344(SB)/4, $6
+DATA partLanes<>+6348(SB)/4, $7
+DATA partLanes<>+6352(SB)/4, $0
+DATA partLanes<>+6356(SB)/4, $0
+DATA partLanes<>+6360(SB)/4, $0
+DATA partLanes<>+6364(SB)/4, $0
+DATA partLanes<>+6368(SB)/4, $0
+DATA partLanes<>+6372(SB)/4, $1
+DATA partLanes<>+6376(SB)/4, $2
+DATA partLanes<>+6380(SB)/4, $6
+DATA partLanes<>+6384(SB)/4, $7
+DATA partLanes<>+6388(SB)/4, $0
+DATA partLanes<>+6392(SB)/4, $0
+DATA partLanes<>+6396(SB)/4, $0
+DATA partLanes<>+6400(SB)/4, $3
+DATA partLanes<>+6404(SB)/4, $6
+DATA partLanes<>+6408(SB)/4, $7
+DATA partLanes<>+6412(SB)/4, $0
+DATA partLanes<>+6416(SB)/4, $0
+DATA partLanes<>+6420(SB)/4, $0
+DATA partLanes<>+6424(SB)/4, $0
+DATA partLanes<>+6428(SB)/4, $0
+DATA partLanes<>+6432(SB)/4, $0
+DATA partLanes<>+6436(SB)/4, $3
+DATA partLanes<>+6440(SB)/4, $6
+DATA partLanes<>+6444(SB)/4, $7
+DATA partLanes<>+6448(SB)/4, $0
+DATA partLanes<>+6452(SB)/4, $0
+DATA partLanes<>+6456(SB)/4, $0
+DATA partLanes<>+6460(SB)/4, $0
+DATA partLanes<>+6464(SB)/4, $1
+DATA partLanes<>+6468(SB)/4, $3
+DATA partLanes<>+6472(SB)/4, $6
+DATA partLanes<>+6476(SB)/4, $7
+DATA partLanes<>+6480(SB)/4, $0
+DATA partLanes<>+6484(SB)/4, $0
+DATA partLanes<>+6488(SB)/4, $0
+DATA partLanes<>+6492(SB)/4, $0
+DATA partLanes<>+6496(SB)/4, $0
+DATA partLanes<>+6500(SB)/4, $1
+DATA partLanes<>+6504(SB)/4, $3
+DATA partLanes<>+6508(SB)/4, $6
+DATA partLanes<>+6512(SB)/4, $7
+DATA partLanes<>+6516(SB)/4, $0
+DATA partLanes<>+6520(SB)/4, $0
+DATA partLanes<>+6524(SB)/4, $0
+DATA partLanes<>+6528(SB)/4, $2
+DATA partLanes<>+6532(SB)/4, $3
+DATA partLanes<>+6536(SB)/4, $6
+DATA partLanes<>+6540(SB)/4, $7
+DATA partLanes<>+6544(SB)/4, $0
+DATA partLanes<>+6548(SB)/4, $0
+DATA partLanes<>+6552(SB)/4, $0
+DATA partLanes<>+6556(SB)/4, $0
+DATA partLanes<>+6560(SB)/4, $0
+DATA partLanes<>+6564(SB)/4, $2
+DATA partLanes<>+6568(SB)/4, $3
+DATA partLanes<>+6572(SB)/4, $6
+DATA partLanes<>+6576(SB)/4, $7
+DATA partLanes<>+6580(SB)/4, $0
+DATA partLanes<>+6584(SB)/4, $0
+DATA partLanes<>+6588(SB)/4, $0
+DATA partLanes<>+6592(SB)/4, $1
+DATA partLanes<>+6596(SB)/4, $2
+DATA partLanes<>+6600(SB)/4, $3
+DATA partLanes<>+6604(SB)/4, $6
+DATA partLanes<>+6608(SB)/4, $7
+DATA partLanes<>+6612(SB)/4, $0
+DATA partLanes<>+6616(SB)/4, $0
+DATA partLanes<>+6620(SB)/4, $0
+DATA partLanes<>+6624(SB)/4, $0
+DATA partLanes<>+6628(SB)/4, $1
+DATA partLanes<>+6632(SB)/4, $2
+DATA partLanes<>+6636(SB)/4, $3
+DATA partLanes<>+6640(SB)/4, $6
+DATA partLanes<>+6644(SB)/4, $7
+DATA partLanes<>+6648(SB)/4, $0
+DATA partLanes<>+6652(SB)/4, $0
+DATA partLanes<>+6656(SB)/4, $4
+DATA partLanes<>+6660(SB)/4, $6
+DATA partLanes<>+6664(SB)/4, $7
+DATA partLanes<>+6668(SB)/4, $0
+DATA partLanes<>+6672(SB)/4, $0
+DATA partLanes<>+6676(SB)/4, $0
+DATA partLanes<>+6680(SB)/4, $0
+DATA partLanes<>+6684(SB)/4, $0
+DATA partLanes<>+6688(SB)/4, $0
+DATA partLanes<>+6692(SB)/4, $4
+DATA partLanes<>+6696(SB)/4, $6
+DATA partLanes<>+6700(SB)/4, $7
+DATA partLanes<>+6704(SB)/4, $0
+DATA partLanes<>+6708(SB)/4, $0
+DATA partLanes<>+6712(SB)/4, $0
+DATA partLanes<>+6716(SB)/4, $0
+DATA partLanes<>+6720(SB)/4, $1
+DATA partLanes<>+6724(SB)/4, $4
+DATA partLanes<>+6728(SB)/4, $6
+DATA partLanes<>+6732(SB)/4, $7
+DATA partLanes<>+6736(SB)/4, $0
+DATA partLanes<>+6740(SB)/4, $0
+DATA partLanes<>+6744(SB)/4, $0
+DATA partLanes<>+6748(SB)/4, $0
+DATA partLanes<>+6752(SB)/4, $0
+DATA partLanes<>+6756(SB)/4, $1
+DATA partLanes<>+6760(SB)/4, $4
+DATA partLanes<>+6764(SB)/4, $6
+DATA partLanes<>+6768(SB)/4, $7
+DATA partLanes<>+6772(SB)/4, $0
+DATA partLanes<>+6776(SB)/4, $0
+DATA partLanes<>+6780(SB)/4, $0
+DATA partLanes<>+6784(SB)/4, $2
+DATA partLanes<>+6788(SB)/4, $4
+DATA partLanes<>+6792(SB)/4, $6
+DATA partLanes<>+6796(SB)/4, $7
+DATA partLanes<>+6800(SB)/4, $0
+DATA partLanes<>+6804(SB)/4, $0
+DATA partLanes<>+6808(SB)/4, $0
+DATA partLanes<>+6812(SB)/4, $0
+DATA partLanes<>+6816(SB)/4, $0
+DATA partLanes<>+6820(SB)/4, $2
+DATA partLanes<>+6824(SB)/4, $4
+DATA partLanes<>+6828(SB)/4, $6
+DATA partLanes<>+6832(SB)/4, $7
+DATA partLanes<>+6836(SB)/4, $0
+DATA partLanes<>+6840(SB)/4, $0
+DATA partLanes<>+6844(SB)/4, $0
+DATA partLanes<>+6848(SB)/4, $1
+DATA partLanes<>+6852(SB)/4, $2
+DATA partLanes<>+6856(SB)/4, $4
+DATA partLanes<>+6860(SB)/4, $6
+DATA partLanes<>+6864(SB)/4, $7
+DATA partLanes<>+6868(SB)/4, $0
+DATA partLanes<>+6872(SB)/4, $0
+DATA partLanes<>+6876(SB)/4, $0
+DATA partLanes<>+6880(SB)/4, $0
+DATA partLanes<>+6884(SB)/4, $1
+DATA partLanes<>+6888(SB)/4, $2
+DATA partLanes<>+6892(SB)/4, $4
+DATA partLanes<>+6896(SB)/4, $6
+DATA partLanes<>+6900(SB)/4, $7
+DATA partLanes<>+6904(SB)/4, $0
+DATA partLanes<>+6908(SB)/4, $0
+DATA partLanes<>+6912(SB)/4, $3
+DATA partLanes<>+6916(SB)/4, $4
+DATA partLanes<>+6920(SB)/4, $6
+DATA partLanes<>+6924(SB)/4, $7
+DATA partLanes<>+6928(SB)/4, $0
+DATA partLanes<>+6932(SB)/4, $0
+DATA partLanes<>+6936(SB)/4, $0
+DATA partLanes<>+6940(SB)/4, $0
+DATA partLanes<>+6944(SB)/4, $0
+DATA partLanes<>+6948(SB)/4, $3
+DATA partLanes<>+6952(SB)/4, $4
+DATA partLanes<>+6956(SB)/4, $6
+DATA partLanes<>+6960(SB)/4, $7
+DATA partLanes<>+6964(SB)/4, $0
+DATA partLanes<>+6968(SB)/4, $0
+DATA partLanes<>+6972(SB)/4, $0
+DATA partLanes<>+6976(SB)/4, $1
+DATA partLanes<>+6980(SB)/4, $3
+DATA partLanes<>+6984(SB)/4, $4
+DATA partLanes<>+6988(SB)/4, $6
+DATA partLanes<>+6992(SB)/4, $7
+DATA partLanes<>+6996(SB)/4, $0
+DATA partLanes<>+7000(SB)/4, $0
+DATA partLanes<>+7004(SB)/4, $0
+DATA partLanes<>+7008(SB)/4, $0
+DATA partLanes<>+7012(SB)/4, $1
+DATA partLanes<>+7016(SB)/4, $3
+DATA partLanes<>+7020(SB)/4, $4
+DATA partLanes<>+7024(SB)/4, $6
+DATA partLanes<>+7028(SB)/4, $7
+DATA partLanes<>+7032(SB)/4, $0
+DATA partLanes<>+7036(SB)/4, $0
+DATA partLanes<>+7040(SB)/4, $2
+DATA partLanes<>+7044(SB)/4, $3
+DATA partLanes<>+7048(SB)/4, $4
+DATA partLanes<>+7052(SB)/4, $6
+DATA partLanes<>+7056(SB)/4, $7
+DATA partLanes<>+7060(SB)/4, $0
+DATA partLanes<>+7064(SB)/4, $0
+DATA partLanes<>+7068(SB)/4, $0
+DATA partLanes<>+7072(SB)/4, $0
+DATA partLanes<>+7076(SB)/4, $2
+DATA partLanes<>+7080(SB)/4, $3
+DATA partLanes<>+7084(SB)/4, $4
+DATA partLanes<>+7088(SB)/4, $6
+DATA partLanes<>+7092(SB)/4, $7
+DATA partLanes<>+7096(SB)/4, $0
+DATA partLanes<>+7100(SB)/4, $0
+DATA partLanes<>+7104(SB)/4, $1
+DATA partLanes<>+7108(SB)/4, $2
+DATA partLanes<>+7112(SB)/4, $3
+DATA partLanes<>+7116(SB)/4, $4
+DATA partLanes<>+7120(SB)/4, $6
+DATA partLanes<>+7124(SB)/4, $7
+DATA partLanes<>+7128(SB)/4, $0
+DATA partLanes<>+7132(SB)/4, $0
+DATA partLanes<>+7136(SB)/4, $0
+DATA partLanes<>+7140(SB)/4, $1
+DATA partLanes<>+7144(SB)/4, $2
+DATA partLanes<>+7148(SB)/4, $3
+DATA partLanes<>+7152(SB)/4, $4
+DATA partLanes<>+7156(SB)/4, $6
+DATA partLanes<>+7160(SB)/4, $7
+DATA partLanes<>+7164(SB)/4, $0
+DATA partLanes<>+7168(SB)/4, $5
+DATA partLanes<>+7172(SB)/4, $6
+DATA partLanes<>+7176(SB)/4, $7
+DATA partLanes<>+7180(SB)/4, $0
+DATA partLanes<>+7184(SB)/4, $0
+DATA partLanes<>+7188(SB)/4, $0
+DATA partLanes<>+7192(SB)/4, $0
+DATA partLanes<>+7196(SB)/4, $0
+DATA partLanes<>+7200(SB)/4, $0
+DATA partLanes<>+7204(SB)/4, $5
+DATA partLanes<>+7208(SB)/4, $6
+DATA partLanes<>+7212(SB)/4, $7
+DATA partLanes<>+7216(SB)/4, $0
+DATA partLanes<>+7220(SB)/4, $0
+DATA partLanes<>+7224(SB)/4, $0
+DATA partLanes<>+7228(SB)/4, $0
+DATA partLanes<>+7232(SB)/4, $1
+DATA partLanes<>+7236(SB)/4, $5
+DATA partLanes<>+7240(SB)/4, $6
+DATA partLanes<>+7244(SB)/4, $7
+DATA partLanes<>+7248(SB)/4, $0
+DATA partLanes<>+7252(SB)/4, $0
+DATA partLanes<>+7256(SB)/4, $0
+DATA partLanes<>+7260(SB)/4, $0
+DATA partLanes<>+7264(SB)/4, $0
+DATA partLanes<>+7268(SB)/4, $1
+DATA partLanes<>+7272(SB)/4, $5
+DATA partLanes<>+7276(SB)/4, $6
+DATA partLanes<>+7280(SB)/4, $7
+DATA partLanes<>+7284(SB)/4, $0
+DATA partLanes<>+7288(SB)/4, $0
+DATA partLanes<>+7292(SB)/4, $0
+DATA partLanes<>+7296(SB)/4, $2
+DATA partLanes<>+7300(SB)/4, $5
+DATA partLanes<>+7304(SB)/4, $6
+DATA partLanes<>+7308(SB)/4, $7
+DATA partLanes<>+7312(SB)/4, $0
+DATA partLanes<>+7316(SB)/4, $0
+DATA partLanes<>+7320(SB)/4, $0
+DATA partLanes<>+7324(SB)/4, $0
+DATA partLanes<>+7328(SB)/4, $0
+DATA partLanes<>+7332(SB)/4, $2
+DATA partLanes<>+7336(SB)/4, $5
+DATA partLanes<>+7340(SB)/4, $6
+DATA partLanes<>+7344(SB)/4, $7
+DATA partLanes<>+7348(SB)/4, $0
+DATA partLanes<>+7352(SB)/4, $0
+DATA partLanes<>+7356(SB)/4, $0
+DATA partLanes<>+7360(SB)/4, $1
+DATA partLanes<>+7364(SB)/4, $2
+DATA partLanes<>+7368(SB)/4, $5
+DATA partLanes<>+7372(SB)/4, $6
+DATA partLanes<>+7376(SB)/4, $7
+DATA partLanes<>+7380(SB)/4, $0
+DATA partLanes<>+7384(SB)/4, $0
+DATA partLanes<>+7388(SB)/4, $0
+DATA partLanes<>+7392(SB)/4, $0
+DATA partLanes<>+7396(SB)/4, $1
+DATA partLanes<>+7400(SB)/4, $2
+DATA partLanes<>+7404(SB)/4, $5
+DATA partLanes<>+7408(SB)/4, $6
+DATA partLanes<>+7412(SB)/4, $7
+DATA partLanes<>+7416(SB)/4, $0
+DATA partLanes<>+7420(SB)/4, $0
+DATA partLanes<>+7424(SB)/4, $3
+DATA partLanes<>+7428(SB)/4, $5
+DATA partLanes<>+7432(SB)/4, $6
+DATA partLanes<>+7436(SB)/4, $7
+DATA partLanes<>+7440(SB)/4, $0
+DATA partLanes<>+7444(SB)/4, $0
+DATA partLanes<>+7448(SB)/4, $0
+DATA partLanes<>+7452(SB)/4, $0
+DATA partLanes<>+7456(SB)/4, $0
+DATA partLanes<>+7460(SB)/4, $3
+DATA partLanes<>+7464(SB)/4, $5
+DATA partLanes<>+7468(SB)/4, $6
+DATA partLanes<>+7472(SB)/4, $7
+DATA partLanes<>+7476(SB)/4, $0
+DATA partLanes<>+7480(SB)/4, $0
+DATA partLanes<>+7484(SB)/4, $0
+DATA partLanes<>+7488(SB)/4, $1
+DATA partLanes<>+7492(SB)/4, $3
+DATA partLanes<>+7496(SB)/4, $5
+DATA partLanes<>+7500(SB)/4, $6
+DATA partLanes<>+7504(SB)/4, $7
+DATA partLanes<>+7508(SB)/4, $0
+DATA partLanes<>+7512(SB)/4, $0
+DATA partLanes<>+7516(SB)/4, $0
+DATA partLanes<>+7520(SB)/4, $0
+DATA partLanes<>+7524(SB)/4, $1
+DATA partLanes<>+7528(SB)/4, $3
+DATA partLanes<>+7532(SB)/4, $5
+DATA partLanes<>+7536(SB)/4, $6
+DATA partLanes<>+7540(SB)/4, $7
+DATA partLanes<>+7544(SB)/4, $0
+DATA partLanes<>+7548(SB)/4, $0
+DATA partLanes<>+7552(SB)/4, $2
+DATA partLanes<>+7556(SB)/4, $3
+DATA partLanes<>+7560(SB)/4, $5
+DATA partLanes<>+7564(SB)/4, $6
+DATA partLanes<>+7568(SB)/4, $7
+DATA partLanes<>+7572(SB)/4, $0
+DATA partLanes<>+7576(SB)/4, $0
+DATA partLanes<>+7580(SB)/4, $0
+DATA partLanes<>+7584(SB)/4, $0
+DATA partLanes<>+7588(SB)/4, $2
+DATA partLanes<>+7592(SB)/4, $3
+DATA partLanes<>+7596(SB)/4, $5
+DATA partLanes<>+7600(SB)/4, $6
+DATA partLanes<>+7604(SB)/4, $7
+DATA partLanes<>+7608(SB)/4, $0
+DATA partLanes<>+7612(SB)/4, $0
+DATA partLanes<>+7616(SB)/4, $1
+DATA partLanes<>+7620(SB)/4, $2
+DATA partLanes<>+7624(SB)/4, $3
+DATA partLanes<>+7628(SB)/4, $5
+DATA partLanes<>+7632(SB)/4, $6
+DATA partLanes<>+7636(SB)/4, $7
+DATA partLanes<>+7640(SB)/4, $0
+DATA partLanes<>+7644(SB)/4, $0
+DATA partLanes<>+7648(SB)/4, $0
+DATA partLanes<>+7652(SB)/4, $1
+DATA partLanes<>+7656(SB)/4, $2
+DATA partLanes<>+7660(SB)/4, $3
+DATA partLanes<>+7664(SB)/4, $5
+DATA partLanes<>+7668(SB)/4, $6
+DATA partLanes<>+7672(SB)/4, $7
+DATA partLanes<>+7676(SB)/4, $0
+DATA partLanes<>+7680(SB)/4, $4
+DATA partLanes<>+7684(SB)/4, $5
+DATA partLanes<>+7688(SB)/4, $6
+DATA partLanes<>+7692(SB)/4, $7
+DATA partLanes<>+7696(SB)/4, $0
+DATA partLanes<>+7700(SB)/4, $0
+DATA partLanes<>+7704(SB)/4, $0
+DATA partLanes<>+7708(SB)/4, $0
+DATA partLanes<>+7712(SB)/4, $0
+DATA partLanes<>+7716(SB)/4, $4
+DATA partLanes<>+7720(SB)/4, $5
+DATA partLanes<>+7724(SB)/4, $6
+DATA partLanes<>+7728(SB)/4, $7
+DATA partLanes<>+7732(SB)/4, $0
+DATA partLanes<>+7736(SB)/4, $0
+DATA partLanes<>+7740(SB)/4, $0
+DATA partLanes<>+7744(SB)/4, $1
+DATA partLanes<>+7748(SB)/4, $4
+DATA partLanes<>+7752(SB)/4, $5
+DATA partLanes<>+7756(SB)/4, $6
+DATA partLanes<>+7760(SB)/4, $7
+DATA partLanes<>+7764(SB)/4, $0
+DATA partLanes<>+7768(SB)/4, $0
+DATA partLanes<>+7772(SB)/4, $0
+DATA partLanes<>+7776(SB)/4, $0
+DATA partLanes<>+7780(SB)/4, $1
+DATA partLanes<>+7784(SB)/4, $4
+DATA partLanes<>+7788(SB)/4, $5
+DATA partLanes<>+7792(SB)/4, $6
+DATA partLanes<>+7796(SB)/4, $7
+DATA partLanes<>+7800(SB)/4, $0
+DATA partLanes<>+7804(SB)/4, $0
+DATA partLanes<>+7808(SB)/4, $2
+DATA partLanes<>+7812(SB)/4, $4
+DATA partLanes<>+7816(SB)/4, $5
+DATA partLanes<>+7820(SB)/4, $6
+DATA partLanes<>+7824(SB)/4, $7
+DATA partLanes<>+7828(SB)/4, $0
+DATA partLanes<>+7832(SB)/4, $0
+DATA partLanes<>+7836(SB)/4, $0
+DATA partLanes<>+7840(SB)/4, $0
+DATA partLanes<>+7844(SB)/4, $2
+DATA partLanes<>+7848(SB)/4, $4
+DATA partLanes<>+7852(SB)/4, $5
+DATA partLanes<>+7856(SB)/4, $6
+DATA partLanes<>+7860(SB)/4, $7
+DATA partLanes<>+7864(SB)/4, $0
+DATA partLanes<>+7868(SB)/4, $0
+DATA partLanes<>+7872(SB)/4, $1
+DATA partLanes<>+7876(SB)/4, $2
+DATA partLanes<>+7880(SB)/4, $4
+DATA partLanes<>+7884(SB)/4, $5
+DATA partLanes<>+7888(SB)/4, $6
+DATA partLanes<>+7892(SB)/4, $7
+DATA partLanes<>+7896(SB)/4, $0
+DATA partLanes<>+7900(SB)/4, $0
+DATA partLanes<>+7904(SB)/4, $0
+DATA partLanes<>+7908(SB)/4, $1
+DATA partLanes<>+7912(SB)/4, $2
+DATA partLanes<>+7916(SB)/4, $4
+DATA partLanes<>+7920(SB)/4, $5
+DATA partLanes<>+7924(SB)/4, $6
+DATA partLanes<>+7928(SB)/4, $7
+DATA partLanes<>+7932(SB)/4, $0
+DATA partLanes<>+7936(SB)/4, $3
+DATA partLanes<>+7940(SB)/4, $4
+DATA partLanes<>+7944(SB)/4, $5
+DATA partLanes<>+7948(SB)/4, $6
+DATA partLanes<>+7952(SB)/4, $7
+DATA partLanes<>+7956(SB)/4, $0
+DATA partLanes<>+7960(SB)/4, $0
+DATA partLanes<>+7964(SB)/4, $0
+DATA partLanes<>+7968(SB)/4, $0
+DATA partLanes<>+7972(SB)/4, $3
+DATA partLanes<>+7976(SB)/4, $4
+DATA partLanes<>+7980(SB)/4, $5
+DATA partLanes<>+7984(SB)/4, $6
+DATA partLanes<>+7988(SB)/4, $7
+DATA partLanes<>+7992(SB)/4, $0
+DATA partLanes<>+7996(SB)/4, $0
+DATA partLanes<>+8000(SB)/4, $1
+DATA partLanes<>+8004(SB)/4, $3
+DATA partLanes<>+8008(SB)/4, $4
+DATA partLanes<>+8012(SB)/4, $5
+DATA partLanes<>+8016(SB)/4, $6
+DATA partLanes<>+8020(SB)/4, $7
+DATA partLanes<>+8024(SB)/4, $0
+DATA partLanes<>+8028(SB)/4, $0
+DATA partLanes<>+8032(SB)/4, $0
+DATA partLanes<>+8036(SB)/4, $1
+DATA partLanes<>+8040(SB)/4, $3
+DATA partLanes<>+8044(SB)/4, $4
+DATA partLanes<>+8048(SB)/4, $5
+DATA partLanes<>+8052(SB)/4, $6
+DATA partLanes<>+8056(SB)/4, $7
+DATA partLanes<>+8060(SB)/4, $0
+DATA partLanes<>+8064(SB)/4, $2
+DATA partLanes<>+8068(SB)/4, $3
+DATA partLanes<>+8072(SB)/4, $4
+DATA partLanes<>+8076(SB)/4, $5
+DATA partLanes<>+8080(SB)/4, $6
+DATA partLanes<>+8084(SB)/4, $7
+DATA partLanes<>+8088(SB)/4, $0
+DATA partLanes<>+8092(SB)/4, $0
+DATA partLanes<>+8096(SB)/4, $0
+DATA partLanes<>+8100(SB)/4, $2
+DATA partLanes<>+8104(SB)/4, $3
+DATA partLanes<>+8108(SB)/4, $4
+DATA partLanes<>+8112(SB)/4, $5
+DATA partLanes<>+8116(SB)/4, $6
+DATA partLanes<>+8120(SB)/4, $7
+DATA partLanes<>+8124(SB)/4, $0
+DATA partLanes<>+8128(SB)/4, $1
+DATA partLanes<>+8132(SB)/4, $2
+DATA partLanes<>+8136(SB)/4, $3
+DATA partLanes<>+8140(SB)/4, $4
+DATA partLanes<>+8144(SB)/4, $5
+DATA partLanes<>+8148(SB)/4, $6
+DATA partLanes<>+8152(SB)/4, $7
+DATA partLanes<>+8156(SB)/4, $0
+DATA partLanes<>+8160(SB)/4, $0
+DATA partLanes<>+8164(SB)/4, $1
+DATA partLanes<>+8168(SB)/4, $2
+DATA partLanes<>+8172(SB)/4, $3
+DATA partLanes<>+8176(SB)/4, $4
+DATA partLanes<>+8180(SB)/4, $5
+DATA partLanes<>+8184(SB)/4, $6
+DATA partLanes<>+8188(SB)/4, $7
+GLOBL partLanes<>(SB), RODATA|NOPTR, $8192
+
+// func partitionAVX512(src *int32, n int, col *uint8, bin1 uint32, dl, dr *int32) int
+//
+// Sixteen rows at a time: a row goes left when col[row] < bin1 (its bin is
+// at most the split's). The decisions are taken with scalar loads into a
+// 16-bit mask; the rows are packed with VPCOMPRESSD to the left and to the
+// right and stored, 64 bytes to each side (the lanes past the packed ones
+// are overwritten by the next group or lie past the end). n is a positive
+// multiple of 16; dl and dr must have n+16 writable entries... see Go.
+TEXT ·partitionAVX512(SB), NOSPLIT, $0-56
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), R9
+	MOVQ col+16(FP), BX
+	MOVL bin1+24(FP), R11
+	MOVQ dl+32(FP), DI
+	MOVQ dr+40(FP), R8
+	XORQ AX, AX
+	XORQ DX, DX
+p512loop:
+	XORL CX, CX
+	XORL R12, R12
+	MOVL 28(SI), R13
+	MOVL 60(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 24(SI), R13
+	MOVL 56(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 20(SI), R13
+	MOVL 52(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 16(SI), R13
+	MOVL 48(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 12(SI), R13
+	MOVL 44(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 8(SI), R13
+	MOVL 40(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 4(SI), R13
+	MOVL 36(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 0(SI), R13
+	MOVL 32(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	SHLL $8, R12
+	ORL R12, CX
+	KMOVW CX, K1
+	KNOTW K1, K2
+	VMOVDQU32 (SI), Z0
+	VPCOMPRESSD Z0, K1, Z1
+	VPCOMPRESSD Z0, K2, Z2
+	VMOVDQU32 Z1, (DI)(AX*4)
+	VMOVDQU32 Z2, (R8)(DX*4)
+	POPCNTL CX, CX
+	ADDQ CX, AX
+	ADDQ $16, DX
+	SUBQ CX, DX
+	ADDQ $64, SI
+	SUBQ $16, R9
+	JNZ p512loop
+	VZEROUPPER
+	MOVQ AX, ret+48(FP)
+	RET
+
+// func partitionAVX2(src *int32, n int, col *uint8, bin1 uint32, dl, dr *int32) int
+//
+// partitionAVX512 with two groups of eight lanes packed by VPERMD with the
+// indices of partLanes.
+TEXT ·partitionAVX2(SB), NOSPLIT, $0-56
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), R9
+	MOVQ col+16(FP), BX
+	MOVL bin1+24(FP), R11
+	MOVQ dl+32(FP), DI
+	MOVQ dr+40(FP), R8
+	LEAQ partLanes<>(SB), R10
+	XORQ AX, AX
+	XORQ DX, DX
+p2loop:
+	XORL CX, CX
+	XORL R12, R12
+	MOVL 28(SI), R13
+	MOVL 60(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 24(SI), R13
+	MOVL 56(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 20(SI), R13
+	MOVL 52(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 16(SI), R13
+	MOVL 48(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 12(SI), R13
+	MOVL 44(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 8(SI), R13
+	MOVL 40(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 4(SI), R13
+	MOVL 36(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	MOVL 0(SI), R13
+	MOVL 32(SI), R14
+	MOVBLZX (BX)(R13*1), R13
+	MOVBLZX (BX)(R14*1), R14
+	CMPL R13, R11
+	ADCL CX, CX
+	CMPL R14, R11
+	ADCL R12, R12
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y3
+	// rows 0-7: mask CX
+	MOVL CX, R13
+	SHLL $5, R13
+	VMOVDQU (R10)(R13*1), Y1
+	VPERMD Y0, Y1, Y1
+	XORL $0xff, CX
+	MOVL CX, R14
+	SHLL $5, R14
+	VMOVDQU (R10)(R14*1), Y2
+	VPERMD Y0, Y2, Y2
+	VMOVDQU Y1, (DI)(AX*4)
+	VMOVDQU Y2, (R8)(DX*4)
+	POPCNTL CX, CX
+	ADDQ $8, AX
+	SUBQ CX, AX
+	ADDQ CX, DX
+	// rows 8-15: mask R12
+	MOVL R12, R13
+	SHLL $5, R13
+	VMOVDQU (R10)(R13*1), Y1
+	VPERMD Y3, Y1, Y1
+	XORL $0xff, R12
+	MOVL R12, R14
+	SHLL $5, R14
+	VMOVDQU (R10)(R14*1), Y2
+	VPERMD Y3, Y2, Y2
+	VMOVDQU Y1, (DI)(AX*4)
+	VMOVDQU Y2, (R8)(DX*4)
+	POPCNTL R12, R12
+	ADDQ $8, AX
+	SUBQ R12, AX
+	ADDQ R12, DX
+	ADDQ $64, SI
+	SUBQ $16, R9
+	JNZ p2loop
+	VZEROUPPER
+	MOVQ AX, ret+48(FP)
+	RET
+
