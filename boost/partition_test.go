@@ -188,3 +188,45 @@ func TestApplySplitsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestAddLeavesByRowMatchesByNode adds leaf values to the margins of
+// random trees, with final splits on features with and without missing
+// values, for one and for three output groups, row by row and node by
+// node: the margins must agree bit for bit.
+func TestAddLeavesByRowMatchesByNode(t *testing.T) {
+	for _, n := range []int{1, 100, 3*leafRowsChunk + 5} {
+		for _, groups := range []int{1, 3} {
+			t.Run(fmt.Sprintf("n=%d/groups=%d", n, groups), func(t *testing.T) {
+				s := partitionShard(t, n, 4, 2, groups)
+				rng := rand.New(rand.NewPCG(uint64(n), uint64(groups)))
+				for i := range s.margin {
+					s.margin[i] = float32(rng.NormFloat64())
+				}
+				s.margin[0] = float32(math.Copysign(0, -1))
+				leaves := randomLevels(t, s, rng, 4, true)
+				values := make([]float32, len(leaves))
+				for i := range values {
+					values[i] = float32(rng.NormFloat64())
+				}
+				before := slices.Clone(s.margin)
+				want := slices.Clone(s.margin)
+				s.margin, want = want, s.margin
+				s.addLeavesByNode(groups-1, leaves, values)
+				s.margin, want = want, s.margin
+				s.addLeavesByRow(groups-1, leaves, values)
+				if !slices.EqualFunc(want, s.margin, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
+					t.Fatal("the margins differ")
+				}
+				// Every row of group groups-1 got a leaf's value.
+				for i := range n {
+					for k := range groups {
+						j := i*groups + k
+						if changed := math.Float32bits(before[j]) != math.Float32bits(want[j]); changed != (k == groups-1) {
+							t.Fatalf("row %d group %d: %v -> %v", i, k, before[j], want[j])
+						}
+					}
+				}
+			})
+		}
+	}
+}
