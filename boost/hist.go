@@ -113,16 +113,24 @@ func binRows(cols [][]float32, n int, c *cuts, threads int, bins []uint8, stride
 		parallelRange(threads, n, 1<<14, func(lo, hi int) {
 			var scratch []uint8
 			if colBins == nil {
-				scratch = make([]uint8, hi-lo)
+				scratch = make([]uint8, min(hi-lo, binRowsBlock))
 			}
-			for f := f0; f < f1; f++ {
-				cb := scratch
-				if colBins != nil {
-					cb = colBins[f*n+lo : f*n+hi]
-				}
-				binners[f-f0].bin(cb, cols[f][lo:hi])
-				for i, b := range cb {
-					bins[(lo+i)*stride+f] = b
+			// Block by block, so that the block's rows of bins (up to
+			// 256 KiB) stay in cache while every feature is written
+			// into them.
+			for a := lo; a < hi; a += binRowsBlock {
+				b := min(a+binRowsBlock, hi)
+				for f := f0; f < f1; f++ {
+					var cb []uint8
+					if colBins != nil {
+						cb = colBins[f*n+a : f*n+b]
+					} else {
+						cb = scratch[:b-a]
+					}
+					binners[f-f0].bin(cb, cols[f][a:b])
+					for i, v := range cb {
+						bins[(a+i)*stride+f] = v
+					}
 				}
 			}
 		})
@@ -148,6 +156,10 @@ func binStride(nf int) int {
 
 // binBatch is the number of features newShard bins together.
 const binBatch = 64
+
+// binRowsBlock is the number of rows binRows bins feature by feature
+// before it moves on.
+const binRowsBlock = 4096
 
 // binner bins one feature's values by its cuts, as cuts.binOf does: the
 // first b with x < cv[b], the last bin for a value at or above every cut,
