@@ -178,8 +178,9 @@ type grower struct {
 	// feature's bins.
 	sparse bool
 	// threads is the number of goroutines for the split searches of a
-	// level's nodes (at least 1).
+	// level's nodes (at least 1), run by par (nil: goroutines per level).
 	threads int
+	par     *workers
 	// free recycles node histograms and qfree the shards' fixed-point
 	// ones (nil: allocate each).
 	free  *histFree[fpair]
@@ -387,7 +388,7 @@ func (gr *grower) growTree(ctx context.Context, round, k int) (Tree, []int32, er
 		for s, j := range withHist {
 			feats[2*s], feats[2*s+1] = nodeFeats(children[2*j]), nodeFeats(children[2*j+1])
 		}
-		parallelTasks(gr.threads, len(withHist), func(_, s int) {
+		gr.par.tasks(gr.threads, len(withHist), func(_, s int) {
 			j := withHist[s]
 			nd := nodes[j]
 			l, r := children[2*j], children[2*j+1]

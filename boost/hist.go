@@ -56,6 +56,7 @@ type shard struct {
 	tmp     []int32   // applySplits' left rows
 	tmpR    []int32   // applySplits' right rows (allocated on first use)
 	leafIdx []uint8   // addLeavesByRow's leaf of each row (allocated on first use)
+	par     *workers  // runs the parallel sections (nil: goroutines per section)
 	lo, hi  []int32
 	finals  []splitReq // final splits of the current tree
 	threads int
@@ -293,7 +294,7 @@ func parallelTasks(threads, count int, fn func(worker, task int)) {
 // (round-major, group by group) in order, in float32 as prediction does.
 func (s *shard) setMargin(d *DMatrix, base float32, trees []Tree, info []int32) {
 	g := s.groups
-	parallelRange(s.threads, s.n, 1<<12, func(lo, hi int) {
+	s.par.rangeN(s.threads, s.n, 1<<12, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for k := 0; k < g; k++ {
 				s.margin[i*g+k] = base
@@ -417,7 +418,7 @@ func (s *shard) beginTree(k int, scaleG, scaleH float64, sampleThr uint64, sampl
 	if !packed && s.gp == nil {
 		s.gp = make([]gpair, s.n)
 	}
-	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
+	s.par.rangeN(s.threads, s.n, 1<<14, func(lo, hi int) {
 		if packed && g == 1 && sampleThr == math.MaxUint64 {
 			// The common case (squared error, no subsample) without the
 			// per-row tests.
@@ -469,7 +470,7 @@ func (s *shard) beginTreeExact(k int, sampleThr uint64, sampleSeed uint64) {
 		return
 	}
 	var bad atomic.Bool
-	parallelRange(s.threads, s.n, 1<<14, func(lo, hi int) {
+	s.par.rangeN(s.threads, s.n, 1<<14, func(lo, hi int) {
 		// finite stays non-zero unless a value is infinite or NaN.
 		finite := uint32(0x7f800000)
 		if g == 1 && sampleThr == math.MaxUint64 {
@@ -590,7 +591,7 @@ func (s *shard) buildHists(nodes []int32, free *histFree[gpair]) [][]gpair {
 			}
 		}
 	}
-	parallelTasks(workers, len(tasks), func(w, t int) {
+	s.par.tasks(workers, len(tasks), func(w, t int) {
 		tk := tasks[t]
 		h := bufs[w][tk.node]
 		if h == nil {
@@ -716,7 +717,7 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 	if len(s.tmpR) < n {
 		s.tmpR = make([]int32, n)
 	}
-	parallelTasks(s.threads, len(tasks), func(_, t int) {
+	s.par.tasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		r := reqs[tk.req]
 		f := int(r.feature)
@@ -782,7 +783,7 @@ func (s *shard) applySplits(reqs []splitReq) []int {
 		counts[j] = mid - int(s.lo[r.node])
 		t = u
 	}
-	parallelTasks(s.threads, len(tasks), func(_, t int) {
+	s.par.tasks(s.threads, len(tasks), func(_, t int) {
 		tk := &tasks[t]
 		copy(s.pos[tk.dstL:], s.tmp[tk.lo:tk.lo+tk.nLeft])
 		copy(s.pos[tk.dstR:], s.tmpR[tk.lo:tk.hi-tk.nLeft])
@@ -834,7 +835,7 @@ func (s *shard) addLeavesByNode(k int, leaves []int32, values []float32) {
 			tasks = append(tasks, task{lo: a, hi: min(a+partChunk, hi), final: fi + 1})
 		}
 	}
-	parallelTasks(s.threads, len(tasks), func(_, t int) {
+	s.par.tasks(s.threads, len(tasks), func(_, t int) {
 		tk := tasks[t]
 		rows := s.pos[tk.lo:tk.hi]
 		if tk.final == 0 {
@@ -908,7 +909,7 @@ func (s *shard) addLeavesByRow(k int, leaves []int32, values []float32) {
 		s.leafIdx = make([]uint8, n)
 	}
 	tasks := (n + leafRowsChunk - 1) / leafRowsChunk
-	parallelTasks(s.threads, tasks, func(_, t int) {
+	s.par.tasks(s.threads, tasks, func(_, t int) {
 		a, b := t*leafRowsChunk, min((t+1)*leafRowsChunk, n)
 		idx := s.leafIdx[:n]
 		clear(idx[a:b])

@@ -130,7 +130,7 @@ func (s *shard) buildHistsF64(nodes []int32, free *histFree[fpair]) [][]fpair {
 	}
 	work := func(j job) int { p := pieces[j.t][j.i]; return (p.hi - p.lo) * (j.f1 - j.f0) }
 	slices.SortStableFunc(jobs, func(a, b job) int { return work(b) - work(a) })
-	parallelTasks(s.threads, len(jobs), func(_, k int) {
+	s.par.tasks(s.threads, len(jobs), func(_, k int) {
 		j := jobs[k]
 		p, h := pieces[j.t][j.i], bufs[j.t][j.i]
 		if wide {
@@ -151,7 +151,7 @@ func (s *shard) buildHistsF64(nodes []int32, free *histFree[fpair]) [][]fpair {
 		}
 	}
 	out := make([][]fpair, len(nodes))
-	parallelTasks(s.threads, len(nodes), func(_, j int) {
+	s.par.tasks(s.threads, len(nodes), func(_, j int) {
 		o := free.get(slots)
 		s.gatherF64(o, parts[j], wide)
 		out[j] = o

@@ -47,7 +47,7 @@ func (s *shard) buildHistsPacked(nodes []int32, free *histFree[gpair]) [][]gpair
 		}
 	}
 	identity := s.isIdentity()
-	parallelTasks(workers, len(tasks), func(w, t int) {
+	s.par.tasks(workers, len(tasks), func(w, t int) {
 		tk := tasks[t]
 		h := bufs[w][tk.node]
 		nd := nodes[tk.node]

@@ -70,7 +70,7 @@ func (s *shard) buildHistsWide(nodes []int32, free *histFree[gpair]) [][]gpair {
 		}
 	}
 	identity := s.isIdentity()
-	parallelTasks(workers, len(tasks), func(w, t int) {
+	s.par.tasks(workers, len(tasks), func(w, t int) {
 		tk := tasks[t]
 		h := bufs[w][tk.node]
 		if h == nil {

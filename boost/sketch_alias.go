@@ -44,7 +44,7 @@ func (s *shard) splitAliased(nodes []int32, hists [][]gpair) {
 	if len(feats) == 0 {
 		return
 	}
-	parallelTasks(s.threads, len(nodes)*len(feats), func(_, t int) {
+	s.par.tasks(s.threads, len(nodes)*len(feats), func(_, t int) {
 		j, f := t/len(feats), feats[t%len(feats)]
 		nd := nodes[j]
 		fcol := s.d.cols[f]

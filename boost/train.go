@@ -99,6 +99,9 @@ func train(ctx context.Context, cfg Config, dtrain *DMatrix, opt TrainOptions, o
 		return t.runDevice(ctx, open)
 	}
 	s := newShard(dtrain, 0, t.cuts, t.obj.groups, threads)
+	t.par = newWorkers(threads)
+	defer t.par.close()
+	s.par = t.par
 	s.setMargin(dtrain, t.base, t.trees, t.info)
 	s.exact = true
 	t.cl = localCluster{s}
@@ -128,6 +131,9 @@ type trainer struct {
 	bestScore  float64
 	lastScore  float64
 	stale      int
+
+	// par runs the parallel sections of single-process training.
+	par *workers
 
 	// restore, when set, is called after a failed round to rebuild the
 	// cluster; training then resumes from the last checkpoint.
@@ -429,7 +435,7 @@ func (t *trainer) round(ctx context.Context, round int) (bool, error) {
 	}
 	sampleSeed := mix64(cfg.Seed ^ mix64(uint64(iter)+0x5bd1e995))
 	gr := &grower{cfg: cfg, cuts: t.cuts, cl: t.cl, nf: t.cuts.numFeatures(), total: rows, needRows: t.obj.name == ObjAbsoluteError,
-		params: newSplitParams(cfg), threads: t.threads(), free: &t.free, qfree: &t.qfree,
+		params: newSplitParams(cfg), threads: t.threads(), par: t.par, free: &t.free, qfree: &t.qfree,
 		sparse: slices.Contains(t.cuts.hasMiss, true)}
 	if lc, ok := t.cl.(localCluster); ok && len(lc) == 1 && lc[0].exact {
 		gr.exact = true
