@@ -19,7 +19,23 @@ import (
 func partitionAVX512(src *int32, n int, col *uint8, bin1 uint32, dl, dr *int32) int
 
 //go:noescape
-func partitionAVX2(src *int32, n int, col *uint8, bin1 uint32, dl, dr *int32) int
+func partitionAVX2(src *int32, n int, col *uint8, bin1 uint32, dl, dr *int32, lanes *[256][8]uint32) int
+
+// partLanes[m] lists, in order, the lanes whose bits are set in the 8-bit
+// mask m, then zeros: the VPERMD indices with which partitionAVX2 packs
+// those lanes.
+var partLanes = func() (t [256][8]uint32) {
+	for m := range t {
+		k := 0
+		for lane := range 8 {
+			if m>>lane&1 != 0 {
+				t[m][k] = uint32(lane)
+				k++
+			}
+		}
+	}
+	return t
+}()
 
 var (
 	hasPartitionAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT
@@ -43,7 +59,7 @@ func partitionVector(src []int32, col []uint8, bin int32, dst, dstR []int32) (n,
 	case hasPartitionAVX512:
 		return n, partitionAVX512(s, n, c, uint32(bin+1), dl, dr)
 	case hasPartitionAVX2:
-		return n, partitionAVX2(s, n, c, uint32(bin+1), dl, dr)
+		return n, partitionAVX2(s, n, c, uint32(bin+1), dl, dr, &partLanes)
 	}
 	return 0, 0
 }
