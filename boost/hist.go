@@ -243,23 +243,11 @@ func orderKey(x float32) uint32 {
 func (s *shard) data() *DMatrix { return s.d }
 
 // parallelRange splits [0, n) into chunks of at least minChunk and runs fn
-// on them with up to threads goroutines.
+// on them with up to threads goroutines of their own (workers.rangeN
+// without a pool).
 func parallelRange(threads, n, minChunk int, fn func(lo, hi int)) {
-	chunks := min(threads, (n+minChunk-1)/minChunk)
-	if chunks <= 1 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for c := 0; c < chunks; c++ {
-		lo, hi := c*n/chunks, (c+1)*n/chunks
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(lo, hi)
-		}()
-	}
-	wg.Wait()
+	var none *workers
+	none.rangeN(threads, n, minChunk, fn)
 }
 
 // parallelTasks runs fn(worker, task) for tasks 0..count-1 on up to

@@ -164,7 +164,7 @@ func (p *workers) tasks(threads, count int, fn func(worker, task int)) {
 }
 
 // rangeN splits [0, n) into chunks of at least minChunk and runs fn on
-// them on up to threads workers, like parallelRange.
+// them on up to threads workers (goroutines of their own for a nil p).
 func (p *workers) rangeN(threads, n, minChunk int, fn func(lo, hi int)) {
 	chunks := min(threads, (n+minChunk-1)/minChunk)
 	if chunks <= 1 {
