@@ -2,77 +2,34 @@
 
 #include "textflag.h"
 
-// MASK16 takes the decisions of the sixteen rows at SI (col at BX, bin+1
-// in R11): bit j of CX (rows 0-7) and of R12 (rows 8-15, from bit 0) is
-// set when row j's bin is below R11. Two chains of add-with-carry, the
-// last row first, so that row j ends in bit j. Clobbers R13 and R14.
-#define MASK16 \
-	XORL CX, CX \
-	XORL R12, R12 \
-	MOVL 28(SI), R13 \
-	MOVL 60(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 24(SI), R13 \
-	MOVL 56(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 20(SI), R13 \
-	MOVL 52(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 16(SI), R13 \
-	MOVL 48(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 12(SI), R13 \
-	MOVL 44(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 8(SI), R13 \
-	MOVL 40(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 4(SI), R13 \
-	MOVL 36(SI), R14 \
-	MOVBLZX (BX)(R13*1), R13 \
-	MOVBLZX (BX)(R14*1), R14 \
-	CMPL R13, R11 \
-	ADCL CX, CX \
-	CMPL R14, R11 \
-	ADCL R12, R12 \
-	MOVL 0(SI), R13 \
-	MOVL 32(SI), R14 \
+// MASK2(A, B) shifts the decisions of the rows at A(SI) and B(SI) into
+// CX and R12 (add-with-carry: the bit is set when the row's bin, its
+// byte of col at BX, is below R11). Clobbers R13 and R14.
+#define MASK2(A, B) \
+	MOVL A(SI), R13 \
+	MOVL B(SI), R14 \
 	MOVBLZX (BX)(R13*1), R13 \
 	MOVBLZX (BX)(R14*1), R14 \
 	CMPL R13, R11 \
 	ADCL CX, CX \
 	CMPL R14, R11 \
 	ADCL R12, R12
+
+// MASK16 takes the decisions of the sixteen rows at SI (col at BX, bin+1
+// in R11): bit j of CX (rows 0-7) and of R12 (rows 8-15, from bit 0) is
+// set when row j's bin is below R11. Two chains, the last row first, so
+// that row j ends in bit j. Clobbers R13 and R14.
+#define MASK16 \
+	XORL CX, CX \
+	XORL R12, R12 \
+	MASK2(28, 60) \
+	MASK2(24, 56) \
+	MASK2(20, 52) \
+	MASK2(16, 48) \
+	MASK2(12, 44) \
+	MASK2(8, 40) \
+	MASK2(4, 36) \
+	MASK2(0, 32)
 
 // PACK8 packs the eight rows in ROWS by the 8-bit mask MASK (clobbered):
 // the set lanes to DI at AX, the others to R8 at DX, with the VPERMD
